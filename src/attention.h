@@ -1,0 +1,107 @@
+// Attention Playground core: multi-head self-attention with a trace of every intermediate.
+//
+// Conventions (also in README.md; the JS API in web/lib/attention.js uses them):
+//   - every matrix is row-major float32;
+//   - projections are x·W with W of shape (d_model, d_model); head h takes columns
+//     h·d_head … (h+1)·d_head−1 of Q, K, V;
+//   - scores(i, j) = q_i·k_j / (√d_head · temperature) + bias(i, j);
+//   - the causal mask hides j > i: masked scores are −∞ and their weights exactly 0;
+//     a row with nothing left unmasked has weights 0, never NaN;
+//   - softmax runs over the last axis (keys), with max subtraction;
+//   - sinusoidal encoding (Vaswani et al. 2017) is added to X before the projections;
+//   - RoPE rotates interleaved pairs (2i, 2i+1) of each head's q and k by
+//     pos / 10000^(2i/d_head) (llama2.c's convention);
+//   - ALiBi adds −m_h·(i−j) (causal) or −m_h·|i−j| (not causal), m_h = 2^(−8(h+1)/H).
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ap {
+
+using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MatrixMap = Eigen::Map<Matrix>;
+using ConstMatrixMap = Eigen::Map<const Matrix>;
+
+enum class Positional { None, Sinusoidal, Rope, Alibi };
+
+// Parses "none", "sinusoidal", "rope", "alibi"; returns false for anything else.
+bool parse_positional(std::string_view name, Positional* out);
+const char* positional_name(Positional p);
+
+// Limits that keep a single call's memory bounded (the trace holds heads·n² floats).
+inline constexpr int kMaxTokens = 4096;
+inline constexpr int kMaxModelDim = 4096;
+inline constexpr int kMaxHeads = 256;
+
+struct AttentionConfig {
+  int n = 0;        // tokens
+  int d_model = 0;  // embedding width
+  int heads = 1;    // number of heads; d_head = d_model / heads
+  bool causal = false;
+  float temperature = 1.0f;
+  Positional positional = Positional::None;
+};
+
+// Borrowed, row-major inputs. Sizes: x (n, d_model); each W (d_model, d_model).
+struct AttentionInputs {
+  const float* x = nullptr;
+  const float* wq = nullptr;
+  const float* wk = nullptr;
+  const float* wv = nullptr;
+  const float* wo = nullptr;
+  size_t x_size = 0;  // number of floats behind x, checked against n·d_model
+  size_t w_size = 0;  // number of floats behind each W, checked against d_model²
+};
+
+// Every intermediate of one forward pass. Per-head vectors are indexed by head.
+struct AttentionTrace {
+  int n = 0, d_model = 0, heads = 0, d_head = 0;
+  Matrix x;                         // (n, d_model) input after positional encoding
+  std::vector<Matrix> q, k, v;      // [head] (n, d_head); q and k after RoPE
+  std::vector<Matrix> scores;       // [head] (n_query, n_key) scaled + bias, −∞ where masked
+  std::vector<Matrix> weights;      // [head] (n_query, n_key) softmax over keys; masked = 0
+  std::vector<Matrix> head_output;  // [head] (n, d_head) = weights · v
+  Matrix concat;                    // (n, d_model) head outputs side by side
+  Matrix output;                    // (n, d_model) = concat · W_O
+};
+
+// Returns "" when config and inputs are usable, else a message a user can act on.
+std::string validate(const AttentionConfig& config, const AttentionInputs& inputs);
+
+// Full forward pass with every intermediate. Throws std::invalid_argument when
+// validate() fails (builds without exceptions must call validate() first).
+AttentionTrace multi_head_attention(const AttentionConfig& config, const AttentionInputs& inputs);
+
+// ---- building blocks, exposed for tests and for the page ------------------
+
+// Adds the sinusoidal table to x in place. x: (n, d_model).
+void add_sinusoidal(MatrixMap x);
+// Rotates interleaved pairs of each row of m (n, d_head) by pos / 10000^(2i/d_head). d_head even.
+void apply_rope(MatrixMap m);
+// ALiBi slope of head h of H: 2^(−8(h+1)/H).
+float alibi_slope(int head, int heads);
+// Stable softmax of each row in place; −∞ entries become exactly 0; an all −∞ row becomes 0.
+void softmax_rows(MatrixMap m);
+
+// ---- deterministic, seeded data for the untrained playground ---------------
+
+// A (rows, cols) matrix of N(0, stddev²) values from a counter-based generator.
+Matrix random_matrix(int rows, int cols, uint64_t seed, float stddev);
+// The embedding of one token: N(0, 1) values seeded by the token's text and the seed.
+// The same text and seed always give the same vector, on every platform.
+std::vector<float> token_embedding(std::string_view token, int d_model, uint64_t seed);
+
+// Build information, shown on the page and in test logs.
+struct BuildInfo {
+  const char* version;
+  bool simd;
+  const char* simd_kind;  // "wasm-simd128", "sse2", "avx2", or "scalar"
+  const char* build_type;
+};
+BuildInfo build_info();
+
+}  // namespace ap

@@ -1,0 +1,141 @@
+// Embind registrations for the attention core. The only file that includes Emscripten headers.
+//
+// Only flat typed arrays, numbers and strings cross the boundary. Inputs are copied into memory
+// C++ owns; every result is copied into a fresh JS Float32Array before returning, so JS never
+// holds a view into the wasm heap (views detach when memory grows). Failures come back as
+// { error: "message" }; web/lib/attention.js turns them into thrown Errors. The module is built
+// without C++ exceptions, so validate() is always called before any computation.
+#include <emscripten/bind.h>
+#include <emscripten/heap.h>
+#include <emscripten/val.h>
+#include <malloc.h>
+
+#include <string>
+#include <vector>
+
+#include "attention.h"
+
+using emscripten::val;
+
+namespace {
+
+// Copies a JS typed array (or array of numbers) into a vector the core owns.
+std::vector<float> to_vector(const val& array) {
+  return emscripten::convertJSArrayToNumberVector<float>(array);
+}
+
+// A new JS Float32Array holding a copy of [data, data + count).
+val to_js(const float* data, size_t count) {
+  return val::global("Float32Array").new_(emscripten::typed_memory_view(count, data));
+}
+
+// Stacks per-head matrices (each rows × cols) into one (heads, rows, cols) Float32Array.
+val stack_heads(const std::vector<ap::Matrix>& per_head) {
+  size_t total = 0;
+  for (const auto& m : per_head) total += static_cast<size_t>(m.size());
+  val out = val::global("Float32Array").new_(total);
+  size_t offset = 0;
+  for (const auto& m : per_head) {
+    out.call<void>("set", emscripten::typed_memory_view(m.size(), m.data()), offset);
+    offset += static_cast<size_t>(m.size());
+  }
+  return out;
+}
+
+val error(const std::string& message) {
+  val result = val::object();
+  result.set("error", message);
+  return result;
+}
+
+// params: { x, n, dModel, heads, wq, wk, wv, wo, causal, temperature, positional } — already
+// type-checked by the JS layer; sizes and values are checked again here by ap::validate.
+val run_attention(const val& params) {
+  ap::AttentionConfig config;
+  config.n = params["n"].as<int>();
+  config.d_model = params["dModel"].as<int>();
+  config.heads = params["heads"].as<int>();
+  config.causal = params["causal"].as<bool>();
+  config.temperature = params["temperature"].as<float>();
+  if (!ap::parse_positional(params["positional"].as<std::string>(), &config.positional)) {
+    return error("positional must be one of 'none', 'sinusoidal', 'rope', 'alibi'");
+  }
+  const std::vector<float> x = to_vector(params["x"]);
+  const std::vector<float> wq = to_vector(params["wq"]);
+  const std::vector<float> wk = to_vector(params["wk"]);
+  const std::vector<float> wv = to_vector(params["wv"]);
+  const std::vector<float> wo = to_vector(params["wo"]);
+  for (const auto* w : {&wk, &wv, &wo}) {
+    if (w->size() != wq.size()) return error("wq, wk, wv and wo must all hold dModel² values");
+  }
+  ap::AttentionInputs inputs{x.data(), wq.data(), wk.data(), wv.data(), wo.data(), x.size(), wq.size()};
+  if (std::string message = ap::validate(config, inputs); !message.empty()) return error(message);
+
+  const ap::AttentionTrace t = ap::multi_head_attention(config, inputs);
+  val result = val::object();
+  result.set("n", t.n);
+  result.set("dModel", t.d_model);
+  result.set("heads", t.heads);
+  result.set("dHead", t.d_head);
+  result.set("x", to_js(t.x.data(), t.x.size()));
+  result.set("q", stack_heads(t.q));
+  result.set("k", stack_heads(t.k));
+  result.set("v", stack_heads(t.v));
+  result.set("scores", stack_heads(t.scores));
+  result.set("weights", stack_heads(t.weights));
+  result.set("headOutput", stack_heads(t.head_output));
+  result.set("concat", to_js(t.concat.data(), t.concat.size()));
+  result.set("output", to_js(t.output.data(), t.output.size()));
+  return result;
+}
+
+// tokens: array of strings. Returns (n, dModel) embeddings, one row per token.
+val token_embeddings(const val& tokens, int d_model, double seed) {
+  if (d_model < 1 || d_model > ap::kMaxModelDim) return error("dModel out of range");
+  const size_t n = tokens["length"].as<size_t>();
+  std::vector<float> out;
+  out.reserve(n * d_model);
+  for (size_t i = 0; i < n; ++i) {
+    const std::vector<float> e = ap::token_embedding(tokens[i].as<std::string>(), d_model,
+                                                     static_cast<uint64_t>(seed));
+    out.insert(out.end(), e.begin(), e.end());
+  }
+  return to_js(out.data(), out.size());
+}
+
+val random_matrix(int rows, int cols, double seed, float stddev) {
+  if (rows < 0 || cols < 0 || 1ll * rows * cols > (1ll << 26)) return error("matrix size out of range");
+  const ap::Matrix m = ap::random_matrix(rows, cols, static_cast<uint64_t>(seed), stddev);
+  return to_js(m.data(), m.size());
+}
+
+val build_info() {
+  const ap::BuildInfo info = ap::build_info();
+  val result = val::object();
+  result.set("version", std::string(info.version));
+  result.set("simd", info.simd);
+  result.set("simdKind", std::string(info.simd_kind));
+  result.set("buildType", std::string(info.build_type));
+  return result;
+}
+
+// Heap size (grows only) and bytes currently allocated by malloc: a leak shows in the second.
+val memory_stats() {
+  struct mallinfo mi = mallinfo();
+  val result = val::object();
+  result.set("heapBytes", static_cast<double>(emscripten_get_heap_size()));
+  result.set("allocatedBytes", static_cast<double>(mi.uordblks));
+  return result;
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(attention_core) {
+  emscripten::function("runAttention", &run_attention);
+  emscripten::function("tokenEmbeddings", &token_embeddings);
+  emscripten::function("randomMatrix", &random_matrix);
+  emscripten::function("buildInfo", &build_info);
+  emscripten::function("memoryStats", &memory_stats);
+
+  // ---- kernels (issue 3) ----
+}

@@ -1,0 +1,317 @@
+// Unit tests of the attention core (src/attention.h), natively and in wasm.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "attention.h"
+#include "reference.h"
+
+namespace {
+
+struct Case {
+  int n, dm, heads;
+  std::vector<float> x, wq, wk, wv, wo;
+  Case(int n_, int dm_, int heads_, unsigned seed) : n(n_), dm(dm_), heads(heads_) {
+    const float ws = 1.0f / std::sqrt(static_cast<float>(dm));
+    x = ref::random_vector(static_cast<size_t>(n) * dm, seed);
+    wq = ref::random_vector(static_cast<size_t>(dm) * dm, seed + 1, ws);
+    wk = ref::random_vector(static_cast<size_t>(dm) * dm, seed + 2, ws);
+    wv = ref::random_vector(static_cast<size_t>(dm) * dm, seed + 3, ws);
+    wo = ref::random_vector(static_cast<size_t>(dm) * dm, seed + 4, ws);
+  }
+  ap::AttentionInputs inputs() const {
+    return {x.data(), wq.data(), wk.data(), wv.data(), wo.data(), x.size(), wq.size()};
+  }
+  ap::AttentionConfig config(bool causal = false, ap::Positional p = ap::Positional::None,
+                             float temperature = 1.0f) const {
+    ap::AttentionConfig c;
+    c.n = n;
+    c.d_model = dm;
+    c.heads = heads;
+    c.causal = causal;
+    c.positional = p;
+    c.temperature = temperature;
+    return c;
+  }
+};
+
+// |a − b| ≤ tol + rtol·|b|, with −∞ equal only to −∞.
+bool close(double a, double b, double tol = 1e-5, double rtol = 1e-4) {
+  if (std::isinf(b) || std::isinf(a)) return a == b;
+  return std::abs(a - b) <= tol + rtol * std::abs(b);
+}
+
+// Compares a float matrix with a double reference; reports the first few mismatches.
+void require_close(const ap::Matrix& got, const std::vector<double>& want, const std::string& what) {
+  REQUIRE(static_cast<size_t>(got.size()) == want.size());
+  int shown = 0, bad = 0;
+  for (Eigen::Index i = 0; i < got.size(); ++i) {
+    if (!close(got.data()[i], want[i])) {
+      if (shown++ < 5) UNSCOPED_INFO(what << "[" << i << "]: got " << got.data()[i] << ", want " << want[i]);
+      ++bad;
+    }
+  }
+  CHECK(bad == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a hand-computed 2-token case", "[attention]") {
+  // X = I, every W = I: Q = K = V = X, scores = I/√2, output = weights.
+  const std::vector<float> x = {1, 0, 0, 1}, eye = {1, 0, 0, 1};
+  ap::AttentionConfig c;
+  c.n = 2;
+  c.d_model = 2;
+  c.heads = 1;
+  const ap::AttentionTrace t = ap::multi_head_attention(c, {x.data(), eye.data(), eye.data(), eye.data(), eye.data(), 4, 4});
+  const double s = 1.0 / std::sqrt(2.0);
+  CHECK(t.scores[0](0, 0) == Approx(s));
+  CHECK(t.scores[0](0, 1) == Approx(0.0).margin(1e-7));
+  const double w00 = std::exp(s) / (std::exp(s) + 1.0);  // 0.669761
+  CHECK(t.weights[0](0, 0) == Approx(w00));
+  CHECK(t.weights[0](0, 1) == Approx(1.0 - w00));
+  CHECK(t.weights[0](1, 1) == Approx(w00));
+  CHECK(t.output(0, 0) == Approx(w00));
+  CHECK(t.output(1, 0) == Approx(1.0 - w00));
+
+  SECTION("causal: the first token sees only itself") {
+    c.causal = true;
+    const ap::AttentionTrace tc = ap::multi_head_attention(c, {x.data(), eye.data(), eye.data(), eye.data(), eye.data(), 4, 4});
+    CHECK(tc.weights[0](0, 0) == 1.0f);
+    CHECK(tc.weights[0](0, 1) == 0.0f);
+    CHECK(std::isinf(tc.scores[0](0, 1)));
+    CHECK(tc.weights[0](1, 0) == Approx(1.0 - w00));
+  }
+}
+
+TEST_CASE("matches the float64 reference for every option", "[attention][reference]") {
+  const char* names[] = {"none", "sinusoidal", "rope", "alibi"};
+  const int shapes[][3] = {{1, 4, 1}, {3, 8, 2}, {7, 12, 3}, {16, 32, 4}, {33, 16, 8}};
+  unsigned seed = 10;
+  for (const auto& shape : shapes) {
+    const Case cs(shape[0], shape[1], shape[2], seed += 7);
+    for (const char* name : names) {
+      for (bool causal : {false, true}) {
+        for (float temperature : {1.0f, 0.5f, 3.0f}) {
+          ap::Positional p;
+          REQUIRE(ap::parse_positional(name, &p));
+          INFO("n=" << cs.n << " dm=" << cs.dm << " heads=" << cs.heads << " " << name
+                    << (causal ? " causal" : "") << " T=" << temperature);
+          const auto t = ap::multi_head_attention(cs.config(causal, p, temperature), cs.inputs());
+          const auto r = ref::attention(cs.x, cs.wq, cs.wk, cs.wv, cs.wo, cs.n, cs.dm, cs.heads,
+                                        causal, temperature, name);
+          for (int h = 0; h < cs.heads; ++h) {
+            require_close(t.q[h], r.q[h], "q");
+            require_close(t.k[h], r.k[h], "k");
+            require_close(t.v[h], r.v[h], "v");
+            require_close(t.scores[h], r.scores[h], "scores");
+            require_close(t.weights[h], r.weights[h], "weights");
+            require_close(t.head_output[h], r.head_output[h], "head_output");
+          }
+          require_close(t.output, r.output, "output");
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("softmax rows sum to 1 and the causal upper triangle is exactly 0", "[attention]") {
+  const Case cs(20, 16, 4, 3);
+  for (bool causal : {false, true}) {
+    const auto t = ap::multi_head_attention(cs.config(causal), cs.inputs());
+    for (int h = 0; h < cs.heads; ++h) {
+      for (int i = 0; i < cs.n; ++i) {
+        CHECK(t.weights[h].row(i).sum() == Approx(1.0).epsilon(1e-6));
+        for (int j = 0; j < cs.n; ++j) {
+          CHECK(t.weights[h](i, j) >= 0.0f);
+          if (causal && j > i) {
+            CHECK(t.weights[h](i, j) == 0.0f);
+            CHECK(t.scores[h](i, j) == -std::numeric_limits<float>::infinity());
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("softmax: stable for huge scores, fully masked rows give 0", "[softmax]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  ap::Matrix m(3, 3);
+  m << 1000.0f, 1001.0f, -inf,  // would overflow exp() without max subtraction
+      -inf, -inf, -inf,         // nothing unmasked
+      -1e30f, 0.0f, 0.0f;
+  ap::softmax_rows(ap::MatrixMap(m.data(), 3, 3));
+  CHECK(m(0, 0) == Approx(1.0 / (1.0 + std::exp(1.0))));
+  CHECK(m(0, 2) == 0.0f);
+  CHECK(m.row(1).isZero(0));
+  CHECK(m(2, 0) == 0.0f);
+  CHECK(m(2, 1) == Approx(0.5));
+  CHECK(m.allFinite());
+}
+
+TEST_CASE("permutation equivariance without positional encoding", "[attention]") {
+  const Case cs(9, 16, 2, 5);
+  const std::vector<int> perm = {3, 0, 8, 1, 7, 2, 6, 4, 5};
+  Case permuted = cs;
+  for (int i = 0; i < cs.n; ++i)
+    std::copy_n(&cs.x[perm[i] * cs.dm], cs.dm, &permuted.x[i * cs.dm]);
+  const auto a = ap::multi_head_attention(cs.config(), cs.inputs());
+  const auto b = ap::multi_head_attention(permuted.config(), permuted.inputs());
+  for (int i = 0; i < cs.n; ++i) {
+    for (int c = 0; c < cs.dm; ++c) CHECK(b.output(i, c) == Approx(a.output(perm[i], c)).margin(1e-5));
+    for (int j = 0; j < cs.n; ++j)
+      CHECK(b.weights[1](i, j) == Approx(a.weights[1](perm[i], perm[j])).margin(1e-6));
+  }
+  SECTION("and sinusoidal encoding breaks it") {
+    const auto pa = ap::multi_head_attention(cs.config(false, ap::Positional::Sinusoidal), cs.inputs());
+    const auto pb = ap::multi_head_attention(permuted.config(false, ap::Positional::Sinusoidal), permuted.inputs());
+    double diff = 0;
+    for (int i = 0; i < cs.n; ++i) diff += std::abs(pb.output(i, 0) - pa.output(perm[i], 0));
+    CHECK(diff > 1e-3);
+  }
+}
+
+TEST_CASE("temperature: small gives one-hot rows, large gives uniform rows", "[attention]") {
+  const Case cs(8, 16, 2, 8);
+  const auto cold = ap::multi_head_attention(cs.config(false, ap::Positional::None, 1e-4f), cs.inputs());
+  const auto hot = ap::multi_head_attention(cs.config(false, ap::Positional::None, 1e6f), cs.inputs());
+  for (int h = 0; h < cs.heads; ++h)
+    for (int i = 0; i < cs.n; ++i) {
+      CHECK(cold.weights[h].row(i).maxCoeff() == Approx(1.0).margin(1e-4));
+      CHECK(hot.weights[h].row(i).maxCoeff() == Approx(1.0 / cs.n).margin(1e-4));
+      CHECK(hot.weights[h].row(i).minCoeff() == Approx(1.0 / cs.n).margin(1e-4));
+    }
+}
+
+TEST_CASE("RoPE makes q·k depend only on the offset", "[attention][rope]") {
+  // Every token has the same embedding, so only position tells them apart.
+  Case cs(12, 16, 2, 21);
+  for (int i = 1; i < cs.n; ++i) std::copy_n(&cs.x[0], cs.dm, &cs.x[i * cs.dm]);
+  const auto t = ap::multi_head_attention(cs.config(false, ap::Positional::Rope), cs.inputs());
+  for (int h = 0; h < cs.heads; ++h)
+    for (int i = 0; i + 1 < cs.n; ++i)
+      for (int j = 0; j + 1 < cs.n; ++j)
+        CHECK(t.scores[h](i + 1, j + 1) == Approx(t.scores[h](i, j)).margin(2e-5));
+  // ...and is not constant: RoPE did rotate something.
+  CHECK(std::abs(t.scores[0](0, 5) - t.scores[0](0, 0)) > 1e-3);
+  // Position 0 is not rotated.
+  const auto none = ap::multi_head_attention(cs.config(), cs.inputs());
+  CHECK(t.q[0].row(0).isApprox(none.q[0].row(0)));
+  CHECK(!t.q[0].row(3).isApprox(none.q[0].row(3)));
+}
+
+TEST_CASE("RoPE rotates pair (2i, 2i+1) by pos / 10000^(2i/d)", "[rope]") {
+  ap::Matrix m = ap::Matrix::Zero(3, 4);
+  m.col(0).setOnes();  // pair 0 = (1, 0)
+  m.col(2).setOnes();  // pair 1 = (1, 0)
+  ap::apply_rope(ap::MatrixMap(m.data(), 3, 4));
+  CHECK(m(2, 0) == Approx(std::cos(2.0)));
+  CHECK(m(2, 1) == Approx(std::sin(2.0)));
+  CHECK(m(2, 2) == Approx(std::cos(2.0 / 100.0)));  // 10000^(2/4) = 100
+  CHECK(m(2, 3) == Approx(std::sin(2.0 / 100.0)));
+}
+
+TEST_CASE("ALiBi slopes and bias", "[attention][alibi]") {
+  CHECK(ap::alibi_slope(0, 8) == 0.5f);
+  CHECK(ap::alibi_slope(7, 8) == Approx(1.0 / 256));
+  CHECK(ap::alibi_slope(0, 1) == Approx(1.0 / 256));
+  CHECK(ap::alibi_slope(1, 4) == Approx(1.0 / 16));
+  // With W_Q = 0 the scores are the bias alone: −m_h·|i − j|.
+  Case cs(6, 8, 4, 2);
+  std::fill(cs.wq.begin(), cs.wq.end(), 0.0f);
+  for (bool causal : {false, true}) {
+    const auto t = ap::multi_head_attention(cs.config(causal, ap::Positional::Alibi), cs.inputs());
+    for (int h = 0; h < cs.heads; ++h) {
+      const float m = ap::alibi_slope(h, cs.heads);
+      for (int i = 0; i < cs.n; ++i)
+        for (int j = 0; j <= (causal ? i : cs.n - 1); ++j)
+          CHECK(t.scores[h](i, j) == Approx(-m * std::abs(i - j)).margin(1e-6));
+    }
+  }
+}
+
+TEST_CASE("sinusoidal encoding is added to X", "[sinusoidal]") {
+  ap::Matrix x = ap::Matrix::Zero(3, 6);
+  ap::add_sinusoidal(ap::MatrixMap(x.data(), 3, 6));
+  CHECK(x(0, 0) == 0.0f);
+  CHECK(x(0, 1) == 1.0f);
+  CHECK(x(2, 0) == Approx(std::sin(2.0)));
+  CHECK(x(2, 1) == Approx(std::cos(2.0)));
+  CHECK(x(2, 2) == Approx(std::sin(2.0 / std::pow(10000.0, 2.0 / 6))));
+  CHECK(x(2, 5) == Approx(std::cos(2.0 / std::pow(10000.0, 4.0 / 6))));
+}
+
+TEST_CASE("bad input is rejected with a clear message", "[validate]") {
+  const Case cs(4, 8, 2, 1);
+  auto message = [&](ap::AttentionConfig c, ap::AttentionInputs in) { return ap::validate(c, in); };
+  using Catch::Matchers::Contains;
+  CHECK(message(cs.config(), cs.inputs()).empty());
+
+  auto c = cs.config();
+  c.n = 0;
+  CHECK_THAT(message(c, cs.inputs()), Contains("empty"));
+  c = cs.config();
+  c.n = ap::kMaxTokens + 1;
+  CHECK_THAT(message(c, cs.inputs()), Contains("limit"));
+  c = cs.config();
+  c.heads = 3;
+  CHECK_THAT(message(c, cs.inputs()), Contains("divisible by heads"));
+  c = cs.config();
+  c.heads = 0;
+  CHECK_THAT(message(c, cs.inputs()), Contains("heads must be"));
+  c = cs.config();
+  c.d_model = 0;
+  CHECK_THAT(message(c, cs.inputs()), Contains("dModel must be"));
+  c = cs.config(false, ap::Positional::Rope);
+  c.heads = 8;  // d_head = 1
+  CHECK_THAT(message(c, cs.inputs()), Contains("even"));
+  for (float bad : {0.0f, -1.0f, std::nanf(""), std::numeric_limits<float>::infinity()}) {
+    c = cs.config(false, ap::Positional::None, bad);
+    CHECK_THAT(message(c, cs.inputs()), Contains("temperature"));
+  }
+
+  auto in = cs.inputs();
+  in.x_size -= 1;
+  CHECK_THAT(message(cs.config(), in), Contains("x must hold"));
+  in = cs.inputs();
+  in.w_size = 60;
+  CHECK_THAT(message(cs.config(), in), Contains("wq must hold"));
+  in = cs.inputs();
+  in.wv = nullptr;
+  CHECK_THAT(message(cs.config(), in), Contains("wv is missing"));
+
+  Case bad = cs;
+  bad.x[13] = std::nanf("");
+  CHECK_THAT(message(bad.config(), bad.inputs()), Contains("x holds a non-finite value (nan) at row 1, column 5"));
+  bad = cs;
+  bad.wo[2] = -std::numeric_limits<float>::infinity();
+  CHECK_THAT(message(bad.config(), bad.inputs()), Contains("wo holds a non-finite"));
+
+  REQUIRE_THROWS_AS(ap::multi_head_attention(bad.config(), bad.inputs()), std::invalid_argument);
+
+  ap::Positional p;
+  CHECK_FALSE(ap::parse_positional("RoPE ", &p));
+  CHECK(ap::parse_positional("alibi", &p));
+  CHECK(p == ap::Positional::Alibi);
+}
+
+TEST_CASE("seeded data is deterministic and platform independent", "[random]") {
+  const ap::Matrix a = ap::random_matrix(64, 64, 42, 0.5f);
+  CHECK(a.isApprox(ap::random_matrix(64, 64, 42, 0.5f), 0));
+  CHECK(!a.isApprox(ap::random_matrix(64, 64, 43, 0.5f)));
+  const double mean = a.mean();
+  const double var = (a.array() - mean).square().mean();
+  CHECK(std::abs(mean) < 0.03);
+  CHECK(std::sqrt(var) == Approx(0.5).epsilon(0.05));
+
+  const auto the = ap::token_embedding("the", 4, 0);
+  CHECK(the == ap::token_embedding("the", 4, 0));
+  CHECK(the != ap::token_embedding("The", 4, 0));
+  CHECK(the != ap::token_embedding("the", 4, 1));
+  // Pinned values: the native and the wasm build must both produce these.
+  const float pinned[4] = {-0.0185996741f, -0.23432067f, 1.09632003f, -0.862693071f};
+  for (int i = 0; i < 4; ++i) CHECK(the[i] == Approx(pinned[i]).epsilon(1e-6));
+}

@@ -1,0 +1,243 @@
+// The JavaScript API of the attention core: the contract the page, embedders and tests use.
+//
+//   import { loadAttention } from './lib/attention.js';
+//   const core = await loadAttention();
+//   const trace = core.attention({ x, n, dModel, heads, wq, wk, wv, wo,
+//                                  causal: true, temperature: 1, positional: 'rope' });
+//   trace.weights(0);  // Float32Array (n, n), row-major, softmax over keys
+//
+// Works in browsers (window or worker) and in Node >= 18. The .wasm is found relative to this
+// file's URL, so web/ can be served from any static path. Every array a call returns is a copy
+// the caller owns: it stays valid across later calls and wasm memory growth. Bad parameters throw
+// an Error whose message says what is wrong. Bound C++ objects never reach the caller, so there
+// is nothing to delete().
+
+const POSITIONAL = ['none', 'sinusoidal', 'rope', 'alibi'];
+
+// The smallest module that uses a SIMD128 instruction (i32x4.splat in a function body);
+// WebAssembly.validate() says whether this engine can run the SIMD build.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function simdSupported() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+// Loaded modules by wasm URL: several widgets on one page share one instance.
+const modules = new Map();
+
+async function wasmBytes(url) {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+// Instantiates the wasm ourselves: streaming where the host serves application/wasm, bytes
+// otherwise (a host with a wrong MIME type still works), and file reads in Node.
+async function instantiate(url, imports, wasmBinary) {
+  if (wasmBinary) return WebAssembly.instantiate(wasmBinary, imports);
+  if (url.protocol !== 'file:' && typeof WebAssembly.instantiateStreaming === 'function') {
+    try {
+      return await WebAssembly.instantiateStreaming(fetch(url), imports);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;  // TypeError: wrong MIME type; retry below
+    }
+  }
+  return WebAssembly.instantiate(await wasmBytes(url), imports);
+}
+
+/**
+ * Loads the core. Options:
+ *   simd: 'auto' (default: SIMD build where the engine supports it), true, or false (scalar build)
+ *   baseUrl: where attention_core*.js/.wasm live (default: ./wasm/ next to this file)
+ *   wasmBinary: the .wasm bytes, to skip fetching (for a single-file build)
+ */
+export function loadAttention(options = {}) {
+  const simd = options.simd ?? 'auto';
+  if (!['auto', true, false].includes(simd)) throw new Error("simd must be 'auto', true or false");
+  const useSimd = simd === 'auto' ? simdSupported() : simd;
+  if (useSimd && !simdSupported()) throw new Error('this engine has no WebAssembly SIMD; load with { simd: false }');
+  const base = new URL(options.baseUrl ?? './wasm/', import.meta.url);
+  const name = useSimd ? 'attention_core' : 'attention_core_scalar';
+  const wasmUrl = new URL(`${name}.wasm`, base);
+  const key = options.wasmBinary ? null : wasmUrl.href;
+  if (key && modules.has(key)) return modules.get(key);
+  const promise = (async () => {
+    const { default: createModule } = await import(new URL(`${name}.js`, base).href);
+    let failed;
+    const failure = new Promise((resolve, reject) => { failed = reject; });
+    const module = await Promise.race([failure, createModule({
+      instantiateWasm(imports, receive) {
+        instantiate(wasmUrl, imports, options.wasmBinary)
+          .then((result) => receive(result.instance, result.module), failed);
+        return {};
+      },
+      print: () => {},
+      printErr: (text) => console.warn(`[attention core] ${text}`),
+    })]);
+    const core = new AttentionCore(module);
+    core.warmUp();
+    return core;
+  })();
+  if (key) {
+    modules.set(key, promise);
+    promise.catch(() => modules.delete(key));  // a failed load may be retried
+  }
+  return promise;
+}
+
+// ---------------------------------------------------------------------------
+// Argument checks: each names the parameter and what it should be.
+// ---------------------------------------------------------------------------
+
+function checkInteger(name, value, min, max) {
+  if (!Number.isInteger(value)) throw new Error(`${name} must be an integer, got ${describe(value)}`);
+  if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function checkArray(name, value, length, shape) {
+  if (!(value instanceof Float32Array || value instanceof Float64Array || Array.isArray(value))) {
+    throw new Error(`${name} must be a Float32Array, got ${describe(value)}`);
+  }
+  if (value.length !== length) {
+    throw new Error(`${name} must hold ${shape} = ${length} values, got ${value.length}`);
+  }
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new Error(`${name} holds a non-finite value (${describe(v)}) at index ${i}`);
+    }
+  }
+  return value;
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an Array of ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.length}`;
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return typeof value === 'object' ? 'an object' : String(value);
+}
+
+function unwrap(result) {
+  if (result && typeof result.error === 'string') throw new Error(result.error);
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// The core object loadAttention() resolves to.
+// ---------------------------------------------------------------------------
+
+class AttentionCore {
+  #m;
+
+  constructor(module) {
+    this.#m = module;
+    this.buildInfo = Object.freeze({ ...module.buildInfo() });
+  }
+
+  // The first call of each export runs slower; do it once at load.
+  warmUp() {
+    const dModel = 8, n = 4;
+    const w = this.randomMatrix(dModel, dModel, 1, 0.3);
+    this.attention({ x: this.tokenEmbeddings(['a', 'b', 'c', 'd'], dModel, 1), n, dModel, heads: 2,
+      wq: w, wk: w, wv: w, wo: w, causal: true, positional: 'rope' });
+  }
+
+  /**
+   * Multi-head self-attention with every intermediate.
+   * params: { x, n, dModel, heads, wq, wk, wv, wo, causal = false, temperature = 1, positional = 'none' }
+   * Returns { n, dModel, heads, dHead, x, concat, output, q(h), k(h), v(h), scores(h), weights(h),
+   *           headOutput(h) }: x is the input after positional encoding.
+   */
+  attention(params) {
+    if (params === null || typeof params !== 'object') throw new Error('attention() takes a parameter object');
+    const { causal = false, temperature = 1, positional = 'none' } = params;
+    const n = checkInteger('n', params.n, 1, 4096);
+    const dModel = checkInteger('dModel', params.dModel, 1, 4096);
+    const heads = checkInteger('heads', params.heads, 1, 256);
+    if (dModel % heads !== 0) throw new Error(`dModel (${dModel}) must be divisible by heads (${heads})`);
+    if (typeof causal !== 'boolean') throw new Error(`causal must be true or false, got ${describe(causal)}`);
+    if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
+      throw new Error(`temperature must be a finite number greater than 0, got ${describe(temperature)}`);
+    }
+    if (!POSITIONAL.includes(positional)) {
+      throw new Error(`positional must be one of ${POSITIONAL.map((p) => `'${p}'`).join(', ')}, got ${describe(positional)}`);
+    }
+    const args = {
+      n, dModel, heads, causal, temperature, positional,
+      x: checkArray('x', params.x, n * dModel, `n·dModel = ${n}·${dModel}`),
+    };
+    for (const w of ['wq', 'wk', 'wv', 'wo']) {
+      args[w] = checkArray(w, params[w], dModel * dModel, `dModel² = ${dModel}²`);
+    }
+    return makeTrace(unwrap(this.#m.runAttention(args)));
+  }
+
+  /** Deterministic N(0, 1) embeddings, one row per token: Float32Array (tokens.length, dModel). */
+  tokenEmbeddings(tokens, dModel, seed = 0) {
+    if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string')) {
+      throw new Error('tokens must be an array of strings');
+    }
+    checkInteger('dModel', dModel, 1, 4096);
+    checkInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
+    return unwrap(this.#m.tokenEmbeddings(tokens, dModel, seed));
+  }
+
+  /** The embedding of one token: Float32Array (dModel). */
+  tokenEmbedding(token, dModel, seed = 0) {
+    if (typeof token !== 'string') throw new Error(`token must be a string, got ${describe(token)}`);
+    return this.tokenEmbeddings([token], dModel, seed);
+  }
+
+  /** A deterministic (rows, cols) matrix of N(0, stddev²) values. */
+  randomMatrix(rows, cols, seed = 0, stddev = 1) {
+    checkInteger('rows', rows, 0, 1 << 16);
+    checkInteger('cols', cols, 0, 1 << 16);
+    checkInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
+    if (typeof stddev !== 'number' || !Number.isFinite(stddev) || stddev < 0) {
+      throw new Error(`stddev must be a finite number ≥ 0, got ${describe(stddev)}`);
+    }
+    return unwrap(this.#m.randomMatrix(rows, cols, seed, stddev));
+  }
+
+  /** { heapBytes, allocatedBytes }: the wasm memory size and what malloc holds now. */
+  memoryStats() {
+    return { ...this.#m.memoryStats() };
+  }
+}
+
+// Wraps the flat, head-stacked arrays from C++ in the per-head accessors of the contract.
+function makeTrace(raw) {
+  const { n, dModel, heads, dHead } = raw;
+  const perHead = (name, stacked, size) => (h) => {
+    if (!Number.isInteger(h) || h < 0 || h >= heads) {
+      throw new RangeError(`${name}(h): h must be an integer from 0 to ${heads - 1}, got ${describe(h)}`);
+    }
+    return stacked.subarray(h * size, (h + 1) * size);
+  };
+  return Object.freeze({
+    n, dModel, heads, dHead,
+    x: raw.x,
+    concat: raw.concat,
+    output: raw.output,
+    q: perHead('q', raw.q, n * dHead),
+    k: perHead('k', raw.k, n * dHead),
+    v: perHead('v', raw.v, n * dHead),
+    scores: perHead('scores', raw.scores, n * n),
+    weights: perHead('weights', raw.weights, n * n),
+    headOutput: perHead('headOutput', raw.headOutput, n * dHead),
+  });
+}
+
+export { POSITIONAL };
