@@ -1,0 +1,141 @@
+// Message catalogue: every string the page shows comes from here (English for now).
+//
+// t(key, params) looks a message up and fills {name} placeholders from params.
+// A missing key returns the key itself so a gap is visible, never a blank.
+
+const en = {
+  'app.title': 'Attention Playground',
+  'app.tagline': 'Every step of multi-head self-attention, computed by a C++ core in WebAssembly.',
+  'app.untrained':
+    'The weights here are random and untrained: the patterns show how the computation flows, not what a trained model has learned. A trained model comes later.',
+
+  'controls.heading': 'Inputs',
+  'controls.sentence': 'Sentence',
+  'controls.sentenceHint': 'Up to {max} tokens. Words, punctuation, numbers, CJK characters and emoji each become tokens.',
+  'controls.heads': 'Heads h',
+  'controls.dModel': 'd_model',
+  'controls.temperature': 'Temperature T',
+  'controls.causal': 'Causal mask (a token sees only itself and earlier tokens)',
+  'controls.positional': 'Positional encoding',
+  'controls.seed': 'Seed',
+  'controls.reseed': 'New seed',
+  'controls.dHead': 'd_head = d_model / h = {value}',
+  'controls.dHeadInvalid': 'd_head = d_model / h is not a whole number',
+  'controls.copyLink': 'Copy link',
+  'controls.linkCopied': 'Link copied',
+  'positional.none': 'None',
+  'positional.sinusoidal': 'Sinusoidal (added to X)',
+  'positional.rope': 'RoPE (rotates q and k)',
+  'positional.alibi': 'ALiBi (bias on scores)',
+
+  'status.loading': 'Loading the WebAssembly core…',
+  'status.computing': 'Computing…',
+  'status.done': 'Computed in {ms} ms',
+  'status.stale': 'Showing the last valid result.',
+
+  'error.emptySentence': 'Type a sentence: there are no tokens to attend over.',
+  'error.tooManyTokens': 'The sentence has {n} tokens; this page draws at most {max}. Shorten it.',
+  'error.heads': 'Heads must be a whole number from 1 to {max}.',
+  'error.dModel': 'd_model must be a whole number from 1 to {max}.',
+  'error.notDivisible': 'd_model {dModel} is not divisible by {heads} heads: each head needs d_model / h columns. Try d_model {suggest}.',
+  'error.ropeOdd': 'RoPE rotates pairs of numbers, so d_head must be even; d_model {dModel} / {heads} heads gives d_head {dHead}.',
+  'error.temperature': 'Temperature must be a positive number.',
+  'error.seed': 'Seed must be a whole number from 0 to {max}.',
+  'error.core': 'The core rejected these settings: {message}',
+  'error.load': 'Could not load the WebAssembly core ({message}). Build it first: scripts/serve builds and serves the page.',
+  'error.worker': 'The computation worker failed: {message}',
+
+  'step.tokens': 'Tokens',
+  'step.tokens.desc': 'The sentence split into tokens. Each token gets a fixed random embedding vector, seeded by its text and the seed.',
+  'step.x': 'Input X',
+  'step.x.desc': 'One row per token: its embedding{pos}. Blue is negative, red positive.',
+  'step.x.pos.sinusoidal': ' plus the sinusoidal position signal',
+  'step.qkv': 'Projections Q = X·W_Q, K = X·W_K, V = X·W_V',
+  'step.qkv.desc': 'Each is split by columns into {heads} heads of n × d_head = {n} × {dHead}.{rope}',
+  'step.qkv.rope': ' Shown after RoPE has rotated q and k by position.',
+  'step.heads': 'Attention per head',
+  'step.heads.desc': 'Softmax weights of every head. Click a head to focus it below.',
+  'step.focus': 'Head {h}',
+  'step.scores': 'Scores Q_h·K_hᵀ / √d_head',
+  'step.scores.temp': ' / T',
+  'step.scores.alibi': ' + ALiBi bias',
+  'step.scores.mask': ', then mask',
+  'step.scores.desc': 'Row i holds how strongly query token i matches each key token j. Hatched cells are masked (−∞).',
+  'step.weights': 'Weights softmax(scores)',
+  'step.weights.desc': 'Softmax along each row: every row sums to 1. Masked cells are exactly 0. Colours run from 0 to the largest weight in any head.',
+  'step.headOut': 'Head output weights·V_h',
+  'step.headOut.desc': 'Each token’s new vector: the weighted average of the value rows.',
+  'step.concat': 'Concatenate heads',
+  'step.concat.desc': 'The {heads} head outputs side by side.',
+  'step.output': 'Output concat·W_O',
+  'step.output.desc': 'The layer output: one vector of d_model numbers per token.',
+
+  'shape.matrix': '{rows} × {cols}',
+  'shape.named': '{name} = {rows} × {cols}',
+  'shape.heads': '{heads} × ({rows} × {cols})',
+  'shape.tokens': 'n = {n}',
+  'axis.query': 'query i',
+  'axis.key': 'key j',
+  'axis.token': 'token',
+  'axis.dim': 'dimension',
+  'axis.head': 'h{h}',
+  'legend.range': '{lo} … {hi}',
+  'legend.masked': 'masked',
+
+  'head.label': 'head {h}',
+  'head.focusHint': 'Show head {h} in detail',
+
+  'tip.cell': '{matrix}[{i}, {j}] = {value}',
+  'tip.row': 'row {i}: “{token}”',
+  'tip.col': 'column {j}',
+  'tip.colHead': 'column {j} (head {h}, dim {d})',
+  'tip.query': 'query {i} “{token}”',
+  'tip.key': 'key {j} “{token}”',
+  'tip.dot': 'q_{i}·k_{j} = {dot}  (sum of {dHead} products)',
+  'tip.scale': '÷ (√{dHead} · T={temp}) = {scaled}',
+  'tip.alibi': '+ ALiBi −{slope}·{dist} = {bias}',
+  'tip.score': 'score = {score}',
+  'tip.masked': 'masked: key comes after the query (causal)',
+  'tip.maskedWeight': 'weight exactly 0 (masked)',
+  'tip.rowMax': 'row max m = {max}',
+  'tip.rowSum': 'Σ exp(score − m) = {sum}',
+  'tip.weight': 'weight = exp({score} − m) / Σ = {weight}',
+  'tip.emptyRow': 'every key is masked in this row: weights are 0',
+  'tip.headOut': 'Σ_j weight[{i}, j] · v_j[{d}] over {n} keys',
+  'tip.concat': 'from head {h}, column {d} of its output',
+  'tip.output': 'concat row {i} · column {j} of W_O',
+  'tip.qkv': '{name} = x_{i} · column {j} of W_{name}',
+  'tip.x': 'embedding of “{token}”, dimension {j}',
+  'tip.xPos': 'embedding of “{token}” + sinusoid, dimension {j}',
+
+  'footer.build': 'Core {version} · {buildType} build · SIMD {simd}',
+  'footer.simdOn': 'on ({kind})',
+  'footer.simdOff': 'off',
+  'footer.loading': 'Core loading…',
+  'footer.conventions': 'Row-major matrices; projections are x·W; head h takes columns h·d_head … (h+1)·d_head−1.',
+};
+
+const catalogues = { en };
+let current = en;
+
+export function setLocale(locale) {
+  current = catalogues[locale] ?? en;
+}
+
+export function t(key, params = {}) {
+  const template = current[key] ?? en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
+}
+
+// Number formatting shared by labels and tooltips: fixed significant digits, a true minus sign.
+export function formatNumber(value, digits = 4) {
+  if (value === Infinity) return '∞';
+  if (value === -Infinity) return '−∞';
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  const text = abs >= 1e5 || abs < 1e-4 ? abs.toExponential(digits - 1) : abs.toPrecision(digits);
+  const trimmed = text.includes('e') ? text : text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return (value < 0 ? '−' : '') + trimmed;
+}

@@ -1,0 +1,51 @@
+// Turns UI state and tokens into the parameters of one computation, or a message saying
+// what is wrong. The checks here mirror the core's own, in words a page user can act on;
+// the core still validates everything and its message is shown if it disagrees.
+
+import { t } from './i18n.js';
+
+export const LIMITS = Object.freeze({
+  maxTokens: 64,    // the page's cap: more makes unreadable n × n maps
+  maxHeads: 16,
+  maxModelDim: 512,
+  maxSeed: 999999,  // keeps seed·4 + 3 (the W_O seed) well inside 32 bits
+});
+
+const isInt = (v) => Number.isInteger(v);
+
+// Returns { ok: true, params } or { ok: false, message, field } (field: the state key at fault).
+// params: { tokens, heads, dModel, dHead, temperature, causal, positional, seed }.
+export function checkParams(state, tokens) {
+  const fail = (key, args, field) => ({ ok: false, message: t(key, args), field });
+  const { heads, dModel, temperature, seed } = state;
+
+  if (tokens.length === 0) return fail('error.emptySentence', {}, 'sentence');
+  if (tokens.length > LIMITS.maxTokens) {
+    return fail('error.tooManyTokens', { n: tokens.length, max: LIMITS.maxTokens }, 'sentence');
+  }
+  if (!isInt(heads) || heads < 1 || heads > LIMITS.maxHeads) {
+    return fail('error.heads', { max: LIMITS.maxHeads }, 'heads');
+  }
+  if (!isInt(dModel) || dModel < 1 || dModel > LIMITS.maxModelDim) {
+    return fail('error.dModel', { max: LIMITS.maxModelDim }, 'dModel');
+  }
+  if (dModel % heads !== 0) {
+    const suggest = Math.max(heads, Math.round(dModel / heads) * heads);
+    return fail('error.notDivisible', { dModel, heads, suggest }, 'dModel');
+  }
+  const dHead = dModel / heads;
+  if (state.positional === 'rope' && dHead % 2 !== 0) {
+    return fail('error.ropeOdd', { dModel, heads, dHead }, 'positional');
+  }
+  if (!(temperature > 0) || !Number.isFinite(temperature)) return fail('error.temperature', {}, 'temperature');
+  if (!isInt(seed) || seed < 0 || seed > LIMITS.maxSeed) {
+    return fail('error.seed', { max: LIMITS.maxSeed }, 'seed');
+  }
+  return {
+    ok: true,
+    params: {
+      tokens: tokens.slice(), heads, dModel, dHead, temperature,
+      causal: Boolean(state.causal), positional: state.positional, seed,
+    },
+  };
+}
