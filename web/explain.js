@@ -1,0 +1,108 @@
+// What a hovered cell means and how it was computed, as lines of text for the tooltip.
+//
+// The numbers are recomputed here from the trace the core returned (q, k after RoPE;
+// scores after scaling, bias and mask), so the tooltip shows the arithmetic a reader can check:
+//   score(i, j)  = q_i·k_j / (√d_head · T) + ALiBi bias(i, j)     (−∞ where masked)
+//   weight(i, j) = exp(score(i, j) − max_j score) / Σ_j exp(score(i, j) − max_j score)
+
+import { t, formatNumber as f } from './i18n.js';
+
+// m_h = 2^(−8(h+1)/H), the ALiBi slope of head h of H (same formula as the core).
+export function alibiSlope(h, heads) {
+  return 2 ** (-8 * (h + 1) / heads);
+}
+
+export function dot(a, aRow, b, bRow, width) {
+  let s = 0;
+  for (let d = 0; d < width; d++) s += a[aRow * width + d] * b[bRow * width + d];
+  return s;
+}
+
+// Max and Σ exp(s − max) of one row of scores, over unmasked entries.
+export function rowStats(scores, n, i) {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) max = Math.max(max, scores[i * n + j]);
+  let sum = 0;
+  if (max !== -Infinity) for (let j = 0; j < n; j++) sum += Math.exp(scores[i * n + j] - max);
+  return { max, sum };
+}
+
+const token = (trace, i) => trace.tokens[i];
+
+function scoreLines(trace, h, i, j) {
+  const { n, dHead, temperature } = trace;
+  const score = trace.scores[h][i * n + j];
+  if (score === -Infinity) return { score, lines: [t('tip.masked')] };
+  const d = dot(trace.q[h], i, trace.k[h], j, dHead);
+  const scaled = d / (Math.sqrt(dHead) * temperature);
+  const lines = [
+    t('tip.dot', { i, j, dot: f(d), dHead }),
+    t('tip.scale', { dHead, temp: f(temperature, 3), scaled: f(scaled) }),
+  ];
+  if (trace.positional === 'alibi') {
+    const slope = alibiSlope(h, trace.heads);
+    const dist = trace.causal ? i - j : Math.abs(i - j);
+    lines.push(t('tip.alibi', { slope: f(slope), dist, bias: f(-slope * dist) }));
+  }
+  lines.push(t('tip.score', { score: f(score) }));
+  return { score, lines };
+}
+
+// kind: 'x' | 'q' | 'k' | 'v' | 'scores' | 'weights' | 'headOutput' | 'concat' | 'output'.
+// For per-head kinds, head is the head; for 'q', 'k', 'v', 'concat' col is a d_model column.
+// Returns { title, lines }.
+export function explainCell(trace, kind, head, row, col, value) {
+  const { n, dHead } = trace;
+  const names = {
+    x: 'X', q: 'Q', k: 'K', v: 'V', scores: `scores_${head}`, weights: `weights_${head}`,
+    headOutput: `out_${head}`, concat: 'concat', output: 'output',
+  };
+  const title = t('tip.cell', { matrix: names[kind], i: row, j: col, value: f(value, 6) });
+  const lines = [];
+  switch (kind) {
+    case 'x':
+      lines.push(t('tip.row', { i: row, token: token(trace, row) }));
+      lines.push(t(trace.positional === 'sinusoidal' ? 'tip.xPos' : 'tip.x', { token: token(trace, row), j: col }));
+      break;
+    case 'q': case 'k': case 'v':
+      lines.push(t('tip.row', { i: row, token: token(trace, row) }));
+      lines.push(t('tip.colHead', { j: col, h: Math.floor(col / dHead), d: col % dHead }));
+      lines.push(t('tip.qkv', { name: names[kind], i: row, j: col }));
+      break;
+    case 'scores': {
+      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: token(trace, col) }));
+      lines.push(...scoreLines(trace, head, row, col).lines);
+      break;
+    }
+    case 'weights': {
+      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: token(trace, col) }));
+      const { score, lines: s } = scoreLines(trace, head, row, col);
+      lines.push(...s);
+      const { max, sum } = rowStats(trace.scores[head], n, row);
+      if (max === -Infinity) {
+        lines.push(t('tip.emptyRow'));
+      } else if (score === -Infinity) {
+        lines.push(t('tip.maskedWeight'));
+      } else {
+        lines.push(t('tip.rowMax', { max: f(max) }), t('tip.rowSum', { sum: f(sum) }));
+        lines.push(t('tip.weight', { score: f(score), weight: f(Math.exp(score - max) / sum, 6) }));
+      }
+      break;
+    }
+    case 'headOutput':
+      lines.push(t('tip.row', { i: row, token: token(trace, row) }));
+      lines.push(t('tip.headOut', { i: row, d: col, n }));
+      break;
+    case 'concat':
+      lines.push(t('tip.row', { i: row, token: token(trace, row) }));
+      lines.push(t('tip.concat', { h: Math.floor(col / dHead), d: col % dHead }));
+      break;
+    case 'output':
+      lines.push(t('tip.row', { i: row, token: token(trace, row) }));
+      lines.push(t('tip.output', { i: row, j: col }));
+      break;
+    default:
+      throw new Error(`explainCell: unknown kind ${kind}`);
+  }
+  return { title, lines };
+}

@@ -1,0 +1,349 @@
+// A canvas heatmap of one row-major matrix, with text labels, a legend and hover.
+//
+// Two canvases, stacked:
+//   .hm-data    — sized to the data, one pixel per cell (width = cols, height = rows), filled
+//                 from a single ImageData through a 256-entry colour table and scaled up by CSS
+//                 with `image-rendering: pixelated`. Reading its pixels back gives cell colours.
+//   .hm-overlay — covers the figure at devicePixelRatio resolution: labels drawn as text,
+//                 hatching over masked cells, head separators, the hovered cell's outline.
+// Masked cells — non-finite values (−∞ where the causal mask hides a key), or cells flagged in
+// model.mask (weights, which are exactly 0 there) — are drawn in MASKED_RGBA and hatched.
+// update() throws on a wrong shape, so a bug cannot draw a plausible but wrong picture.
+
+import { colormaps, MASKED_RGBA, tableIndex, cssColor, TABLE_SIZE } from './colormap.js';
+import { t, formatNumber } from './i18n.js';
+
+const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const FONT_BOLD = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const LABEL_COLOR = '#3d4451';
+const LABEL_DIM = '#8a93a3';
+const MAX_LABEL_CHARS = 14;
+const COL_LABEL_ANGLE = -Math.PI / 3; // column labels rise at 60°
+const GAP = 6;                        // px between labels and the plot
+
+function shorten(label) {
+  const chars = Array.from(label);
+  return chars.length > MAX_LABEL_CHARS ? chars.slice(0, MAX_LABEL_CHARS - 1).join('') + '…' : label;
+}
+
+function el(tag, className, parent) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+export class Heatmap {
+  // options:
+  //   colormap: 'viridis' | 'diverging'
+  //   rowLabels / colLabels: booleans, whether to draw the labels passed to update()
+  //   square: cells are square (n × n maps); otherwise cellHeight is fixed
+  //   minCell, maxCell: CSS px bounds on a cell's width; cellHeight: row height when not square
+  //   legend: draw a colour legend under the map
+  //   onHover({ row, col, value, clientX, clientY } | null), onClick(), label (aria-label)
+  constructor(host, options = {}) {
+    this.options = {
+      colormap: 'viridis', rowLabels: true, colLabels: true, square: true,
+      minCell: 1, maxCell: 28, cellHeight: 16, legend: true,
+      onHover: null, onClick: null, label: '', ...options,
+    };
+    this.table = colormaps[this.options.colormap];
+    if (!this.table) throw new Error(`Unknown colormap "${this.options.colormap}"`);
+
+    this.root = el('figure', 'hm', host);
+    this.stage = el('div', 'hm-stage', this.root);
+    this.dataCanvas = el('canvas', 'hm-data', this.stage);
+    this.overlay = el('canvas', 'hm-overlay', this.stage);
+    this.overlay.setAttribute('role', 'img');
+    if (this.options.label) this.overlay.setAttribute('aria-label', this.options.label);
+    if (this.options.legend) this.buildLegend();
+
+    this.model = null;   // the last update() argument
+    this.layoutBox = null;
+    this.hover = null;   // { row, col }
+    this.bindPointer();
+  }
+
+  buildLegend() {
+    const legend = el('div', 'hm-legend', this.root);
+    this.legendLo = el('span', 'hm-legend-value', legend);
+    const bar = el('canvas', 'hm-legend-bar', legend);
+    bar.width = TABLE_SIZE;
+    bar.height = 1;
+    const image = new ImageData(TABLE_SIZE, 1);
+    image.data.set(this.table);
+    bar.getContext('2d').putImageData(image, 0, 0);
+    this.legendHi = el('span', 'hm-legend-value', legend);
+    this.legendMasked = el('span', 'hm-legend-masked', legend);
+    const swatch = el('span', 'hm-swatch', this.legendMasked);
+    swatch.style.backgroundColor = `rgb(${MASKED_RGBA.slice(0, 3).join(',')})`;
+    el('span', '', this.legendMasked).textContent = t('legend.masked');
+  }
+
+  // model: { rows, cols, data: Float32Array(rows·cols) row-major, range: [lo, hi],
+  //          rowLabels?: string[rows], colLabels?: string[cols],
+  //          colGroups?: { size, labels: string[cols / size] } (e.g. heads of Q),
+  //          mask?: Uint8Array(rows·cols), 1 where a cell is masked,
+  //          width?: available CSS px }
+  update(model) {
+    const { rows, cols, data, range } = model;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+      throw new Error(`Heatmap: bad shape ${rows} × ${cols}`);
+    }
+    if (!data || data.length !== rows * cols) {
+      throw new Error(`Heatmap: data has ${data?.length} values, shape ${rows} × ${cols} needs ${rows * cols}`);
+    }
+    if (!Array.isArray(range) || !(range[1] > range[0])) {
+      throw new Error(`Heatmap: bad range ${range}`);
+    }
+    if (model.rowLabels && model.rowLabels.length !== rows) {
+      throw new Error(`Heatmap: ${model.rowLabels.length} row labels for ${rows} rows`);
+    }
+    if (model.colLabels && model.colLabels.length !== cols) {
+      throw new Error(`Heatmap: ${model.colLabels.length} column labels for ${cols} columns`);
+    }
+    if (model.mask && model.mask.length !== rows * cols) {
+      throw new Error(`Heatmap: mask has ${model.mask.length} cells, shape ${rows} × ${cols} needs ${rows * cols}`);
+    }
+    const groups = model.colGroups;
+    if (groups && (cols % groups.size !== 0 || groups.labels.length !== cols / groups.size)) {
+      throw new Error(`Heatmap: column groups of ${groups.size} do not tile ${cols} columns`);
+    }
+    this.model = model;
+    if (this.hover && (this.hover.row >= rows || this.hover.col >= cols)) this.hover = null;
+    this.paintData();
+    this.layout(model.width);
+    this.paintLegend();
+  }
+
+  // One ImageData, one pass, one colour-table lookup per cell.
+  paintData() {
+    const { rows, cols, data, range, mask } = this.model;
+    const canvas = this.dataCanvas;
+    if (canvas.width !== cols) canvas.width = cols;
+    if (canvas.height !== rows) canvas.height = rows;
+    const ctx = canvas.getContext('2d');
+    const image = ctx.createImageData(cols, rows);
+    const px = image.data;
+    const table = this.table;
+    const [lo, hi] = range;
+    let masked = 0;
+    for (let i = 0, p = 0; i < data.length; i++, p += 4) {
+      const v = data[i];
+      if (Number.isFinite(v) && !(mask && mask[i])) {
+        const k = tableIndex(v, lo, hi) * 4;
+        px[p] = table[k]; px[p + 1] = table[k + 1]; px[p + 2] = table[k + 2]; px[p + 3] = 255;
+      } else {
+        px[p] = MASKED_RGBA[0]; px[p + 1] = MASKED_RGBA[1]; px[p + 2] = MASKED_RGBA[2]; px[p + 3] = 255;
+        masked++;
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+    this.maskedCount = masked;
+  }
+
+  paintLegend() {
+    if (!this.options.legend) return;
+    const [lo, hi] = this.model.range;
+    this.legendLo.textContent = formatNumber(lo, 3);
+    this.legendHi.textContent = formatNumber(hi, 3);
+    this.legendMasked.hidden = this.maskedCount === 0;
+  }
+
+  // Chooses cell sizes for the available width and places both canvases.
+  layout(width) {
+    if (!this.model) return;
+    const { rows, cols, rowLabels, colLabels, colGroups } = this.model;
+    const o = this.options;
+    const measure = this.overlay.getContext('2d');
+    measure.font = FONT_BOLD;
+    const textWidth = (labels) => labels.reduce((m, s) => Math.max(m, measure.measureText(shorten(s)).width), 0);
+
+    const left = o.rowLabels && rowLabels ? Math.ceil(textWidth(rowLabels)) + GAP : 0;
+    const colText = o.colLabels && colLabels ? Math.ceil(textWidth(colLabels)) : 0;
+    let top = colText ? Math.ceil(colText * Math.sin(-COL_LABEL_ANGLE)) + GAP + 4 : 0;
+    if (colGroups) top = Math.max(top, 18);
+    const right = colText ? Math.ceil(colText * Math.cos(COL_LABEL_ANGLE)) : 0;
+
+    const available = Math.max(60, (width ?? this.root.parentElement?.clientWidth ?? 600) - left - right - 2);
+    let cellW = Math.floor(available / cols);
+    cellW = Math.max(o.minCell, Math.min(o.maxCell, cellW));
+    const cellH = o.square ? cellW : o.cellHeight;
+
+    const plotW = cellW * cols;
+    const plotH = cellH * rows;
+    const stageW = left + plotW + right;
+    const stageH = top + plotH + 1;
+    this.layoutBox = { left, top, cellW, cellH, plotW, plotH, stageW, stageH };
+
+    this.stage.style.width = `${stageW}px`;
+    this.stage.style.height = `${stageH}px`;
+    Object.assign(this.dataCanvas.style, {
+      left: `${left}px`, top: `${top}px`, width: `${plotW}px`, height: `${plotH}px`,
+    });
+    const dpr = window.devicePixelRatio || 1;
+    this.overlay.width = Math.round(stageW * dpr);
+    this.overlay.height = Math.round(stageH * dpr);
+    this.overlay.style.width = `${stageW}px`;
+    this.overlay.style.height = `${stageH}px`;
+    this.dpr = dpr;
+    this.paintOverlay();
+  }
+
+  paintOverlay() {
+    const ctx = this.overlay.getContext('2d');
+    const { rows, cols, data, mask, rowLabels, colLabels, colGroups } = this.model;
+    const { left, top, cellW, cellH, plotW, plotH, stageW, stageH } = this.layoutBox;
+    const o = this.options;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.clearRect(0, 0, stageW, stageH);
+    const hover = this.hover;
+
+    // Hatching over masked cells, when cells are big enough to show it.
+    if (this.maskedCount > 0 && cellW >= 6 && cellH >= 6) {
+      ctx.save();
+      ctx.beginPath();
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) {
+          const k = i * cols + j;
+          if (!Number.isFinite(data[k]) || (mask && mask[k])) ctx.rect(left + j * cellW, top + i * cellH, cellW, cellH);
+        }
+      }
+      ctx.clip();
+      ctx.strokeStyle = 'rgba(120, 120, 120, 0.55)';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      const step = 5;
+      for (let s = -plotH; s < plotW; s += step) {
+        ctx.moveTo(left + s, top + plotH);
+        ctx.lineTo(left + s + plotH, top);
+      }
+      ctx.stroke();
+      ctx.restore();
+    }
+
+    // Thin separators between column groups (heads), and group labels above them.
+    if (colGroups) {
+      const groupCount = cols / colGroups.size;
+      ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      for (let g = 1; g < groupCount; g++) {
+        const x = left + g * colGroups.size * cellW;
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + plotH);
+      }
+      ctx.stroke();
+      ctx.font = FONT;
+      ctx.fillStyle = LABEL_DIM;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'alphabetic';
+      const groupW = colGroups.size * cellW;
+      for (let g = 0; g < groupCount; g++) {
+        const label = colGroups.labels[g];
+        if (measureFits(ctx, label, groupW)) ctx.fillText(label, left + (g + 0.5) * groupW, top - 5);
+      }
+    }
+
+    // Row labels, right-aligned against the plot.
+    if (o.rowLabels && rowLabels) {
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'middle';
+      const skip = Math.ceil(12 / cellH); // draw every k-th label when rows are shorter than text
+      for (let i = 0; i < rows; i++) {
+        const active = hover && hover.row === i;
+        if (i % skip !== 0 && !active) continue;
+        ctx.font = active ? FONT_BOLD : FONT;
+        ctx.fillStyle = active ? '#111' : LABEL_COLOR;
+        ctx.fillText(shorten(rowLabels[i]), left - GAP, top + (i + 0.5) * cellH);
+      }
+    }
+
+    // Column labels, rotated, rising from each column's centre.
+    if (o.colLabels && colLabels) {
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'middle';
+      const skip = Math.ceil(12 / cellW);
+      for (let j = 0; j < cols; j++) {
+        const active = hover && hover.col === j;
+        if (j % skip !== 0 && !active) continue;
+        ctx.save();
+        ctx.translate(left + (j + 0.5) * cellW, top - GAP);
+        ctx.rotate(COL_LABEL_ANGLE);
+        ctx.font = active ? FONT_BOLD : FONT;
+        ctx.fillStyle = active ? '#111' : LABEL_COLOR;
+        ctx.fillText(shorten(colLabels[j]), 0, 0);
+        ctx.restore();
+      }
+    }
+
+    // Frame and hovered cell.
+    ctx.strokeStyle = 'rgba(0, 0, 0, 0.18)';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(left - 0.5, top - 0.5, plotW + 1, plotH + 1);
+    if (hover) {
+      const x = left + hover.col * cellW;
+      const y = top + hover.row * cellH;
+      ctx.strokeStyle = '#111';
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x - 1, y - 1, cellW + 2, cellH + 2);
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 1;
+      ctx.strokeRect(x + 0.5, y + 0.5, cellW - 1, cellH - 1);
+    }
+  }
+
+  // The cell under a point in client coordinates, or null.
+  cellAt(clientX, clientY) {
+    if (!this.layoutBox) return null;
+    const rect = this.overlay.getBoundingClientRect();
+    const { left, top, cellW, cellH } = this.layoutBox;
+    const col = Math.floor((clientX - rect.left - left) / cellW);
+    const row = Math.floor((clientY - rect.top - top) / cellH);
+    if (row < 0 || col < 0 || row >= this.model.rows || col >= this.model.cols) return null;
+    return { row, col };
+  }
+
+  setHover(cell, clientX, clientY) {
+    const same = cell && this.hover && cell.row === this.hover.row && cell.col === this.hover.col;
+    if (!same && (cell || this.hover)) {
+      this.hover = cell;
+      this.paintOverlay();
+    }
+    if (this.options.onHover) {
+      this.options.onHover(cell ? {
+        row: cell.row, col: cell.col,
+        value: this.model.data[cell.row * this.model.cols + cell.col],
+        clientX, clientY,
+      } : null);
+    }
+  }
+
+  bindPointer() {
+    this.overlay.addEventListener('pointermove', (e) => {
+      if (!this.model) return;
+      this.setHover(this.cellAt(e.clientX, e.clientY), e.clientX, e.clientY);
+    });
+    this.overlay.addEventListener('pointerleave', () => this.setHover(null));
+    if (this.options.onClick) {
+      this.overlay.addEventListener('click', () => this.options.onClick());
+      this.overlay.style.cursor = 'pointer';
+    }
+  }
+
+  // Screen position of a cell's centre, for tests and keyboard hover.
+  cellCenter(row, col) {
+    const rect = this.overlay.getBoundingClientRect();
+    const { left, top, cellW, cellH } = this.layoutBox;
+    return { x: rect.left + left + (col + 0.5) * cellW, y: rect.top + top + (row + 0.5) * cellH };
+  }
+}
+
+function measureFits(ctx, text, width) {
+  return ctx.measureText(text).width + 4 <= width;
+}
+
+// A legend colour for CSS (e.g. a key swatch) at a fraction f in [0, 1] of a colormap.
+export function legendColor(name, f) {
+  return cssColor(colormaps[name], Math.round(f * (TABLE_SIZE - 1)));
+}
