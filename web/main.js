@@ -1,0 +1,209 @@
+// Wiring: controls ⇄ state ⇄ URL hash, state → worker, worker results → pipeline drawing.
+// No drawing or maths here; see pipeline.js, heatmap.js, worker.js.
+
+import { t, formatNumber } from './i18n.js';
+import { parseHash, toHash } from './state.js';
+import { tokenize } from './tokenizer.js';
+import { checkParams, LIMITS } from './params.js';
+import { ComputeClient } from './compute.js';
+import { Pipeline } from './pipeline.js';
+import { Tooltip } from './tooltip.js';
+
+const $ = (id) => document.getElementById(id);
+
+// ---- static text --------------------------------------------------------------
+for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+$('sentence-hint').textContent = t('controls.sentenceHint', { max: LIMITS.maxTokens });
+$('build-info').textContent = t('footer.loading');
+
+// ---- state ----------------------------------------------------------------------
+let state = parseHash(location.hash);
+
+// Temperature slider: position u in [−100, 100] ↔ T = 10^(u/50), i.e. 0.01 … 100.
+const tempToSlider = (T) => Math.round(50 * Math.log10(T));
+const sliderToTemp = (u) => Number((10 ** (u / 50)).toPrecision(3));
+
+const controls = {
+  sentence: $('sentence'),
+  heads: $('heads'), headsRange: $('heads-range'),
+  dModel: $('dmodel'), dModelRange: $('dmodel-range'),
+  temperature: $('temperature'), temperatureRange: $('temperature-range'),
+  positional: $('positional'), causal: $('causal'), seed: $('seed'),
+};
+for (const input of [controls.heads, controls.headsRange]) input.max = String(LIMITS.maxHeads);
+controls.dModel.max = String(LIMITS.maxModelDim);
+controls.seed.max = String(LIMITS.maxSeed);
+
+// Writes state into every control except the one the user is editing.
+function syncControls(except = null) {
+  const set = (input, value) => { if (input !== except) input.value = String(value); };
+  set(controls.sentence, state.sentence);
+  set(controls.heads, state.heads);
+  set(controls.headsRange, state.heads);
+  set(controls.dModel, state.dModel);
+  set(controls.dModelRange, state.dModel);
+  set(controls.temperature, state.temperature);
+  if (Number.isFinite(state.temperature) && state.temperature > 0) {
+    set(controls.temperatureRange, tempToSlider(state.temperature));
+  }
+  set(controls.positional, state.positional);
+  controls.causal.checked = state.causal;
+  set(controls.seed, state.seed);
+  const dHead = state.dModel / state.heads;
+  $('dhead').textContent = Number.isInteger(dHead)
+    ? t('controls.dHead', { value: dHead })
+    : t('controls.dHeadInvalid');
+}
+
+// ---- computation ------------------------------------------------------------------
+const tooltip = new Tooltip(document.body);
+const pipelineRoot = $('pipeline');
+const alertBox = $('alert');
+const statusLine = $('status');
+
+const pipeline = new Pipeline(pipelineRoot, {
+  tooltip,
+  onFocus: (h) => {
+    state.focus = h;
+    writeHash();
+    pipeline.setFocus(h);
+  },
+  onHoverTokens: (i, j) => {
+    for (const [k, li] of Array.from(pipeline.tokenList.children).entries()) {
+      li.classList.toggle('is-query', k === i);
+      li.classList.toggle('is-key', j !== null && k === j);
+    }
+  },
+});
+
+// Test and debugging handle: the state and the trace currently drawn.
+const debug = { get state() { return state; }, trace: null, renders: 0, buildInfo: null, error: null, idle: false };
+window.__ap = debug;
+
+function showError(message, field = null) {
+  alertBox.textContent = message;
+  alertBox.hidden = false;
+  pipelineRoot.classList.toggle('is-stale', pipeline.trace !== null);
+  statusLine.textContent = pipeline.trace ? t('status.stale') : '';
+  for (const [key, input] of Object.entries(controls)) {
+    if (input.type !== 'range') input.toggleAttribute('aria-invalid', key === field);
+  }
+  debug.error = message;
+}
+
+function clearError() {
+  alertBox.hidden = true;
+  alertBox.textContent = '';
+  pipelineRoot.classList.remove('is-stale');
+  for (const input of Object.values(controls)) input.removeAttribute('aria-invalid');
+  debug.error = null;
+}
+
+const client = new ComputeClient(new URL('./worker.js', import.meta.url), {
+  onReady(buildInfo) {
+    debug.buildInfo = buildInfo;
+    $('build-info').textContent = t('footer.build', {
+      version: buildInfo.version,
+      buildType: buildInfo.buildType,
+      simd: buildInfo.simd ? t('footer.simdOn', { kind: buildInfo.simdKind }) : t('footer.simdOff'),
+    });
+  },
+  onLoadError(message) {
+    showError(t('error.load', { message }));
+    $('build-info').textContent = '';
+    debug.idle = true;
+  },
+  onResult(trace, ms) {
+    clearError();
+    pipeline.render(trace);
+    statusLine.textContent = t('status.done', { ms: formatNumber(ms, 2) });
+    debug.trace = trace;
+    debug.renders += 1;
+  },
+  onError(message) {
+    showError(t('error.core', { message }));
+  },
+  onBusy(busy) {
+    debug.idle = !busy;
+    document.body.classList.toggle('is-busy', busy);
+    if (busy && !alertBox.textContent) statusLine.textContent = t('status.computing');
+  },
+});
+
+function recompute() {
+  const check = checkParams(state, tokenize(state.sentence));
+  if (!check.ok) {
+    client.cancel();
+    showError(check.message, check.field);
+    return;
+  }
+  client.request(check.params);
+}
+
+function writeHash() {
+  history.replaceState(null, '', toHash(state));
+}
+
+// ---- events -----------------------------------------------------------------------
+const number = (input) => (input.value.trim() === '' ? NaN : Number(input.value));
+
+const readers = {
+  sentence: (input) => { state.sentence = input.value; },
+  heads: (input) => { state.heads = number(input); },
+  headsRange: (input) => { state.heads = number(input); },
+  dModel: (input) => { state.dModel = number(input); },
+  dModelRange: (input) => { state.dModel = number(input); },
+  temperature: (input) => { state.temperature = number(input); },
+  temperatureRange: (input) => { state.temperature = sliderToTemp(number(input)); },
+  positional: (input) => { state.positional = input.value; },
+  causal: (input) => { state.causal = input.checked; },
+  seed: (input) => { state.seed = number(input); },
+};
+
+for (const [key, input] of Object.entries(controls)) {
+  const onChange = () => {
+    readers[key](input);
+    syncControls(input);
+    writeHash();
+    recompute();
+  };
+  input.addEventListener('input', onChange);
+}
+
+$('controls').addEventListener('submit', (e) => e.preventDefault());
+
+$('reseed').addEventListener('click', () => {
+  state.seed = Math.floor(Math.random() * (LIMITS.maxSeed + 1));
+  syncControls();
+  writeHash();
+  recompute();
+});
+
+$('copy-link').addEventListener('click', async () => {
+  writeHash();
+  try {
+    await navigator.clipboard.writeText(location.href);
+    statusLine.textContent = t('controls.linkCopied');
+  } catch {
+    // Clipboard access can be refused; the address bar already holds the link.
+  }
+});
+
+window.addEventListener('hashchange', () => {
+  state = parseHash(location.hash);
+  syncControls();
+  pipeline.setFocus(state.focus);
+  recompute();
+});
+
+let resizeFrame = 0;
+new ResizeObserver(() => {
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(() => pipeline.relayout());
+}).observe(pipelineRoot);
+
+// ---- start --------------------------------------------------------------------------
+pipeline.setFocus(state.focus);
+syncControls();
+statusLine.textContent = t('status.loading');
+recompute();

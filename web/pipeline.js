@@ -1,0 +1,278 @@
+// Draws one trace as the pipeline of steps, each with its shape written next to it:
+//   tokens → X (n × d_model) → Q, K, V (n × d_model = h heads of n × d_head)
+//   → per head: scores (n × n) → mask → softmax weights (n × n) → weights·V_h (n × d_head)
+//   → concat (n × d_model) → ·W_O → output (n × d_model).
+// The DOM is built once; render() only feeds new data to the heatmaps. All text from i18n.js,
+// and every token is inserted with textContent.
+
+import { Heatmap } from './heatmap.js';
+import { symmetricRange } from './colormap.js';
+import { t } from './i18n.js';
+import { explainCell } from './explain.js';
+
+function el(tag, className, parent, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+const shape = (rows, cols) => t('shape.matrix', { rows, cols });
+
+// Q, K or V as one (n, d_model) matrix from its per-head (n, d_head) blocks.
+function joinHeads(blocks, n, dHead) {
+  const heads = blocks.length;
+  const dModel = heads * dHead;
+  const out = new Float32Array(n * dModel);
+  for (let h = 0; h < heads; h++) {
+    const b = blocks[h];
+    for (let i = 0; i < n; i++) out.set(b.subarray(i * dHead, (i + 1) * dHead), i * dModel + h * dHead);
+  }
+  return out;
+}
+
+// The largest value in a list of arrays (weights of every head), or 1 if all are 0. Weights are
+// coloured on [0, this max] rather than [0, 1], so untrained, nearly uniform rows still show
+// contrast; every head shares the scale so heads can be compared.
+// 1 where a score is −∞ (masked), for drawing the weights of the same cells as masked.
+function maskOf(scores) {
+  const mask = new Uint8Array(scores.length);
+  let any = false;
+  for (let i = 0; i < scores.length; i++) if (scores[i] === -Infinity) { mask[i] = 1; any = true; }
+  return any ? mask : undefined;
+}
+
+function maxOf(arrays) {
+  let m = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
+  return m > 0 ? m : 1;
+}
+
+export class Pipeline {
+  // root: the <main> element. tooltip: a Tooltip. onFocus(h): a head thumbnail was clicked.
+  // onHoverTokens(i, j): highlight tokens (j may be null); called with (null, null) on leave.
+  constructor(root, { tooltip, onFocus, onHoverTokens }) {
+    this.root = root;
+    this.tooltip = tooltip;
+    this.onFocus = onFocus;
+    this.onHoverTokens = onHoverTokens ?? (() => {});
+    this.trace = null;
+    this.focus = 0;
+    this.heatmaps = [];
+    this.thumbs = [];
+    this.build();
+  }
+
+  // A numbered step: heading, shape badge, description, body.
+  step(number, titleKey) {
+    const section = el('section', 'step', this.root);
+    const head = el('header', 'step-head', section);
+    el('span', 'step-num', head, String(number));
+    const title = el('h2', 'step-title', head, t(titleKey));
+    const shapeBadge = el('span', 'shape', head);
+    const desc = el('p', 'step-desc', section);
+    const body = el('div', 'step-body', section);
+    return { section, title, shape: shapeBadge, desc, body };
+  }
+
+  // A captioned heatmap inside a step. kind selects the tooltip explanation.
+  figure(parent, kind, options, caption) {
+    const wrap = el('div', 'figure', parent);
+    const cap = el('div', 'figure-cap', wrap);
+    const name = el('span', 'figure-name', cap, caption ?? '');
+    const dims = el('span', 'shape', cap);
+    const host = el('div', 'figure-host', wrap);
+    const fig = { wrap, name, dims, host, kind, head: 0 };
+    fig.map = new Heatmap(host, {
+      ...options,
+      onHover: (cell) => this.hover(fig, cell),
+    });
+    this.heatmaps.push(fig);
+    return fig;
+  }
+
+  build() {
+    this.root.replaceChildren();
+    this.heatmaps = [];
+
+    this.sTokens = this.step(1, 'step.tokens');
+    this.sTokens.desc.textContent = t('step.tokens.desc');
+    this.tokenList = el('ol', 'tokens', this.sTokens.body);
+
+    this.sX = this.step(2, 'step.x');
+    this.fX = this.figure(this.sX.body, 'x', { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 }, 'X');
+
+    this.sQKV = this.step(3, 'step.qkv');
+    const qkv = el('div', 'figure-row', this.sQKV.body);
+    const qkvOptions = { colormap: 'diverging', square: false, colLabels: false, maxCell: 6 };
+    this.fQ = this.figure(qkv, 'q', qkvOptions, 'Q');
+    this.fK = this.figure(qkv, 'k', qkvOptions, 'K');
+    this.fV = this.figure(qkv, 'v', qkvOptions, 'V');
+
+    this.sHeads = this.step(4, 'step.heads');
+    this.sHeads.desc.textContent = t('step.heads.desc');
+    this.thumbRow = el('div', 'thumbs', this.sHeads.body);
+    this.thumbs = [];
+
+    this.sFocus = this.step(5, 'step.focus');
+    const pair = el('div', 'figure-row figure-row-2', this.sFocus.body);
+    this.fScores = this.figure(pair, 'scores', { colormap: 'diverging', maxCell: 30 });
+    this.fWeights = this.figure(pair, 'weights', { colormap: 'viridis', maxCell: 30 });
+    this.fScores.wrap.classList.add('figure-scores');
+    this.fWeights.wrap.classList.add('figure-weights');
+    this.scoresDesc = el('p', 'figure-desc', this.fScores.wrap, t('step.scores.desc'));
+    this.weightsDesc = el('p', 'figure-desc', this.fWeights.wrap, t('step.weights.desc'));
+    const outRow = el('div', 'figure-row', this.sFocus.body);
+    this.fHeadOut = this.figure(outRow, 'headOutput', { colormap: 'diverging', square: false, colLabels: false, maxCell: 16 });
+    el('p', 'figure-desc', this.fHeadOut.wrap, t('step.headOut.desc'));
+
+    this.sConcat = this.step(6, 'step.concat');
+    this.fConcat = this.figure(this.sConcat.body, 'concat', { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 }, 'concat');
+
+    this.sOut = this.step(7, 'step.output');
+    this.sOut.desc.textContent = t('step.output.desc');
+    this.fOut = this.figure(this.sOut.body, 'output', { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 }, 'output');
+  }
+
+  hover(fig, cell) {
+    if (!cell || !this.trace) {
+      this.tooltip.hide();
+      this.onHoverTokens(null, null);
+      return;
+    }
+    const pairwise = fig.kind === 'scores' || fig.kind === 'weights';
+    this.onHoverTokens(cell.row, pairwise ? cell.col : null);
+    const content = explainCell(this.trace, fig.kind, fig.head, cell.row, cell.col, cell.value);
+    this.tooltip.show(content, cell.clientX, cell.clientY);
+  }
+
+  // Re-lays out every map for the current widths (window resize).
+  relayout() {
+    if (!this.trace) return;
+    for (const fig of this.heatmaps) fig.map.layout(fig.host.clientWidth);
+  }
+
+  setFocus(h) {
+    this.focus = h;
+    if (this.trace) this.renderFocus();
+  }
+
+  render(trace) {
+    this.trace = trace;
+    this.weightRange = [0, maxOf(trace.weights)];
+    const { tokens, n, dModel, heads, dHead } = trace;
+    this.focus = Math.min(this.focus, heads - 1);
+    const labels = tokens;
+    const headLabels = Array.from({ length: heads }, (_, h) => t('axis.head', { h }));
+    const groups = heads > 1 ? { size: dHead, labels: headLabels } : undefined;
+
+    // 1. tokens
+    this.sTokens.shape.textContent = t('shape.tokens', { n });
+    const items = tokens.map((tok, i) => {
+      const li = el('li', 'token');
+      el('span', 'token-text', li, tok);
+      el('span', 'token-index', li, String(i));
+      return li;
+    });
+    this.tokenList.replaceChildren(...items);
+
+    // 2. X
+    this.sX.shape.textContent = t('shape.named', { name: 'X', rows: n, cols: dModel });
+    this.sX.desc.textContent = t('step.x.desc', {
+      pos: trace.positional === 'sinusoidal' ? t('step.x.pos.sinusoidal') : '',
+    });
+    this.draw(this.fX, { rows: n, cols: dModel, data: trace.x, rowLabels: labels }, shape(n, dModel));
+
+    // 3. Q, K, V
+    this.sQKV.shape.textContent = `${shape(n, dModel)} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
+    this.sQKV.desc.textContent = t('step.qkv.desc', {
+      heads, n, dHead, rope: trace.positional === 'rope' ? t('step.qkv.rope') : '',
+    });
+    for (const [fig, blocks] of [[this.fQ, trace.q], [this.fK, trace.k], [this.fV, trace.v]]) {
+      this.draw(fig, { rows: n, cols: dModel, data: joinHeads(blocks, n, dHead), rowLabels: labels, colGroups: groups }, shape(n, dModel));
+    }
+
+    // 4. one small weights map per head
+    this.sHeads.shape.textContent = t('shape.heads', { heads, rows: n, cols: n });
+    this.renderThumbs();
+
+    // 5. the focused head
+    this.renderFocus();
+
+    // 6, 7. concat and output
+    this.sConcat.shape.textContent = t('shape.named', { name: 'concat', rows: n, cols: dModel });
+    this.sConcat.desc.textContent = t('step.concat.desc', { heads });
+    this.draw(this.fConcat, { rows: n, cols: dModel, data: trace.concat, rowLabels: labels, colGroups: groups }, shape(n, dModel));
+    this.sOut.shape.textContent = t('shape.named', { name: 'output', rows: n, cols: dModel });
+    this.draw(this.fOut, { rows: n, cols: dModel, data: trace.output, rowLabels: labels }, shape(n, dModel));
+  }
+
+  draw(fig, model, dims, range) {
+    fig.dims.textContent = dims;
+    fig.map.update({
+      range: range ?? symmetricRange(model.data),
+      width: fig.host.clientWidth,
+      ...model,
+    });
+  }
+
+  renderThumbs() {
+    const { n, heads } = this.trace;
+    if (this.thumbs.length !== heads) {
+      this.heatmaps = this.heatmaps.filter((f) => !this.thumbs.includes(f));
+      this.thumbRow.replaceChildren();
+      this.thumbs = [];
+      for (let h = 0; h < heads; h++) {
+        const fig = this.figure(this.thumbRow, 'weights', {
+          colormap: 'viridis', rowLabels: false, colLabels: false, legend: false, minCell: 2, maxCell: 12,
+          onClick: () => this.onFocus(h), label: t('head.focusHint', { h }),
+        }, t('head.label', { h }));
+        fig.head = h;
+        fig.wrap.classList.add('thumb');
+        fig.wrap.tabIndex = 0;
+        fig.wrap.setAttribute('role', 'button');
+        fig.wrap.setAttribute('aria-label', t('head.focusHint', { h }));
+        fig.wrap.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            this.onFocus(h);
+          }
+        });
+        this.thumbs.push(fig);
+      }
+    }
+    const size = Math.max(2, Math.min(12, Math.floor(132 / n)));
+    for (const fig of this.thumbs) {
+      fig.map.options.minCell = fig.map.options.maxCell = size;
+      fig.wrap.classList.toggle('is-focused', fig.head === this.focus);
+      fig.wrap.setAttribute('aria-pressed', String(fig.head === this.focus));
+      this.draw(fig, { rows: n, cols: n, data: this.trace.weights[fig.head], mask: maskOf(this.trace.scores[fig.head]) }, shape(n, n), this.weightRange);
+    }
+  }
+
+  renderFocus() {
+    const trace = this.trace;
+    const { tokens, n, dHead, positional, causal, temperature } = trace;
+    const h = this.focus;
+    for (const fig of this.thumbs) {
+      fig.wrap.classList.toggle('is-focused', fig.head === h);
+      fig.wrap.setAttribute('aria-pressed', String(fig.head === h));
+    }
+    this.sFocus.title.textContent = t('step.focus', { h });
+    this.sFocus.shape.textContent = `Q_${h}, K_${h}, V_${h}: ${shape(n, dHead)}`;
+    let scoresName = t('step.scores');
+    if (temperature !== 1) scoresName += t('step.scores.temp');
+    if (positional === 'alibi') scoresName += t('step.scores.alibi');
+    if (causal) scoresName += t('step.scores.mask');
+    this.fScores.name.textContent = scoresName;
+    this.fWeights.name.textContent = t('step.weights');
+    this.fHeadOut.name.textContent = t('step.headOut');
+    for (const fig of [this.fScores, this.fWeights, this.fHeadOut]) fig.head = h;
+
+    const pairLabels = { rowLabels: tokens, colLabels: tokens };
+    this.draw(this.fScores, { rows: n, cols: n, data: trace.scores[h], ...pairLabels }, shape(n, n));
+    this.draw(this.fWeights, { rows: n, cols: n, data: trace.weights[h], mask: maskOf(trace.scores[h]), ...pairLabels }, shape(n, n), this.weightRange);
+    this.draw(this.fHeadOut, { rows: n, cols: dHead, data: trace.headOutput[h], rowLabels: tokens }, shape(n, dHead));
+  }
+}

@@ -1,0 +1,128 @@
+// The computation worker: loads the WebAssembly core and runs every forward pass, so the
+// page never freezes while a slider is dragged.
+//
+// Protocol (structured-clone messages):
+//   worker → page  { type: 'ready', buildInfo }            once the core has loaded
+//   worker → page  { type: 'loadError', message }          the core could not be loaded
+//   page → worker  { type: 'compute', id, params }         params from params.js checkParams()
+//   worker → page  { type: 'result', id, trace, ms }       trace: see toMessage() below
+//   worker → page  { type: 'error', id, message }          the core rejected params
+//
+// Newest request wins: requests that arrive while one is running replace each other, and
+// only the last one is computed. The page also keeps at most one request in flight.
+//
+// Inputs: token embeddings from core.tokenEmbedding(token, d_model, seed), one row of X per
+// token; W_Q, W_K, W_V, W_O = core.randomMatrix(d_model, d_model, 4·seed + 0…3, 1/√d_model).
+
+import { loadAttention } from './lib/attention.js';
+
+let core = null;
+let pending = null;   // the newest request not yet computed
+let running = false;
+
+const weightCache = new Map();    // `${dModel}:${seed}` → { wq, wk, wv, wo }
+const embeddingCache = new Map(); // `${dModel}:${seed}:${token}` → Float32Array(dModel)
+const EMBEDDING_CACHE_LIMIT = 4096;
+
+function weightsFor(dModel, seed) {
+  const key = `${dModel}:${seed}`;
+  let w = weightCache.get(key);
+  if (!w) {
+    const std = 1 / Math.sqrt(dModel);
+    w = {
+      wq: core.randomMatrix(dModel, dModel, seed * 4 + 0, std),
+      wk: core.randomMatrix(dModel, dModel, seed * 4 + 1, std),
+      wv: core.randomMatrix(dModel, dModel, seed * 4 + 2, std),
+      wo: core.randomMatrix(dModel, dModel, seed * 4 + 3, std),
+    };
+    if (weightCache.size >= 8) weightCache.delete(weightCache.keys().next().value);
+    weightCache.set(key, w);
+  }
+  return w;
+}
+
+// X: (n, d_model), row i = embedding of token i.
+function inputFor(tokens, dModel, seed) {
+  const x = new Float32Array(tokens.length * dModel);
+  tokens.forEach((token, i) => {
+    const key = `${dModel}:${seed}:${token}`;
+    let e = embeddingCache.get(key);
+    if (!e) {
+      e = core.tokenEmbedding(token, dModel, seed);
+      if (embeddingCache.size >= EMBEDDING_CACHE_LIMIT) embeddingCache.clear();
+      embeddingCache.set(key, e);
+    }
+    x.set(e, i * dModel);
+  });
+  return x;
+}
+
+// Copies the trace into plain arrays the page owns; returns [message, transferables].
+function toMessage(trace, params) {
+  const buffers = [];
+  const own = (a) => {
+    const copy = Float32Array.from(a);
+    buffers.push(copy.buffer);
+    return copy;
+  };
+  const perHead = (get) => Array.from({ length: trace.heads }, (_, h) => own(get(h)));
+  const message = {
+    tokens: params.tokens,
+    n: trace.n, dModel: trace.dModel, heads: trace.heads, dHead: trace.dHead,
+    temperature: params.temperature, causal: params.causal,
+    positional: params.positional, seed: params.seed,
+    x: own(trace.x),                           // (n, d_model) after positional encoding
+    q: perHead((h) => trace.q(h)),             // [head] (n, d_head), after RoPE
+    k: perHead((h) => trace.k(h)),             // [head] (n, d_head), after RoPE
+    v: perHead((h) => trace.v(h)),             // [head] (n, d_head)
+    scores: perHead((h) => trace.scores(h)),   // [head] (n_query, n_key), −∞ where masked
+    weights: perHead((h) => trace.weights(h)), // [head] (n_query, n_key), softmax over keys
+    headOutput: perHead((h) => trace.headOutput(h)), // [head] (n, d_head)
+    concat: own(trace.concat),                 // (n, d_model)
+    output: own(trace.output),                 // (n, d_model)
+  };
+  return [message, buffers];
+}
+
+function compute({ id, params }) {
+  const started = performance.now();
+  try {
+    const { tokens, dModel, heads, seed } = params;
+    const w = weightsFor(dModel, seed);
+    const trace = core.attention({
+      x: inputFor(tokens, dModel, seed), n: tokens.length, dModel, heads,
+      wq: w.wq, wk: w.wk, wv: w.wv, wo: w.wo,
+      causal: params.causal, temperature: params.temperature, positional: params.positional,
+    });
+    const [message, transfer] = toMessage(trace, params);
+    self.postMessage({ type: 'result', id, trace: message, ms: performance.now() - started }, transfer);
+  } catch (err) {
+    self.postMessage({ type: 'error', id, message: String(err?.message ?? err) });
+  }
+}
+
+function drain() {
+  if (running || !core || !pending) return;
+  running = true;
+  const request = pending;
+  pending = null;
+  compute(request);
+  running = false;
+  // Yield so messages that arrived meanwhile can replace each other before the next run.
+  if (pending) setTimeout(drain, 0);
+}
+
+self.onmessage = (event) => {
+  if (event.data?.type !== 'compute') return;
+  pending = event.data;
+  drain();
+};
+
+loadAttention().then(
+  (loaded) => {
+    core = loaded;
+    self.postMessage({ type: 'ready', buildInfo: { ...loaded.buildInfo } });
+    drain();
+  },
+  (err) => self.postMessage({ type: 'loadError', message: String(err?.message ?? err) }),
+);
