@@ -80,10 +80,14 @@ bool parse_positional(std::string_view name, Positional* out) {
 
 const char* positional_name(Positional p) {
   switch (p) {
-    case Positional::None: return "none";
-    case Positional::Sinusoidal: return "sinusoidal";
-    case Positional::Rope: return "rope";
-    case Positional::Alibi: return "alibi";
+    case Positional::None:
+      return "none";
+    case Positional::Sinusoidal:
+      return "sinusoidal";
+    case Positional::Rope:
+      return "rope";
+    case Positional::Alibi:
+      return "alibi";
   }
   return "unknown";
 }
@@ -130,8 +134,8 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in) {
   const size_t w_count = static_cast<size_t>(c.d_model) * c.d_model;
   if (!in.x) return "x is missing";
   if (in.x_size != x_count) {
-    msg << "x must hold n·dModel = " << c.n << "·" << c.d_model << " = " << x_count
-        << " values, got " << in.x_size;
+    msg << "x must hold n·dModel = " << c.n << "·" << c.d_model << " = " << x_count << " values, got "
+        << in.x_size;
     return msg.str();
   }
   const struct {
@@ -147,14 +151,14 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in) {
     }
   }
   if (long long at = first_non_finite(in.x, x_count); at >= 0) {
-    msg << "x holds a non-finite value (" << in.x[at] << ") at row " << at / c.d_model
-        << ", column " << at % c.d_model;
+    msg << "x holds a non-finite value (" << in.x[at] << ") at row " << at / c.d_model << ", column "
+        << at % c.d_model;
     return msg.str();
   }
   for (const auto& w : weights) {
     if (long long at = first_non_finite(w.data, w_count); at >= 0) {
-      msg << w.name << " holds a non-finite value (" << w.data[at] << ") at row "
-          << at / c.d_model << ", column " << at % c.d_model;
+      msg << w.name << " holds a non-finite value (" << w.data[at] << ") at row " << at / c.d_model
+          << ", column " << at % c.d_model;
       return msg.str();
     }
   }
@@ -190,9 +194,7 @@ void apply_rope(MatrixMap m) {
   }
 }
 
-float alibi_slope(int head, int heads) {
-  return static_cast<float>(std::exp2(-8.0 * (head + 1) / heads));
-}
+float alibi_slope(int head, int heads) { return static_cast<float>(std::exp2(-8.0 * (head + 1) / heads)); }
 
 void softmax_rows(MatrixMap m) {
   for (int i = 0; i < m.rows(); ++i) {

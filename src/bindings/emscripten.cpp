@@ -96,8 +96,8 @@ val token_embeddings(const val& tokens, int d_model, double seed) {
   std::vector<float> out;
   out.reserve(n * d_model);
   for (size_t i = 0; i < n; ++i) {
-    const std::vector<float> e = ap::token_embedding(tokens[i].as<std::string>(), d_model,
-                                                     static_cast<uint64_t>(seed));
+    const std::vector<float> e =
+        ap::token_embedding(tokens[i].as<std::string>(), d_model, static_cast<uint64_t>(seed));
     out.insert(out.end(), e.begin(), e.end());
   }
   return to_js(out.data(), out.size());

@@ -1,12 +1,12 @@
 // Unit tests of the attention core (src/attention.h), natively and in wasm.
-#include <catch2/catch.hpp>
+#include "attention.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 #include <string>
 
-#include "attention.h"
 #include "reference.h"
 
 namespace {
@@ -66,7 +66,8 @@ TEST_CASE("a hand-computed 2-token case", "[attention]") {
   c.n = 2;
   c.d_model = 2;
   c.heads = 1;
-  const ap::AttentionTrace t = ap::multi_head_attention(c, {x.data(), eye.data(), eye.data(), eye.data(), eye.data(), 4, 4});
+  const ap::AttentionTrace t =
+      ap::multi_head_attention(c, {x.data(), eye.data(), eye.data(), eye.data(), eye.data(), 4, 4});
   const double s = 1.0 / std::sqrt(2.0);
   CHECK(t.scores[0](0, 0) == Approx(s));
   CHECK(t.scores[0](0, 1) == Approx(0.0).margin(1e-7));
@@ -79,7 +80,8 @@ TEST_CASE("a hand-computed 2-token case", "[attention]") {
 
   SECTION("causal: the first token sees only itself") {
     c.causal = true;
-    const ap::AttentionTrace tc = ap::multi_head_attention(c, {x.data(), eye.data(), eye.data(), eye.data(), eye.data(), 4, 4});
+    const ap::AttentionTrace tc =
+        ap::multi_head_attention(c, {x.data(), eye.data(), eye.data(), eye.data(), eye.data(), 4, 4});
     CHECK(tc.weights[0](0, 0) == 1.0f);
     CHECK(tc.weights[0](0, 1) == 0.0f);
     CHECK(std::isinf(tc.scores[0](0, 1)));
@@ -101,8 +103,8 @@ TEST_CASE("matches the float64 reference for every option", "[attention][referen
           INFO("n=" << cs.n << " dm=" << cs.dm << " heads=" << cs.heads << " " << name
                     << (causal ? " causal" : "") << " T=" << temperature);
           const auto t = ap::multi_head_attention(cs.config(causal, p, temperature), cs.inputs());
-          const auto r = ref::attention(cs.x, cs.wq, cs.wk, cs.wv, cs.wo, cs.n, cs.dm, cs.heads,
-                                        causal, temperature, name);
+          const auto r = ref::attention(cs.x, cs.wq, cs.wk, cs.wv, cs.wo, cs.n, cs.dm, cs.heads, causal,
+                                        temperature, name);
           for (int h = 0; h < cs.heads; ++h) {
             require_close(t.q[h], r.q[h], "q");
             require_close(t.k[h], r.k[h], "k");
@@ -156,8 +158,7 @@ TEST_CASE("permutation equivariance without positional encoding", "[attention]")
   const Case cs(9, 16, 2, 5);
   const std::vector<int> perm = {3, 0, 8, 1, 7, 2, 6, 4, 5};
   Case permuted = cs;
-  for (int i = 0; i < cs.n; ++i)
-    std::copy_n(&cs.x[perm[i] * cs.dm], cs.dm, &permuted.x[i * cs.dm]);
+  for (int i = 0; i < cs.n; ++i) std::copy_n(&cs.x[perm[i] * cs.dm], cs.dm, &permuted.x[i * cs.dm]);
   const auto a = ap::multi_head_attention(cs.config(), cs.inputs());
   const auto b = ap::multi_head_attention(permuted.config(), permuted.inputs());
   for (int i = 0; i < cs.n; ++i) {
@@ -167,7 +168,8 @@ TEST_CASE("permutation equivariance without positional encoding", "[attention]")
   }
   SECTION("and sinusoidal encoding breaks it") {
     const auto pa = ap::multi_head_attention(cs.config(false, ap::Positional::Sinusoidal), cs.inputs());
-    const auto pb = ap::multi_head_attention(permuted.config(false, ap::Positional::Sinusoidal), permuted.inputs());
+    const auto pb =
+        ap::multi_head_attention(permuted.config(false, ap::Positional::Sinusoidal), permuted.inputs());
     double diff = 0;
     for (int i = 0; i < cs.n; ++i) diff += std::abs(pb.output(i, 0) - pa.output(perm[i], 0));
     CHECK(diff > 1e-3);
@@ -285,7 +287,8 @@ TEST_CASE("bad input is rejected with a clear message", "[validate]") {
 
   Case bad = cs;
   bad.x[13] = std::nanf("");
-  CHECK_THAT(message(bad.config(), bad.inputs()), Contains("x holds a non-finite value (nan) at row 1, column 5"));
+  CHECK_THAT(message(bad.config(), bad.inputs()),
+             Contains("x holds a non-finite value (nan) at row 1, column 5"));
   bad = cs;
   bad.wo[2] = -std::numeric_limits<float>::infinity();
   CHECK_THAT(message(bad.config(), bad.inputs()), Contains("wo holds a non-finite"));

@@ -1,0 +1,65 @@
+# Shared by scripts/serve, scripts/test, scripts/bench and scripts/build: install what is missing
+# (Debian packages and npm devDependencies), then build. Sourced, not run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+export NODE_PATH=/usr/share/nodejs  # Debian's emcc finds acorn there
+JOBS="$(nproc 2>/dev/null || echo 2)"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian packages the project needs, by what they provide.
+APT_PACKAGES=(cmake g++ make emscripten libeigen3-dev catch2 nodejs npm chromium clang-format)
+
+ensure_apt() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    # node may come from elsewhere (e.g. NodeSource); accept any working node >= 18 and npm.
+    if [ "$pkg" = nodejs ] && command -v node >/dev/null && node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)'; then continue; fi
+    if [ "$pkg" = npm ] && command -v npm >/dev/null; then continue; fi
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_npm() {
+  # npm ci when node_modules is missing or older than the lock file.
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "Installing npm devDependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# build_dir NAME [cmake args...]: configure once, then build.
+cmake_build() {
+  local dir="build/$1"; shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; fi
+  cmake --build "$dir" -j "$JOBS"
+}
+
+emcmake_build() {
+  local dir="build/$1"; shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; fi
+  cmake --build "$dir" -j "$JOBS"
+}
+
+build_wasm() {
+  log "Building the wasm modules (SIMD and scalar)"
+  emcmake_build wasm -DAP_SIMD=ON
+  emcmake_build wasm-scalar -DAP_SIMD=OFF
+}
+
+build_native() {
+  log "Building natively (SIMD and scalar)"
+  cmake_build native -DAP_SIMD=ON
+  cmake_build native-scalar -DAP_SIMD=OFF
+}

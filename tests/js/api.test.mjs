@@ -1,0 +1,178 @@
+// Tests of the JS API (web/lib/attention.js) under Node, for the SIMD and the scalar build.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadAttention, simdSupported, POSITIONAL } from '../../web/lib/attention.js';
+import { referenceAttention, randomArray } from './reference.mjs';
+
+function makeParams(n, dModel, heads, seed, extra = {}) {
+  const ws = 1 / Math.sqrt(dModel);
+  return {
+    n, dModel, heads,
+    x: randomArray(n * dModel, seed),
+    wq: randomArray(dModel * dModel, seed + 1, ws),
+    wk: randomArray(dModel * dModel, seed + 2, ws),
+    wv: randomArray(dModel * dModel, seed + 3, ws),
+    wo: randomArray(dModel * dModel, seed + 4, ws),
+    ...extra,
+  };
+}
+
+// |got − want| ≤ 1e-4·(|want| + rms(want)) everywhere, and −∞ exactly where −∞. The rms term
+// makes the bound relative to the matrix's scale, so an entry that float32 computes by
+// cancellation (a dot product near 0) is judged by the size of its terms. Reports the first mismatch.
+function assertClose(got, want, what) {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let squares = 0, finite = 0;
+  for (const w of want) if (Number.isFinite(w)) { squares += w * w; finite++; }
+  const rms = Math.sqrt(squares / Math.max(finite, 1));
+  for (let i = 0; i < want.length; i++) {
+    const ok = want[i] === -Infinity ? got[i] === -Infinity : Math.abs(got[i] - want[i]) <= 1e-4 * (Math.abs(want[i]) + rms);
+    if (!ok) assert.fail(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
+  }
+}
+
+for (const simd of [true, false]) {
+  describe(`JS API, ${simd ? 'SIMD' : 'scalar'} build`, { skip: simd && !simdSupported() ? 'no wasm SIMD in this Node' : false }, () => {
+    let core;
+    before(async () => {
+      core = await loadAttention({ simd });
+      console.log(`# core ${core.buildInfo.version}, SIMD ${core.buildInfo.simd ? 'on' : 'off'} (${core.buildInfo.simdKind})`);
+    });
+
+    test('reports its build', () => {
+      assert.equal(core.buildInfo.simd, simd);
+      assert.match(core.buildInfo.version, /^\d+\.\d+\.\d+$/);
+    });
+
+    test('the same URL loads one shared instance', async () => {
+      assert.equal(await loadAttention({ simd }), core);
+    });
+
+    test('trace shapes', () => {
+      const t = core.attention(makeParams(5, 12, 3, 1));
+      assert.deepEqual([t.n, t.dModel, t.heads, t.dHead], [5, 12, 3, 4]);
+      assert.equal(t.output.length, 5 * 12);
+      assert.equal(t.concat.length, 5 * 12);
+      assert.equal(t.x.length, 5 * 12);
+      for (let h = 0; h < 3; h++) {
+        for (const name of ['q', 'k', 'v', 'headOutput']) assert.equal(t[name](h).length, 5 * 4, name);
+        for (const name of ['scores', 'weights']) assert.equal(t[name](h).length, 25, name);
+        assert.ok(t.weights(h) instanceof Float32Array);
+      }
+      assert.throws(() => t.q(3), RangeError);
+      assert.throws(() => t.weights(-1), /from 0 to 2/);
+      assert.throws(() => t.scores(0.5), RangeError);
+    });
+
+    test('matches a float64 reference within 1e-4 relative, every option', () => {
+      let seed = 100;
+      for (const [n, dModel, heads] of [[1, 4, 1], [4, 8, 2], [9, 24, 3], [17, 32, 4], [31, 64, 8]]) {
+        for (const positional of POSITIONAL) {
+          for (const causal of [false, true]) {
+            for (const temperature of [1, 0.35, 4]) {
+              const p = makeParams(n, dModel, heads, seed++, { positional, causal, temperature });
+              const what = `n=${n} d=${dModel} h=${heads} ${positional} causal=${causal} T=${temperature}`;
+              const t = core.attention(p);
+              const r = referenceAttention(p);
+              assertClose(t.x, r.x, `${what} x`);
+              for (let h = 0; h < heads; h++) {
+                for (const name of ['q', 'k', 'v', 'scores', 'weights', 'headOutput']) {
+                  assertClose(t[name](h), r[name][h], `${what} ${name}(${h})`);
+                }
+              }
+              assertClose(t.concat, r.concat, `${what} concat`);
+              assertClose(t.output, r.output, `${what} output`);
+            }
+          }
+        }
+      }
+    });
+
+    test('causal rows sum to 1 with the upper triangle exactly 0', () => {
+      const t = core.attention(makeParams(12, 16, 2, 7, { causal: true, positional: 'alibi' }));
+      for (let h = 0; h < 2; h++) {
+        const w = t.weights(h);
+        for (let i = 0; i < 12; i++) {
+          let sum = 0;
+          for (let j = 0; j < 12; j++) {
+            sum += w[i * 12 + j];
+            if (j > i) assert.equal(w[i * 12 + j], 0);
+          }
+          assert.ok(Math.abs(sum - 1) < 1e-6, `row ${i} sums to ${sum}`);
+        }
+      }
+    });
+
+    test('arrays stay valid after later calls and memory growth', () => {
+      const p = makeParams(6, 16, 2, 3);
+      const first = core.attention(p);
+      const weights = first.weights(1).slice(), output = first.output.slice();
+      const heapBefore = core.memoryStats().heapBytes;
+      // A large trace forces the wasm memory to grow (4 heads × 1024² scores and weights = 32 MB).
+      core.attention(makeParams(1024, 64, 4, 9));
+      assert.ok(core.memoryStats().heapBytes > heapBefore, 'memory grew');
+      assert.deepEqual(first.weights(1), weights);
+      assert.deepEqual(first.output, output);
+    });
+
+    test('errors name what is wrong', () => {
+      const good = makeParams(3, 8, 2, 5);
+      const cases = [
+        [{ ...good, n: 0 }, /n must be between 1 and 4096, got 0/],
+        [{ ...good, n: 2.5 }, /n must be an integer, got 2.5/],
+        [{ ...good, n: '3' }, /n must be an integer/],
+        [{ ...good, n: 5000 }, /n must be between 1 and 4096/],
+        [{ ...good, dModel: 0 }, /dModel must be between/],
+        [{ ...good, heads: 3 }, /dModel \(8\) must be divisible by heads \(3\)/],
+        [{ ...good, heads: undefined }, /heads must be an integer/],
+        [{ ...good, x: new Float32Array(23) }, /x must hold n·dModel = 3·8 = 24 values, got 23/],
+        [{ ...good, x: 'hello' }, /x must be a Float32Array, got "hello"/],
+        [{ ...good, x: undefined }, /x must be a Float32Array, got undefined/],
+        [{ ...good, wk: new Float32Array(63) }, /wk must hold dModel² = 8² = 64 values, got 63/],
+        [{ ...good, wo: null }, /wo must be a Float32Array, got null/],
+        [{ ...good, x: Object.assign(good.x.slice(), { 5: NaN }) }, /x holds a non-finite value \(NaN\) at index 5/],
+        [{ ...good, wv: Object.assign(good.wv.slice(), { 2: Infinity }) }, /wv holds a non-finite value \(Infinity\) at index 2/],
+        [{ ...good, temperature: 0 }, /temperature must be a finite number greater than 0, got 0/],
+        [{ ...good, temperature: NaN }, /temperature must be/],
+        [{ ...good, temperature: -1 }, /temperature must be/],
+        [{ ...good, causal: 'yes' }, /causal must be true or false/],
+        [{ ...good, positional: 'RoPE' }, /positional must be one of 'none', 'sinusoidal', 'rope', 'alibi', got "RoPE"/],
+        [{ ...good, heads: 8, positional: 'rope' }, /RoPE rotates pairs of dimensions, so dModel \/ heads must be even; it is 1/],
+        [{ ...makeParams(2048, 64, 16, 1) }, /too large/],
+      ];
+      for (const [params, message] of cases) assert.throws(() => core.attention(params), message);
+      assert.throws(() => core.attention(), /parameter object/);
+      assert.throws(() => core.attention(null), /parameter object/);
+      // A failed call leaves the core working.
+      assert.equal(core.attention(good).output.length, 24);
+    });
+
+    test('seeded data: deterministic, and the same values as the native build', () => {
+      const e = core.tokenEmbedding('the', 4, 0);
+      // Pinned in tests/core/attention_test.cpp too: native and wasm agree.
+      assertClose(e, [-0.0185996741, -0.23432067, 1.09632003, -0.862693071], 'embedding of "the"');
+      assert.deepEqual(core.tokenEmbeddings(['the', 'cat'], 4, 0).subarray(0, 4), e);
+      assert.notDeepEqual(core.tokenEmbedding('the', 4, 1), e);
+      assert.deepEqual(core.randomMatrix(3, 5, 9, 0.5), core.randomMatrix(3, 5, 9, 0.5));
+      assert.equal(core.randomMatrix(3, 5, 9, 0.5).length, 15);
+      assert.equal(core.tokenEmbedding('🦊', 8, 2).length, 8);
+      assert.throws(() => core.tokenEmbeddings('the', 4), /array of strings/);
+      assert.throws(() => core.randomMatrix(-1, 3), /rows must be between/);
+      assert.throws(() => core.randomMatrix(3, 3, 0, NaN), /stddev/);
+    });
+
+    test('no heap growth across 10,000 calls', () => {
+      const p = makeParams(8, 16, 2, 11, { causal: true, positional: 'rope' });
+      const bad = { ...p, x: Object.assign(p.x.slice(), { 3: NaN }) };
+      core.attention(p);
+      const before = core.memoryStats();
+      for (let i = 0; i < 10000; i++) {
+        core.attention(p);
+        if (i % 100 === 0) assert.throws(() => core.attention({ ...bad, x: bad.x, n: 8 }));
+      }
+      const after = core.memoryStats();
+      assert.equal(after.allocatedBytes, before.allocatedBytes, 'bytes held by malloc');
+      assert.equal(after.heapBytes, before.heapBytes, 'wasm memory size');
+    });
+  });
+}
