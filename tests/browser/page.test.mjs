@@ -1,0 +1,373 @@
+// Browser tests of the page in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core). They test what a user sees: canvas pixels read back, the tooltip's text,
+// the alert, the URL. The page exposes window.__ap = { state, trace, renders, idle, error,
+// buildInfo } so a test can wait for a computation and compare pixels with the numbers drawn.
+//
+// Run: node --test --test-concurrency=1 tests/browser/   (needs web/lib/wasm built first)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serveStatic } from '../../scripts/lib/static-server.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WEB = join(ROOT, 'web');
+const SCREENSHOT = join(ROOT, 'docs', 'screenshot.png');
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+
+// A strict policy: everything from our own origin, no inline script, no network. If the page
+// (or the worker, or the wasm) needed anything else, the browser would block it and log an error.
+const CSP = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
+  "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'",
+].join('; ');
+
+let server;
+let browser;
+
+before(async () => {
+  if (!existsSync(join(WEB, 'lib', 'wasm', 'attention_core.wasm'))) {
+    throw new Error('web/lib/wasm/attention_core.wasm is missing: build the wasm first (scripts/test does).');
+  }
+  server = await serveStatic({ root: WEB, port: 0, headers: { 'Content-Security-Policy': CSP } });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  console.log(`# chromium ${browser.version()}, serving ${WEB} at ${server.url}`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Opens the page and records every console error, page error and off-origin request.
+async function open(hash = '', { width = 1280, height = 900, dpr = 1 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    // The tests' own getImageData readbacks make Chromium suggest willReadFrequently; ignore that.
+    if ((m.type() === 'error' || m.type() === 'warning') && !/willReadFrequently/.test(m.text())) {
+      problems.push(`console ${m.type()}: ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`off-origin request: ${r.url()}`); });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  await page.goto(server.url + hash);
+  await settled(page, 0);
+  return { page, problems, close: () => context.close() };
+}
+
+// Waits until the worker is idle and at least one more result than `renders` has been drawn.
+async function settled(page, renders) {
+  await page.waitForFunction((r) => window.__ap && window.__ap.idle && window.__ap.renders > r, renders, { timeout: 15000 });
+  return page.evaluate(() => window.__ap.renders);
+}
+
+const renders = (page) => page.evaluate(() => window.__ap.renders);
+
+// Reads a heatmap's data canvas back: one pixel per cell.
+function readMap(page, selector) {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(sel);
+    const { width, height } = canvas;
+    const px = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    return { cols: width, rows: height, px: Array.from(px) };
+  }, selector);
+}
+
+const pixel = (map, i, j) => map.px.slice(4 * (i * map.cols + j), 4 * (i * map.cols + j) + 3);
+const luminance = ([r, g, b]) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
+
+test('the page opens on the example sentence, computed and drawn, with no console error', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const tokens = await page.locator('.token-text').allTextContents();
+    assert.deepEqual(tokens, ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired']);
+    assert.match(await page.locator('.notice').textContent(), /random and untrained/);
+    const trace = await page.evaluate(() => ({ n: __ap.trace.n, heads: __ap.trace.heads, dModel: __ap.trace.dModel }));
+    assert.deepEqual(trace, { n: 11, heads: 4, dModel: 64 });
+    // Every step shows its shape.
+    const shapes = await page.locator('.step-head .shape').allTextContents();
+    assert.deepEqual(shapes.slice(0, 4), ['n = 11', 'X = 11 × 64', '11 × 64 → 4 × (11 × 16)', '4 × (11 × 11)']);
+    assert.ok(shapes.includes('output = 11 × 64'));
+    // Build info in the footer says whether SIMD is on.
+    assert.match(await page.locator('#build-info').textContent(), /SIMD (on|off)/);
+    console.log(`# ${await page.locator('#build-info').textContent()}`);
+    assert.equal(await page.locator('.thumb').count(), 4);
+    assert.equal(await page.locator('#alert').isVisible(), false);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test("the weights heatmap's pixels follow the weights", async () => {
+  const { page, problems, close } = await open();
+  try {
+    const { weights, n, max } = await page.evaluate(() => {
+      const w = __ap.trace.weights[0];
+      let m = 0;
+      for (const a of __ap.trace.weights) for (const v of a) m = Math.max(m, v);
+      return { weights: Array.from(w), n: __ap.trace.n, max: m };
+    });
+    const map = await readMap(page, '.figure-weights .hm-data');
+    assert.equal(map.cols, n);
+    assert.equal(map.rows, n);
+    // Brighter where the weight is larger: in every row, the largest weight's cell is brighter
+    // than the smallest's, and across the map luminance rises with the weight.
+    for (let i = 0; i < n; i++) {
+      const row = weights.slice(i * n, (i + 1) * n);
+      const hi = row.indexOf(Math.max(...row));
+      const lo = row.indexOf(Math.min(...row));
+      if (row[hi] - row[lo] < 0.02 * max) continue;
+      assert.ok(luminance(pixel(map, i, hi)) > luminance(pixel(map, i, lo)),
+        `row ${i}: weight ${row[hi]} at ${hi} should be brighter than ${row[lo]} at ${lo}`);
+    }
+    const cells = weights.map((w, k) => ({ w, l: luminance(pixel(map, Math.floor(k / n), k % n)) }));
+    cells.sort((a, b) => a.w - b.w);
+    let inversions = 0;
+    for (let k = 1; k < cells.length; k++) if (cells[k].l + 1 < cells[k - 1].l) inversions++;
+    assert.ok(inversions <= cells.length * 0.02, `${inversions} cells darker than a smaller weight`);
+    // Exact colours: each cell is the viridis entry for its weight on [0, max].
+    const expected = await page.evaluate(async ({ weights, max }) => {
+      const { colormaps, colorOf } = await import('./colormap.js');
+      return weights.map((w) => colorOf(colormaps.viridis, w, 0, max));
+    }, { weights, max });
+    for (let k = 0; k < weights.length; k++) {
+      assert.deepEqual(pixel(map, Math.floor(k / n), k % n), expected[k], `cell ${k}`);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('clicking a head thumbnail focuses it, and the state is in the URL', async () => {
+  const { page, problems, close } = await open();
+  try {
+    await page.locator('.thumb').nth(2).click();
+    assert.equal(await page.locator('.step-title').nth(4).textContent(), 'Head 2');
+    assert.match(await page.evaluate(() => location.hash), /f=2/);
+    const { weights, n } = await page.evaluate(() => ({ weights: Array.from(__ap.trace.weights[2]), n: __ap.trace.n }));
+    const map = await readMap(page, '.figure-weights .hm-data');
+    const row0 = weights.slice(0, n);
+    const hi = row0.indexOf(Math.max(...row0));
+    const lo = row0.indexOf(Math.min(...row0));
+    assert.ok(luminance(pixel(map, 0, hi)) > luminance(pixel(map, 0, lo)));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('hovering a weight shows its exact value and how it was computed', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const [i, j] = [7, 1]; // "it" attending to "animal"
+    await page.locator('.figure-weights').scrollIntoViewIfNeeded();
+    const box = await page.locator('.figure-weights .hm-data').boundingBox();
+    const n = await page.evaluate(() => __ap.trace.n);
+    await page.mouse.move(box.x + (j + 0.5) * (box.width / n), box.y + (i + 0.5) * (box.height / n));
+    const tooltip = page.locator('.tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    const text = await tooltip.textContent();
+    const expected = await page.evaluate(async ({ i, j }) => {
+      const { formatNumber } = await import('./i18n.js');
+      const n = __ap.trace.n;
+      return { value: formatNumber(__ap.trace.weights[0][i * n + j], 6), score: formatNumber(__ap.trace.scores[0][i * n + j]) };
+    }, { i, j });
+    assert.ok(text.includes(`weights_0[${i}, ${j}] = ${expected.value}`), text);
+    assert.ok(text.includes('“it”') && text.includes('“animal”'), text);
+    assert.ok(text.includes(`score = ${expected.score}`), text);
+    assert.match(text, /q_7·k_1 = /);
+    assert.match(text, /row max m = /);
+    assert.match(text, /Σ exp\(score − m\) = /);
+    // The hovered query and key tokens are highlighted.
+    assert.equal(await page.locator('.token.is-query .token-text').textContent(), 'it');
+    assert.equal(await page.locator('.token.is-key .token-text').textContent(), 'animal');
+    // Hovering Q shows the token and the head of the column.
+    await page.locator('.figure-host').nth(1).scrollIntoViewIfNeeded();
+    const q = await page.locator('.figure-host').nth(1).locator('.hm-data').boundingBox();
+    await page.mouse.move(q.x + q.width * (20.5 / 64), q.y + q.height * (3.5 / 11));
+    assert.match(await tooltip.textContent(), /Q\[3, 20\] = .*row 3: “cross”.*head 1, dim 4/);
+    await page.mouse.move(0, 0);
+    await tooltip.waitFor({ state: 'hidden' });
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('toggling causal blanks the upper triangle in the masked colour, and back', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const masked = await page.evaluate(async () => (await import('./colormap.js')).MASKED_RGBA.slice(0, 3));
+    const count = async (selector) => {
+      const map = await readMap(page, selector);
+      let upper = 0; let lower = 0;
+      for (let i = 0; i < map.rows; i++) {
+        for (let j = 0; j < map.cols; j++) {
+          const isMasked = pixel(map, i, j).every((c, k) => c === masked[k]);
+          if (j > i && isMasked) upper++;
+          if (j <= i && isMasked) lower++;
+        }
+      }
+      return { upper, lower, total: (map.rows * (map.rows - 1)) / 2 };
+    };
+
+    let r = await renders(page);
+    await page.locator('#causal').check();
+    r = await settled(page, r);
+    assert.equal(await page.evaluate(() => __ap.trace.causal), true);
+    for (const sel of ['.figure-weights .hm-data', '.figure-scores .hm-data', '.thumb .hm-data']) {
+      const c = await count(sel);
+      assert.equal(c.upper, c.total, `${sel}: every cell above the diagonal is masked`);
+      assert.equal(c.lower, 0, `${sel}: no cell on or below the diagonal is masked`);
+    }
+    // The first query sees only itself: weight 1, the brightest colour on the scale.
+    assert.equal(await page.evaluate(() => __ap.trace.weights[0][0]), 1);
+    assert.match(await page.evaluate(() => location.hash), /c=1/);
+    assert.equal(await page.locator('.figure-weights .hm-legend-masked').isVisible(), true);
+
+    await page.locator('#causal').uncheck();
+    await settled(page, r);
+    const c = await count('.figure-weights .hm-data');
+    assert.equal(c.upper + c.lower, 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('invalid control values show a clear message and keep the last drawing', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const alert = page.locator('#alert');
+    const valid = async (setup) => {
+      const r = await renders(page);
+      if (await setup()) await settled(page, r);
+    };
+    // [a valid setup (returns true if it changed anything), one invalid edit, the message]
+    const cases = [
+      [async () => false, () => page.fill('#dmodel', '30'), /d_model 30 is not divisible by 4 heads/],
+      [() => page.fill('#dmodel', '64').then(() => true), () => page.fill('#sentence', '   '), /Type a sentence/],
+      [() => page.fill('#sentence', 'a b').then(() => true), () => page.fill('#sentence', Array.from({ length: 65 }, (_, k) => `w${k}`).join(' ')), /65 tokens.*at most 64/],
+      [async () => {
+        await page.fill('#sentence', 'a b c');
+        await page.fill('#heads', '8');
+        await page.fill('#dmodel', '24');
+        return true;
+      }, () => page.selectOption('#positional', 'rope'), /d_head must be even.*d_head 3/],
+      [() => page.selectOption('#positional', 'none').then(() => true), () => page.fill('#heads', '0'), /Heads must be a whole number/],
+      [() => page.fill('#heads', '4').then(() => true), () => page.fill('#temperature', '0'), /Temperature must be a positive/],
+    ];
+    for (const [setup, invalid, message] of cases) {
+      await valid(setup);
+      assert.equal(await alert.isVisible(), false);
+      const before = await readMap(page, '.figure-weights .hm-data');
+      const rendersBefore = await renders(page);
+      await invalid();
+      await page.waitForFunction(() => window.__ap.error !== null);
+      assert.equal(await alert.isVisible(), true);
+      assert.equal(await alert.getAttribute('role'), 'alert');
+      assert.match(await alert.textContent(), message);
+      // The last good drawing stays on the page, dimmed, and nothing is redrawn.
+      await page.waitForTimeout(100);
+      assert.equal(await page.locator('#pipeline.is-stale').count(), 1);
+      assert.equal(await renders(page), rendersBefore, `${message}: nothing redrawn`);
+      assert.deepEqual((await readMap(page, '.figure-weights .hm-data')).px, before.px);
+    }
+
+    // Back to valid: the message goes away and the page draws again.
+    const r = await renders(page);
+    await page.fill('#temperature', '1');
+    await settled(page, r);
+    assert.equal(await alert.isVisible(), false);
+    assert.equal(await page.evaluate(() => __ap.trace.n), 3);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('dragging a slider recomputes live and the newest value wins', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const r = await renders(page);
+    // Fire a burst of input events, as a drag does, without waiting in between.
+    await page.evaluate(() => {
+      const range = document.getElementById('dmodel-range');
+      for (let d = 8; d <= 256; d += 8) {
+        range.value = String(d);
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    await settled(page, r);
+    const drawn = await page.evaluate(() => ({ dModel: __ap.trace.dModel, renders: __ap.renders, field: document.getElementById('dmodel').value }));
+    assert.equal(drawn.dModel, 256);
+    assert.equal(drawn.field, '256');
+    assert.ok(drawn.renders - r < 32, `stale requests were dropped (${drawn.renders - r} of 32 drawn)`);
+    assert.equal((await readMap(page, '.figure-host .hm-data')).cols, 256);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('state is read from the URL hash, and user text is inserted as text', async () => {
+  const hostile = '<img src=x onerror="window.__pwned=1"> & <b>bold</b>';
+  const hash = '#' + new URLSearchParams({ s: hostile, h: '2', d: '32', t: '0.5', c: '1', p: 'rope', seed: '7', f: '1' });
+  const { page, problems, close } = await open(hash);
+  try {
+    const state = await page.evaluate(() => ({ ...__ap.state }));
+    assert.deepEqual(
+      { h: state.heads, d: state.dModel, t: state.temperature, c: state.causal, p: state.positional, seed: state.seed, f: state.focus },
+      { h: 2, d: 32, t: 0.5, c: true, p: 'rope', seed: 7, f: 1 });
+    assert.equal(await page.inputValue('#positional'), 'rope');
+    assert.equal(await page.isChecked('#causal'), true);
+    assert.equal(await page.inputValue('#sentence'), hostile);
+    assert.equal(await page.locator('.step-title').nth(4).textContent(), 'Head 1');
+    assert.equal(await page.locator('#pipeline img, #pipeline b').count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.ok((await page.locator('.token-text').allTextContents()).includes('img'));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('canvases are sharp on a high-density screen', async () => {
+  const { page, problems, close } = await open('', { dpr: 2 });
+  try {
+    const sizes = await page.evaluate(() => {
+      const overlay = document.querySelector('.figure-weights .hm-overlay');
+      const rect = overlay.getBoundingClientRect();
+      return { w: overlay.width, h: overlay.height, cssW: rect.width, cssH: rect.height };
+    });
+    assert.equal(sizes.w, Math.round(sizes.cssW * 2));
+    assert.equal(sizes.h, Math.round(sizes.cssH * 2));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('screenshot for the README', async () => {
+  const { page, problems, close } = await open('', { width: 1280, height: 900 });
+  try {
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    console.log(`# screenshot saved to ${SCREENSHOT}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
