@@ -4,13 +4,13 @@
 // Design (measured in wasm on V8/x64, which has ~15 usable vector registers):
 //   - attention works on tiles of kBr query rows × kBc keys, small enough for L1;
 //   - online softmax: per query row a running max m, running sum l, and the output accumulator O
-//     rescaled by e^(m_old − m_new) when the max grows;
+//     rescaled by 2^(m_old − m_new) when the max grows (scores are kept in log2 units);
 //   - under causal, key tiles wholly above the diagonal are never visited and only the last
 //     (diagonal) tile of each row is masked;
 //   - both products run a 4×8 register-blocked micro-kernel (8 accumulators + 2 loads + 1 splat):
 //     S = Q·Kᵀ over K packed once per head into panels of 8 keys, O += P·V over V packed once
 //     per head with rows padded to a multiple of 8 floats;
-//   - exp is vectorised (simd.h) and returns exactly 0 for masked/tiny arguments, so no
+//   - exp is vectorised (simd.h, as 2^x) and returns exactly 0 for masked/tiny arguments, so no
 //     denormal ever reaches the products;
 //   - every buffer is thread_local scratch that only grows: O(n·d) memory, no per-call allocation.
 #include "kernels.h"
@@ -47,20 +47,16 @@ struct Buffer {
   }
 };
 
-// Scalar e^x for x <= 0, the same polynomial as simd::exp_nonpositive (also 0 below −80).
-inline float exp_nonpositive_scalar(float x) {
-  if (!(x >= -80.0f)) return 0.0f;  // also catches −inf
-  const float t = x * 1.44269504088896341f + 12582912.0f;
-  const float n = t - 12582912.0f;
-  float r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
+// Scalar 2^x for x <= 0: the same polynomial as simd::exp2_nonpositive (also 0 below −115).
+inline float exp2_nonpositive_scalar(float x) {
+  if (!(x >= -115.0f)) return 0.0f;  // also catches −∞
+  const float t = x + 12582912.0f;
+  const float f = x - (t - 12582912.0f);
+  float p = 0.0013264723820611835f * f + 0.009671512991189957f;
+  p = p * f + 0.05550733581185341f;
+  p = p * f + 0.24022242426872253f;
+  p = p * f + 0.6931470036506653f;
+  p = p * f + 1.0f;
   uint32_t bits;
   std::memcpy(&bits, &t, sizeof bits);
   bits = (bits << 23) + 0x3F800000u;
@@ -68,6 +64,10 @@ inline float exp_nonpositive_scalar(float x) {
   std::memcpy(&pow2n, &bits, sizeof pow2n);
   return p * pow2n;
 }
+
+// Both paths work in log2 units: scores are q·k·scale·log2(e) and weights 2^(s − max), which
+// equals e^(natural score − natural max).
+constexpr float kLog2e = 1.44269504088896341f;
 
 // ============================================================================
 // Attention, scalar path: one query row at a time, online softmax over key blocks.
@@ -80,7 +80,7 @@ struct ScalarScratch {
 };
 
 void sdpa_scalar(const float* q, const float* k, const float* v, float* out, int n, int heads,
-                 int d, const SdpaOptions& opt, float scale) {
+                 int d, const SdpaOptions& opt, float scale) {  // scale includes log2(e)
   thread_local ScalarScratch sc;
   const int ld = heads * d;
   float* kh = sc.kh.get(size_t(n) * d);
@@ -92,7 +92,7 @@ void sdpa_scalar(const float* q, const float* k, const float* v, float* out, int
       std::memcpy(kh + size_t(j) * d, k + size_t(j) * ld + size_t(h) * d, sizeof(float) * d);
       std::memcpy(vh + size_t(j) * d, v + size_t(j) * ld + size_t(h) * d, sizeof(float) * d);
     }
-    const float slope = opt.alibi_slopes ? opt.alibi_slopes[h] : 0.0f;
+    const float slope = opt.alibi_slopes ? opt.alibi_slopes[h] * kLog2e : 0.0f;
     for (int i = 0; i < n; ++i) {
       const float* qi = q + size_t(i) * ld + size_t(h) * d;
       float m = kNegInf, l = 0.0f;
@@ -113,10 +113,10 @@ void sdpa_scalar(const float* q, const float* k, const float* v, float* out, int
         }
         // 2. online softmax: new max, rescale what was accumulated, exponentiate
         const float m_new = std::max(m, tile_max);
-        const float alpha = exp_nonpositive_scalar(m - m_new);  // 0 when m was −∞
+        const float alpha = exp2_nonpositive_scalar(m - m_new);  // 0 when m was −∞
         float sum = 0.0f;
         for (int c = 0; c < cols; ++c) {
-          s[c] = exp_nonpositive_scalar(s[c] - m_new);
+          s[c] = exp2_nonpositive_scalar(s[c] - m_new);
           sum += s[c];
         }
         l = l * alpha + sum;
@@ -245,7 +245,7 @@ inline void micro_4x8_strided(const float* a, int lda, const float* b, int ldb, 
 // ============================================================================
 
 struct SimdScratch {
-  Buffer qh;  // (n4, d)        the head's queries × scale, rows past n zero
+  Buffer qh;  // (n4, d)        the head's queries × scale·log2(e), rows past n zero
   Buffer kp;  // (n8/8, d, 8)   the head's keys in panels of 8, keys past n zero
   Buffer vh;  // (n8, dp)       the head's values, dp = d rounded up to 8, padding zero
   Buffer s;   // (kBr, kBc)     scores, then probabilities, of one tile
@@ -254,7 +254,7 @@ struct SimdScratch {
 };
 
 void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n, int heads, int d,
-               const SdpaOptions& opt, float scale) {
+               const SdpaOptions& opt, float scale) {  // scale includes log2(e)
   thread_local SimdScratch sc;
   const int ld = heads * d;
   const int n4 = round_up(n, 4);
@@ -296,7 +296,7 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
         std::fill(vrow, vrow + dp, 0.0f);
       }
     }
-    const float slope = opt.alibi_slopes ? opt.alibi_slopes[h] : 0.0f;
+    const float slope = opt.alibi_slopes ? opt.alibi_slopes[h] * kLog2e : 0.0f;
 
     for (int i0 = 0; i0 < n; i0 += kBr) {
       const int rows = std::min(kBr, n - i0);
@@ -316,7 +316,7 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
             micro_4x8<4>(qh + size_t(i0 + r) * d, d, kp + size_t(j0 + c) * d, d, S + r * kBc + c,
                          kBc, false);
 
-        // 2. Bias, mask, online softmax: P = e^(S − m_new), m, l and O rescaled per row.
+        // 2. Bias, mask, online softmax: P = 2^(S − m_new), m, l and O rescaled per row.
         for (int r = 0; r < rows4; ++r) {
           float* srow = S + r * kBc;
           const int i = i0 + r;
@@ -343,11 +343,11 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
           const f32x4 vm = splat(m_new);
           f32x4 vsum = zero();
           for (int c = 0; c < cols8; c += 4) {
-            const f32x4 p = exp_nonpositive(sub(load(srow + c), vm));
+            const f32x4 p = exp2_nonpositive(sub(load(srow + c), vm));
             store(srow + c, p);
             vsum = add(vsum, p);
           }
-          const float alpha = exp_nonpositive_scalar(M[r] - m_new);  // 0 when M was −∞
+          const float alpha = exp2_nonpositive_scalar(M[r] - m_new);  // 0 when M was −∞
           L[r] = L[r] * alpha + reduce_add(vsum);
           M[r] = m_new;
           if (alpha != 1.0f) {
@@ -444,6 +444,7 @@ void matmul_simd(const float* a, const float* b, float* c, int m, int k, int n) 
 
 #endif  // AP_HAVE_F32X4
 
+// Simd (or Auto) runs the SIMD path when it is compiled in; otherwise everything is scalar.
 bool use_simd(KernelPath path) { return AP_HAVE_F32X4 && path != KernelPath::Scalar; }
 
 }  // namespace
@@ -462,14 +463,18 @@ void scaled_dot_product_attention(const float* q, const float* k, const float* v
   if (n <= 0 || heads <= 0 || d_head <= 0) return;
   const float scale = opt.scale != 0.0f ? opt.scale : 1.0f / std::sqrt(float(d_head));
 #if AP_HAVE_F32X4
-  if (use_simd(path)) return sdpa_simd(q, k, v, out, n, heads, d_head, opt, scale);
+  if (use_simd(path)) return sdpa_simd(q, k, v, out, n, heads, d_head, opt, scale * kLog2e);
+#else
+  (void)use_simd(path);
 #endif
-  sdpa_scalar(q, k, v, out, n, heads, d_head, opt, scale);
+  sdpa_scalar(q, k, v, out, n, heads, d_head, opt, scale * kLog2e);
 }
 
 void matmul(const float* a, const float* b, float* c, int m, int k, int n, KernelPath path) {
 #if AP_HAVE_F32X4
   if (use_simd(path)) return matmul_simd(a, b, c, m, k, n);
+#else
+  (void)use_simd(path);
 #endif
   if (m <= 0 || n <= 0) return;
   matmul_scalar(a, b, c, m, k, n);
