@@ -1,0 +1,166 @@
+// Unit tests of the page's pure modules (tokenizer, state, parameter checks, colour tables,
+// cell explanations, message catalogue). They need no browser: Node imports web/*.js directly.
+//
+// Run: node --test tests/browser/
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tokenize } from '../../web/tokenizer.js';
+import { parseHash, toHash, DEFAULT_STATE } from '../../web/state.js';
+import { checkParams, LIMITS } from '../../web/params.js';
+import { colormaps, tableIndex, colorOf, symmetricRange, MASKED_RGBA } from '../../web/colormap.js';
+import { alibiSlope, rowStats, explainCell } from '../../web/explain.js';
+import { t, formatNumber } from '../../web/i18n.js';
+
+const WEB = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
+
+test('tokenizer: words keep inner apostrophes, punctuation is separate', () => {
+  assert.deepEqual(tokenize("The animal didn't cross the street because it was too tired."),
+    ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '.']);
+  assert.deepEqual(tokenize("rock'n'roll 'quoted' James' don’t"), ["rock'n'roll", "'", 'quoted', "'", 'James', "'", 'don’t']);
+  assert.deepEqual(tokenize('a—b...!?'), ['a', '—', 'b', '.', '.', '.', '!', '?']);
+});
+
+test('tokenizer: numbers, CJK characters, emoji, other scripts', () => {
+  assert.deepEqual(tokenize('3.14 1,000 12th 2024.'), ['3.14', '1,000', '12th', '2024', '.']);
+  assert.deepEqual(tokenize('我喜欢猫。日本語テキスト'), ['我', '喜', '欢', '猫', '。', '日', '本', '語', 'テ', 'キ', 'ス', 'ト']);
+  assert.deepEqual(tokenize('👩‍💻 🇫🇷 1️⃣ 👍🏽 ❤️ ok👍'), ['👩‍💻', '🇫🇷', '1️⃣', '👍🏽', '❤️', 'ok', '👍']);
+  assert.deepEqual(tokenize('café naïve Ελληνικά, русский; हिन्दी 한국어'), ['café', 'naïve', 'Ελληνικά', ',', 'русский', ';', 'हिन्दी', '한국어']);
+  // Decomposed input is normalised, so "café" is one token either way.
+  assert.deepEqual(tokenize('cafe\u0301'), ['café']);
+});
+
+test('tokenizer: empty and blank text give no tokens, never an error', () => {
+  assert.deepEqual(tokenize(''), []);
+  assert.deepEqual(tokenize(' \n\t '), []);
+  assert.deepEqual(tokenize(undefined), []);
+});
+
+test('state: every field round-trips through the hash', () => {
+  const state = { sentence: 'Hé & <b> #1 = ok?', heads: 8, dModel: 128, temperature: 0.251, causal: true, positional: 'alibi', seed: 123, focus: 5 };
+  assert.deepEqual(parseHash(toHash(state)), state);
+  assert.deepEqual(parseHash(''), { ...DEFAULT_STATE });
+  assert.deepEqual(parseHash('#'), { ...DEFAULT_STATE });
+});
+
+test('state: garbage falls back to defaults, out-of-range numbers are kept for the message', () => {
+  const s = parseHash('#h=abc&d=30&t=&p=bogus&c=maybe&seed=-1&f=-3');
+  assert.equal(s.heads, DEFAULT_STATE.heads);
+  assert.equal(s.dModel, 30);
+  assert.equal(s.temperature, DEFAULT_STATE.temperature);
+  assert.equal(s.positional, DEFAULT_STATE.positional);
+  assert.equal(s.causal, false);
+  assert.equal(s.seed, -1);
+  assert.equal(s.focus, 0);
+});
+
+test('params: valid state gives the computation, each invalid input a message', () => {
+  const ok = checkParams(DEFAULT_STATE, ['a', 'b']);
+  assert.equal(ok.ok, true);
+  assert.deepEqual(ok.params, { tokens: ['a', 'b'], heads: 4, dModel: 64, dHead: 16, temperature: 1, causal: false, positional: 'none', seed: 42 });
+
+  const bad = (patch, tokens = ['a']) => checkParams({ ...DEFAULT_STATE, ...patch }, tokens);
+  assert.match(bad({}, []).message, /Type a sentence/);
+  assert.match(bad({}, Array(LIMITS.maxTokens + 1).fill('x')).message, /65 tokens.*at most 64/);
+  assert.equal(bad({}, Array(LIMITS.maxTokens).fill('x')).ok, true);
+  assert.match(bad({ dModel: 30 }).message, /d_model 30 is not divisible by 4 heads.*Try d_model 32/);
+  assert.equal(bad({ dModel: 30 }).field, 'dModel');
+  assert.match(bad({ heads: 8, dModel: 24, positional: 'rope' }).message, /d_head must be even.*d_head 3/);
+  assert.equal(bad({ heads: 8, dModel: 24, positional: 'none' }).ok, true);
+  assert.match(bad({ heads: 0 }).message, /Heads must be/);
+  assert.match(bad({ heads: 2.5 }).message, /Heads must be/);
+  assert.match(bad({ heads: NaN }).message, /Heads must be/);
+  assert.match(bad({ dModel: 1024 }).message, /d_model must be/);
+  assert.match(bad({ temperature: 0 }).message, /Temperature/);
+  assert.match(bad({ temperature: Infinity }).message, /Temperature/);
+  assert.match(bad({ seed: -1 }).message, /Seed/);
+  assert.match(bad({ seed: 1.5 }).message, /Seed/);
+});
+
+test('colour tables: 256 entries, viridis rises in lightness, diverging is white at 0', () => {
+  const lum = (table, k) => 0.2126 * table[4 * k] + 0.7152 * table[4 * k + 1] + 0.0722 * table[4 * k + 2];
+  for (const table of Object.values(colormaps)) assert.equal(table.length, 256 * 4);
+  const v = colormaps.viridis;
+  assert.deepEqual(colorOf(v, 0, 0, 1), [0x44, 0x01, 0x54]);
+  assert.deepEqual(colorOf(v, 1, 0, 1), [0xfd, 0xe7, 0x25]);
+  for (let k = 1; k < 256; k++) assert.ok(lum(v, k) >= lum(v, k - 1) - 0.5, `viridis lightness at ${k}`);
+
+  const d = colormaps.diverging;
+  const zero = colorOf(d, 0, -2, 2);
+  assert.ok(zero.every((c) => c >= 240), `0 maps to near white, got ${zero}`);
+  const [nr, , nb] = colorOf(d, -2, -2, 2);
+  const [pr, , pb] = colorOf(d, 2, -2, 2);
+  assert.ok(nb > nr && pr > pb, 'negative is blue, positive is red');
+  // Lightness falls away from 0 on both sides.
+  for (let k = 129; k < 256; k++) assert.ok(lum(d, k) <= lum(d, k - 1) + 0.5);
+  for (let k = 126; k >= 0; k--) assert.ok(lum(d, k) <= lum(d, k + 1) + 0.5);
+
+  assert.equal(tableIndex(-5, 0, 1), 0);
+  assert.equal(tableIndex(5, 0, 1), 255);
+  assert.deepEqual(colorOf(v, -Infinity, 0, 1), MASKED_RGBA.slice(0, 3));
+  assert.deepEqual(symmetricRange(new Float32Array([-1, 3, -Infinity])), [-3, 3]);
+  assert.deepEqual(symmetricRange(new Float32Array([0, 0])), [-1, 1]);
+});
+
+// A 2-token, 1-head trace computed by hand: q0 = [1, 0], q1 = [0, 1], k0 = [1, 0], k1 = [1, 1].
+function handTrace({ causal = false, positional = 'none', temperature = 1 } = {}) {
+  const q = new Float32Array([1, 0, 0, 1]);
+  const k = new Float32Array([1, 0, 1, 1]);
+  const scores = new Float32Array(4);
+  for (let i = 0; i < 2; i++) {
+    for (let j = 0; j < 2; j++) {
+      let s = (q[2 * i] * k[2 * j] + q[2 * i + 1] * k[2 * j + 1]) / (Math.SQRT2 * temperature);
+      if (positional === 'alibi') s -= alibiSlope(0, 1) * (causal ? i - j : Math.abs(i - j));
+      scores[2 * i + j] = causal && j > i ? -Infinity : s;
+    }
+  }
+  const weights = new Float32Array(4);
+  for (let i = 0; i < 2; i++) {
+    const { max, sum } = rowStats(scores, 2, i);
+    for (let j = 0; j < 2; j++) weights[2 * i + j] = Math.exp(scores[2 * i + j] - max) / sum;
+  }
+  return { tokens: ['hello', 'world'], n: 2, dModel: 2, heads: 1, dHead: 2, temperature, causal, positional,
+    q: [q], k: [k], v: [k], scores: [scores], weights: [weights] };
+}
+
+test('explain: a weight shows the dot product, scaling, row max, sum and the weight', () => {
+  const trace = handTrace({ temperature: 2 });
+  const { title, lines } = explainCell(trace, 'weights', 0, 0, 1, trace.weights[0][1]);
+  const text = [title, ...lines].join('\n');
+  // score(0,1) = (1·1 + 0·1) / (√2·2); row 0 scores are equal, so the weight is 1/2.
+  assert.match(title, /^weights_0\[0, 1\] = 0\.5$/);
+  assert.match(text, /query 0 “hello”/);
+  assert.match(text, /key 1 “world”/);
+  assert.match(text, /q_0·k_1 = 1 /);
+  assert.match(text, /÷ \(√2 · T=2\) = 0\.3536/);
+  assert.match(text, /row max m = 0\.3536/);
+  assert.match(text, /Σ exp\(score − m\) = 2/);
+});
+
+test('explain: ALiBi bias and masked cells', () => {
+  const alibi = handTrace({ positional: 'alibi' });
+  const text = explainCell(alibi, 'scores', 0, 1, 0, alibi.scores[0][2]).lines.join('\n');
+  assert.equal(alibiSlope(0, 1), 2 ** -8);
+  assert.match(text, /\+ ALiBi −0\.003906·1 = −0\.003906/);
+
+  const causal = handTrace({ causal: true });
+  assert.match(explainCell(causal, 'scores', 0, 0, 1, -Infinity).title, /= −∞/);
+  assert.match(explainCell(causal, 'weights', 0, 0, 1, 0).lines.join('\n'), /masked/);
+  assert.throws(() => explainCell(causal, 'nonsense', 0, 0, 0, 0), /unknown kind/);
+});
+
+test('i18n: every message key used by the page exists, placeholders are filled', () => {
+  const source = readdirSync(WEB).filter((f) => /\.(js|html)$/.test(f))
+    .map((f) => readFileSync(join(WEB, f), 'utf8')).join('\n');
+  const keys = new Set([...source.matchAll(/\bt\('([\w.]+)'|data-i18n="([\w.]+)"/g)].map((m) => m[1] ?? m[2]));
+  assert.ok(keys.size > 40, `found ${keys.size} keys`);
+  for (const key of keys) assert.notEqual(t(key), key, `missing message "${key}"`);
+  assert.equal(t('error.notDivisible', { dModel: 30, heads: 4, suggest: 32 }).includes('{'), false);
+  assert.equal(formatNumber(-0.000012345), '−1.234e-5');
+  assert.equal(formatNumber(12345.6), '1.235e+4');
+  assert.equal(formatNumber(0.5), '0.5');
+  assert.equal(formatNumber(-Infinity), '−∞');
+});
