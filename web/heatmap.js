@@ -84,6 +84,7 @@ export class Heatmap {
   //          rowLabels?: string[rows], colLabels?: string[cols],
   //          colGroups?: { size, labels: string[cols / size] } (e.g. heads of Q),
   //          mask?: Uint8Array(rows·cols), 1 where a cell is masked,
+  //          cellHeight?: row height in CSS px for maps that are not square,
   //          width?: available CSS px }
   update(model) {
     const { rows, cols, data, range } = model;
@@ -168,7 +169,7 @@ export class Heatmap {
     const available = Math.max(60, (width ?? this.root.parentElement?.clientWidth ?? 600) - left - right - 2);
     let cellW = Math.floor(available / cols);
     cellW = Math.max(o.minCell, Math.min(o.maxCell, cellW));
-    const cellH = o.square ? cellW : o.cellHeight;
+    const cellH = o.square ? cellW : (this.model.cellHeight ?? o.cellHeight);
 
     const plotW = cellW * cols;
     const plotH = cellH * rows;
@@ -263,7 +264,7 @@ export class Heatmap {
     if (o.colLabels && colLabels) {
       ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
-      const skip = Math.ceil(12 / cellW);
+      const skip = Math.ceil(13 / (cellW * Math.sin(-COL_LABEL_ANGLE))); // spacing across the slant
       for (let j = 0; j < cols; j++) {
         const active = hover && hover.col === j;
         if (j % skip !== 0 && !active) continue;

@@ -43,6 +43,7 @@ const en = {
   'error.seed': 'Seed must be a whole number from 0 to {max}.',
   'error.core': 'The core rejected these settings: {message}',
   'error.load': 'Could not load the WebAssembly core ({message}). Build it first: scripts/serve builds and serves the page.',
+  'error.draw': 'Drawing failed ({message}). This is a bug in the page; please report it.',
   'error.worker': 'The computation worker failed: {message}',
 
   'step.tokens': 'Tokens',

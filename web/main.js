@@ -115,7 +115,13 @@ const client = new ComputeClient(new URL('./worker.js', import.meta.url), {
   },
   onResult(trace, ms) {
     clearError();
-    pipeline.render(trace);
+    try {
+      pipeline.render(trace);
+    } catch (err) {
+      // A drawing bug must not leave a blank page: say so where the user looks.
+      showError(t('error.draw', { message: err.message }));
+      return;
+    }
     statusLine.textContent = t('status.done', { ms: formatNumber(ms, 2) });
     debug.trace = trace;
     debug.renders += 1;

@@ -32,9 +32,6 @@ function joinHeads(blocks, n, dHead) {
   return out;
 }
 
-// The largest value in a list of arrays (weights of every head), or 1 if all are 0. Weights are
-// coloured on [0, this max] rather than [0, 1], so untrained, nearly uniform rows still show
-// contrast; every head shares the scale so heads can be compared.
 // 1 where a score is −∞ (masked), for drawing the weights of the same cells as masked.
 function maskOf(scores) {
   const mask = new Uint8Array(scores.length);
@@ -43,10 +40,24 @@ function maskOf(scores) {
   return any ? mask : undefined;
 }
 
-function maxOf(arrays) {
+// The colour scale of the weights: [0, the largest weight of any head], rather than [0, 1], so
+// untrained, nearly uniform rows still show contrast, and every head shares it so heads can be
+// compared. Rows with a single unmasked key are left out: their weight is always exactly 1
+// (the first query under the causal mask) and would flatten the scale; they clamp to its top.
+function weightScale(weights, scores, n) {
   let m = 0;
-  for (const a of arrays) for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
-  return m > 0 ? m : 1;
+  for (let h = 0; h < weights.length; h++) {
+    for (let i = 0; i < n; i++) {
+      let open = 0;
+      let rowMax = 0;
+      for (let j = 0; j < n; j++) {
+        if (scores[h][i * n + j] !== -Infinity) open++;
+        rowMax = Math.max(rowMax, weights[h][i * n + j]);
+      }
+      if (open > 1 && rowMax > m) m = rowMax;
+    }
+  }
+  return [0, m > 0 ? m : 1];
 }
 
 export class Pipeline {
@@ -117,6 +128,7 @@ export class Pipeline {
 
     this.sFocus = this.step(5, 'step.focus');
     const pair = el('div', 'figure-row figure-row-2', this.sFocus.body);
+    this.focusPair = pair;
     this.fScores = this.figure(pair, 'scores', { colormap: 'diverging', maxCell: 30 });
     this.fWeights = this.figure(pair, 'weights', { colormap: 'viridis', maxCell: 30 });
     this.fScores.wrap.classList.add('figure-scores');
@@ -160,10 +172,13 @@ export class Pipeline {
 
   render(trace) {
     this.trace = trace;
-    this.weightRange = [0, maxOf(trace.weights)];
+    this.weightRange = weightScale(trace.weights, trace.scores, trace.n);
     const { tokens, n, dModel, heads, dHead } = trace;
     this.focus = Math.min(this.focus, heads - 1);
     const labels = tokens;
+    // Rows of (n × d) maps get shorter as n grows; long sentences put the n × n maps one per line.
+    this.rowHeight = n <= 16 ? 18 : n <= 32 ? 15 : 13;
+    this.focusPair.classList.toggle('is-stacked', n > 20);
     const headLabels = Array.from({ length: heads }, (_, h) => t('axis.head', { h }));
     const groups = heads > 1 ? { size: dHead, labels: headLabels } : undefined;
 
@@ -213,6 +228,7 @@ export class Pipeline {
     fig.map.update({
       range: range ?? symmetricRange(model.data),
       width: fig.host.clientWidth,
+      cellHeight: this.rowHeight,
       ...model,
     });
   }
