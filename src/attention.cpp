@@ -1,9 +1,12 @@
 #include "attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+
+#include "kernels.h"
 
 namespace ap {
 
@@ -96,11 +99,13 @@ const char* positional_name(Positional p) {
 // Validation
 // ===========================================================================
 
-std::string validate(const AttentionConfig& c, const AttentionInputs& in) {
+std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode mode) {
   std::ostringstream msg;
   if (c.n < 1) return "n (the number of tokens) must be at least 1; the input is empty";
-  if (c.n > kMaxTokens) {
-    msg << "n = " << c.n << " tokens is more than the limit of " << kMaxTokens;
+  const int max_tokens = mode == Mode::Trace ? kMaxTokens : kMaxTokensOutputOnly;
+  if (c.n > max_tokens) {
+    msg << "n = " << c.n << " tokens is more than the limit of " << max_tokens
+        << (mode == Mode::Trace ? " for a full trace" : "");
     return msg.str();
   }
   if (c.d_model < 1 || c.d_model > kMaxModelDim) {
@@ -125,9 +130,9 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in) {
     return msg.str();
   }
   const long long cells = 1ll * c.heads * c.n * c.n;
-  if (cells > kMaxTraceCells) {
+  if (mode == Mode::Trace && cells > kMaxTraceCells) {
     msg << "a full trace of " << c.heads << " heads × " << c.n << "² scores is too large ("
-        << (cells * 8 >> 20) << " MB); use fewer tokens or heads";
+        << (cells * 8 >> 20) << " MB); use fewer tokens or heads, or ask for the output only";
     return msg.str();
   }
   const size_t x_count = static_cast<size_t>(c.n) * c.d_model;
@@ -180,16 +185,21 @@ void add_sinusoidal(MatrixMap x) {
   }
 }
 
-void apply_rope(MatrixMap m) {
-  const int d_head = static_cast<int>(m.cols());
+void apply_rope(MatrixMap m, int d_head) {
+  std::vector<float> cos_table(d_head / 2), sin_table(d_head / 2);
   for (int pos = 0; pos < m.rows(); ++pos) {
     for (int j = 0; j + 1 < d_head; j += 2) {
       const double angle = pos / std::pow(10000.0, static_cast<double>(j) / d_head);
-      const float c = static_cast<float>(std::cos(angle));
-      const float s = static_cast<float>(std::sin(angle));
-      const float a = m(pos, j), b = m(pos, j + 1);
-      m(pos, j) = a * c - b * s;
-      m(pos, j + 1) = a * s + b * c;
+      cos_table[j / 2] = static_cast<float>(std::cos(angle));
+      sin_table[j / 2] = static_cast<float>(std::sin(angle));
+    }
+    for (int base = 0; base + d_head <= m.cols(); base += d_head) {
+      for (int j = 0; j + 1 < d_head; j += 2) {
+        const float c = cos_table[j / 2], s = sin_table[j / 2];
+        const float a = m(pos, base + j), b = m(pos, base + j + 1);
+        m(pos, base + j) = a * c - b * s;
+        m(pos, base + j + 1) = a * s + b * c;
+      }
     }
   }
 }
@@ -232,10 +242,15 @@ AttentionTrace multi_head_attention(const AttentionConfig& c, const AttentionInp
   t.x = ConstMatrixMap(in.x, n, dm);
   if (c.positional == Positional::Sinusoidal) add_sinusoidal(MatrixMap(t.x.data(), n, dm));
 
-  // 2. Projections for all heads at once. (n, d_model) each.
-  const Matrix q_all = t.x * ConstMatrixMap(in.wq, dm, dm);
-  const Matrix k_all = t.x * ConstMatrixMap(in.wk, dm, dm);
-  const Matrix v_all = t.x * ConstMatrixMap(in.wv, dm, dm);
+  // 2. Projections for all heads at once, (n, d_model) each; RoPE rotates q and k per head.
+  Matrix q_all(n, dm), k_all(n, dm), v_all(n, dm);
+  matmul(t.x.data(), in.wq, q_all.data(), n, dm, dm);
+  matmul(t.x.data(), in.wk, k_all.data(), n, dm, dm);
+  matmul(t.x.data(), in.wv, v_all.data(), n, dm, dm);
+  if (c.positional == Positional::Rope) {
+    apply_rope(MatrixMap(q_all.data(), n, dm), dh);
+    apply_rope(MatrixMap(k_all.data(), n, dm), dh);
+  }
 
   const float scale = 1.0f / (std::sqrt(static_cast<float>(dh)) * c.temperature);
   t.concat.resize(n, dm);
@@ -244,10 +259,6 @@ AttentionTrace multi_head_attention(const AttentionConfig& c, const AttentionInp
     Matrix q = q_all.middleCols(h * dh, dh);
     Matrix k = k_all.middleCols(h * dh, dh);
     Matrix v = v_all.middleCols(h * dh, dh);
-    if (c.positional == Positional::Rope) {
-      apply_rope(MatrixMap(q.data(), n, dh));
-      apply_rope(MatrixMap(k.data(), n, dh));
-    }
 
     // 4. Scores (n_query, n_key) = q·kᵀ · scale, then ALiBi bias and the causal mask.
     Matrix scores = (q * k.transpose()) * scale;
@@ -278,8 +289,49 @@ AttentionTrace multi_head_attention(const AttentionConfig& c, const AttentionInp
   }
 
   // 7. Output projection: (n, d_model).
-  t.output = t.concat * ConstMatrixMap(in.wo, dm, dm);
+  t.output.resize(n, dm);
+  matmul(t.concat.data(), in.wo, t.output.data(), n, dm, dm);
   return t;
+}
+
+// ===========================================================================
+// Output only, through the fused kernels
+// ===========================================================================
+
+void attention_output(const AttentionConfig& c, const AttentionInputs& in, float* out) {
+  if (std::string err = validate(c, in, Mode::OutputOnly); !err.empty()) throw std::invalid_argument(err);
+  const int n = c.n, dm = c.d_model, dh = c.d_model / c.heads;
+
+  // Scratch reused between calls: x, Q, K, V and the concatenated heads, (n, d_model) each.
+  thread_local std::vector<float> scratch;
+  const size_t size = static_cast<size_t>(n) * dm;
+  if (scratch.size() < 5 * size) scratch.resize(5 * size);
+  float* x = scratch.data();
+  float *q = x + size, *k = q + size, *v = k + size, *concat = v + size;
+
+  std::copy_n(in.x, size, x);
+  if (c.positional == Positional::Sinusoidal) add_sinusoidal(MatrixMap(x, n, dm));
+  matmul(x, in.wq, q, n, dm, dm);
+  matmul(x, in.wk, k, n, dm, dm);
+  matmul(x, in.wv, v, n, dm, dm);
+  if (c.positional == Positional::Rope) {
+    apply_rope(MatrixMap(q, n, dm), dh);
+    apply_rope(MatrixMap(k, n, dm), dh);
+  }
+  std::vector<float> slopes;
+  SdpaOptions options;
+  options.causal = c.causal;
+  options.scale = 1.0f / (std::sqrt(static_cast<float>(dh)) * c.temperature);
+  if (c.positional == Positional::Alibi) {
+    for (int h = 0; h < c.heads; ++h) slopes.push_back(alibi_slope(h, c.heads));
+    options.alibi_slopes = slopes.data();
+  }
+  scaled_dot_product_attention(q, k, v, concat, n, c.heads, dh, options);
+  matmul(concat, in.wo, out, n, dm, dm);
+  if (scratch.size() > (64u << 20) / sizeof(float)) {  // give a very large buffer back
+    scratch.clear();
+    scratch.shrink_to_fit();
+  }
 }
 
 // ===========================================================================
@@ -299,19 +351,7 @@ std::vector<float> token_embedding(std::string_view token, int d_model, uint64_t
 }
 
 BuildInfo build_info() {
-  BuildInfo info{AP_VERSION, false, "scalar", "release"};
-#if AP_SIMD
-#if defined(__wasm_simd128__)
-  info.simd = true;
-  info.simd_kind = "wasm-simd128";
-#elif defined(__AVX2__)
-  info.simd = true;
-  info.simd_kind = "avx2";
-#elif defined(__SSE2__)
-  info.simd = true;
-  info.simd_kind = "sse2";
-#endif
-#endif
+  BuildInfo info{AP_VERSION, simd_compiled(), simd_kind(), "release"};
 #ifndef NDEBUG
   info.build_type = "debug";
 #endif

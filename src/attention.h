@@ -32,8 +32,10 @@ enum class Positional { None, Sinusoidal, Rope, Alibi };
 bool parse_positional(std::string_view name, Positional* out);
 const char* positional_name(Positional p);
 
-// Limits that keep a single call's memory bounded (the trace holds heads·n² floats).
+// Limits that keep a single call's memory bounded (the trace holds heads·n² floats; the
+// output-only path holds O(n·d_model)).
 inline constexpr int kMaxTokens = 4096;
+inline constexpr int kMaxTokensOutputOnly = 65536;
 inline constexpr int kMaxModelDim = 4096;
 inline constexpr int kMaxHeads = 256;
 
@@ -69,19 +71,28 @@ struct AttentionTrace {
   Matrix output;                    // (n, d_model) = concat · W_O
 };
 
+// What a call computes: every intermediate, or only the output (fused kernels, no n×n buffer).
+enum class Mode { Trace, OutputOnly };
+
 // Returns "" when config and inputs are usable, else a message a user can act on.
-std::string validate(const AttentionConfig& config, const AttentionInputs& inputs);
+std::string validate(const AttentionConfig& config, const AttentionInputs& inputs, Mode mode = Mode::Trace);
 
 // Full forward pass with every intermediate. Throws std::invalid_argument when
 // validate() fails (builds without exceptions must call validate() first).
 AttentionTrace multi_head_attention(const AttentionConfig& config, const AttentionInputs& inputs);
 
+// The output alone, (n, d_model) row-major into out, through the fused kernels (kernels.h):
+// memory O(n·d_model), never an n×n buffer. Same conventions and results as the trace's output
+// up to float rounding. Throws std::invalid_argument when validate(..., Mode::OutputOnly) fails.
+void attention_output(const AttentionConfig& config, const AttentionInputs& inputs, float* out);
+
 // ---- building blocks, exposed for tests and for the page ------------------
 
 // Adds the sinusoidal table to x in place. x: (n, d_model).
 void add_sinusoidal(MatrixMap x);
-// Rotates interleaved pairs of each row of m (n, d_head) by pos / 10000^(2i/d_head). d_head even.
-void apply_rope(MatrixMap m);
+// RoPE on m (n, heads·d_head): in every head's block of row pos, rotates the interleaved pairs
+// (2i, 2i+1) by pos / 10000^(2i/d_head). d_head even; d_head = m.cols() for a single head.
+void apply_rope(MatrixMap m, int d_head);
 // ALiBi slope of head h of H: 2^(−8(h+1)/H).
 float alibi_slope(int head, int heads);
 // Stable softmax of each row in place; −∞ entries become exactly 0; an all −∞ row becomes 0.
@@ -99,7 +110,7 @@ std::vector<float> token_embedding(std::string_view token, int d_model, uint64_t
 struct BuildInfo {
   const char* version;
   bool simd;
-  const char* simd_kind;  // "wasm-simd128", "sse2", "avx2", or "scalar"
+  const char* simd_kind;  // what the kernels run: "wasm-simd128", "sse2" or "scalar"
   const char* build_type;
 };
 BuildInfo build_info();

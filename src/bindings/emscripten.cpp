@@ -48,30 +48,43 @@ val error(const std::string& message) {
   return result;
 }
 
-// params: { x, n, dModel, heads, wq, wk, wv, wo, causal, temperature, positional } — already
-// type-checked by the JS layer; sizes and values are checked again here by ap::validate.
-val run_attention(const val& params) {
+// Reads params { x, n, dModel, heads, wq, wk, wv, wo, causal, temperature, positional } —
+// already type-checked by the JS layer; sizes and values are checked again by ap::validate.
+struct Call {
   ap::AttentionConfig config;
-  config.n = params["n"].as<int>();
-  config.d_model = params["dModel"].as<int>();
-  config.heads = params["heads"].as<int>();
-  config.causal = params["causal"].as<bool>();
-  config.temperature = params["temperature"].as<float>();
-  if (!ap::parse_positional(params["positional"].as<std::string>(), &config.positional)) {
-    return error("positional must be one of 'none', 'sinusoidal', 'rope', 'alibi'");
-  }
-  const std::vector<float> x = to_vector(params["x"]);
-  const std::vector<float> wq = to_vector(params["wq"]);
-  const std::vector<float> wk = to_vector(params["wk"]);
-  const std::vector<float> wv = to_vector(params["wv"]);
-  const std::vector<float> wo = to_vector(params["wo"]);
-  for (const auto* w : {&wk, &wv, &wo}) {
-    if (w->size() != wq.size()) return error("wq, wk, wv and wo must all hold dModel² values");
-  }
-  ap::AttentionInputs inputs{x.data(), wq.data(), wk.data(), wv.data(), wo.data(), x.size(), wq.size()};
-  if (std::string message = ap::validate(config, inputs); !message.empty()) return error(message);
+  std::vector<float> x, wq, wk, wv, wo;
+  std::string error;
 
-  const ap::AttentionTrace t = ap::multi_head_attention(config, inputs);
+  explicit Call(const val& params) {
+    config.n = params["n"].as<int>();
+    config.d_model = params["dModel"].as<int>();
+    config.heads = params["heads"].as<int>();
+    config.causal = params["causal"].as<bool>();
+    config.temperature = params["temperature"].as<float>();
+    if (!ap::parse_positional(params["positional"].as<std::string>(), &config.positional)) {
+      error = "positional must be one of 'none', 'sinusoidal', 'rope', 'alibi'";
+      return;
+    }
+    x = to_vector(params["x"]);
+    wq = to_vector(params["wq"]);
+    wk = to_vector(params["wk"]);
+    wv = to_vector(params["wv"]);
+    wo = to_vector(params["wo"]);
+    for (const auto* w : {&wk, &wv, &wo}) {
+      if (w->size() != wq.size()) error = "wq, wk, wv and wo must all hold dModel² values";
+    }
+  }
+  ap::AttentionInputs inputs() const {
+    return {x.data(), wq.data(), wk.data(), wv.data(), wo.data(), x.size(), wq.size()};
+  }
+};
+
+val run_attention(const val& params) {
+  const Call call(params);
+  if (!call.error.empty()) return error(call.error);
+  if (std::string message = ap::validate(call.config, call.inputs()); !message.empty()) return error(message);
+
+  const ap::AttentionTrace t = ap::multi_head_attention(call.config, call.inputs());
   val result = val::object();
   result.set("n", t.n);
   result.set("dModel", t.d_model);
@@ -86,6 +99,21 @@ val run_attention(const val& params) {
   result.set("headOutput", stack_heads(t.head_output));
   result.set("concat", to_js(t.concat.data(), t.concat.size()));
   result.set("output", to_js(t.output.data(), t.output.size()));
+  return result;
+}
+
+// The output alone through the fused kernels: no n×n buffer.
+val run_attention_output(const val& params) {
+  const Call call(params);
+  if (!call.error.empty()) return error(call.error);
+  if (std::string message = ap::validate(call.config, call.inputs(), ap::Mode::OutputOnly);
+      !message.empty()) {
+    return error(message);
+  }
+  std::vector<float> out(call.x.size());
+  ap::attention_output(call.config, call.inputs(), out.data());
+  val result = val::object();
+  result.set("output", to_js(out.data(), out.size()));
   return result;
 }
 
@@ -132,6 +160,7 @@ val memory_stats() {
 
 EMSCRIPTEN_BINDINGS(attention_core) {
   emscripten::function("runAttention", &run_attention);
+  emscripten::function("runAttentionOutput", &run_attention_output);
   emscripten::function("tokenEmbeddings", &token_embeddings);
   emscripten::function("randomMatrix", &random_matrix);
   emscripten::function("buildInfo", &build_info);

@@ -209,7 +209,7 @@ TEST_CASE("RoPE rotates pair (2i, 2i+1) by pos / 10000^(2i/d)", "[rope]") {
   ap::Matrix m = ap::Matrix::Zero(3, 4);
   m.col(0).setOnes();  // pair 0 = (1, 0)
   m.col(2).setOnes();  // pair 1 = (1, 0)
-  ap::apply_rope(ap::MatrixMap(m.data(), 3, 4));
+  ap::apply_rope(ap::MatrixMap(m.data(), 3, 4), 4);
   CHECK(m(2, 0) == Approx(std::cos(2.0)));
   CHECK(m(2, 1) == Approx(std::sin(2.0)));
   CHECK(m(2, 2) == Approx(std::cos(2.0 / 100.0)));  // 10000^(2/4) = 100
@@ -317,4 +317,51 @@ TEST_CASE("seeded data is deterministic and platform independent", "[random]") {
   // Pinned values: the native and the wasm build must both produce these.
   const float pinned[4] = {-0.0185996741f, -0.23432067f, 1.09632003f, -0.862693071f};
   for (int i = 0; i < 4; ++i) CHECK(the[i] == Approx(pinned[i]).epsilon(1e-6));
+}
+
+TEST_CASE("output only (fused kernels) equals the trace's output", "[attention][fused]") {
+  const char* names[] = {"none", "sinusoidal", "rope", "alibi"};
+  const int shapes[][3] = {{1, 4, 1}, {3, 8, 2}, {33, 32, 4}, {70, 64, 8}};
+  unsigned seed = 300;
+  for (const auto& shape : shapes) {
+    const Case cs(shape[0], shape[1], shape[2], seed += 3);
+    for (const char* name : names) {
+      for (bool causal : {false, true}) {
+        ap::Positional p;
+        REQUIRE(ap::parse_positional(name, &p));
+        INFO("n=" << cs.n << " dm=" << cs.dm << " heads=" << cs.heads << " " << name
+                  << (causal ? " causal" : ""));
+        const auto config = cs.config(causal, p, 0.8f);
+        const auto t = ap::multi_head_attention(config, cs.inputs());
+        ap::Matrix out(cs.n, cs.dm);
+        out.setConstant(std::nanf(""));
+        ap::attention_output(config, cs.inputs(), out.data());
+        const auto r =
+            ref::attention(cs.x, cs.wq, cs.wk, cs.wv, cs.wo, cs.n, cs.dm, cs.heads, causal, 0.8, name);
+        require_close(out, r.output, "output only");
+        CHECK(out.isApprox(t.output, 1e-4f));
+      }
+    }
+  }
+}
+
+TEST_CASE("output only accepts sequences too long for a trace", "[attention][fused]") {
+  const Case cs(4500, 16, 2, 77);
+  auto config = cs.config(true, ap::Positional::Rope);
+  CHECK_THAT(ap::validate(config, cs.inputs()), Catch::Matchers::Contains("limit of 4096 for a full trace"));
+  CHECK(ap::validate(config, cs.inputs(), ap::Mode::OutputOnly).empty());
+  std::vector<float> out(cs.x.size());
+  ap::attention_output(config, cs.inputs(), out.data());
+  for (float v : out) REQUIRE(std::isfinite(v));
+  // Causal: the first row attends to itself only, so it equals (v_0 · W_O) — compare with a
+  // trace of the first token alone.
+  auto one = cs.config(true, ap::Positional::Rope);
+  one.n = 1;
+  auto in = cs.inputs();
+  in.x_size = cs.dm;
+  const auto t = ap::multi_head_attention(one, in);
+  for (int c = 0; c < cs.dm; ++c) CHECK(out[c] == Approx(t.output(0, c)).margin(1e-5));
+  REQUIRE_THROWS_AS(
+      ap::attention_output(cs.config(false, ap::Positional::None, -1.0f), cs.inputs(), out.data()),
+      std::invalid_argument);
 }

@@ -176,3 +176,36 @@ for (const simd of [true, false]) {
     });
   });
 }
+
+for (const simd of [true, false]) {
+  describe(`JS API output only (trace: false), ${simd ? 'SIMD' : 'scalar'} build`, () => {
+    let core;
+    before(async () => { core = await loadAttention({ simd }); });
+
+    test('equals the float64 reference for every option', () => {
+      let seed = 500;
+      for (const [n, dModel, heads] of [[1, 8, 1], [13, 32, 4], [65, 64, 2]]) {
+        for (const positional of POSITIONAL) {
+          for (const causal of [false, true]) {
+            const p = makeParams(n, dModel, heads, seed++, { positional, causal, temperature: 0.7 });
+            const t = core.attention({ ...p, trace: false });
+            assert.deepEqual(Object.keys(t).sort(), ['dHead', 'dModel', 'heads', 'n', 'output']);
+            assertClose(t.output, referenceAttention(p).output, `n=${n} ${positional} causal=${causal}`);
+          }
+        }
+      }
+    });
+
+    test('runs where a trace is refused, in O(n·d) memory', () => {
+      const p = makeParams(6000, 64, 4, 1, { causal: true, trace: false });
+      assert.throws(() => core.attention({ ...p, trace: true }), /n must be between 1 and 4096/);
+      const before = core.memoryStats().heapBytes;
+      const { output } = core.attention(p);
+      assert.equal(output.length, 6000 * 64);
+      assert.ok(output.every(Number.isFinite));
+      // Inputs and scratch are a few n·dModel buffers (1.5 MB each); an n×n buffer would be 144 MB.
+      assert.ok(core.memoryStats().heapBytes - before < 32 << 20, 'no n×n allocation');
+      assert.throws(() => core.attention({ ...p, trace: 'no' }), /trace must be true or false/);
+    });
+  });
+}

@@ -156,14 +156,18 @@ class AttentionCore {
 
   /**
    * Multi-head self-attention with every intermediate.
-   * params: { x, n, dModel, heads, wq, wk, wv, wo, causal = false, temperature = 1, positional = 'none' }
+   * params: { x, n, dModel, heads, wq, wk, wv, wo, causal = false, temperature = 1, positional = 'none',
+   *           trace = true }
    * Returns { n, dModel, heads, dHead, x, concat, output, q(h), k(h), v(h), scores(h), weights(h),
    *           headOutput(h) }: x is the input after positional encoding.
+   * With trace: false, returns { n, dModel, heads, dHead, output } computed by the fused kernels,
+   * with no n×n buffer, for sequences up to 65,536 tokens.
    */
   attention(params) {
     if (params === null || typeof params !== 'object') throw new Error('attention() takes a parameter object');
-    const { causal = false, temperature = 1, positional = 'none' } = params;
-    const n = checkInteger('n', params.n, 1, 4096);
+    const { causal = false, temperature = 1, positional = 'none', trace = true } = params;
+    if (typeof trace !== 'boolean') throw new Error(`trace must be true or false, got ${describe(trace)}`);
+    const n = checkInteger('n', params.n, 1, trace ? 4096 : 65536);
     const dModel = checkInteger('dModel', params.dModel, 1, 4096);
     const heads = checkInteger('heads', params.heads, 1, 256);
     if (dModel % heads !== 0) throw new Error(`dModel (${dModel}) must be divisible by heads (${heads})`);
@@ -180,6 +184,10 @@ class AttentionCore {
     };
     for (const w of ['wq', 'wk', 'wv', 'wo']) {
       args[w] = checkArray(w, params[w], dModel * dModel, `dModel² = ${dModel}²`);
+    }
+    if (!trace) {
+      const { output } = unwrap(this.#m.runAttentionOutput(args));
+      return Object.freeze({ n, dModel, heads, dHead: dModel / heads, output });
     }
     return makeTrace(unwrap(this.#m.runAttention(args)));
   }
