@@ -61,6 +61,7 @@ export class Heatmap {
     this.model = null;   // the last update() argument
     this.layoutBox = null;
     this.hover = null;   // { row, col }
+    this.widthCache = new Map();
     this.bindPointer();
   }
 
@@ -158,7 +159,17 @@ export class Heatmap {
     const o = this.options;
     const measure = this.overlay.getContext('2d');
     measure.font = FONT_BOLD;
-    const textWidth = (labels) => labels.reduce((m, s) => Math.max(m, measure.measureText(shorten(s)).width), 0);
+    // Label widths, measured once per distinct list of labels.
+    const textWidth = (labels) => {
+      const key = labels.join('\u0000');
+      let w = this.widthCache.get(key);
+      if (w === undefined) {
+        w = labels.reduce((m, s) => Math.max(m, measure.measureText(shorten(s)).width), 0);
+        if (this.widthCache.size > 8) this.widthCache.clear();
+        this.widthCache.set(key, w);
+      }
+      return w;
+    };
 
     const left = o.rowLabels && rowLabels ? Math.ceil(textWidth(rowLabels)) + GAP : 0;
     const colText = o.colLabels && colLabels ? Math.ceil(textWidth(colLabels)) : 0;

@@ -162,11 +162,13 @@ export class Pipeline {
   // Re-lays out every map for the current widths (window resize).
   relayout() {
     if (!this.trace) return;
+    this.widths = null;
     for (const fig of this.heatmaps) fig.map.layout(fig.host.clientWidth);
   }
 
   setFocus(h) {
     this.focus = h;
+    this.widths = null;
     if (this.trace) this.renderFocus();
   }
 
@@ -181,23 +183,31 @@ export class Pipeline {
     this.focusPair.classList.toggle('is-stacked', n > 20);
     const headLabels = Array.from({ length: heads }, (_, h) => t('axis.head', { h }));
     const groups = heads > 1 ? { size: dHead, labels: headLabels } : undefined;
+    // Read every map's width once, before any map writes its size: one layout, not one per map.
+    this.widths = new Map(this.heatmaps.map((fig) => [fig, fig.host.clientWidth]));
+    // X, Q, K and V depend only on these; while temperature or the mask is dragged they stay.
+    const inputKey = JSON.stringify([tokens, dModel, heads, trace.seed, trace.positional]);
+    const inputsChanged = inputKey !== this.inputKey;
+    this.inputKey = inputKey;
 
     // 1. tokens
     this.sTokens.shape.textContent = t('shape.tokens', { n });
-    const items = tokens.map((tok, i) => {
-      const li = el('li', 'token');
-      el('span', 'token-text', li, tok);
-      el('span', 'token-index', li, String(i));
-      return li;
-    });
-    this.tokenList.replaceChildren(...items);
+    if (inputsChanged) {
+      const items = tokens.map((tok, i) => {
+        const li = el('li', 'token');
+        el('span', 'token-text', li, tok);
+        el('span', 'token-index', li, String(i));
+        return li;
+      });
+      this.tokenList.replaceChildren(...items);
+    }
 
     // 2. X
     this.sX.shape.textContent = t('shape.named', { name: 'X', rows: n, cols: dModel });
     this.sX.desc.textContent = t('step.x.desc', {
       pos: trace.positional === 'sinusoidal' ? t('step.x.pos.sinusoidal') : '',
     });
-    this.draw(this.fX, { rows: n, cols: dModel, data: trace.x, rowLabels: labels }, shape(n, dModel));
+    if (inputsChanged) this.draw(this.fX, { rows: n, cols: dModel, data: trace.x, rowLabels: labels }, shape(n, dModel));
 
     // 3. Q, K, V
     this.sQKV.shape.textContent = `${shape(n, dModel)} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
@@ -205,7 +215,7 @@ export class Pipeline {
       heads, n, dHead, rope: trace.positional === 'rope' ? t('step.qkv.rope') : '',
     });
     for (const [fig, blocks] of [[this.fQ, trace.q], [this.fK, trace.k], [this.fV, trace.v]]) {
-      this.draw(fig, { rows: n, cols: dModel, data: joinHeads(blocks, n, dHead), rowLabels: labels, colGroups: groups }, shape(n, dModel));
+      if (inputsChanged) this.draw(fig, { rows: n, cols: dModel, data: joinHeads(blocks, n, dHead), rowLabels: labels, colGroups: groups }, shape(n, dModel));
     }
 
     // 4. one small weights map per head
@@ -227,7 +237,7 @@ export class Pipeline {
     fig.dims.textContent = dims;
     fig.map.update({
       range: range ?? symmetricRange(model.data),
-      width: fig.host.clientWidth,
+      width: this.widths?.get(fig) ?? fig.host.clientWidth,
       cellHeight: this.rowHeight,
       ...model,
     });
