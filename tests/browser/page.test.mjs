@@ -360,6 +360,24 @@ test('canvases are sharp on a high-density screen', async () => {
   }
 });
 
+test('a core that cannot load gives a clear message, not a blank page', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    await context.route(/attention_core.*\.wasm$/, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server.url);
+    const alert = page.locator('#alert');
+    await alert.waitFor({ state: 'visible', timeout: 15000 });
+    assert.match(await alert.textContent(), /Could not load the WebAssembly core/);
+    assert.match(await page.locator('h1').textContent(), /Attention Playground/);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('screenshot for the README', async () => {
   const { page, problems, close } = await open('', { width: 1280, height: 900 });
   try {
