@@ -41,11 +41,12 @@ export class Heatmap {
   //   minCell, maxCell: CSS px bounds on a cell's width; cellHeight: row height when not square
   //   legend: draw a colour legend under the map
   //   onHover({ row, col, value, clientX, clientY } | null), onClick(), label (aria-label)
+  //   keyboard: the map takes focus and arrow keys move the hovered cell
   constructor(host, options = {}) {
     this.options = {
       colormap: 'viridis', rowLabels: true, colLabels: true, square: true,
       minCell: 1, maxCell: 28, cellHeight: 16, legend: true,
-      onHover: null, onClick: null, label: '', ...options,
+      onHover: null, onClick: null, label: '', keyboard: true, ...options,
     };
     this.table = colormaps[this.options.colormap];
     if (!this.table) throw new Error(`Unknown colormap "${this.options.colormap}"`);
@@ -341,6 +342,38 @@ export class Heatmap {
       this.overlay.addEventListener('click', () => this.options.onClick());
       this.overlay.style.cursor = 'pointer';
     }
+    if (!this.options.keyboard) return;
+    // Keyboard: focus the map, move the highlighted cell with the arrow keys (Home/End for the
+    // row ends), Escape to leave; the tooltip follows the cell.
+    this.overlay.tabIndex = 0;
+    const moveTo = (row, col) => {
+      const { rows, cols } = this.model;
+      const cell = { row: Math.max(0, Math.min(rows - 1, row)), col: Math.max(0, Math.min(cols - 1, col)) };
+      const { x, y } = this.cellCenter(cell.row, cell.col);
+      this.setHover(cell, x, y);
+    };
+    this.overlay.addEventListener('focus', () => {
+      if (this.model) moveTo(this.hover?.row ?? 0, this.hover?.col ?? 0);
+    });
+    this.overlay.addEventListener('blur', () => this.setHover(null));
+    this.overlay.addEventListener('keydown', (e) => {
+      if (!this.model) return;
+      const { row, col } = this.hover ?? { row: 0, col: 0 };
+      const step = {
+        ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+        Home: [0, -col], End: [0, this.model.cols - 1 - col],
+      }[e.key];
+      if (step) {
+        e.preventDefault();
+        moveTo(row + step[0], col + step[1]);
+      } else if (e.key === 'Escape') {
+        this.setHover(null);
+      }
+    });
+  }
+
+  setLabel(text) {
+    this.overlay.setAttribute('aria-label', text);
   }
 
   // Screen position of a cell's centre, for tests and keyboard hover.

@@ -80,6 +80,7 @@ const en = {
   'axis.token': 'token',
   'axis.dim': 'dimension',
   'axis.head': 'h{h}',
+  'map.label': '{name}, {dims}: hover or use the arrow keys to read values',
   'legend.range': '{lo} … {hi}',
   'legend.masked': 'masked',
 

@@ -235,6 +235,7 @@ export class Pipeline {
 
   draw(fig, model, dims, range) {
     fig.dims.textContent = dims;
+    if (fig.map.options.keyboard) fig.map.setLabel(t('map.label', { name: fig.name.textContent || fig.kind, dims }));
     fig.map.update({
       range: range ?? symmetricRange(model.data),
       width: this.widths?.get(fig) ?? fig.host.clientWidth,
@@ -251,7 +252,7 @@ export class Pipeline {
       this.thumbs = [];
       for (let h = 0; h < heads; h++) {
         const fig = this.figure(this.thumbRow, 'weights', {
-          colormap: 'viridis', rowLabels: false, colLabels: false, legend: false, minCell: 2, maxCell: 12,
+          colormap: 'viridis', rowLabels: false, colLabels: false, legend: false, minCell: 2, maxCell: 12, keyboard: false,
           onClick: () => this.onFocus(h), label: t('head.focusHint', { h }),
         }, t('head.label', { h }));
         fig.head = h;

@@ -200,6 +200,14 @@ test('hovering a weight shows its exact value and how it was computed', async ()
     assert.match(await tooltip.textContent(), /Q\[3, 20\] = .*row 3: “cross”.*head 1, dim 4/);
     await page.mouse.move(0, 0);
     await tooltip.waitFor({ state: 'hidden' });
+    // The same from the keyboard: focus the map, arrow to the cell.
+    await page.locator('.figure-weights .hm-overlay').focus();
+    await tooltip.waitFor({ state: 'visible' });
+    for (let k = 0; k < i; k++) await page.keyboard.press('ArrowDown');
+    for (let k = 0; k < j; k++) await page.keyboard.press('ArrowRight');
+    assert.ok((await tooltip.textContent()).includes(`weights_0[${i}, ${j}] = ${expected.value}`));
+    await page.keyboard.press('Escape');
+    await tooltip.waitFor({ state: 'hidden' });
     assert.deepEqual(problems, []);
   } finally {
     await close();
