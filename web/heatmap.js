@@ -17,6 +17,7 @@ const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const FONT_BOLD = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const LABEL_COLOR = '#3d4451';
 const LABEL_DIM = '#8a93a3';
+const ACCENT = '#4338ca';
 const MAX_LABEL_CHARS = 14;
 const COL_LABEL_ANGLE = -Math.PI / 3; // column labels rise at 60°
 const GAP = 6;                        // px between labels and the plot
@@ -63,6 +64,7 @@ export class Heatmap {
     this.layoutBox = null;
     this.hover = null;   // { row, col }
     this.widthCache = new Map();
+    this.activeGroup = null; // index of the column group to frame, e.g. the focused head
     this.bindPointer();
   }
 
@@ -254,7 +256,16 @@ export class Heatmap {
       const groupW = colGroups.size * cellW;
       for (let g = 0; g < groupCount; g++) {
         const label = colGroups.labels[g];
+        const active = g === this.activeGroup;
+        ctx.font = active ? FONT_BOLD : FONT;
+        ctx.fillStyle = active ? ACCENT : LABEL_DIM;
         if (measureFits(ctx, label, groupW)) ctx.fillText(label, left + (g + 0.5) * groupW, top - 5);
+      }
+      // The active group (the focused head) gets an accent frame.
+      if (this.activeGroup !== null && this.activeGroup < groupCount) {
+        ctx.strokeStyle = ACCENT;
+        ctx.lineWidth = 2;
+        ctx.strokeRect(left + this.activeGroup * groupW - 1, top - 1, groupW + 2, plotH + 2);
       }
     }
 
@@ -370,6 +381,13 @@ export class Heatmap {
         this.setHover(null);
       }
     });
+  }
+
+  // Frames one column group (e.g. the focused head's columns of Q); null for none.
+  setActiveGroup(g) {
+    if (g === this.activeGroup) return;
+    this.activeGroup = g;
+    if (this.model && this.layoutBox) this.paintOverlay();
   }
 
   setLabel(text) {

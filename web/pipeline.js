@@ -287,7 +287,8 @@ export class Pipeline {
       fig.wrap.setAttribute('aria-pressed', String(fig.head === h));
     }
     this.sFocus.title.textContent = t('step.focus', { h });
-    this.sFocus.shape.textContent = `Q_${h}, K_${h}, V_${h}: ${shape(n, dHead)}`;
+    this.sFocus.shape.textContent = t('shape.focus', { h, rows: n, cols: dHead });
+    this.sFocus.desc.textContent = t('step.focus.desc', { h, from: h * dHead, to: (h + 1) * dHead - 1 });
     let scoresName = t('step.scores');
     if (temperature !== 1) scoresName += t('step.scores.temp');
     if (positional === 'alibi') scoresName += t('step.scores.alibi');
@@ -296,6 +297,7 @@ export class Pipeline {
     this.fWeights.name.textContent = t('step.weights');
     this.fHeadOut.name.textContent = t('step.headOut');
     for (const fig of [this.fScores, this.fWeights, this.fHeadOut]) fig.head = h;
+    for (const fig of [this.fQ, this.fK, this.fV, this.fConcat]) fig.map.setActiveGroup(trace.heads > 1 ? h : null);
 
     const pairLabels = { rowLabels: tokens, colLabels: tokens };
     this.draw(this.fScores, { rows: n, cols: n, data: trace.scores[h], ...pairLabels }, shape(n, n));
