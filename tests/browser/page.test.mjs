@@ -66,8 +66,17 @@ async function open(hash = '', { width = 1280, height = 900, dpr = 1 } = {}) {
 }
 
 // Waits until the worker is idle and at least one more result than `renders` has been drawn.
+// If it times out, the failure says what the page was showing instead.
 async function settled(page, renders) {
-  await page.waitForFunction((r) => window.__ap && window.__ap.idle && window.__ap.renders > r, renders, { timeout: 15000 });
+  try {
+    await page.waitForFunction((r) => window.__ap && window.__ap.idle && window.__ap.renders > r, renders, { timeout: 15000 });
+  } catch (err) {
+    const shown = await page.evaluate(() => ({
+      alert: document.getElementById('alert')?.textContent, status: document.getElementById('status')?.textContent,
+      renders: window.__ap?.renders, idle: window.__ap?.idle,
+    })).catch(() => ({}));
+    throw new Error(`the page did not draw a result: ${JSON.stringify(shown)} (${err.message.split('\n')[0]})`);
+  }
   return page.evaluate(() => window.__ap.renders);
 }
 
