@@ -7,9 +7,9 @@
 //     rescaled by 2^(m_old − m_new) when the max grows (scores are kept in log2 units);
 //   - under causal, key tiles wholly above the diagonal are never visited and only the last
 //     (diagonal) tile of each row is masked;
-//   - both products run a 4×8 register-blocked micro-kernel (8 accumulators + 2 loads + 1 splat):
-//     S = Q·Kᵀ over K packed once per head into panels of 8 keys, O += P·V over V packed once
-//     per head with rows padded to a multiple of 8 floats;
+//   - both products run a 2×16 register-blocked micro-kernel (8 accumulators + 4 loads + 1 splat):
+//     S = Q·Kᵀ over K packed once per head into panels of 16 keys, O += P·V over V packed once
+//     per head with rows padded to a multiple of 16 floats;
 //   - exp is vectorised (simd.h, as 2^x) and returns exactly 0 for masked/tiny arguments, so no
 //     denormal ever reaches the products;
 //   - every buffer is thread_local scratch that only grows: O(n·d) memory, no per-call allocation.
@@ -158,86 +158,58 @@ void matmul_scalar(const float* a, const float* b, float* c, int m, int k, int n
 using namespace simd;
 
 // ============================================================================
-// Micro-kernels: an R×8 block (R <= 4) of Σ_x A(r, x)·P(x, 0..7), P packed as (len, 8).
+// Micro-kernel: C(R, 4·C4) (+)= A(R, len)·B(len, 4·C4), accumulators in registers.
 // ============================================================================
 
-// acc(r, 0..7) += Σ_{x < len} a[r·lda + x] · panel[x·8 + 0..7], for r < R; acc kept in registers.
-// The accumulators live in c (row stride ldc, 8 floats each): loaded (or zeroed), updated, stored.
-template <int R>
-inline void micro_4x8(const float* a, int lda, const float* panel, int len, float* c, int ldc,
-                      bool accumulate) {
-  f32x4 c00, c01, c10, c11, c20, c21, c30, c31;
-  c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = zero();
-  if (accumulate) {
-    c00 = load(c), c01 = load(c + 4);
-    if (R > 1) c10 = load(c + ldc), c11 = load(c + ldc + 4);
-    if (R > 2) c20 = load(c + 2 * ldc), c21 = load(c + 2 * ldc + 4);
-    if (R > 3) c30 = load(c + 3 * ldc), c31 = load(c + 3 * ldc + 4);
-  }
-  const float* a0 = a;
-  const float* a1 = a + lda;
-  const float* a2 = a + 2 * lda;
-  const float* a3 = a + 3 * lda;
+// A(r, x) = a[r·a_rs + x], B(x, 0..4·C4) = b[x·b_xs + 0..4·C4], C(r, ·) = c[r·ldc + ·].
+// R·C4 <= 8 accumulators, C4 loads of B and one splat of A per row and step: with V8 on x64
+// (16 vector registers, no FMA in SIMD128) 2×16 measured fastest (wasm, L1-resident, len 64:
+// 2×16 ≈ 20, 4×8 ≈ 16, 4×12 ≈ 15 GFLOP/s). Callers inline it with constant strides.
+template <int R, int C4>
+inline void micro(const float* a, int a_rs, const float* b, int b_xs, int len, float* c, int ldc,
+                  bool accumulate) {
+  f32x4 acc[R][C4];
+  for (int r = 0; r < R; ++r)
+    for (int j = 0; j < C4; ++j) acc[r][j] = accumulate ? load(c + r * ldc + 4 * j) : zero();
   for (int x = 0; x < len; ++x) {
-    const f32x4 b0 = load(panel + 8 * x);
-    const f32x4 b1 = load(panel + 8 * x + 4);
-    f32x4 s = load_splat(a0 + x);
-    c00 = add(c00, mul(s, b0));
-    c01 = add(c01, mul(s, b1));
-    if (R > 1) {
-      s = load_splat(a1 + x);
-      c10 = add(c10, mul(s, b0));
-      c11 = add(c11, mul(s, b1));
-    }
-    if (R > 2) {
-      s = load_splat(a2 + x);
-      c20 = add(c20, mul(s, b0));
-      c21 = add(c21, mul(s, b1));
-    }
-    if (R > 3) {
-      s = load_splat(a3 + x);
-      c30 = add(c30, mul(s, b0));
-      c31 = add(c31, mul(s, b1));
+    f32x4 bv[C4];
+    for (int j = 0; j < C4; ++j) bv[j] = load(b + size_t(x) * b_xs + 4 * j);
+    for (int r = 0; r < R; ++r) {
+      const f32x4 s = load_splat(a + r * a_rs + x);
+      for (int j = 0; j < C4; ++j) acc[r][j] = add(acc[r][j], mul(s, bv[j]));
     }
   }
-  store(c, c00), store(c + 4, c01);
-  if (R > 1) store(c + ldc, c10), store(c + ldc + 4, c11);
-  if (R > 2) store(c + 2 * ldc, c20), store(c + 2 * ldc + 4, c21);
-  if (R > 3) store(c + 3 * ldc, c30), store(c + 3 * ldc + 4, c31);
+  for (int r = 0; r < R; ++r)
+    for (int j = 0; j < C4; ++j) store(c + r * ldc + 4 * j, acc[r][j]);
 }
 
-// The same product when the 8 columns are not packed but a row-major matrix with row stride ldb
-// (V in attention: O(4, 8) += P(4, len)·V(len, 8)).
-inline void micro_4x8_strided(const float* a, int lda, const float* b, int ldb, int len, float* c,
-                              int ldc) {
-  f32x4 c00 = load(c), c01 = load(c + 4);
-  f32x4 c10 = load(c + ldc), c11 = load(c + ldc + 4);
-  f32x4 c20 = load(c + 2 * ldc), c21 = load(c + 2 * ldc + 4);
-  f32x4 c30 = load(c + 3 * ldc), c31 = load(c + 3 * ldc + 4);
-  const float* a0 = a;
-  const float* a1 = a + lda;
-  const float* a2 = a + 2 * lda;
-  const float* a3 = a + 3 * lda;
-  for (int x = 0; x < len; ++x) {
-    const f32x4 b0 = load(b + size_t(x) * ldb);
-    const f32x4 b1 = load(b + size_t(x) * ldb + 4);
-    f32x4 s = load_splat(a0 + x);
-    c00 = add(c00, mul(s, b0));
-    c01 = add(c01, mul(s, b1));
-    s = load_splat(a1 + x);
-    c10 = add(c10, mul(s, b0));
-    c11 = add(c11, mul(s, b1));
-    s = load_splat(a2 + x);
-    c20 = add(c20, mul(s, b0));
-    c21 = add(c21, mul(s, b1));
-    s = load_splat(a3 + x);
-    c30 = add(c30, mul(s, b0));
-    c31 = add(c31, mul(s, b1));
-  }
-  store(c, c00), store(c + 4, c01);
-  store(c + ldc, c10), store(c + ldc + 4, c11);
-  store(c + 2 * ldc, c20), store(c + 2 * ldc + 4, c21);
-  store(c + 3 * ldc, c30), store(c + 3 * ldc + 4, c31);
+constexpr int kMr = 2;   // rows of a micro-kernel block
+constexpr int kNr = 16;  // columns of a micro-kernel block = width of a packed panel
+
+// Each use gets its own small, non-inlined function: inside a large caller V8 allocates registers
+// worse (it falls back to a simpler allocator for huge functions) and the kernel ran 1.8x slower.
+#if defined(__GNUC__)
+#define AP_NOINLINE __attribute__((noinline))
+#else
+#define AP_NOINLINE
+#endif
+
+// S(2, 16) = Q(2 rows, d)·K(16 keys, d)ᵀ; q rows have stride d, panel is (d, 16); S stride kBc.
+AP_NOINLINE void qk_block(const float* q, const float* panel, int d, float* s) {
+  micro<kMr, kNr / 4>(q, d, panel, kNr, d, s, kBc, false);
+}
+// O(2, 16) += P(2, len)·V(len, 16); P rows have stride kBc, V and O rows stride dp.
+AP_NOINLINE void pv_block(const float* p, const float* v, int dp, int len, float* o) {
+  micro<kMr, kNr / 4>(p, kBc, v, dp, len, o, dp, true);
+}
+// C(R, 16) (+)= A(R, kc)·panel(kc, 16), R = 2 or 1; A rows stride lda, C rows stride ldc.
+AP_NOINLINE void gemm_block2(const float* a, int lda, const float* panel, int kc, float* c, int ldc,
+                             bool acc) {
+  micro<2, kNr / 4>(a, lda, panel, kNr, kc, c, ldc, acc);
+}
+AP_NOINLINE void gemm_block1(const float* a, int lda, const float* panel, int kc, float* c, int ldc,
+                             bool acc) {
+  micro<1, kNr / 4>(a, lda, panel, kNr, kc, c, ldc, acc);
 }
 
 // ============================================================================
@@ -245,24 +217,25 @@ inline void micro_4x8_strided(const float* a, int lda, const float* b, int ldb, 
 // ============================================================================
 
 struct SimdScratch {
-  Buffer qh;  // (n4, d)        the head's queries × scale·log2(e), rows past n zero
-  Buffer kp;  // (n8/8, d, 8)   the head's keys in panels of 8, keys past n zero
-  Buffer vh;  // (n8, dp)       the head's values, dp = d rounded up to 8, padding zero
-  Buffer s;   // (kBr, kBc)     scores, then probabilities, of one tile
-  Buffer o;   // (kBr, dp)      output accumulators of one query tile
-  Buffer ml;  // (2·kBr)        running max m and running sum l of each row
+  Buffer qh;  // (n2, d)          the head's queries × scale·log2(e), rows past n zero
+  Buffer kp;  // (n16/16, d, 16)  the head's keys in panels of 16, keys past n zero
+  Buffer vh;  // (n16, dp)        the head's values, dp = d rounded up to 16, padding zero
+  Buffer s;   // (kBr, kBc)       scores, then probabilities, of one tile; rows are queries
+  Buffer o;   // (kBr, dp)        output accumulators of one query tile
+  Buffer ml;  // (2·kBr)          running max m and running sum l of each row
 };
 
 void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n, int heads, int d,
                const SdpaOptions& opt, float scale) {  // scale includes log2(e)
+  static_assert(kBr % kMr == 0 && kBc % kNr == 0, "tiles are whole micro-kernel blocks");
   thread_local SimdScratch sc;
   const int ld = heads * d;
-  const int n4 = round_up(n, 4);
-  const int n8 = round_up(n, 8);
-  const int dp = round_up(d, 8);
-  float* qh = sc.qh.get(size_t(n4) * d);
-  float* kp = sc.kp.get(size_t(n8) * d);
-  float* vh = sc.vh.get(size_t(n8) * dp);
+  const int n2 = round_up(n, kMr);
+  const int n16 = round_up(n, kNr);
+  const int dp = round_up(d, kNr);
+  float* qh = sc.qh.get(size_t(n2) * d);
+  float* kp = sc.kp.get(size_t(n16) * d);
+  float* vh = sc.vh.get(size_t(n16) * dp);
   float* S = sc.s.get(size_t(kBr) * kBc);
   float* O = sc.o.get(size_t(kBr) * dp);
   float* M = sc.ml.get(2 * kBr);
@@ -274,7 +247,7 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
 
   for (int h = 0; h < heads; ++h) {
     // ---- pack this head's Q (scaled), K (panels) and V (padded rows) once ----
-    for (int i = 0; i < n4; ++i) {
+    for (int i = 0; i < n2; ++i) {
       float* dst = qh + size_t(i) * d;
       if (i < n) {
         const float* src = q + size_t(i) * ld + size_t(h) * d;
@@ -283,16 +256,16 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
         std::fill(dst, dst + d, 0.0f);
       }
     }
-    for (int j = 0; j < n8; ++j) {
-      float* panel = kp + size_t(j / 8) * d * 8 + (j % 8);
+    for (int j = 0; j < n16; ++j) {
+      float* panel = kp + size_t(j / kNr) * d * kNr + (j % kNr);
       float* vrow = vh + size_t(j) * dp;
       if (j < n) {
         const float* ks = k + size_t(j) * ld + size_t(h) * d;
-        for (int x = 0; x < d; ++x) panel[x * 8] = ks[x];
+        for (int x = 0; x < d; ++x) panel[x * kNr] = ks[x];
         std::memcpy(vrow, v + size_t(j) * ld + size_t(h) * d, sizeof(float) * d);
         std::fill(vrow + d, vrow + dp, 0.0f);
       } else {
-        for (int x = 0; x < d; ++x) panel[x * 8] = 0.0f;
+        for (int x = 0; x < d; ++x) panel[x * kNr] = 0.0f;
         std::fill(vrow, vrow + dp, 0.0f);
       }
     }
@@ -300,49 +273,50 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
 
     for (int i0 = 0; i0 < n; i0 += kBr) {
       const int rows = std::min(kBr, n - i0);
-      const int rows4 = round_up(rows, 4);
-      for (int r = 0; r < rows4; ++r) M[r] = kNegInf, L[r] = 0.0f;
-      std::fill(O, O + size_t(rows4) * dp, 0.0f);
-      // Under causal the last key any row of this tile sees is i0 + rows − 1.
+      const int rows2 = round_up(rows, kMr);
+      for (int r = 0; r < rows2; ++r) M[r] = kNegInf, L[r] = 0.0f;
+      std::fill(O, O + size_t(rows2) * dp, 0.0f);
+      // Under causal the last key any row of this tile sees is i0 + rows − 1: tiles wholly
+      // above the diagonal are never visited.
       const int j_end = opt.causal ? i0 + rows : n;
 
       for (int j0 = 0; j0 < j_end; j0 += kBc) {
         const int cols = std::min(kBc, j_end - j0);
-        const int cols8 = round_up(cols, 8);
+        const int cols16 = round_up(cols, kNr);
 
-        // 1. S(rows4, cols8) = Qh(i0.., :)·K(j0.., :)ᵀ, 4 query rows × 8 keys at a time.
-        for (int r = 0; r < rows4; r += 4)
-          for (int c = 0; c < cols8; c += 8)
-            micro_4x8<4>(qh + size_t(i0 + r) * d, d, kp + size_t(j0 + c) * d, d, S + r * kBc + c,
-                         kBc, false);
+        // 1. S(rows2, cols16) = Qh(i0.., :)·K(j0.., :)ᵀ, 2 query rows × 16 keys at a time.
+        for (int r = 0; r < rows2; r += kMr)
+          for (int c = 0; c < cols16; c += kNr)
+            qk_block(qh + size_t(i0 + r) * d, kp + size_t(j0 + c) * d, d, S + r * kBc + c);
 
         // 2. Bias, mask, online softmax: P = 2^(S − m_new), m, l and O rescaled per row.
-        for (int r = 0; r < rows4; ++r) {
+        for (int r = 0; r < rows2; ++r) {
           float* srow = S + r * kBc;
           const int i = i0 + r;
-          // Keys c < limit are visible: inside the sequence and, under causal, j <= i.
+          // Keys c < limit are visible: inside the sequence and, under causal, j <= i
+          // (only the diagonal tile of a row has limit < cols).
           int limit = r < rows ? cols : 0;
           if (opt.causal) limit = std::min(limit, i - j0 + 1);
           if (limit <= 0) {  // nothing visible in this tile: contributes exactly 0
-            std::fill(srow, srow + cols8, 0.0f);
+            std::fill(srow, srow + cols16, 0.0f);
             continue;
           }
           if (slope != 0.0f) {
             const f32x4 vs = splat(slope);
             const f32x4 vi = splat(float(i - j0));
-            for (int c = 0; c < cols8; c += 4) {
+            for (int c = 0; c < cols16; c += 4) {
               const f32x4 jc = add(iota, splat(float(c)));
               const f32x4 dist = max(sub(vi, jc), sub(jc, vi));  // |i − j|
               store(srow + c, sub(load(srow + c), mul(vs, dist)));
             }
           }
-          for (int c = limit; c < cols8; ++c) srow[c] = kNegInf;
+          for (int c = limit; c < cols16; ++c) srow[c] = kNegInf;
           f32x4 vmax = splat(kNegInf);
-          for (int c = 0; c < cols8; c += 4) vmax = max(vmax, load(srow + c));
+          for (int c = 0; c < cols16; c += 4) vmax = max(vmax, load(srow + c));
           const float m_new = std::max(M[r], reduce_max(vmax));  // finite: limit > 0
           const f32x4 vm = splat(m_new);
           f32x4 vsum = zero();
-          for (int c = 0; c < cols8; c += 4) {
+          for (int c = 0; c < cols16; c += 4) {
             const f32x4 p = exp2_nonpositive(sub(load(srow + c), vm));
             store(srow + c, p);
             vsum = add(vsum, p);
@@ -357,11 +331,10 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
           }
         }
 
-        // 3. O(rows4, dp) += P(rows4, cols8)·V(j0.., dp), 4 rows × 8 columns at a time.
-        for (int r = 0; r < rows4; r += 4)
-          for (int x = 0; x < dp; x += 8)
-            micro_4x8_strided(S + r * kBc, kBc, vh + size_t(j0) * dp + x, dp, cols8,
-                              O + size_t(r) * dp + x, dp);
+        // 3. O(rows2, dp) += P(rows2, cols16)·V(j0.., dp), 2 rows × 16 columns at a time.
+        for (int r = 0; r < rows2; r += kMr)
+          for (int x = 0; x < dp; x += kNr)
+            pv_block(S + r * kBc, vh + size_t(j0) * dp + x, dp, cols16, O + size_t(r) * dp + x);
       }
 
       // 4. out = O / l; a row that saw nothing (l == 0) gives 0.
@@ -376,14 +349,14 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
 }
 
 // ============================================================================
-// GEMM, SIMD path: B packed once into panels of 8 columns, blocked over k (kKc) and m (kMc).
+// GEMM, SIMD path: B packed once into panels of 16 columns, blocked over k (kKc) and m (kMc).
 // ============================================================================
 
-constexpr int kKc = 256;  // depth of one block: a panel block is kKc·8 floats = 8 KB (L1)
+constexpr int kKc = 256;  // depth of one block: a panel block is kKc·16 floats = 16 KB (L1)
 constexpr int kMc = 64;   // rows of A per block: kMc·kKc floats = 64 KB (L2)
 
 struct GemmScratch {
-  Buffer bp;  // (n8/8, k, 8) B in panels of 8 columns, columns past n zero
+  Buffer bp;  // (n16/16, k, 16) B in panels of 16 columns, columns past n zero
 };
 
 void matmul_simd(const float* a, const float* b, float* c, int m, int k, int n) {
@@ -393,49 +366,47 @@ void matmul_simd(const float* a, const float* b, float* c, int m, int k, int n) 
     return;
   }
   thread_local GemmScratch sc;
-  const int panels = (n + 7) / 8;
-  float* bp = sc.bp.get(size_t(panels) * k * 8);
+  const int panels = (n + kNr - 1) / kNr;
+  float* bp = sc.bp.get(size_t(panels) * k * kNr);
   for (int p = 0; p < panels; ++p) {
-    const int j0 = p * 8;
-    const int w = std::min(8, n - j0);
-    float* dst = bp + size_t(p) * k * 8;
+    const int j0 = p * kNr;
+    const int w = std::min(kNr, n - j0);
+    float* dst = bp + size_t(p) * k * kNr;
     for (int x = 0; x < k; ++x) {
       const float* src = b + size_t(x) * n + j0;
-      for (int jj = 0; jj < w; ++jj) dst[x * 8 + jj] = src[jj];
-      for (int jj = w; jj < 8; ++jj) dst[x * 8 + jj] = 0.0f;
+      for (int jj = 0; jj < w; ++jj) dst[x * kNr + jj] = src[jj];
+      for (int jj = w; jj < kNr; ++jj) dst[x * kNr + jj] = 0.0f;
     }
   }
-  alignas(16) float edge[4 * 8];  // a 4×8 block whose columns run past n
+  alignas(16) float edge[kMr * kNr];  // a block whose columns run past n
   for (int k0 = 0; k0 < k; k0 += kKc) {
     const int kc = std::min(kKc, k - k0);
     const bool acc = k0 > 0;
     for (int i0 = 0; i0 < m; i0 += kMc) {
       const int mc = std::min(kMc, m - i0);
       for (int p = 0; p < panels; ++p) {
-        const int j0 = p * 8;
-        const int w = std::min(8, n - j0);
-        const float* panel = bp + (size_t(p) * k + k0) * 8;
-        for (int i = i0; i < i0 + mc; i += 4) {
-          const int R = std::min(4, i0 + mc - i);
+        const int j0 = p * kNr;
+        const int w = std::min(kNr, n - j0);
+        const float* panel = bp + (size_t(p) * k + k0) * kNr;
+        for (int i = i0; i < i0 + mc; i += kMr) {
+          const int R = std::min(kMr, i0 + mc - i);
           const float* ai = a + size_t(i) * k + k0;
           float* ci = c + size_t(i) * n + j0;
           float* dst = ci;
           int ldd = n;
-          if (w < 8) {  // compute into edge, then copy the w valid columns
-            dst = edge, ldd = 8;
+          if (w < kNr) {  // compute into edge, then copy the w valid columns
+            dst = edge, ldd = kNr;
             if (acc)
               for (int r = 0; r < R; ++r)
-                for (int jj = 0; jj < w; ++jj) edge[r * 8 + jj] = ci[size_t(r) * n + jj];
+                for (int jj = 0; jj < w; ++jj) edge[r * kNr + jj] = ci[size_t(r) * n + jj];
           }
-          switch (R) {
-            case 4: micro_4x8<4>(ai, k, panel, kc, dst, ldd, acc); break;
-            case 3: micro_4x8<3>(ai, k, panel, kc, dst, ldd, acc); break;
-            case 2: micro_4x8<2>(ai, k, panel, kc, dst, ldd, acc); break;
-            default: micro_4x8<1>(ai, k, panel, kc, dst, ldd, acc); break;
-          }
-          if (w < 8)
+          if (R == kMr)
+            gemm_block2(ai, k, panel, kc, dst, ldd, acc);
+          else
+            gemm_block1(ai, k, panel, kc, dst, ldd, acc);
+          if (w < kNr)
             for (int r = 0; r < R; ++r)
-              for (int jj = 0; jj < w; ++jj) ci[size_t(r) * n + jj] = edge[r * 8 + jj];
+              for (int jj = 0; jj < w; ++jj) ci[size_t(r) * n + jj] = edge[r * kNr + jj];
         }
       }
     }

