@@ -68,6 +68,7 @@ export function explainCell(trace, kind, head, row, col, value) {
       lines.push(t('tip.row', { i: row, token: token(trace, row) }));
       lines.push(t('tip.colHead', { j: col, h: Math.floor(col / dHead), d: col % dHead }));
       lines.push(t('tip.qkv', { name: names[kind], i: row, j: col }));
+      if (trace.positional === 'rope' && kind !== 'v') lines.push(t('tip.rope', { i: row }));
       break;
     case 'scores': {
       lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: token(trace, col) }));

@@ -6,10 +6,13 @@
 const en = {
   'app.title': 'Attention Playground',
   'app.tagline': 'Every step of multi-head self-attention, computed by a C++ core in WebAssembly.',
+  'app.formula': 'per head h:  weights_h = softmax(Q_h·K_hᵀ / √d_head + mask)   out_h = weights_h · V_h      output = concat(out_0, out_1, …) · W_O',
   'app.untrained':
     'The weights here are random and untrained: the patterns show how the computation flows, not what a trained model has learned. A trained model comes later.',
 
   'controls.heading': 'Inputs',
+  'controls.examples': 'Examples',
+  'controls.examplesPick': 'Try an example…',
   'controls.sentence': 'Sentence',
   'controls.sentenceHint': 'Up to {max} tokens. Words, punctuation, numbers, CJK characters and emoji each become tokens.',
   'controls.heads': 'Heads h',
@@ -109,6 +112,7 @@ const en = {
   'tip.concat': 'from head {h}, column {d} of its output',
   'tip.output': 'concat row {i} · column {j} of W_O',
   'tip.qkv': '{name} = x_{i} · column {j} of W_{name}',
+  'tip.rope': 'then rotated in pairs by RoPE for position {i}',
   'tip.x': 'embedding of “{token}”, dimension {j}',
   'tip.xPos': 'embedding of “{token}” + sinusoid, dimension {j}',
 
@@ -119,11 +123,27 @@ const en = {
   'footer.conventions': 'Row-major matrices; projections are x·W; head h takes columns h·d_head … (h+1)·d_head−1.',
 };
 
+// Example sentences offered in the controls (localised with the rest of the page).
+en['examples'] = [
+  "The animal didn't cross the street because it was too tired",
+  "The trophy didn't fit in the suitcase because it was too big.",
+  'I saw 3 cats, 2 dogs & 1 parrot on 12 May 2024!',
+  'The bank of the river is not the bank that holds my money.',
+  '我喜欢学习机器学习。',
+  'Attention is all you need 🤖✨',
+];
+
 const catalogues = { en };
 let current = en;
 
 export function setLocale(locale) {
   current = catalogues[locale] ?? en;
+}
+
+// A list-valued entry (e.g. 'examples'), or [] if there is none.
+export function list(key) {
+  const value = current[key] ?? en[key];
+  return Array.isArray(value) ? value : [];
 }
 
 export function t(key, params = {}) {

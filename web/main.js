@@ -1,7 +1,7 @@
 // Wiring: controls ⇄ state ⇄ URL hash, state → worker, worker results → pipeline drawing.
 // No drawing or maths here; see pipeline.js, heatmap.js, worker.js.
 
-import { t, formatNumber } from './i18n.js';
+import { t, list, formatNumber } from './i18n.js';
 import { parseHash, toHash } from './state.js';
 import { tokenize } from './tokenizer.js';
 import { checkParams, LIMITS } from './params.js';
@@ -15,6 +15,14 @@ const $ = (id) => document.getElementById(id);
 for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
 $('sentence-hint').textContent = t('controls.sentenceHint', { max: LIMITS.maxTokens });
 $('build-info').textContent = t('footer.loading');
+const examples = $('examples');
+examples.setAttribute('aria-label', t('controls.examples'));
+for (const sentence of list('examples')) {
+  const option = document.createElement('option');
+  option.value = sentence;
+  option.textContent = sentence;
+  examples.appendChild(option);
+}
 
 // ---- state ----------------------------------------------------------------------
 let state = parseHash(location.hash);
@@ -177,6 +185,15 @@ for (const [key, input] of Object.entries(controls)) {
 }
 
 $('controls').addEventListener('submit', (e) => e.preventDefault());
+
+examples.addEventListener('change', () => {
+  if (!examples.value) return;
+  state.sentence = examples.value;
+  examples.value = '';
+  syncControls();
+  writeHash();
+  recompute();
+});
 
 $('reseed').addEventListener('click', () => {
   state.seed = Math.floor(Math.random() * (LIMITS.maxSeed + 1));

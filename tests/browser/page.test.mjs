@@ -339,6 +339,25 @@ test('dragging a slider recomputes live and the newest value wins', async () => 
   }
 });
 
+test('picking an example sentence recomputes with its tokens', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const r = await renders(page);
+    await page.selectOption('#examples', { index: 2 });
+    await settled(page, r);
+    const sentence = await page.inputValue('#sentence');
+    assert.match(sentence, /trophy/);
+    assert.equal(await page.inputValue('#examples'), '');
+    const tokens = await page.locator('.token-text').allTextContents();
+    assert.deepEqual(tokens.slice(0, 4), ['The', 'trophy', "didn't", 'fit']);
+    assert.equal(await page.evaluate(() => __ap.trace.n), tokens.length);
+    assert.match(decodeURIComponent(await page.evaluate(() => location.hash)), /trophy/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('state is read from the URL hash, and user text is inserted as text', async () => {
   const hostile = '<img src=x onerror="window.__pwned=1"> & <b>bold</b>';
   const hash = '#' + new URLSearchParams({ s: hostile, h: '2', d: '32', t: '0.5', c: '1', p: 'rope', seed: '7', f: '1' });
