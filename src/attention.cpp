@@ -129,9 +129,20 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode m
     msg << "temperature must be a finite number greater than 0, got " << c.temperature;
     return msg.str();
   }
-  const long long cells = 1ll * c.heads * c.n * c.n;
+  const bool cross = in.x_kv != nullptr;
+  if (cross && mode == Mode::OutputOnly) return "cross-attention needs a full trace";
+  if (mode == Mode::OutputOnly && (in.mask || in.key_padding)) {
+    return "custom masks and key padding need a full trace; the output-only path knows only the causal mask";
+  }
+  if (cross && (c.n_kv < 1 || c.n_kv > kMaxTokens)) {
+    msg << "n_kv (the tokens of the second sentence) must be between 1 and " << kMaxTokens << ", got "
+        << c.n_kv;
+    return msg.str();
+  }
+  const int n_kv = cross ? c.n_kv : c.n;
+  const long long cells = 1ll * c.heads * c.n * n_kv;
   if (mode == Mode::Trace && cells > kMaxTraceCells) {
-    msg << "a full trace of " << c.heads << " heads × " << c.n << "² scores is too large ("
+    msg << "a full trace of " << c.heads << " heads × " << c.n << "×" << n_kv << " scores is too large ("
         << (cells * 8 >> 20) << " MB); use fewer tokens or heads, or ask for the output only";
     return msg.str();
   }
@@ -155,10 +166,31 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode m
       return msg.str();
     }
   }
+  if (cross && in.x_kv_size != static_cast<size_t>(n_kv) * c.d_model) {
+    msg << "xKv must hold nKv·dModel = " << n_kv << "·" << c.d_model << " = "
+        << static_cast<size_t>(n_kv) * c.d_model << " values, got " << in.x_kv_size;
+    return msg.str();
+  }
+  if (in.mask && in.mask_size != static_cast<size_t>(c.n) * n_kv) {
+    msg << "mask must hold n·nKv = " << c.n << "·" << n_kv << " = " << static_cast<size_t>(c.n) * n_kv
+        << " values, got " << in.mask_size;
+    return msg.str();
+  }
+  if (in.key_padding && in.key_padding_size != static_cast<size_t>(n_kv)) {
+    msg << "keyPadding must hold one value per key (" << n_kv << "), got " << in.key_padding_size;
+    return msg.str();
+  }
   if (long long at = first_non_finite(in.x, x_count); at >= 0) {
     msg << "x holds a non-finite value (" << in.x[at] << ") at row " << at / c.d_model << ", column "
         << at % c.d_model;
     return msg.str();
+  }
+  if (cross) {
+    if (long long at = first_non_finite(in.x_kv, static_cast<size_t>(n_kv) * c.d_model); at >= 0) {
+      msg << "xKv holds a non-finite value (" << in.x_kv[at] << ") at row " << at / c.d_model << ", column "
+          << at % c.d_model;
+      return msg.str();
+    }
   }
   for (const auto& w : weights) {
     if (long long at = first_non_finite(w.data, w_count); at >= 0) {
@@ -204,6 +236,14 @@ void apply_rope(MatrixMap m, int d_head) {
   }
 }
 
+float entropy(const float* weights, int count) {
+  double sum = 0.0;
+  for (int j = 0; j < count; ++j) {
+    if (weights[j] > 0.0f) sum -= weights[j] * std::log(static_cast<double>(weights[j]));
+  }
+  return static_cast<float>(sum);
+}
+
 float alibi_slope(int head, int heads) { return static_cast<float>(std::exp2(-8.0 * (head + 1) / heads)); }
 
 void softmax_rows(MatrixMap m) {
@@ -231,50 +271,65 @@ void softmax_rows(MatrixMap m) {
 AttentionTrace multi_head_attention(const AttentionConfig& c, const AttentionInputs& in) {
   if (std::string err = validate(c, in); !err.empty()) throw std::invalid_argument(err);
 
+  const bool cross = in.x_kv != nullptr;
   AttentionTrace t;
   t.n = c.n;
+  t.n_kv = cross ? c.n_kv : c.n;
   t.d_model = c.d_model;
   t.heads = c.heads;
   t.d_head = c.d_model / c.heads;
-  const int n = c.n, dm = c.d_model, dh = t.d_head;
+  const int n = t.n, nk = t.n_kv, dm = c.d_model, dh = t.d_head;
 
-  // 1. Input and positional encoding. x: (n, d_model)
+  // 1. Input and positional encoding. x: (n, d_model); x_kv: (n_kv, d_model), positions from 0.
   t.x = ConstMatrixMap(in.x, n, dm);
   if (c.positional == Positional::Sinusoidal) add_sinusoidal(MatrixMap(t.x.data(), n, dm));
+  if (cross) {
+    t.x_kv = ConstMatrixMap(in.x_kv, nk, dm);
+    if (c.positional == Positional::Sinusoidal) add_sinusoidal(MatrixMap(t.x_kv.data(), nk, dm));
+  }
+  const float* source = cross ? t.x_kv.data() : t.x.data();
 
-  // 2. Projections for all heads at once, (n, d_model) each; RoPE rotates q and k per head.
-  Matrix q_all(n, dm), k_all(n, dm), v_all(n, dm);
+  // 2. Projections for all heads at once: q (n, d_model), k and v (n_kv, d_model); RoPE rotates
+  //    q and k per head.
+  Matrix q_all(n, dm), k_all(nk, dm), v_all(nk, dm);
   matmul(t.x.data(), in.wq, q_all.data(), n, dm, dm);
-  matmul(t.x.data(), in.wk, k_all.data(), n, dm, dm);
-  matmul(t.x.data(), in.wv, v_all.data(), n, dm, dm);
+  matmul(source, in.wk, k_all.data(), nk, dm, dm);
+  matmul(source, in.wv, v_all.data(), nk, dm, dm);
   if (c.positional == Positional::Rope) {
     apply_rope(MatrixMap(q_all.data(), n, dm), dh);
-    apply_rope(MatrixMap(k_all.data(), n, dm), dh);
+    apply_rope(MatrixMap(k_all.data(), nk, dm), dh);
   }
 
-  const float scale = 1.0f / (std::sqrt(static_cast<float>(dh)) * c.temperature);
+  // The combined mask, (n, n_kv): true where query i may attend to key j.
+  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> allowed(n, nk);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < nk; ++j)
+      allowed(i, j) = !(c.causal && j > i) && !(in.mask && in.mask[static_cast<size_t>(i) * nk + j] == 0) &&
+                      !(in.key_padding && in.key_padding[j] != 0);
+
+  const float scale = (c.scale ? 1.0f / std::sqrt(static_cast<float>(dh)) : 1.0f) / c.temperature;
   t.concat.resize(n, dm);
+  t.entropy.resize(c.heads, n);
   for (int h = 0; h < c.heads; ++h) {
-    // 3. Split: head h takes columns h·d_head … (h+1)·d_head−1. (n, d_head) each.
-    Matrix q = q_all.middleCols(h * dh, dh);
-    Matrix k = k_all.middleCols(h * dh, dh);
-    Matrix v = v_all.middleCols(h * dh, dh);
+    // 3. Split: head h takes columns h·d_head … (h+1)·d_head−1.
+    Matrix q = q_all.middleCols(h * dh, dh);  // (n, d_head)
+    Matrix k = k_all.middleCols(h * dh, dh);  // (n_kv, d_head)
+    Matrix v = v_all.middleCols(h * dh, dh);  // (n_kv, d_head)
 
-    // 4. Scores (n_query, n_key) = q·kᵀ · scale, then ALiBi bias and the causal mask.
+    // 4. Scores (n, n_kv) = q·kᵀ · scale, then the ALiBi bias and the masks.
     Matrix scores = (q * k.transpose()) * scale;
-    if (c.positional == Positional::Alibi) {
-      const float m = alibi_slope(h, c.heads);
-      for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) scores(i, j) -= m * static_cast<float>(std::abs(i - j));
-    }
-    if (c.causal) {
-      for (int i = 0; i < n; ++i)
-        for (int j = i + 1; j < n; ++j) scores(i, j) = kNegInf;
+    const float m = c.positional == Positional::Alibi ? alibi_slope(h, c.heads) : 0.0f;
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < nk; ++j) {
+        if (m != 0.0f) scores(i, j) -= m * static_cast<float>(std::abs(i - j));
+        if (!allowed(i, j)) scores(i, j) = kNegInf;
+      }
     }
 
-    // 5. Softmax over keys (the last axis).
+    // 5. Softmax over keys (the last axis), and each row's entropy.
     Matrix weights = scores;
-    softmax_rows(MatrixMap(weights.data(), n, n));
+    softmax_rows(MatrixMap(weights.data(), n, nk));
+    for (int i = 0; i < n; ++i) t.entropy(h, i) = entropy(weights.row(i).data(), nk);
 
     // 6. Weighted sum of values: (n, d_head).
     Matrix out = weights * v;
@@ -321,7 +376,7 @@ void attention_output(const AttentionConfig& c, const AttentionInputs& in, float
   std::vector<float> slopes;
   SdpaOptions options;
   options.causal = c.causal;
-  options.scale = 1.0f / (std::sqrt(static_cast<float>(dh)) * c.temperature);
+  options.scale = (c.scale ? 1.0f / std::sqrt(static_cast<float>(dh)) : 1.0f) / c.temperature;
   if (c.positional == Positional::Alibi) {
     for (int h = 0; h < c.heads; ++h) slopes.push_back(alibi_slope(h, c.heads));
     options.alibi_slopes = slopes.data();

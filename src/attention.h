@@ -46,6 +46,8 @@ struct AttentionConfig {
   bool causal = false;
   float temperature = 1.0f;
   Positional positional = Positional::None;
+  bool scale = true;  // divide scores by √d_head; off shows why it is there
+  int n_kv = 0;       // keys/values for cross-attention (with AttentionInputs::x_kv); 0 = self
 };
 
 // Borrowed, row-major inputs. Sizes: x (n, d_model); each W (d_model, d_model).
@@ -57,15 +59,28 @@ struct AttentionInputs {
   const float* wo = nullptr;
   size_t x_size = 0;  // number of floats behind x, checked against n·d_model
   size_t w_size = 0;  // number of floats behind each W, checked against d_model²
+  // Cross-attention (optional): K and V come from x_kv (n_kv, d_model), Q from x.
+  const float* x_kv = nullptr;
+  size_t x_kv_size = 0;
+  // Custom mask (optional): (n, n_kv), 1 = query i may attend to key j, 0 = masked.
+  const uint8_t* mask = nullptr;
+  size_t mask_size = 0;
+  // Key padding (optional): (n_kv), 1 = this token is padding, so no query attends to it.
+  const uint8_t* key_padding = nullptr;
+  size_t key_padding_size = 0;
 };
 
 // Every intermediate of one forward pass. Per-head vectors are indexed by head.
+// Masks combine: a cell is masked when the causal mask, the custom mask or key padding says so.
 struct AttentionTrace {
-  int n = 0, d_model = 0, heads = 0, d_head = 0;
+  int n = 0, n_kv = 0, d_model = 0, heads = 0, d_head = 0;
   Matrix x;                         // (n, d_model) input after positional encoding
-  std::vector<Matrix> q, k, v;      // [head] (n, d_head); q and k after RoPE
-  std::vector<Matrix> scores;       // [head] (n_query, n_key) scaled + bias, −∞ where masked
-  std::vector<Matrix> weights;      // [head] (n_query, n_key) softmax over keys; masked = 0
+  Matrix x_kv;                      // (n_kv, d_model) cross-attention source after encoding; empty for self
+  std::vector<Matrix> q;            // [head] (n, d_head), after RoPE
+  std::vector<Matrix> k, v;         // [head] (n_kv, d_head); k after RoPE
+  std::vector<Matrix> scores;       // [head] (n, n_kv) scaled + bias, −∞ where masked
+  std::vector<Matrix> weights;      // [head] (n, n_kv) softmax over keys; masked = 0
+  Matrix entropy;                   // (heads, n) entropy of each weight row, in nats
   std::vector<Matrix> head_output;  // [head] (n, d_head) = weights · v
   Matrix concat;                    // (n, d_model) head outputs side by side
   Matrix output;                    // (n, d_model) = concat · W_O
@@ -83,7 +98,9 @@ AttentionTrace multi_head_attention(const AttentionConfig& config, const Attenti
 
 // The output alone, (n, d_model) row-major into out, through the fused kernels (kernels.h):
 // memory O(n·d_model), never an n×n buffer. Same conventions and results as the trace's output
-// up to float rounding. Throws std::invalid_argument when validate(..., Mode::OutputOnly) fails.
+// up to float rounding. Self-attention only, with the causal mask as its only mask (custom masks,
+// key padding and cross-attention need a trace). Throws std::invalid_argument when
+// validate(..., Mode::OutputOnly) fails.
 void attention_output(const AttentionConfig& config, const AttentionInputs& inputs, float* out);
 
 // ---- building blocks, exposed for tests and for the page ------------------
@@ -97,6 +114,8 @@ void apply_rope(MatrixMap m, int d_head);
 float alibi_slope(int head, int heads);
 // Stable softmax of each row in place; −∞ entries become exactly 0; an all −∞ row becomes 0.
 void softmax_rows(MatrixMap m);
+// Entropy −Σ w·ln w of one row of weights, in nats (0·ln 0 = 0). Uniform over k keys: ln k.
+float entropy(const float* weights, int count);
 
 // ---- deterministic, seeded data for the untrained playground ---------------
 

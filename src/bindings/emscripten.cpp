@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "attention.h"
+#include "kernels.h"  // kernels (issue 3)
 
 using emscripten::val;
 
@@ -50,9 +51,13 @@ val error(const std::string& message) {
 
 // Reads params { x, n, dModel, heads, wq, wk, wv, wo, causal, temperature, positional } —
 // already type-checked by the JS layer; sizes and values are checked again by ap::validate.
+// Optional: xKv + nKv (cross-attention), mask (n·nKv, 1 = may attend), keyPadding (nKv, 1 = padding),
+// scale (divide by √dHead, default true).
 struct Call {
   ap::AttentionConfig config;
-  std::vector<float> x, wq, wk, wv, wo;
+  std::vector<float> x, wq, wk, wv, wo, x_kv;
+  std::vector<uint8_t> mask, key_padding;
+  bool has_x_kv = false, has_mask = false, has_key_padding = false;
   std::string error;
 
   explicit Call(const val& params) {
@@ -73,9 +78,33 @@ struct Call {
     for (const auto* w : {&wk, &wv, &wo}) {
       if (w->size() != wq.size()) error = "wq, wk, wv and wo must all hold dModel² values";
     }
+    if (!params["scale"].isUndefined()) config.scale = params["scale"].as<bool>();
+    if ((has_x_kv = !params["xKv"].isUndefined())) {
+      x_kv = to_vector(params["xKv"]);
+      config.n_kv = params["nKv"].as<int>();
+    }
+    if ((has_mask = !params["mask"].isUndefined())) {
+      mask = emscripten::convertJSArrayToNumberVector<uint8_t>(params["mask"]);
+    }
+    if ((has_key_padding = !params["keyPadding"].isUndefined())) {
+      key_padding = emscripten::convertJSArrayToNumberVector<uint8_t>(params["keyPadding"]);
+    }
   }
   ap::AttentionInputs inputs() const {
-    return {x.data(), wq.data(), wk.data(), wv.data(), wo.data(), x.size(), wq.size()};
+    ap::AttentionInputs in{x.data(), wq.data(), wk.data(), wv.data(), wo.data(), x.size(), wq.size()};
+    if (has_x_kv) {
+      in.x_kv = x_kv.data();
+      in.x_kv_size = x_kv.size();
+    }
+    if (has_mask) {
+      in.mask = mask.data();
+      in.mask_size = mask.size();
+    }
+    if (has_key_padding) {
+      in.key_padding = key_padding.data();
+      in.key_padding_size = key_padding.size();
+    }
+    return in;
   }
 };
 
@@ -87,10 +116,13 @@ val run_attention(const val& params) {
   const ap::AttentionTrace t = ap::multi_head_attention(call.config, call.inputs());
   val result = val::object();
   result.set("n", t.n);
+  result.set("nKv", t.n_kv);
   result.set("dModel", t.d_model);
   result.set("heads", t.heads);
   result.set("dHead", t.d_head);
   result.set("x", to_js(t.x.data(), t.x.size()));
+  result.set("xKv", to_js(t.x_kv.data(), t.x_kv.size()));
+  result.set("entropy", to_js(t.entropy.data(), t.entropy.size()));
   result.set("q", stack_heads(t.q));
   result.set("k", stack_heads(t.k));
   result.set("v", stack_heads(t.v));
@@ -156,6 +188,59 @@ val memory_stats() {
   return result;
 }
 
+// ---- kernels (issue 3) ----
+// The hand-written kernels of src/kernels.h on their own, for the benchmark and embedders.
+// Arguments are checked by web/lib/attention.js; sizes are checked again here.
+
+constexpr size_t kMaxKernelFloats = size_t(1) << 24;  // per array: 64 MB
+
+// { q, k, v, n, heads, dHead, causal } -> { output }: q, k, v, output (n, heads·dHead) row-major,
+// scale 1/√dHead, softmax over keys, no n×n buffer.
+val kernel_attention(const val& params) {
+  const int n = params["n"].as<int>();
+  const int heads = params["heads"].as<int>();
+  const int d_head = params["dHead"].as<int>();
+  if (n < 1 || heads < 1 || d_head < 1) return error("n, heads and dHead must be at least 1");
+  const size_t size = size_t(n) * size_t(heads) * size_t(d_head);
+  if (size > kMaxKernelFloats) return error("n·heads·dHead must be at most 16,777,216");
+  const std::vector<float> q = to_vector(params["q"]);
+  const std::vector<float> k = to_vector(params["k"]);
+  const std::vector<float> v = to_vector(params["v"]);
+  if (q.size() != size || k.size() != size || v.size() != size) {
+    return error("q, k and v must each hold n·heads·dHead values");
+  }
+  ap::SdpaOptions options;
+  options.causal = params["causal"].as<bool>();
+  std::vector<float> out(size);
+  ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), out.data(), n, heads, d_head, options);
+  val result = val::object();
+  result.set("output", to_js(out.data(), out.size()));
+  return result;
+}
+
+// { a, b, m, k, n } -> { output }: C(m, n) = A(m, k)·B(k, n), row-major.
+val kernel_matmul(const val& params) {
+  const int m = params["m"].as<int>();
+  const int k = params["k"].as<int>();
+  const int n = params["n"].as<int>();
+  if (m < 1 || k < 1 || n < 1) return error("m, k and n must be at least 1");
+  if (size_t(m) * k > kMaxKernelFloats || size_t(k) * n > kMaxKernelFloats ||
+      size_t(m) * n > kMaxKernelFloats) {
+    return error("m·k, k·n and m·n must each be at most 16,777,216");
+  }
+  const std::vector<float> a = to_vector(params["a"]);
+  const std::vector<float> b = to_vector(params["b"]);
+  if (a.size() != size_t(m) * k || b.size() != size_t(k) * n) {
+    return error("a must hold m·k values and b k·n values");
+  }
+  std::vector<float> c(size_t(m) * n);
+  ap::matmul(a.data(), b.data(), c.data(), m, k, n);
+  val result = val::object();
+  result.set("output", to_js(c.data(), c.size()));
+  return result;
+}
+// ---- end kernels (issue 3) ----
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(attention_core) {
@@ -167,4 +252,7 @@ EMSCRIPTEN_BINDINGS(attention_core) {
   emscripten::function("memoryStats", &memory_stats);
 
   // ---- kernels (issue 3) ----
+  emscripten::function("scaledDotProductAttention", &kernel_attention);
+  emscripten::function("matmul", &kernel_matmul);
+  // ---- end kernels (issue 3) ----
 }

@@ -365,3 +365,162 @@ TEST_CASE("output only accepts sequences too long for a trace", "[attention][fus
       ap::attention_output(cs.config(false, ap::Positional::None, -1.0f), cs.inputs(), out.data()),
       std::invalid_argument);
 }
+
+namespace {
+// Softmax over the allowed cells of one row of unmasked scores, in float64.
+std::vector<double> masked_softmax(const ap::Matrix& scores, int row, const std::vector<bool>& allowed) {
+  std::vector<double> w(allowed.size(), 0.0);
+  double max = -std::numeric_limits<double>::infinity(), sum = 0;
+  for (size_t j = 0; j < allowed.size(); ++j)
+    if (allowed[j]) max = std::max(max, static_cast<double>(scores(row, j)));
+  if (std::isinf(max)) return w;
+  for (size_t j = 0; j < allowed.size(); ++j)
+    if (allowed[j]) sum += (w[j] = std::exp(scores(row, j) - max));
+  for (auto& e : w) e /= sum;
+  return w;
+}
+}  // namespace
+
+TEST_CASE("custom masks and key padding renormalise each row over what is left", "[attention][mask]") {
+  const Case cs(7, 16, 2, 41);
+  const auto plain = ap::multi_head_attention(cs.config(), cs.inputs());
+  std::vector<uint8_t> mask(cs.n * cs.n);
+  for (int i = 0; i < cs.n; ++i)
+    for (int j = 0; j < cs.n; ++j) mask[i * cs.n + j] = ((i * 3 + j * 5) % 4 != 0) ? 1 : 0;
+  for (int j = 0; j < cs.n; ++j) mask[2 * cs.n + j] = 0;       // row 2: nothing left
+  const std::vector<uint8_t> padding = {0, 0, 0, 0, 0, 1, 1};  // the last two tokens are padding
+  for (bool causal : {false, true}) {
+    auto in = cs.inputs();
+    in.mask = mask.data();
+    in.mask_size = mask.size();
+    in.key_padding = padding.data();
+    in.key_padding_size = padding.size();
+    const auto t = ap::multi_head_attention(cs.config(causal), in);
+    for (int h = 0; h < cs.heads; ++h) {
+      for (int i = 0; i < cs.n; ++i) {
+        std::vector<bool> allowed(cs.n);
+        bool any = false;
+        for (int j = 0; j < cs.n; ++j) {
+          allowed[j] = mask[i * cs.n + j] && !padding[j] && !(causal && j > i);
+          any = any || allowed[j];
+        }
+        const auto want = masked_softmax(plain.scores[h], i, allowed);
+        double sum = 0;
+        for (int j = 0; j < cs.n; ++j) {
+          INFO("head " << h << " row " << i << " col " << j << (causal ? " causal" : ""));
+          if (!allowed[j]) {
+            CHECK(t.weights[h](i, j) == 0.0f);
+            CHECK(std::isinf(t.scores[h](i, j)));
+          } else {
+            CHECK(t.scores[h](i, j) == plain.scores[h](i, j));
+          }
+          CHECK(t.weights[h](i, j) == Approx(want[j]).margin(1e-6));
+          sum += t.weights[h](i, j);
+        }
+        if (any) {
+          CHECK(sum == Approx(1.0).epsilon(1e-6));
+        } else {  // a fully masked row: weights 0, output 0, entropy 0, never NaN
+          CHECK(sum == 0.0);
+          CHECK(t.head_output[h].row(i).isZero(0));
+          CHECK(t.entropy(h, i) == 0.0f);
+        }
+      }
+    }
+    CHECK(t.output.allFinite());
+  }
+}
+
+TEST_CASE("cross-attention: K and V from a second sentence, n × n_kv maps", "[attention][cross]") {
+  const Case q_side(5, 16, 4, 51);
+  const Case kv_side(9, 16, 4, 52);
+  for (const char* name : {"none", "sinusoidal", "rope", "alibi"}) {
+    ap::Positional p;
+    REQUIRE(ap::parse_positional(name, &p));
+    INFO(name);
+    auto config = q_side.config(false, p, 1.3f);
+    config.n_kv = kv_side.n;
+    auto in = q_side.inputs();
+    in.x_kv = kv_side.x.data();
+    in.x_kv_size = kv_side.x.size();
+    const auto t = ap::multi_head_attention(config, in);
+    CHECK(t.n == 5);
+    CHECK(t.n_kv == 9);
+    CHECK(t.x_kv.rows() == 9);
+    const auto r = ref::attention(q_side.x, q_side.wq, q_side.wk, q_side.wv, q_side.wo, 5, 16, 4, false, 1.3,
+                                  name, &kv_side.x, 9);
+    for (int h = 0; h < 4; ++h) {
+      CHECK(t.q[h].rows() == 5);
+      CHECK(t.k[h].rows() == 9);
+      CHECK(t.scores[h].rows() == 5);
+      CHECK(t.scores[h].cols() == 9);
+      require_close(t.k[h], r.k[h], "k");
+      require_close(t.v[h], r.v[h], "v");
+      require_close(t.weights[h], r.weights[h], "weights");
+    }
+    require_close(t.output, r.output, "output");
+  }
+  SECTION("a second sentence equal to the first is self-attention") {
+    auto config = q_side.config(true, ap::Positional::Rope);
+    config.n_kv = q_side.n;
+    auto in = q_side.inputs();
+    in.x_kv = q_side.x.data();
+    in.x_kv_size = q_side.x.size();
+    const auto cross = ap::multi_head_attention(config, in);
+    const auto self = ap::multi_head_attention(q_side.config(true, ap::Positional::Rope), q_side.inputs());
+    CHECK(cross.output.isApprox(self.output, 1e-6f));
+    CHECK(self.x_kv.size() == 0);
+  }
+}
+
+TEST_CASE("entropy: ln k for uniform rows, 0 for one-hot, and what √d_head scaling does",
+          "[attention][entropy]") {
+  const float uniform[4] = {0.25f, 0.25f, 0.25f, 0.25f}, one_hot[3] = {0, 1, 0};
+  CHECK(ap::entropy(uniform, 4) == Approx(std::log(4.0)));
+  CHECK(ap::entropy(one_hot, 3) == 0.0f);
+
+  const Case cs(16, 256, 2, 61);  // d_head = 128
+  auto with_scale = cs.config();
+  auto without = cs.config();
+  without.scale = false;
+  const auto a = ap::multi_head_attention(with_scale, cs.inputs());
+  const auto b = ap::multi_head_attention(without, cs.inputs());
+  // Unscaled scores are √d_head times larger...
+  CHECK(b.scores[0](3, 5) == Approx(a.scores[0](3, 5) * std::sqrt(128.0)).epsilon(1e-4));
+  // ...so rows collapse toward one-hot: entropy drops.
+  CHECK(b.entropy.mean() < a.entropy.mean() * 0.5);
+  for (int h = 0; h < cs.heads; ++h)
+    for (int i = 0; i < cs.n; ++i) {
+      CHECK(a.entropy(h, i) == Approx(ap::entropy(a.weights[h].row(i).data(), cs.n)));
+      CHECK(a.entropy(h, i) <= std::log(16.0) + 1e-5);
+    }
+}
+
+TEST_CASE("mask, padding and cross-attention inputs are checked", "[validate][mask]") {
+  const Case cs(4, 8, 2, 1);
+  using Catch::Matchers::Contains;
+  std::vector<uint8_t> mask(15, 1), padding(3, 0);
+  auto in = cs.inputs();
+  in.mask = mask.data();
+  in.mask_size = mask.size();
+  CHECK_THAT(ap::validate(cs.config(), in), Contains("mask must hold n·nKv = 4·4 = 16 values, got 15"));
+  in = cs.inputs();
+  in.key_padding = padding.data();
+  in.key_padding_size = padding.size();
+  CHECK_THAT(ap::validate(cs.config(), in), Contains("keyPadding must hold one value per key (4), got 3"));
+  CHECK_THAT(ap::validate(cs.config(), in, ap::Mode::OutputOnly), Contains("need a full trace"));
+  const Case other(6, 8, 2, 2);
+  in = cs.inputs();
+  in.x_kv = other.x.data();
+  in.x_kv_size = other.x.size();
+  auto config = cs.config();
+  CHECK_THAT(ap::validate(config, in), Contains("n_kv"));
+  config.n_kv = 5;
+  CHECK_THAT(ap::validate(config, in), Contains("xKv must hold nKv·dModel = 5·8 = 40 values, got 48"));
+  config.n_kv = 6;
+  CHECK(ap::validate(config, in).empty());
+  CHECK_THAT(ap::validate(config, in, ap::Mode::OutputOnly), Contains("cross-attention needs a full trace"));
+  Case bad = other;
+  bad.x[7] = std::nanf("");
+  in.x_kv = bad.x.data();
+  CHECK_THAT(ap::validate(config, in), Contains("xKv holds a non-finite value (nan) at row 0, column 7"));
+}

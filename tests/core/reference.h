@@ -18,8 +18,10 @@ struct Result {
 inline Result attention(const std::vector<float>& x_in, const std::vector<float>& wq,
                         const std::vector<float>& wk, const std::vector<float>& wv,
                         const std::vector<float>& wo, int n, int dm, int heads, bool causal,
-                        double temperature, const char* positional) {
+                        double temperature, const char* positional,
+                        const std::vector<float>* x_kv_in = nullptr, int n_kv = 0) {
   const std::string pos(positional);
+  const int nk = x_kv_in ? n_kv : n;
   const int dh = dm / heads;
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> x(x_in.begin(), x_in.end());
@@ -30,30 +32,42 @@ inline Result attention(const std::vector<float>& x_in, const std::vector<float>
         x[p * dm + j] += (j % 2 == 0) ? std::sin(a) : std::cos(a);
       }
   }
-  auto project = [&](const std::vector<float>& w) {
-    std::vector<double> out(static_cast<size_t>(n) * dm, 0.0);
-    for (int i = 0; i < n; ++i)
+  std::vector<double> xkv = x;
+  if (x_kv_in) {
+    xkv.assign(x_kv_in->begin(), x_kv_in->end());
+    if (pos == "sinusoidal") {
+      for (int p = 0; p < nk; ++p)
+        for (int j = 0; j < dm; ++j) {
+          const double a = p / std::pow(10000.0, 2.0 * (j / 2) / dm);
+          xkv[p * dm + j] += (j % 2 == 0) ? std::sin(a) : std::cos(a);
+        }
+    }
+  }
+  auto project = [&](const std::vector<double>& in, int rows, const std::vector<float>& w) {
+    std::vector<double> out(static_cast<size_t>(rows) * dm, 0.0);
+    for (int i = 0; i < rows; ++i)
       for (int c = 0; c < dm; ++c) {
         double s = 0;
-        for (int r = 0; r < dm; ++r) s += x[i * dm + r] * w[r * dm + c];
+        for (int r = 0; r < dm; ++r) s += in[i * dm + r] * w[r * dm + c];
         out[i * dm + c] = s;
       }
     return out;
   };
-  const auto Q = project(wq), K = project(wk), V = project(wv);
+  const auto Q = project(x, n, wq), K = project(xkv, nk, wk), V = project(xkv, nk, wv);
   Result res;
   std::vector<double> concat(static_cast<size_t>(n) * dm);
   for (int h = 0; h < heads; ++h) {
-    std::vector<double> q(n * dh), k(n * dh), v(n * dh);
+    std::vector<double> q(n * dh), k(nk * dh), v(nk * dh);
     for (int i = 0; i < n; ++i)
+      for (int d = 0; d < dh; ++d) q[i * dh + d] = Q[i * dm + h * dh + d];
+    for (int i = 0; i < nk; ++i)
       for (int d = 0; d < dh; ++d) {
-        q[i * dh + d] = Q[i * dm + h * dh + d];
         k[i * dh + d] = K[i * dm + h * dh + d];
         v[i * dh + d] = V[i * dm + h * dh + d];
       }
     if (pos == "rope") {
       for (auto* m : {&q, &k})
-        for (int p = 0; p < n; ++p)
+        for (int p = 0; p < static_cast<int>(m->size()) / dh; ++p)
           for (int d = 0; d < dh; d += 2) {
             const double a = p / std::pow(10000.0, static_cast<double>(d) / dh);
             const double u = (*m)[p * dh + d], w = (*m)[p * dh + d + 1];
@@ -61,26 +75,26 @@ inline Result attention(const std::vector<float>& x_in, const std::vector<float>
             (*m)[p * dh + d + 1] = u * std::sin(a) + w * std::cos(a);
           }
     }
-    std::vector<double> s(n * n), wgt(n * n, 0.0), o(n * dh, 0.0);
+    std::vector<double> s(n * nk), wgt(n * nk, 0.0), o(n * dh, 0.0);
     const double slope = std::pow(2.0, -8.0 * (h + 1) / heads);
     for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < n; ++j) {
+      for (int j = 0; j < nk; ++j) {
         double dot = 0;
         for (int d = 0; d < dh; ++d) dot += q[i * dh + d] * k[j * dh + d];
         double sc = dot / (std::sqrt(static_cast<double>(dh)) * temperature);
         if (pos == "alibi") sc -= slope * (causal ? (i - j) : std::abs(i - j));
         if (causal && j > i) sc = -inf;
-        s[i * n + j] = sc;
+        s[i * nk + j] = sc;
       }
       double mx = -inf;
-      for (int j = 0; j < n; ++j) mx = std::max(mx, s[i * n + j]);
+      for (int j = 0; j < nk; ++j) mx = std::max(mx, s[i * nk + j]);
       if (mx == -inf) continue;
       double sum = 0;
-      for (int j = 0; j < n; ++j) sum += (wgt[i * n + j] = std::exp(s[i * n + j] - mx));
-      for (int j = 0; j < n; ++j) wgt[i * n + j] /= sum;
+      for (int j = 0; j < nk; ++j) sum += (wgt[i * nk + j] = std::exp(s[i * nk + j] - mx));
+      for (int j = 0; j < nk; ++j) wgt[i * nk + j] /= sum;
       for (int d = 0; d < dh; ++d) {
         double acc = 0;
-        for (int j = 0; j < n; ++j) acc += wgt[i * n + j] * v[j * dh + d];
+        for (int j = 0; j < nk; ++j) acc += wgt[i * nk + j] * v[j * dh + d];
         o[i * dh + d] = acc;
         concat[i * dm + h * dh + d] = acc;
       }

@@ -209,3 +209,61 @@ for (const simd of [true, false]) {
     });
   });
 }
+
+describe('JS API masks, padding, cross-attention, entropy and the scaling switch', () => {
+  let core;
+  before(async () => { core = await loadAttention(); });
+
+  test('custom masks and key padding match the reference; fully masked rows are 0, never NaN', () => {
+    const n = 9;
+    const mask = new Uint8Array(n * n).map((_, c) => ((c * 7) % 5 !== 0 ? 1 : 0));
+    mask.fill(0, 4 * n, 5 * n);  // row 4: nothing left
+    const keyPadding = Uint8Array.from({ length: n }, (_, j) => (j >= 7 ? 1 : 0));
+    for (const causal of [false, true]) {
+      const p = makeParams(n, 16, 2, 900, { causal, mask, keyPadding, positional: 'alibi' });
+      const t = core.attention(p);
+      const r = referenceAttention(p);
+      for (let h = 0; h < 2; h++) {
+        assertClose(t.weights(h), r.weights[h], `weights(${h}) causal=${causal}`);
+        assertClose(t.entropy(h), r.entropy[h], `entropy(${h})`);
+        assert.ok(t.weights(h).subarray(4 * n, 5 * n).every((w) => w === 0), 'fully masked row is 0');
+        assert.equal(t.entropy(h)[4], 0);
+      }
+      assertClose(t.output, r.output, 'output');
+      assert.ok(t.output.every(Number.isFinite));
+    }
+    const p = makeParams(n, 16, 2, 1);
+    assert.throws(() => core.attention({ ...p, mask: new Uint8Array(80) }), /mask must hold n·nKv = 9·9 = 81 values, got 80/);
+    assert.throws(() => core.attention({ ...p, mask: new Uint8Array(81).fill(2) }), /only 0 and 1, got 2 at index 0/);
+    assert.throws(() => core.attention({ ...p, keyPadding: 'none' }), /keyPadding must be a Uint8Array/);
+    assert.throws(() => core.attention({ ...p, mask, trace: false }), /needs a full trace/);
+  });
+
+  test('cross-attention gives n × nKv maps that match the reference', () => {
+    const q = makeParams(4, 16, 2, 70);
+    const xKv = randomArray(11 * 16, 71);
+    for (const positional of POSITIONAL) {
+      const p = { ...q, xKv, nKv: 11, positional };
+      const t = core.attention(p);
+      const r = referenceAttention(p);
+      assert.equal(t.nKv, 11);
+      assert.equal(t.xKv.length, 11 * 16);
+      assert.equal(t.weights(1).length, 4 * 11);
+      assert.equal(t.k(0).length, 11 * 8);
+      for (let h = 0; h < 2; h++) assertClose(t.weights(h), r.weights[h], `${positional} weights(${h})`);
+      assertClose(t.output, r.output, `${positional} output`);
+    }
+    assert.equal(core.attention(q).xKv, null);
+    assert.throws(() => core.attention({ ...q, xKv, nKv: 10 }), /xKv must hold nKv·dModel = 10·16 = 160 values, got 176/);
+    assert.throws(() => core.attention({ ...q, xKv }), /nKv must be an integer/);
+  });
+
+  test('without √d_head scaling, rows collapse toward one-hot', () => {
+    const p = makeParams(16, 256, 2, 5);
+    const mean = (t) => [0, 1].reduce((s, h) => s + t.entropy(h).reduce((a, b) => a + b, 0), 0) / 32;
+    const scaled = core.attention(p), unscaled = core.attention({ ...p, scale: false });
+    assertClose(unscaled.weights(0), referenceAttention({ ...p, scale: false }).weights[0], 'unscaled weights');
+    assert.ok(mean(unscaled) < mean(scaled) * 0.5, `entropy ${mean(unscaled)} vs ${mean(scaled)}`);
+    assert.throws(() => core.attention({ ...p, scale: 0 }), /scale must be true or false/);
+  });
+});

@@ -121,6 +121,20 @@ function checkArray(name, value, length, shape) {
   return value;
 }
 
+function checkMask(name, value, length, shape) {
+  if (!(value instanceof Uint8Array || Array.isArray(value))) {
+    throw new Error(`${name} must be a Uint8Array of 0 and 1, got ${describe(value)}`);
+  }
+  if (value.length !== length) throw new Error(`${name} must hold ${shape} = ${length} values, got ${value.length}`);
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (v !== 0 && v !== 1 && v !== true && v !== false) {
+      throw new Error(`${name} must hold only 0 and 1, got ${describe(v)} at index ${i}`);
+    }
+  }
+  return Uint8Array.from(value, Number);
+}
+
 function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an Array of ${value.length}`;
@@ -155,18 +169,22 @@ class AttentionCore {
   }
 
   /**
-   * Multi-head self-attention with every intermediate.
+   * Multi-head attention with every intermediate.
    * params: { x, n, dModel, heads, wq, wk, wv, wo, causal = false, temperature = 1, positional = 'none',
-   *           trace = true }
-   * Returns { n, dModel, heads, dHead, x, concat, output, q(h), k(h), v(h), scores(h), weights(h),
-   *           headOutput(h) }: x is the input after positional encoding.
+   *           scale = true, trace = true,
+   *           xKv, nKv,      // optional: cross-attention, K and V from xKv (nKv, dModel)
+   *           mask,          // optional: Uint8Array (n, nKv), 1 = query i may attend to key j
+   *           keyPadding }   // optional: Uint8Array (nKv), 1 = the token is padding (masked as a key)
+   * Returns { n, nKv, dModel, heads, dHead, x, xKv, concat, output, q(h), k(h), v(h), scores(h),
+   *           weights(h), entropy(h), headOutput(h) }: x is the input after positional encoding.
    * With trace: false, returns { n, dModel, heads, dHead, output } computed by the fused kernels,
    * with no n×n buffer, for sequences up to 65,536 tokens.
    */
   attention(params) {
     if (params === null || typeof params !== 'object') throw new Error('attention() takes a parameter object');
-    const { causal = false, temperature = 1, positional = 'none', trace = true } = params;
+    const { causal = false, temperature = 1, positional = 'none', trace = true, scale = true } = params;
     if (typeof trace !== 'boolean') throw new Error(`trace must be true or false, got ${describe(trace)}`);
+    if (typeof scale !== 'boolean') throw new Error(`scale must be true or false, got ${describe(scale)}`);
     const n = checkInteger('n', params.n, 1, trace ? 4096 : 65536);
     const dModel = checkInteger('dModel', params.dModel, 1, 4096);
     const heads = checkInteger('heads', params.heads, 1, 256);
@@ -179,11 +197,23 @@ class AttentionCore {
       throw new Error(`positional must be one of ${POSITIONAL.map((p) => `'${p}'`).join(', ')}, got ${describe(positional)}`);
     }
     const args = {
-      n, dModel, heads, causal, temperature, positional,
+      n, dModel, heads, causal, temperature, positional, scale,
       x: checkArray('x', params.x, n * dModel, `n·dModel = ${n}·${dModel}`),
     };
     for (const w of ['wq', 'wk', 'wv', 'wo']) {
       args[w] = checkArray(w, params[w], dModel * dModel, `dModel² = ${dModel}²`);
+    }
+    let nKv = n;
+    if (params.xKv !== undefined || params.nKv !== undefined) {
+      if (!trace) throw new Error('cross-attention (xKv) needs a full trace');
+      nKv = checkInteger('nKv', params.nKv, 1, 4096);
+      args.nKv = nKv;
+      args.xKv = checkArray('xKv', params.xKv, nKv * dModel, `nKv·dModel = ${nKv}·${dModel}`);
+    }
+    for (const [name, length, shape] of [['mask', n * nKv, `n·nKv = ${n}·${nKv}`], ['keyPadding', nKv, 'nKv']]) {
+      if (params[name] === undefined) continue;
+      if (!trace) throw new Error(`${name} needs a full trace; the output-only path knows only the causal mask`);
+      args[name] = checkMask(name, params[name], length, shape);
     }
     if (!trace) {
       const { output } = unwrap(this.#m.runAttentionOutput(args));
@@ -223,11 +253,50 @@ class AttentionCore {
   memoryStats() {
     return { ...this.#m.memoryStats() };
   }
+
+  // ---- kernels (issue 3) ----
+  /**
+   * The fused attention kernel alone (FlashAttention-style tiles, online softmax, no n×n buffer).
+   * params: { q, k, v, n, heads, dHead, causal = false }; q, k, v: Float32Array (n, heads·dHead),
+   * row-major ([1, N, H·d]; head h is columns h·dHead … (h+1)·dHead−1). Scale 1/√dHead, softmax
+   * over keys, causal hides key j > i. Returns a new Float32Array (n, heads·dHead).
+   */
+  scaledDotProductAttention(params) {
+    if (params === null || typeof params !== 'object') {
+      throw new Error('scaledDotProductAttention() takes a parameter object');
+    }
+    const { causal = false } = params;
+    const n = checkInteger('n', params.n, 1, 65536);
+    const heads = checkInteger('heads', params.heads, 1, 256);
+    const dHead = checkInteger('dHead', params.dHead, 1, 4096);
+    if (typeof causal !== 'boolean') throw new Error(`causal must be true or false, got ${describe(causal)}`);
+    const size = n * heads * dHead;
+    if (size > 1 << 24) throw new Error(`n·heads·dHead must be at most ${1 << 24}, got ${size}`);
+    const shape = `n·heads·dHead = ${n}·${heads}·${dHead}`;
+    const args = { n, heads, dHead, causal };
+    for (const name of ['q', 'k', 'v']) args[name] = checkArray(name, params[name], size, shape);
+    return unwrap(this.#m.scaledDotProductAttention(args)).output;
+  }
+
+  /** C = A·B with the packed SIMD GEMM: params { a, b, m, k, n }, a (m, k), b (k, n) row-major. */
+  matmul(params) {
+    if (params === null || typeof params !== 'object') throw new Error('matmul() takes a parameter object');
+    const m = checkInteger('m', params.m, 1, 1 << 24);
+    const k = checkInteger('k', params.k, 1, 1 << 24);
+    const n = checkInteger('n', params.n, 1, 1 << 24);
+    for (const [name, size] of [['m·k', m * k], ['k·n', k * n], ['m·n', m * n]]) {
+      if (size > 1 << 24) throw new Error(`${name} must be at most ${1 << 24}, got ${size}`);
+    }
+    const a = checkArray('a', params.a, m * k, `m·k = ${m}·${k}`);
+    const b = checkArray('b', params.b, k * n, `k·n = ${k}·${n}`);
+    return unwrap(this.#m.matmul({ a, b, m, k, n })).output;
+  }
+  // ---- end kernels (issue 3) ----
 }
 
 // Wraps the flat, head-stacked arrays from C++ in the per-head accessors of the contract.
 function makeTrace(raw) {
-  const { n, dModel, heads, dHead } = raw;
+  const { n, nKv, dModel, heads, dHead } = raw;
   const perHead = (name, stacked, size) => (h) => {
     if (!Number.isInteger(h) || h < 0 || h >= heads) {
       throw new RangeError(`${name}(h): h must be an integer from 0 to ${heads - 1}, got ${describe(h)}`);
@@ -235,15 +304,17 @@ function makeTrace(raw) {
     return stacked.subarray(h * size, (h + 1) * size);
   };
   return Object.freeze({
-    n, dModel, heads, dHead,
+    n, nKv, dModel, heads, dHead,
     x: raw.x,
+    xKv: raw.xKv.length ? raw.xKv : null,  // null for self-attention
     concat: raw.concat,
     output: raw.output,
     q: perHead('q', raw.q, n * dHead),
-    k: perHead('k', raw.k, n * dHead),
-    v: perHead('v', raw.v, n * dHead),
-    scores: perHead('scores', raw.scores, n * n),
-    weights: perHead('weights', raw.weights, n * n),
+    k: perHead('k', raw.k, nKv * dHead),
+    v: perHead('v', raw.v, nKv * dHead),
+    scores: perHead('scores', raw.scores, n * nKv),
+    weights: perHead('weights', raw.weights, n * nKv),
+    entropy: perHead('entropy', raw.entropy, n),
     headOutput: perHead('headOutput', raw.headOutput, n * dHead),
   });
 }
