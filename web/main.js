@@ -219,8 +219,14 @@ window.addEventListener('hashchange', () => {
   recompute();
 });
 
+// Re-lay out the maps when the pipeline's width changes (window resize, zoom); its height
+// changes with every drawing and needs nothing.
 let resizeFrame = 0;
-new ResizeObserver(() => {
+let lastWidth = 0;
+new ResizeObserver((entries) => {
+  const width = Math.round(entries[0].contentRect.width);
+  if (width === lastWidth) return;
+  lastWidth = width;
   cancelAnimationFrame(resizeFrame);
   resizeFrame = requestAnimationFrame(() => pipeline.relayout());
 }).observe(pipelineRoot);
