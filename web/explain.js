@@ -88,12 +88,30 @@ export function explainCell(trace, kind, head, row, col, value) {
         lines.push(t('tip.rowMax', { max: f(max) }), t('tip.rowSum', { sum: f(sum) }));
         lines.push(t('tip.weight', { score: f(score), weight: f(Math.exp(score - max) / sum, 6) }));
       }
+      let total = 0;
+      for (let j = 0; j < n; j++) total += trace.weights[head][row * n + j];
+      lines.push(t('tip.rowTotal', { i: row, total: f(total, 7) }));
       break;
     }
-    case 'headOutput':
+    case 'headOutput': {
       lines.push(t('tip.row', { i: row, token: token(trace, row) }));
-      lines.push(t('tip.headOut', { i: row, d: col, n }));
+      // Recompute the weighted sum, and name its largest term.
+      const w = trace.weights[head];
+      const v = trace.v[head];
+      let sum = 0;
+      let top = 0;
+      for (let j = 0; j < n; j++) {
+        const term = w[row * n + j] * v[j * dHead + col];
+        sum += term;
+        if (Math.abs(term) > Math.abs(w[row * n + top] * v[top * dHead + col])) top = j;
+      }
+      lines.push(t('tip.headOut', { i: row, d: col, n, sum: f(sum, 6) }));
+      lines.push(t('tip.headOutTop', {
+        j: top, token: token(trace, top), w: f(w[row * n + top]), v: f(v[top * dHead + col]),
+        term: f(w[row * n + top] * v[top * dHead + col]),
+      }));
       break;
+    }
     case 'concat':
       lines.push(t('tip.row', { i: row, token: token(trace, row) }));
       lines.push(t('tip.concat', { h: Math.floor(col / dHead), d: col % dHead }));

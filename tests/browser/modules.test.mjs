@@ -138,6 +138,16 @@ test('explain: a weight shows the dot product, scaling, row max, sum and the wei
   assert.match(text, /÷ \(√2 · T=2\) = 0\.3536/);
   assert.match(text, /row max m = 0\.3536/);
   assert.match(text, /Σ exp\(score − m\) = 2/);
+  assert.match(text, /Σ_j weights\[0, j\] = 1$/m);
+});
+
+test('explain: a head output recomputes its weighted sum and names the largest term', () => {
+  const trace = handTrace();
+  // Row 0 weights are [1/2, 1/2]; column 1 of v is [0, 1]: the sum is 0.5, all from key 1.
+  trace.headOutput = [new Float32Array([1, 0.5, 0.67, 0.67])];
+  const text = explainCell(trace, 'headOutput', 0, 0, 1, 0.5).lines.join('\n');
+  assert.match(text, /over 2 keys = 0\.5$/m);
+  assert.match(text, /largest term: key 1 “world”: 0\.5 · 1 = 0\.5/);
 });
 
 test('explain: ALiBi bias and masked cells', () => {
