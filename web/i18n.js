@@ -48,7 +48,6 @@ const en = {
   'error.core': 'The core rejected these settings: {message}',
   'error.load': 'Could not load the WebAssembly core ({message}). Build it first: scripts/serve builds and serves the page.',
   'error.draw': 'Drawing failed ({message}). This is a bug in the page; please report it.',
-  'error.worker': 'The computation worker failed: {message}',
 
   'step.tokens': 'Tokens',
   'step.tokens.desc': 'The sentence split into tokens. Each token gets a fixed random embedding vector, seeded by its text and the seed.',
@@ -81,13 +80,8 @@ const en = {
   'shape.heads': '{heads} × ({rows} × {cols})',
   'shape.focus': 'Q_{h}, K_{h}, V_{h} = {rows} × {cols}',
   'shape.tokens': 'n = {n}',
-  'axis.query': 'query i',
-  'axis.key': 'key j',
-  'axis.token': 'token',
-  'axis.dim': 'dimension',
   'axis.head': 'h{h}',
   'map.label': '{name}, {dims}: hover or use the arrow keys to read values',
-  'legend.range': '{lo} … {hi}',
   'legend.masked': 'masked',
 
   'head.label': 'head {h}',
@@ -95,7 +89,6 @@ const en = {
 
   'tip.cell': '{matrix}[{i}, {j}] = {value}',
   'tip.row': 'row {i}: “{token}”',
-  'tip.col': 'column {j}',
   'tip.colHead': 'column {j} (head {h}, dim {d})',
   'tip.query': 'query {i} “{token}”',
   'tip.key': 'key {j} “{token}”',

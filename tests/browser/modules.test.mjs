@@ -165,9 +165,18 @@ test('explain: ALiBi bias and masked cells', () => {
 test('i18n: every message key used by the page exists, placeholders are filled', () => {
   const source = readdirSync(WEB).filter((f) => /\.(js|html)$/.test(f))
     .map((f) => readFileSync(join(WEB, f), 'utf8')).join('\n');
-  const keys = new Set([...source.matchAll(/\bt\('([\w.]+)'|data-i18n="([\w.]+)"/g)].map((m) => m[1] ?? m[2]));
+  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map';
+  const pattern = new RegExp(`'((?:${prefixes})\\.[\\w.]+)'|data-i18n="([\\w.]+)"`, 'g');
+  const keys = new Set([...source.matchAll(pattern)].map((m) => m[1] ?? m[2]));
   assert.ok(keys.size > 40, `found ${keys.size} keys`);
   for (const key of keys) assert.notEqual(t(key), key, `missing message "${key}"`);
+  // And no message is dead: every catalogue key is used somewhere else.
+  const catalogue = readFileSync(join(WEB, 'i18n.js'), 'utf8');
+  const others = readdirSync(WEB).filter((f) => /\.(js|html)$/.test(f) && f !== 'i18n.js')
+    .map((f) => readFileSync(join(WEB, f), 'utf8')).join('\n');
+  for (const [, key] of catalogue.matchAll(/^ {2}'([\w.]+)':/gm)) {
+    assert.ok(others.includes(`'${key}'`) || others.includes(`"${key}"`), `unused message "${key}"`);
+  }
   assert.equal(t('error.notDivisible', { dModel: 30, heads: 4, suggest: 32 }).includes('{'), false);
   assert.equal(formatNumber(-0.000012345), '−1.234e-5');
   assert.equal(formatNumber(12345.6), '1.235e+4');
