@@ -396,6 +396,41 @@ test('canvases are sharp on a high-density screen', async () => {
   }
 });
 
+test('the heatmap draws one pixel per cell and rejects wrong shapes', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const result = await page.evaluate(async () => {
+      const { Heatmap } = await import('./heatmap.js');
+      const host = document.createElement('div');
+      document.body.appendChild(host);
+      const map = new Heatmap(host, { colormap: 'diverging' });
+      const data = new Float32Array([-1, 0, 1, -Infinity, 0.5, 2]);
+      map.update({ rows: 2, cols: 3, data, range: [-2, 2], rowLabels: ['a', 'b'], colLabels: ['x', 'y', 'z'] });
+      const canvas = host.querySelector('.hm-data');
+      const errors = [];
+      for (const bad of [
+        { rows: 2, cols: 2, data, range: [-2, 2] },
+        { rows: 2, cols: 3, data, range: [2, -2] },
+        { rows: 2, cols: 3, data, range: [-2, 2], rowLabels: ['a'] },
+        { rows: 0, cols: 3, data: new Float32Array(0), range: [-2, 2] },
+        { rows: 2, cols: 3, data, range: [-2, 2], mask: new Uint8Array(5) },
+      ]) {
+        try { map.update(bad); errors.push(null); } catch (e) { errors.push(e.message); }
+      }
+      const px = canvas.getContext('2d').getImageData(0, 0, 3, 2).data;
+      host.remove();
+      return { width: canvas.width, height: canvas.height, errors, masked: Array.from(px.slice(12, 15)) };
+    });
+    assert.equal(result.width, 3);
+    assert.equal(result.height, 2);
+    for (const message of result.errors) assert.match(String(message), /^Heatmap: /);
+    assert.deepEqual(result.masked, [204, 204, 204]);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('a core that cannot load gives a clear message, not a blank page', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
