@@ -41,7 +41,7 @@ const en = {
   'error.tooManyTokens': 'The sentence has {n} tokens; this page draws at most {max}. Shorten it.',
   'error.heads': 'Heads must be a whole number from 1 to {max}.',
   'error.dModel': 'd_model must be a whole number from 1 to {max}.',
-  'error.notDivisible': 'd_model {dModel} is not divisible by {heads} heads: each head needs d_model / h columns. Try d_model {suggest}.',
+  'error.notDivisible': 'd_model {dModel} is not divisible by {heads} heads: each head needs d_model / h columns. Try d_model {suggest}, or {alt} heads.',
   'error.ropeOdd': 'RoPE rotates pairs of numbers, so d_head must be even; d_model {dModel} / {heads} heads gives d_head {dHead}.',
   'error.temperature': 'Temperature must be a positive number.',
   'error.seed': 'Seed must be a whole number from 0 to {max}.',
@@ -131,9 +131,11 @@ en['examples'] = [
 
 const catalogues = { en };
 let current = en;
+export let LOCALE = 'en';
 
 export function setLocale(locale) {
   current = catalogues[locale] ?? en;
+  LOCALE = catalogues[locale] ? locale : 'en';
 }
 
 // A list-valued entry (e.g. 'examples'), or [] if there is none.

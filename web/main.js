@@ -88,13 +88,17 @@ const pipeline = new Pipeline(pipelineRoot, {
 const debug = { get state() { return state; }, trace: null, renders: 0, buildInfo: null, error: null, idle: false };
 window.__ap = debug;
 
+const placeholder = $('placeholder');
+
 function showError(message, field = null) {
   alertBox.textContent = message;
   alertBox.hidden = false;
+  placeholder.textContent = '';
   pipelineRoot.classList.toggle('is-stale', pipeline.trace !== null);
   statusLine.textContent = pipeline.trace ? t('status.stale') : '';
+  const fields = [field].flat();
   for (const [key, input] of Object.entries(controls)) {
-    if (input.type !== 'range') input.toggleAttribute('aria-invalid', key === field);
+    if (input.type !== 'range') input.toggleAttribute('aria-invalid', fields.includes(key));
   }
   debug.error = message;
 }
@@ -124,6 +128,8 @@ const client = new ComputeClient(new URL('./worker.js', import.meta.url), {
   onResult(trace, ms) {
     clearError();
     try {
+      pipelineRoot.hidden = false;
+      placeholder.hidden = true;
       pipeline.render(trace);
     } catch (err) {
       // A drawing bug must not leave a blank page: say so where the user looks.
@@ -235,4 +241,5 @@ new ResizeObserver((entries) => {
 pipeline.setFocus(state.focus);
 syncControls();
 statusLine.textContent = t('status.loading');
+placeholder.textContent = t('status.loading');
 recompute();

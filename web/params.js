@@ -2,7 +2,7 @@
 // what is wrong. The checks here mirror the core's own, in words a page user can act on;
 // the core still validates everything and its message is shown if it disagrees.
 
-import { t } from './i18n.js';
+import { t, LOCALE } from './i18n.js';
 
 export const LIMITS = Object.freeze({
   maxTokens: 64,    // the page's cap: more makes unreadable n × n maps
@@ -13,7 +13,8 @@ export const LIMITS = Object.freeze({
 
 const isInt = (v) => Number.isInteger(v);
 
-// Returns { ok: true, params } or { ok: false, message, field } (field: the state key at fault).
+// Returns { ok: true, params } or { ok: false, message, field } (field: the state key or keys
+// at fault, so the page can mark those controls).
 // params: { tokens, heads, dModel, dHead, temperature, causal, positional, seed }.
 export function checkParams(state, tokens) {
   const fail = (key, args, field) => ({ ok: false, message: t(key, args), field });
@@ -31,11 +32,16 @@ export function checkParams(state, tokens) {
   }
   if (dModel % heads !== 0) {
     const suggest = Math.max(heads, Math.round(dModel / heads) * heads);
-    return fail('error.notDivisible', { dModel, heads, suggest }, 'dModel');
+    // The nearest head counts, below and above, that do divide d_model.
+    const divisors = [];
+    for (let h = heads - 1; h >= 1; h--) if (dModel % h === 0) { divisors.push(h); break; }
+    for (let h = heads + 1; h <= LIMITS.maxHeads; h++) if (dModel % h === 0) { divisors.push(h); break; }
+    const alt = new Intl.ListFormat(LOCALE, { type: 'disjunction' }).format(divisors.map(String));
+    return fail('error.notDivisible', { dModel, heads, suggest, alt }, ['heads', 'dModel']);
   }
   const dHead = dModel / heads;
   if (state.positional === 'rope' && dHead % 2 !== 0) {
-    return fail('error.ropeOdd', { dModel, heads, dHead }, 'positional');
+    return fail('error.ropeOdd', { dModel, heads, dHead }, ['positional', 'heads', 'dModel']);
   }
   if (!(temperature > 0) || !Number.isFinite(temperature)) return fail('error.temperature', {}, 'temperature');
   if (!isInt(seed) || seed < 0 || seed > LIMITS.maxSeed) {

@@ -66,8 +66,9 @@ test('params: valid state gives the computation, each invalid input a message', 
   assert.match(bad({}, []).message, /Type a sentence/);
   assert.match(bad({}, Array(LIMITS.maxTokens + 1).fill('x')).message, /65 tokens.*at most 64/);
   assert.equal(bad({}, Array(LIMITS.maxTokens).fill('x')).ok, true);
-  assert.match(bad({ dModel: 30 }).message, /d_model 30 is not divisible by 4 heads.*Try d_model 32/);
-  assert.equal(bad({ dModel: 30 }).field, 'dModel');
+  assert.match(bad({ dModel: 30 }).message, /d_model 30 is not divisible by 4 heads.*Try d_model 32, or 3 or 5 heads/);
+  assert.match(bad({ heads: 3 }).message, /Try d_model 63, or 2 or 4 heads/);
+  assert.deepEqual(bad({ dModel: 30 }).field, ['heads', 'dModel']);
   assert.match(bad({ heads: 8, dModel: 24, positional: 'rope' }).message, /d_head must be even.*d_head 3/);
   assert.equal(bad({ heads: 8, dModel: 24, positional: 'none' }).ok, true);
   assert.match(bad({ heads: 0 }).message, /Heads must be/);
@@ -177,7 +178,7 @@ test('i18n: every message key used by the page exists, placeholders are filled',
   for (const [, key] of catalogue.matchAll(/^ {2}'([\w.]+)':/gm)) {
     assert.ok(others.includes(`'${key}'`) || others.includes(`"${key}"`), `unused message "${key}"`);
   }
-  assert.equal(t('error.notDivisible', { dModel: 30, heads: 4, suggest: 32 }).includes('{'), false);
+  assert.equal(t('error.notDivisible', { dModel: 30, heads: 4, suggest: 32, alt: '3 or 5' }).includes('{'), false);
   assert.equal(formatNumber(-0.000012345), '−1.234e-5');
   assert.equal(formatNumber(12345.6), '1.235e+4');
   assert.equal(formatNumber(0.5), '0.5');
