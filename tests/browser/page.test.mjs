@@ -47,7 +47,7 @@ after(async () => {
 });
 
 // Opens the page and records every console error, page error and off-origin request.
-async function open(hash = '', { width = 1280, height = 900, dpr = 1 } = {}) {
+async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
   const page = await context.newPage();
   const problems = [];
@@ -61,7 +61,7 @@ async function open(hash = '', { width = 1280, height = 900, dpr = 1 } = {}) {
   page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`off-origin request: ${r.url()}`); });
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
   await page.goto(server.url + hash);
-  await settled(page, 0);
+  if (wait) await settled(page, 0);
   return { page, problems, close: () => context.close() };
 }
 
@@ -309,6 +309,25 @@ test('invalid control values show a clear message and keep the last drawing', as
     await settled(page, r);
     assert.equal(await alert.isVisible(), false);
     assert.equal(await page.evaluate(() => __ap.trace.n), 3);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a link with invalid settings opens on the message, then draws once fixed', async () => {
+  const { page, problems, close } = await open('#d=30', { wait: false });
+  try {
+    const alert = page.locator('#alert');
+    await alert.waitFor({ state: 'visible' });
+    assert.match(await alert.textContent(), /d_model 30 is not divisible by 4 heads/);
+    assert.equal(await page.locator('#pipeline').isVisible(), false, 'no empty step cards');
+    assert.equal(await page.getAttribute('#dmodel', 'aria-invalid'), '');
+    await page.fill('#dmodel', '32');
+    await settled(page, 0);
+    assert.equal(await alert.isVisible(), false);
+    assert.equal(await page.locator('#pipeline').isVisible(), true);
+    assert.equal(await page.getAttribute('#dmodel', 'aria-invalid'), null);
     assert.deepEqual(problems, []);
   } finally {
     await close();
