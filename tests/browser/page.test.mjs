@@ -315,6 +315,33 @@ test('invalid control values show a clear message and keep the last drawing', as
   }
 });
 
+test('every positional encoding, with and without the mask, computes and draws', async () => {
+  const { page, problems, close } = await open();
+  try {
+    for (const positional of ['none', 'sinusoidal', 'rope', 'alibi']) {
+      for (const causal of [false, true]) {
+        const r = await renders(page);
+        const before = await page.evaluate(() => ({ p: __ap.state.positional, c: __ap.state.causal }));
+        await page.selectOption('#positional', positional);
+        await page.setChecked('#causal', causal);
+        if (before.p !== positional || before.c !== causal) await settled(page, r);
+        const drawn = await page.evaluate(() => ({ p: __ap.trace.positional, c: __ap.trace.causal, error: __ap.error }));
+        assert.deepEqual(drawn, { p: positional, c: causal, error: null });
+        const sums = await page.evaluate(() => {
+          const { n, weights } = __ap.trace;
+          return weights.map((w) => Array.from({ length: n }, (_, i) => w.slice(i * n, (i + 1) * n).reduce((a, b) => a + b, 0)));
+        });
+        for (const row of sums.flat()) assert.ok(Math.abs(row - 1) < 1e-5, `${positional}/${causal}: a row sums to ${row}`);
+      }
+    }
+    // The scores title names what was added: ALiBi bias and the mask.
+    assert.match(await page.locator('.figure-scores .figure-name').textContent(), /ALiBi bias, then mask/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('a link with invalid settings opens on the message, then draws once fixed', async () => {
   const { page, problems, close } = await open('#d=30', { wait: false });
   try {
