@@ -183,6 +183,11 @@ export class Heatmap {
     const available = Math.max(60, (width ?? this.root.parentElement?.clientWidth ?? 600) - left - right - 2);
     let cellW = Math.floor(available / cols);
     cellW = Math.max(o.minCell, Math.min(o.maxCell, cellW));
+    // More columns than CSS pixels: shrink cells below one pixel rather than overflow, and let
+    // the browser average columns (smooth scaling) instead of dropping them.
+    const shrink = cellW * cols > available && !o.square;
+    if (shrink) cellW = available / cols;
+    this.dataCanvas.classList.toggle('is-shrunk', shrink);
     const cellH = o.square ? cellW : (this.model.cellHeight ?? o.cellHeight);
 
     const plotW = cellW * cols;

@@ -1,7 +1,7 @@
 // Wiring: controls ⇄ state ⇄ URL hash, state → worker, worker results → pipeline drawing.
 // No drawing or maths here; see pipeline.js, heatmap.js, worker.js.
 
-import { t, list, formatNumber } from './i18n.js';
+import { t, list } from './i18n.js';
 import { parseHash, toHash } from './state.js';
 import { tokenize } from './tokenizer.js';
 import { checkParams, LIMITS } from './params.js';
@@ -136,7 +136,7 @@ const client = new ComputeClient(new URL('./worker.js', import.meta.url), {
       showError(t('error.draw', { message: err.message }));
       return;
     }
-    statusLine.textContent = t('status.done', { ms: formatNumber(ms, 2) });
+    statusLine.textContent = t('status.done', { ms: ms < 10 ? ms.toFixed(1) : String(Math.round(ms)) });
     debug.trace = trace;
     debug.renders += 1;
   },

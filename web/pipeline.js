@@ -116,6 +116,7 @@ export class Pipeline {
 
     this.sQKV = this.step(3, 'step.qkv');
     const qkv = el('div', 'figure-row', this.sQKV.body);
+    this.qkvRow = qkv;
     const qkvOptions = { colormap: 'diverging', square: false, colLabels: false, maxCell: 6 };
     this.fQ = this.figure(qkv, 'q', qkvOptions, 'Q');
     this.fK = this.figure(qkv, 'k', qkvOptions, 'K');
@@ -181,6 +182,8 @@ export class Pipeline {
     // Rows of (n × d) maps get shorter as n grows; long sentences put the n × n maps one per line.
     this.rowHeight = n <= 16 ? 18 : n <= 32 ? 15 : 13;
     this.focusPair.classList.toggle('is-stacked', n > 20);
+    // Wide Q, K, V (many columns) get a line each instead of a third of one.
+    this.qkvRow.classList.toggle('is-wide', dModel > 160);
     const headLabels = Array.from({ length: heads }, (_, h) => t('axis.head', { h }));
     const groups = heads > 1 ? { size: dHead, labels: headLabels } : undefined;
     // Read every map's width once, before any map writes its size: one layout, not one per map.
