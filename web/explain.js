@@ -89,8 +89,16 @@ export function explainCell(trace, kind, head, row, col, value) {
         lines.push(t('tip.weight', { score: f(score), weight: f(Math.exp(score - max) / sum, 6) }));
       }
       let total = 0;
-      for (let j = 0; j < n; j++) total += trace.weights[head][row * n + j];
+      let entropy = 0;
+      let open = 0;
+      for (let j = 0; j < n; j++) {
+        const w = trace.weights[head][row * n + j];
+        total += w;
+        if (w > 0) entropy -= w * Math.log(w);
+        if (trace.scores[head][row * n + j] !== -Infinity) open++;
+      }
       lines.push(t('tip.rowTotal', { i: row, total: f(total, 7) }));
+      if (open > 0) lines.push(t('tip.entropy', { h: f(entropy, 3), max: f(Math.log(open), 3), open }));
       break;
     }
     case 'headOutput': {

@@ -105,6 +105,7 @@ const en = {
   'tip.headOut': 'Σ_j weights[{i}, j] · v_j[{d}] over {n} keys = {sum}',
   'tip.headOutTop': 'largest term: key {j} “{token}”: {w} · {v} = {term}',
   'tip.rowTotal': 'Σ_j weights[{i}, j] = {total}',
+  'tip.entropy': 'row entropy {h} nats (uniform over {open} keys: {max})',
   'tip.concat': 'from head {h}, column {d} of its output',
   'tip.output': 'concat row {i} · column {j} of W_O',
   'tip.qkv': '{name} = x_{i} · column {j} of W_{name}',

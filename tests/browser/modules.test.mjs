@@ -140,6 +140,8 @@ test('explain: a weight shows the dot product, scaling, row max, sum and the wei
   assert.match(text, /row max m = 0\.3536/);
   assert.match(text, /Σ exp\(score − m\) = 2/);
   assert.match(text, /Σ_j weights\[0, j\] = 1$/m);
+  // Two equal weights: the entropy is ln 2, the uniform maximum.
+  assert.match(text, /row entropy 0\.693 nats \(uniform over 2 keys: 0\.693\)/);
 });
 
 test('explain: a head output recomputes its weighted sum and names the largest term', () => {
