@@ -4,7 +4,7 @@
 // the wasm kernels under Node (see the comment at the end). Checks each kernel against the plain
 // reference first, then prints a table and one JSON line per measurement (median of reps).
 //
-//   bench_kernels [--path simd|scalar|both] [--max-n N] [--quick] [--min-ms T]
+//   bench_kernels [--path simd|scalar|both] [--max-n N] [--quick] [--min-ms T] [--clock wall|cpu]
 //
 // Attention flops: 4·N²·H·d (QKᵀ and PV, a multiply-add counted as 2); causal counts only the
 // visible pairs, 4·H·d·N(N+1)/2. GEMM flops: 2·m·k·n.
@@ -15,18 +15,27 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
 #include "../../tests/core/kernels_reference.h"
 #include "kernels.h"
 
-// The clock used for timing, in ms. Wall time by default; a build may define AP_BENCH_CLOCK_MS()
-// (e.g. the process's CPU time, when other jobs share the two cores of a CI machine).
-#ifndef AP_BENCH_CLOCK_MS
-#define AP_BENCH_CLOCK_MS() \
-  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count()
+// The clock used for timing, in ms: wall time, or with --clock cpu the process's CPU time
+// (std::clock), which other jobs sharing the machine's two cores disturb less. A build may
+// instead define AP_BENCH_CLOCK_MS() (the wasm build under Node: process.cpuUsage()).
+bool g_cpu_clock = false;
+double clock_ms() {
+#ifdef AP_BENCH_CLOCK_MS
+  return AP_BENCH_CLOCK_MS();
+#else
+  if (g_cpu_clock) return 1000.0 * double(std::clock()) / CLOCKS_PER_SEC;
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 #endif
+}
 
 namespace {
 
@@ -52,9 +61,9 @@ Timing time_ms(Fn fn, double min_ms) {
   std::vector<double> times;
   double total = 0;
   while ((times.size() < 3 || total < min_ms) && times.size() < 21) {
-    const double t0 = AP_BENCH_CLOCK_MS();
+    const double t0 = clock_ms();
     fn();
-    const double ms = AP_BENCH_CLOCK_MS() - t0;
+    const double ms = clock_ms() - t0;
     times.push_back(ms);
     total += ms;
   }
@@ -113,8 +122,10 @@ int main(int argc, char** argv) {
     else if (arg == "--max-n" && i + 1 < argc) max_n = std::atoi(argv[++i]);
     else if (arg == "--min-ms" && i + 1 < argc) min_ms = std::atof(argv[++i]);
     else if (arg == "--quick") quick = true;
+    else if (arg == "--clock" && i + 1 < argc) g_cpu_clock = std::string(argv[++i]) == "cpu";
     else {
-      std::printf("usage: %s [--path simd|scalar|both] [--max-n N] [--min-ms T] [--quick]\n", argv[0]);
+      std::printf("usage: %s [--path simd|scalar|both] [--max-n N] [--min-ms T] [--quick] [--clock wall|cpu]\n",
+                  argv[0]);
       return 2;
     }
   }
@@ -122,7 +133,8 @@ int main(int argc, char** argv) {
   if (which == "simd" || which == "both") paths.push_back(ap::KernelPath::Simd);
   if (which == "scalar" || which == "both") paths.push_back(ap::KernelPath::Scalar);
 
-  std::printf("kernels: simd_compiled=%d kind=%s\n", int(ap::simd_compiled()), ap::simd_kind());
+  std::printf("kernels: simd_compiled=%d kind=%s clock=%s\n", int(ap::simd_compiled()),
+              ap::simd_kind(), g_cpu_clock ? "cpu" : "wall");
   for (auto path : paths)
     if (!validate(path)) return 1;
   std::printf("All kernels passed! Starting benchmarks.\n\n");
