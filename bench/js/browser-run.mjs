@@ -1,0 +1,35 @@
+// Runs the suite in headless Chromium (Debian's /usr/bin/chromium via playwright-core): serves
+// the repository root with scripts/lib/static-server.mjs, opens bench/js/index.html, calls
+// runBench() there and returns its results. Progress lines are forwarded to log.
+import { chromium } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '../../scripts/lib/static-server.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+
+export async function runChromium({ time = true, quick = false, only = null, log = console.log } = {}) {
+  const server = await serveStatic({ root: ROOT, port: 0 });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.exposeFunction('benchLog', (line) => log(line));
+    await page.goto(new URL('bench/js/index.html', server.url).href);
+    await page.waitForFunction(() => globalThis.benchReady === true, null, { timeout: 60_000 }).catch(() => {
+      throw new Error(`the benchmark page did not load: ${errors.join('; ') || 'no error reported'}`);
+    });
+    const results = await page.evaluate((options) => globalThis.runBench(options), { time, quick, only });
+    return { ...results, versions: { ...results.versions, chromium: browser.version() } };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
