@@ -237,6 +237,17 @@ new ResizeObserver((entries) => {
   resizeFrame = requestAnimationFrame(() => pipeline.relayout());
 }).observe(pipelineRoot);
 
+// Moving the window to a screen with another pixel density changes devicePixelRatio without
+// a resize; redraw the label overlays at the new density.
+function watchPixelRatio() {
+  const query = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+  query.addEventListener('change', () => {
+    pipeline.relayout();
+    watchPixelRatio();
+  }, { once: true });
+}
+watchPixelRatio();
+
 // ---- start --------------------------------------------------------------------------
 pipeline.setFocus(state.focus);
 syncControls();
