@@ -63,11 +63,6 @@ export function colorOf(table, v, lo, hi) {
   return [table[4 * k], table[4 * k + 1], table[4 * k + 2]];
 }
 
-// A CSS colour string for table entry k (used by legends drawn with gradients).
-export function cssColor(table, k) {
-  return `rgb(${table[4 * k]}, ${table[4 * k + 1]}, ${table[4 * k + 2]})`;
-}
-
 // Symmetric range around 0 covering every finite value: [−m, m], never empty.
 export function symmetricRange(data) {
   let m = 0;

@@ -10,7 +10,7 @@
 // model.mask (weights, which are exactly 0 there) — are drawn in MASKED_RGBA and hatched.
 // update() throws on a wrong shape, so a bug cannot draw a plausible but wrong picture.
 
-import { colormaps, MASKED_RGBA, tableIndex, cssColor, TABLE_SIZE } from './colormap.js';
+import { colormaps, MASKED_RGBA, tableIndex, TABLE_SIZE } from './colormap.js';
 import { t, formatNumber } from './i18n.js';
 
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -409,9 +409,4 @@ export class Heatmap {
 
 function measureFits(ctx, text, width) {
   return ctx.measureText(text).width + 4 <= width;
-}
-
-// A legend colour for CSS (e.g. a key swatch) at a fraction f in [0, 1] of a colormap.
-export function legendColor(name, f) {
-  return cssColor(colormaps[name], Math.round(f * (TABLE_SIZE - 1)));
 }
