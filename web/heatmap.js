@@ -349,10 +349,13 @@ export class Heatmap {
   }
 
   bindPointer() {
-    this.overlay.addEventListener('pointermove', (e) => {
+    // pointerdown too, so a tap on a touch screen shows the value.
+    const point = (e) => {
       if (!this.model) return;
       this.setHover(this.cellAt(e.clientX, e.clientY), e.clientX, e.clientY);
-    });
+    };
+    this.overlay.addEventListener('pointermove', point);
+    this.overlay.addEventListener('pointerdown', point);
     this.overlay.addEventListener('pointerleave', () => this.setHover(null));
     if (this.options.onClick) {
       this.overlay.addEventListener('click', () => this.options.onClick());

@@ -368,7 +368,7 @@ test('dragging a slider recomputes live and the newest value wins', async () => 
     // Fire a burst of input events, as a drag does, without waiting in between.
     await page.evaluate(() => {
       const range = document.getElementById('dmodel-range');
-      for (let d = 8; d <= 256; d += 8) {
+      for (let d = 8; d <= 256; d += 8) { // 32 values
         range.value = String(d);
         range.dispatchEvent(new Event('input', { bubbles: true }));
       }
