@@ -499,6 +499,8 @@ test('screenshot for the README', async () => {
   const { page, problems, close } = await open('', { width: 1280, height: 900 });
   try {
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    // Let pending layout work (the resize observer's relayout) finish first.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     // The timing line changes on every run; mask it (white on the white panel) so the
     // committed image only changes when the page does.
     await page.screenshot({ path: SCREENSHOT, fullPage: true, mask: [page.locator('#status')], maskColor: '#ffffff' });
