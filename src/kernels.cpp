@@ -311,16 +311,28 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
             }
           }
           for (int c = limit; c < cols16; ++c) srow[c] = kNegInf;
-          f32x4 vmax = splat(kNegInf);
-          for (int c = 0; c < cols16; c += 4) vmax = max(vmax, load(srow + c));
+          // Four independent maxima per step (cols16 is a multiple of 16): one running max would
+          // be a chain of 16 dependent 4-cycle ops per row.
+          f32x4 mx0 = splat(kNegInf), mx1 = mx0, mx2 = mx0, mx3 = mx0;
+          for (int c = 0; c < cols16; c += 16) {
+            mx0 = max(mx0, load(srow + c));
+            mx1 = max(mx1, load(srow + c + 4));
+            mx2 = max(mx2, load(srow + c + 8));
+            mx3 = max(mx3, load(srow + c + 12));
+          }
+          const f32x4 vmax = max(max(mx0, mx1), max(mx2, mx3));
           const float m_new = std::max(M[r], reduce_max(vmax));  // finite: limit > 0
           const f32x4 vm = splat(m_new);
-          f32x4 vsum = zero();
-          for (int c = 0; c < cols16; c += 4) {
-            const f32x4 p = exp2_nonpositive(sub(load(srow + c), vm));
-            store(srow + c, p);
-            vsum = add(vsum, p);
+          f32x4 sum0 = zero(), sum1 = zero();
+          for (int c = 0; c < cols16; c += 8) {
+            const f32x4 p0 = exp2_nonpositive(sub(load(srow + c), vm));
+            const f32x4 p1 = exp2_nonpositive(sub(load(srow + c + 4), vm));
+            store(srow + c, p0);
+            store(srow + c + 4, p1);
+            sum0 = add(sum0, p0);
+            sum1 = add(sum1, p1);
           }
+          const f32x4 vsum = add(sum0, sum1);
           const float alpha = exp2_nonpositive_scalar(M[r] - m_new);  // 0 when M was −∞
           L[r] = L[r] * alpha + reduce_add(vsum);
           M[r] = m_new;
