@@ -11,7 +11,8 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
 ];
 
-export async function runChromium({ time = true, quick = false, only = null, log = console.log } = {}) {
+// clock: 'cpu' (the page's main-thread CPU time, over the DevTools protocol) or 'wall'.
+export async function runChromium({ time = true, quick = false, only = null, log = console.log, clock = 'cpu' } = {}) {
   const server = await serveStatic({ root: ROOT, port: 0 });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
@@ -22,11 +23,18 @@ export async function runChromium({ time = true, quick = false, only = null, log
       if (message.type() === 'error') errors.push(message.text());
     });
     await page.exposeFunction('benchLog', (line) => log(line));
+    // ThreadTime: CPU seconds of the renderer's main thread, where the suite runs.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    await page.exposeFunction('benchCpuNow', async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((m) => m.name === 'ThreadTime').value * 1000;
+    });
     await page.goto(new URL('bench/js/index.html', server.url).href);
     await page.waitForFunction(() => globalThis.benchReady === true, null, { timeout: 60_000 }).catch(() => {
       throw new Error(`the benchmark page did not load: ${errors.join('; ') || 'no error reported'}`);
     });
-    const results = await page.evaluate((options) => globalThis.runBench(options), { time, quick, only });
+    const results = await page.evaluate((options) => globalThis.runBench(options), { time, quick, only, clock });
     return { ...results, versions: { ...results.versions, chromium: browser.version() } };
   } finally {
     await browser.close();

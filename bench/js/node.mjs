@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadAttention } from '../../web/lib/attention.js';
 import { naiveJs, onnxRuntime, ours, tensorflow } from './impls.mjs';
+import { nodeCpuClock } from './common.mjs';
 import { runSuite } from './suite.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -50,8 +51,10 @@ export async function loadFreshCore() {
   return loadAttention({ simd: true, wasmBinary });
 }
 
-export async function runNode({ time = true, quick = false, log = console.log, only } = {}) {
+// clock: 'cpu' (process CPU time, for a shared machine) or 'wall'.
+export async function runNode({ time = true, quick = false, log = console.log, only, clock = 'cpu' } = {}) {
   const impls = await loadNodeImpls();
-  const results = await runSuite({ impls, time, quick, loadFreshCore, log, only });
+  const cpuClock = clock === 'cpu' ? nodeCpuClock() : null;
+  const results = await runSuite({ impls, time, quick, loadFreshCore, log, only, cpuClock });
   return { env: 'node', versions: impls.versions, ...results };
 }

@@ -16,7 +16,7 @@ export const COLUMNS = ['naiveJs', 'scalar', 'simd', 'native', 'ort', 'tfjs'];
 export const PEERS = ['ort', 'tfjs'];
 
 // Above these flops per call an implementation is not run (minutes per shape otherwise).
-const LIMITS = { naiveJs: 0.6e9, scalar: 2.2e9 };
+const LIMITS = { naiveJs: 0.3e9, scalar: 2.2e9 };
 
 export function attentionShapes({ quick = false } = {}) {
   const shapes = [];
@@ -63,9 +63,10 @@ function assertAgrees(what, got, want, cols, log) {
  *   quick: N = 64 only
  *   loadFreshCore: async () => a newly instantiated SIMD core (for the memory measurement)
  *   log: (line) => void; only: (shape) => boolean, to run a subset of the attention shapes
+ *   cpuClock, minSampleMs: see timeSideBySide in common.mjs
  * Returns { attention: [...], formulations: [...], gemm, trace, memory }.
  */
-export async function runSuite({ impls, time = true, quick = false, loadFreshCore, log = () => {}, only = () => true }) {
+export async function runSuite({ impls, time = true, quick = false, loadFreshCore, log = () => {}, only = () => true, cpuClock = null, minSampleMs = 5 }) {
   const results = { attention: [], formulations: [], gemm: null, trace: null, memory: null };
   // Checks each case's first output against want, then times them all side by side.
   // cases: [{ key, prepared: { run }, what }]; returns { key: { maxNormErr, checked, ms, ... } }.
@@ -79,7 +80,8 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       out[c.key] = { maxNormErr: round(agreement.maxNormErr, 2), checked: agreement.checked };
     }
     if (time && cases.length) {
-      const times = await timeSideBySide(cases.map((c) => ({ run: c.prepared.run, firstMs: c.firstMs })), timing);
+      const times = await timeSideBySide(cases.map((c) => ({ run: c.prepared.run, firstMs: c.firstMs })),
+        { cpuClock, minSampleMs, ...timing });
       cases.forEach((c, i) => Object.assign(out[c.key], times[i]));
     }
     return out;
@@ -105,7 +107,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       }
     }
     try {
-      Object.assign(row.results, await checkThenTime(cases, want, cols, { budgetMs: 1500 }));
+      Object.assign(row.results, await checkThenTime(cases, want, cols, { budgetMs: 800 }));
     } finally {
       cases.forEach((c) => c.prepared.dispose());
     }
@@ -151,7 +153,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       cases.push({ key: id, impl, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}` });
     }
     try {
-      Object.assign(row.results, await checkThenTime(cases, want, cols, shape.n >= 8192 ? { budgetMs: 0 } : {}));
+      Object.assign(row.results, await checkThenTime(cases, want, cols, shape.n >= 8192 ? { budgetMs: 0 } : { budgetMs: 400 }));
     } finally {
       cases.forEach((c) => c.prepared.dispose());
     }
@@ -234,6 +236,7 @@ export function describe({ n, heads, causal }) {
 
 function fmt(r) {
   if (r.skipped) return r.skipped;
-  const t = r.ms === undefined ? '' : `${r.ms.toFixed(3).padStart(10)} ms (min ${r.minMs.toFixed(3)}, ${r.samples}×${r.inner})  `;
+  const t = r.ms === undefined ? ''
+    : `${r.ms.toFixed(3).padStart(10)} ms ${r.clock} (min ${r.minMs.toFixed(3)}; wall ${r.wallMs.toFixed(3)}; ${r.samples}×${r.inner})  `;
   return `${t}ok, max err ${r.maxNormErr}·rms`;
 }
