@@ -46,10 +46,13 @@ cmake_build() {
   cmake --build "$dir" -j "$JOBS"
 }
 
+# WASM_TARGET=attention_wasm builds only the page's module (scripts/serve); empty builds all.
+WASM_TARGET="${WASM_TARGET:-}"
+
 emcmake_build() {
   local dir="build/$1"; shift
   if [ ! -f "$dir/CMakeCache.txt" ]; then emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; fi
-  cmake --build "$dir" -j "$JOBS"
+  cmake --build "$dir" -j "$JOBS" ${WASM_TARGET:+--target "$WASM_TARGET"}
 }
 
 build_wasm() {
