@@ -267,3 +267,16 @@ describe('JS API masks, padding, cross-attention, entropy and the scaling switch
     assert.throws(() => core.attention({ ...p, scale: 0 }), /scale must be true or false/);
   });
 });
+
+test('loads from a given factory and wasm bytes (what a single-file bundle does)', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const wasmUrl = new URL('../../web/lib/wasm/attention_core_scalar.wasm', import.meta.url);
+  const { default: factory } = await import(new URL('../../web/lib/wasm/attention_core_scalar.js', import.meta.url));
+  const core = await loadAttention({ simd: false, factory, wasmBinary: await readFile(wasmUrl) });
+  assert.equal(core.buildInfo.simd, false);
+  assert.notEqual(core, await loadAttention({ simd: false }), 'a bundle gets its own instance');
+  const p = makeParams(3, 8, 2, 1);
+  assertClose(core.attention(p).output, referenceAttention(p).output, 'output');
+  await assert.rejects(loadAttention({ simd: false, factory, wasmBinary: new Uint8Array([0, 97, 115, 109, 9, 9]) }),
+    /WebAssembly|magic|version/i);
+});

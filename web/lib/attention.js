@@ -60,6 +60,8 @@ async function instantiate(url, imports, wasmBinary) {
  *   simd: 'auto' (default: SIMD build where the engine supports it), true, or false (scalar build)
  *   baseUrl: where attention_core*.js/.wasm live (default: ./wasm/ next to this file)
  *   wasmBinary: the .wasm bytes, to skip fetching (for a single-file build)
+ *   factory: the Emscripten module factory itself (default: imported from baseUrl), so a bundle
+ *            can import it statically; use with wasmBinary
  */
 export function loadAttention(options = {}) {
   const simd = options.simd ?? 'auto';
@@ -69,10 +71,10 @@ export function loadAttention(options = {}) {
   const base = new URL(options.baseUrl ?? './wasm/', import.meta.url);
   const name = useSimd ? 'attention_core' : 'attention_core_scalar';
   const wasmUrl = new URL(`${name}.wasm`, base);
-  const key = options.wasmBinary ? null : wasmUrl.href;
+  const key = options.wasmBinary || options.factory ? null : wasmUrl.href;
   if (key && modules.has(key)) return modules.get(key);
   const promise = (async () => {
-    const { default: createModule } = await import(new URL(`${name}.js`, base).href);
+    const createModule = options.factory ?? (await import(new URL(`${name}.js`, base).href)).default;
     let failed;
     const failure = new Promise((resolve, reject) => { failed = reject; });
     const module = await Promise.race([failure, createModule({
