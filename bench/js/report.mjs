@@ -70,6 +70,7 @@ export function summarise(results) {
 function cell(r, { ratio = true } = {}) {
   if (!r) return '';
   if (r.skipped) return r.skipped.replace(/^skipped: ([^(]*).*/, '— $1').trim();
+  if (r.failed) return '— failed (below)';
   const parts = [`${fmtMs(r.ms)} ms`, `${r.gflops.toFixed(1)} GF/s`];
   if (ratio && r.vsBestPeer !== undefined) parts.push(fmtRatio(r.vsBestPeer));
   return parts.join(' · ');
@@ -176,15 +177,17 @@ export function renderMarkdown(results) {
   for (const env of results.environments) {
     for (const row of env.attention.map((r) => completeRow(results, r))) {
       for (const [id, r] of Object.entries(row.results)) {
-        if (!r.skipped) continue;
-        const key = `${LABELS[id] ?? id}: ${r.skipped.replace(/^skipped: /, '')}`;
+        const why = r.skipped?.replace(/^skipped: /, '') ?? r.failed
+          ?? (r.failedFormulations ? `ran as ${r.formulation} because ${r.failedFormulations.join('; ')} failed` : null);
+        if (!why) continue;
+        const key = `${LABELS[id] ?? id} (${ENV_NAMES[env.env]}): ${why}`;
         if (!reasons.has(key)) reasons.set(key, new Set());
         reasons.get(key).add(`N=${row.n} H=${row.heads}`);
       }
     }
   }
   if (reasons.size) {
-    out.push('## Not run, and why', '', ...[...reasons].map(([reason, shapes]) => `- ${reason} — ${[...shapes].join(', ')}`), '');
+    out.push('## Not run or failed, and why', '', ...[...reasons].map(([reason, shapes]) => `- ${reason} — ${[...shapes].join(', ')}`), '');
   }
   out.push('Reproduce: `scripts/bench` (builds what is missing, then runs everything; `scripts/bench --quick` checks agreement only). ' +
     'Raw numbers, wall-clock medians and versions: `bench/results/latest.json`.', '');

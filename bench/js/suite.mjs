@@ -69,20 +69,31 @@ function assertAgrees(what, got, want, cols, log) {
 export async function runSuite({ impls, time = true, quick = false, loadFreshCore, log = () => {}, only = () => true, cpuClock = null, minSampleMs = 5 }) {
   const results = { attention: [], formulations: [], gemm: null, trace: null, memory: null };
   // Checks each case's first output against want, then times them all side by side.
-  // cases: [{ key, prepared: { run }, what }]; returns { key: { maxNormErr, checked, ms, ... } }.
+  // cases: [{ key, prepared: { run }, what, first?: { got, ms }, mayFail? }]; a case whose first
+  // call throws is recorded as failed when mayFail (a peer that cannot run a shape), else the
+  // error stops the run. Returns { key: { maxNormErr, checked, ms, ... } | { failed } }.
   const checkThenTime = async (cases, want, cols, timing = {}) => {
     const out = {};
+    const timed = [];
     for (const c of cases) {
-      const t0 = performance.now();
-      const got = await c.prepared.run();
-      c.firstMs = performance.now() - t0;
-      const agreement = assertAgrees(c.what, got, want, cols, log);
+      if (!c.first) {
+        try {
+          c.first = await firstCall(c.prepared);
+        } catch (error) {
+          if (!c.mayFail) throw error;
+          out[c.key] = { failed: `failed: ${shortError(error)}` };
+          continue;
+        }
+      }
+      const agreement = assertAgrees(c.what, c.first.got, want, cols, log);
       out[c.key] = { maxNormErr: round(agreement.maxNormErr, 2), checked: agreement.checked };
+      c.first.got = null;
+      timed.push(c);
     }
-    if (time && cases.length) {
-      const times = await timeSideBySide(cases.map((c) => ({ run: c.prepared.run, firstMs: c.firstMs })),
+    if (time && timed.length) {
+      const times = await timeSideBySide(timed.map((c) => ({ run: c.prepared.run, firstMs: c.first.ms })),
         { cpuClock, minSampleMs, ...timing });
-      cases.forEach((c, i) => Object.assign(out[c.key], times[i]));
+      timed.forEach((c, i) => Object.assign(out[c.key], times[i]));
     }
     return out;
   };
@@ -103,7 +114,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
           row.results[key] = { skipped: 'skipped: too slow (a scalar loop in tfjs-backend-wasm 4.22)' };
           continue;
         }
-        cases.push({ key, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}` });
+        cases.push({ key, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}`, mayFail: true });
       }
     }
     try {
@@ -123,6 +134,13 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
     }
   }
   results.chosenFormulations = chosen;
+  // The chosen formulation first, then the others from fastest to slowest at N=2048, H=4.
+  const formulationOrder = (peer, causal) => {
+    const compared = results.formulations.find((f) => f.n === 2048 && f.heads === 4 && f.causal === causal);
+    const speed = (f) => compared?.results[`${peer}:${f}`]?.ms ?? Infinity;
+    const rest = Object.keys(impls[peer] ?? {}).filter((f) => f !== chosen[peer][causal] && !(peer === 'tfjs' && f === 'batched'));
+    return [chosen[peer][causal], ...rest.sort((a, b) => speed(a) - speed(b))].filter((f) => impls[peer]?.[f]);
+  };
 
   // --- Attention: every shape, every implementation. ---
   for (const shape of attentionShapes({ quick }).filter(only)) {
@@ -134,7 +152,33 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
     const cases = [];
     let fresh = null;
     for (const id of COLUMNS) {
-      let impl = id === 'ort' || id === 'tfjs' ? impls[id][chosen[id][shape.causal]] : impls[id];
+      if (PEERS.includes(id)) {
+        // The peer's fastest formulation; if it cannot run this shape (ORT's MultiHeadAttention
+        // overflows a size at N=8192), the next fastest that can.
+        const skip = skipReason(id, shape);
+        if (skip) {
+          row.results[id] = { skipped: skip };
+          continue;
+        }
+        const failures = [];
+        for (const formulation of formulationOrder(id, shape.causal)) {
+          const impl = impls[id][formulation];
+          let prepared;
+          try {
+            prepared = await impl.attention(shape, inputs);
+            const first = await firstCall(prepared);
+            cases.push({ key: id, impl, prepared, first, what: `${impl.label} at ${describe(shape)}`, failures });
+            break;
+          } catch (error) {
+            prepared?.dispose();
+            failures.push(`${formulation}: ${shortError(error)}`);
+            log(`  ${describe(shape)} ${id} (${formulation}) failed: ${shortError(error)}`);
+          }
+        }
+        if (!cases.some((c) => c.key === id)) row.results[id] = { failed: `failed: ${failures.join('; ')}` };
+        continue;
+      }
+      let impl = impls[id];
       if (!impl) continue;  // e.g. native: filled in from the native benchmark by the caller
       const skip = skipReason(id, shape);
       if (skip) {
@@ -157,7 +201,10 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
     } finally {
       cases.forEach((c) => c.prepared.dispose());
     }
-    for (const c of cases) if (c.impl.formulation) row.results[c.key].formulation = c.impl.formulation;
+    for (const c of cases) {
+      if (c.impl.formulation) row.results[c.key].formulation = c.impl.formulation;
+      if (c.failures?.length) row.results[c.key].failedFormulations = c.failures;
+    }
     if (fresh) {
       results.memory[shape.causal ? 'causal' : 'nonCausal'] = { ms: row.results.simd.ms, ...fresh.memoryStats() };
     }
@@ -181,7 +228,8 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       if (impl) results.gemm.results[id] = { skipped: 'no matmul in the JS API' };
       continue;
     }
-    gemmCases.push({ key: id, prepared: await impl.gemm(g, { a, b }), what: `${impl.label} GEMM ${g.m}×${g.k}·${g.k}×${g.n}` });
+    gemmCases.push({ key: id, prepared: await impl.gemm(g, { a, b }), what: `${impl.label} GEMM ${g.m}×${g.k}·${g.k}×${g.n}`,
+      mayFail: PEERS.includes(id) });
   }
   try {
     Object.assign(results.gemm.results, await checkThenTime(gemmCases, gemmWant, g.n, { budgetMs: 1500 }));
@@ -230,12 +278,26 @@ function referenceMultiHead({ x, n, dModel, heads, wq, wk, wv, wo }) {
   return mm(concat, wo);
 }
 
+async function firstCall(prepared) {
+  const t0 = performance.now();
+  const got = await prepared.run();
+  return { got, ms: performance.now() - t0 };
+}
+
+// The gist of a library's error: ORT's messages carry a build path and a stack of context.
+function shortError(error) {
+  const text = String(error?.message ?? error).replace(/\s+/g, ' ');
+  const gist = text.includes('ERROR_MESSAGE:') ? text.split('ERROR_MESSAGE:').pop().replace(/\S*\/onnxruntime\/\S*\s*/g, '') : text;
+  return gist.trim().slice(0, 160);
+}
+
 export function describe({ n, heads, causal }) {
   return `N=${String(n).padStart(4)} H=${heads} ${causal ? 'causal' : 'full  '}`;
 }
 
 function fmt(r) {
   if (r.skipped) return r.skipped;
+  if (r.failed) return r.failed;
   const t = r.ms === undefined ? ''
     : `${r.ms.toFixed(3).padStart(10)} ms ${r.clock} (min ${r.minMs.toFixed(3)}; wall ${r.wallMs.toFixed(3)}; ${r.samples}×${r.inner})  `;
   return `${t}ok, max err ${r.maxNormErr}·rms`;
