@@ -133,8 +133,13 @@ int main(int argc, char** argv) {
   if (which == "simd" || which == "both") paths.push_back(ap::KernelPath::Simd);
   if (which == "scalar" || which == "both") paths.push_back(ap::KernelPath::Scalar);
 
+#ifdef AP_BENCH_CLOCK_MS
+  const char* clock = "AP_BENCH_CLOCK_MS";
+#else
+  const char* clock = g_cpu_clock ? "cpu" : "wall";
+#endif
   std::printf("kernels: simd_compiled=%d kind=%s clock=%s\n", int(ap::simd_compiled()),
-              ap::simd_kind(), g_cpu_clock ? "cpu" : "wall");
+              ap::simd_kind(), clock);
   for (auto path : paths)
     if (!validate(path)) return 1;
   std::printf("All kernels passed! Starting benchmarks.\n\n");
