@@ -104,9 +104,17 @@ void sdpa_scalar(const float* q, const float* k, const float* v, float* out, int
         float tile_max = kNegInf;
         for (int c = 0; c < cols; ++c) {
           const float* kj = kh + size_t(j0 + c) * d;
-          float dot = 0.0f;
-          for (int x = 0; x < d; ++x) dot += qi[x] * kj[x];
-          float sc_ij = dot * scale;
+          // four partial sums: one would be a chain of dependent adds (latency-bound)
+          float d0 = 0.0f, d1 = 0.0f, d2 = 0.0f, d3 = 0.0f;
+          int x = 0;
+          for (; x + 4 <= d; x += 4) {
+            d0 += qi[x] * kj[x];
+            d1 += qi[x + 1] * kj[x + 1];
+            d2 += qi[x + 2] * kj[x + 2];
+            d3 += qi[x + 3] * kj[x + 3];
+          }
+          for (; x < d; ++x) d0 += qi[x] * kj[x];
+          float sc_ij = ((d0 + d1) + (d2 + d3)) * scale;
           if (slope != 0.0f) sc_ij -= slope * std::fabs(float(i - (j0 + c)));
           s[c] = sc_ij;
           tile_max = std::max(tile_max, sc_ij);
@@ -122,10 +130,18 @@ void sdpa_scalar(const float* q, const float* k, const float* v, float* out, int
         l = l * alpha + sum;
         if (alpha != 1.0f)
           for (int x = 0; x < d; ++x) o[x] *= alpha;
-        // 3. weighted sum of the values
-        for (int c = 0; c < cols; ++c) {
+        // 3. weighted sum of the values, four keys per pass over o (fewer loads and stores of o)
+        int c = 0;
+        for (; c + 4 <= cols; c += 4) {
+          const float p0 = s[c], p1 = s[c + 1], p2 = s[c + 2], p3 = s[c + 3];
+          const float* v0 = vh + size_t(j0 + c) * d;
+          const float* v1 = v0 + d;
+          const float* v2 = v1 + d;
+          const float* v3 = v2 + d;
+          for (int x = 0; x < d; ++x) o[x] += (p0 * v0[x] + p1 * v1[x]) + (p2 * v2[x] + p3 * v3[x]);
+        }
+        for (; c < cols; ++c) {
           const float p = s[c];
-          if (p == 0.0f) continue;
           const float* vj = vh + size_t(j0 + c) * d;
           for (int x = 0; x < d; ++x) o[x] += p * vj[x];
         }
@@ -146,8 +162,18 @@ void matmul_scalar(const float* a, const float* b, float* c, int m, int k, int n
   for (int i = 0; i < m; ++i) {
     float* ci = c + size_t(i) * n;
     std::fill(ci, ci + n, 0.0f);
-    for (int p = 0; p < k; ++p) {
-      const float aip = a[size_t(i) * k + p];
+    const float* ai = a + size_t(i) * k;
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {  // four rows of B per pass over the C row
+      const float a0 = ai[p], a1 = ai[p + 1], a2 = ai[p + 2], a3 = ai[p + 3];
+      const float* b0 = b + size_t(p) * n;
+      const float* b1 = b0 + n;
+      const float* b2 = b1 + n;
+      const float* b3 = b2 + n;
+      for (int j = 0; j < n; ++j) ci[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
+    }
+    for (; p < k; ++p) {
+      const float aip = ai[p];
       const float* bp = b + size_t(p) * n;
       for (int j = 0; j < n; ++j) ci[j] += aip * bp[j];
     }
