@@ -168,8 +168,8 @@ export function compare(got, want, cols) {
 // robin), so a change in machine load during the run hits all of them alike and their ratios
 // stay fair. A sample runs a call `inner` times so that it lasts ≥ minSampleMs (short calls sit
 // below a browser's timer resolution). Each implementation gets samples until budgetMs of its
-// own time is spent, at least minSamples and at most maxSamples; the result is their median
-// (and the fastest, the least disturbed).
+// own time is spent, at least minSamples (2 for calls over 3 s) and at most maxSamples; the
+// result is their median (and the fastest, the least disturbed).
 //
 // Two clocks are read around every sample: wall time (performance.now()) and, when the caller
 // passes one, the CPU time of the thread that runs the calls (Node: process.cpuUsage(); Chromium:
@@ -205,7 +205,9 @@ export async function timeSideBySide(entries, { budgetMs = 600, minSamples = 3, 
       once = t.cpu ?? t.wall;
     }
     const inner = Math.max(1, Math.min(1000, Math.ceil(minSampleMs / Math.max(once, 1e-3))));
-    const samples = Math.max(minSamples, Math.min(maxSamples, Math.round(budgetMs / (once * inner))));
+    // Calls over 3 s (N=8192, H=8) take 2 samples: minutes otherwise, and they vary little.
+    const least = once > 3000 ? Math.min(minSamples, 2) : minSamples;
+    const samples = Math.max(least, Math.min(maxSamples, Math.round(budgetMs / (once * inner))));
     plans.push({ run, inner, samples, wall: [], cpu: [] });
   }
   const rounds = Math.max(...plans.map((p) => p.samples));

@@ -32,7 +32,7 @@ export function attentionShapes({ quick = false } = {}) {
 export function skipReason(id, shape) {
   const flops = attentionFlops(shape);
   if (id in LIMITS && flops > LIMITS[id]) {
-    return `skipped: too slow (${(flops / 1e9).toFixed(1)} GFLOP a call; limit ${LIMITS[id] / 1e9})`;
+    return `skipped: too slow (over ${LIMITS[id] / 1e9} GFLOP a call)`;
   }
   if (shape.n >= 8192 && shape.heads === 4) return 'skipped: run time (N=8192 runs H=1 and H=8)';
   if (shape.n >= 8192 && PEERS.includes(id) && shape.heads > 1) {
@@ -288,7 +288,7 @@ async function firstCall(prepared) {
 function shortError(error) {
   const text = String(error?.message ?? error).replace(/\s+/g, ' ');
   const gist = text.includes('ERROR_MESSAGE:') ? text.split('ERROR_MESSAGE:').pop().replace(/\S*\/onnxruntime\/\S*\s*/g, '') : text;
-  return gist.trim().slice(0, 160);
+  return gist.replace(/static void \S+::/g, '').trim().slice(0, 160);
 }
 
 export function describe({ n, heads, causal }) {
