@@ -102,6 +102,12 @@ export function renderMarkdown(results) {
     '');
 
   // --- Targets ---
+  out.push(renderTargets(results), '');
+  return renderRest(results, out);
+}
+
+/** The table of the issue's targets, measured. */
+export function renderTargets(results) {
   const s = results.summary;
   const envs = results.environments.map((e) => e.env);
   const peerName = (p) => (p === 'ort' ? 'onnxruntime-web' : 'tfjs-wasm');
@@ -122,7 +128,12 @@ export function renderMarkdown(results) {
   })]);
   targetRows.push(['wasm / native time, N=2048 H=4 (non-causal / causal)', ...envs.map((e) => [s[e].attention2048NonCausal, s[e].attention2048Causal]
     .map((k) => (k?.wasmOverNative ? k.wasmOverNative.toFixed(2) : '–')).join(' / '))]);
-  out.push('## The targets of issue 3', '', table(['target', ...envs.map((e) => ENV_NAMES[e])], targetRows, 1), '');
+  return table(['target', ...envs.map((e) => ENV_NAMES[e])], targetRows, 1);
+}
+
+function renderRest(results, out) {
+  out.splice(out.length - 2, 0, '## The targets of issue 3', '');
+  out.push('## At a glance: ours (SIMD wasm) and the peers, d_head = 64', '', renderReadmeTables(results), '');
 
   // --- Attention per environment ---
   for (const env of results.environments) {
@@ -191,5 +202,27 @@ export function renderMarkdown(results) {
   }
   out.push('Reproduce: `scripts/bench` (builds what is missing, then runs everything; `scripts/bench --quick` checks agreement only). ' +
     'Raw numbers, wall-clock medians and versions: `bench/results/latest.json`.', '');
+  return out.join('\n');
+}
+
+/** The README's "Benchmark" section body: the targets and a compact table (from latest.json). */
+export function renderReadmeTables(results) {
+  const out = [];
+  const envs = results.environments;
+  const rowsOf = (env) => env.attention.map((row) => completeRow(results, row));
+  const shapes = [[512, 4, false], [512, 4, true], [2048, 4, false], [2048, 4, true], [2048, 8, false], [2048, 8, true], [8192, 1, false], [8192, 1, true]];
+  const header = ['N', 'H', 'causal'];
+  for (const env of envs) header.push(...['ours SIMD', 'ORT', 'tfjs', 'speed-up vs best peer'].map((h) => `${ENV_NAMES[env.env]}: ${h}`));
+  const rows = shapes.map(([n, heads, causal]) => {
+    const cells = [n, heads, causal ? 'yes' : 'no'];
+    for (const env of envs) {
+      const r = rowsOf(env).find((x) => x.n === n && x.heads === heads && x.causal === causal);
+      const ms = (x) => (x?.ms !== undefined ? `${fmtMs(x.ms)} ms` : '–');
+      cells.push(ms(r?.results.simd), ms(r?.results.ort), ms(r?.results.tfjs),
+        r?.results.simd?.vsBestPeer ? fmtRatio(r.results.simd.vsBestPeer) : '–');
+    }
+    return cells;
+  });
+  out.push(table(header, rows));
   return out.join('\n');
 }
