@@ -36,8 +36,8 @@ struct SdpaOptions {
 //
 // Never materialises an n×n matrix: memory is O(n·d) (reused thread_local scratch).
 // out must not alias q, k or v. n >= 0, heads >= 1, d_head >= 1.
-void scaled_dot_product_attention(const float* q, const float* k, const float* v, float* out,
-                                  int n, int heads, int d_head, const SdpaOptions& opt,
+void scaled_dot_product_attention(const float* q, const float* k, const float* v, float* out, int n,
+                                  int heads, int d_head, const SdpaOptions& opt,
                                   KernelPath path = KernelPath::Auto);
 
 // Row-major GEMM: C(m, n) = A(m, k)·B(k, n); C is overwritten (k == 0 gives zeros).

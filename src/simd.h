@@ -123,7 +123,7 @@ inline constexpr float kExp2C5 = 0.0013264723820611835f;
 
 inline f32x4 exp2_nonpositive(f32x4 x) {
   const f32x4 flush = less(x, splat(kExp2Flush));  // below it, t and p may be garbage: masked
-  const f32x4 magic = splat(12582912.0f);           // 1.5·2^23
+  const f32x4 magic = splat(12582912.0f);          // 1.5·2^23
   const f32x4 t = add(x, magic);
   const f32x4 f = sub(x, sub(t, magic));  // x − round(x), in [−1/2, 1/2]
   // Estrin's scheme, 1 + f·((C1 + C2·f) + f²·(C3 + C4·f + C5·f²)): a dependency chain of 4

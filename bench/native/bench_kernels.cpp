@@ -31,8 +31,7 @@ double clock_ms() {
   return AP_BENCH_CLOCK_MS();
 #else
   if (g_cpu_clock) return 1000.0 * double(std::clock()) / CLOCKS_PER_SEC;
-  return std::chrono::duration<double, std::milli>(
-             std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 #endif
 }
@@ -83,14 +82,13 @@ bool validate(ap::KernelPath path) {
     std::vector<float> got(size), want(size);
     ap::SdpaOptions opt;
     opt.causal = causal;
-    ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), got.data(), n, heads, d, opt,
-                                     path);
+    ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), got.data(), n, heads, d, opt, path);
     ap::reference::attention(q.data(), k.data(), v.data(), want.data(), n, heads, d, causal,
                              1.0f / std::sqrt(float(d)), nullptr);
     for (size_t x = 0; x < size; ++x)
       if (!(std::fabs(got[x] - want[x]) <= 2e-5f + 1e-4f * std::fabs(want[x]))) {
-        std::printf("MISMATCH attention %s causal=%d at %zu: %g vs %g\n", name(path), causal, x,
-                    got[x], want[x]);
+        std::printf("MISMATCH attention %s causal=%d at %zu: %g vs %g\n", name(path), causal, x, got[x],
+                    want[x]);
         ok = false;
         break;
       }
@@ -118,14 +116,20 @@ int main(int argc, char** argv) {
   bool quick = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--path" && i + 1 < argc) which = argv[++i];
-    else if (arg == "--max-n" && i + 1 < argc) max_n = std::atoi(argv[++i]);
-    else if (arg == "--min-ms" && i + 1 < argc) min_ms = std::atof(argv[++i]);
-    else if (arg == "--quick") quick = true;
-    else if (arg == "--clock" && i + 1 < argc) g_cpu_clock = std::string(argv[++i]) == "cpu";
+    if (arg == "--path" && i + 1 < argc)
+      which = argv[++i];
+    else if (arg == "--max-n" && i + 1 < argc)
+      max_n = std::atoi(argv[++i]);
+    else if (arg == "--min-ms" && i + 1 < argc)
+      min_ms = std::atof(argv[++i]);
+    else if (arg == "--quick")
+      quick = true;
+    else if (arg == "--clock" && i + 1 < argc)
+      g_cpu_clock = std::string(argv[++i]) == "cpu";
     else {
-      std::printf("usage: %s [--path simd|scalar|both] [--max-n N] [--min-ms T] [--quick] [--clock wall|cpu]\n",
-                  argv[0]);
+      std::printf(
+          "usage: %s [--path simd|scalar|both] [--max-n N] [--min-ms T] [--quick] [--clock wall|cpu]\n",
+          argv[0]);
       return 2;
     }
   }
@@ -138,18 +142,19 @@ int main(int argc, char** argv) {
 #else
   const char* clock = g_cpu_clock ? "cpu" : "wall";
 #endif
-  std::printf("kernels: simd_compiled=%d kind=%s clock=%s\n", int(ap::simd_compiled()),
-              ap::simd_kind(), clock);
+  std::printf("kernels: simd_compiled=%d kind=%s clock=%s\n", int(ap::simd_compiled()), ap::simd_kind(),
+              clock);
   for (auto path : paths)
     if (!validate(path)) return 1;
   std::printf("All kernels passed! Starting benchmarks.\n\n");
 
-  std::printf("%-9s %-7s %6s %5s %6s %-6s %10s %9s %10s\n", "kernel", "path", "N", "heads",
-              "d_head", "causal", "median ms", "GFLOP/s", "min ms");
+  std::printf("%-9s %-7s %6s %5s %6s %-6s %10s %9s %10s\n", "kernel", "path", "N", "heads", "d_head",
+              "causal", "median ms", "GFLOP/s", "min ms");
   std::vector<std::string> json;
   char buf[256];
   const int d = 64;
-  const std::vector<int> ns = quick ? std::vector<int>{256, 2048} : std::vector<int>{64, 256, 512, 2048, 8192};
+  const std::vector<int> ns =
+      quick ? std::vector<int>{256, 2048} : std::vector<int>{64, 256, 512, 2048, 8192};
   const std::vector<int> hs = quick ? std::vector<int>{4} : std::vector<int>{1, 4, 8};
   for (auto path : paths)
     for (int n : ns) {
@@ -163,29 +168,32 @@ int main(int argc, char** argv) {
           opt.causal = causal;
           const Timing t = time_ms(
               [&] {
-                ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), out.data(), n,
-                                                 heads, d, opt, path);
+                ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), out.data(), n, heads, d, opt,
+                                                 path);
               },
               min_ms);
           const double ms = t.median;
           const double pairs = causal ? double(n) * (n + 1) / 2 : double(n) * n;
           const double gflops = 4.0 * pairs * heads * d / (ms * 1e6);
-          std::printf("%-9s %-7s %6d %5d %6d %-6s %10.3f %9.2f %10.3f\n", "attention", name(path),
-                      n, heads, d, causal ? "yes" : "no", ms, gflops, t.min);
+          std::printf("%-9s %-7s %6d %5d %6d %-6s %10.3f %9.2f %10.3f\n", "attention", name(path), n, heads,
+                      d, causal ? "yes" : "no", ms, gflops, t.min);
           std::snprintf(buf, sizeof buf,
                         "{\"bench\":\"attention\",\"kind\":\"%s\",\"path\":\"%s\",\"n\":%d,"
                         "\"heads\":%d,\"d_head\":%d,\"causal\":%s,\"ms\":%.4f,\"min_ms\":%.4f,"
                         "\"gflops\":%.3f}",
-                        ap::simd_kind(), name(path), n, heads, d, causal ? "true" : "false", ms,
-                        t.min, gflops);
+                        ap::simd_kind(), name(path), n, heads, d, causal ? "true" : "false", ms, t.min,
+                        gflops);
           json.push_back(buf);
           std::fflush(stdout);
         }
     }
 
-  struct Shape { int m, k, n; };
-  const std::vector<Shape> gemms = quick ? std::vector<Shape>{{2048, 256, 768}}
-                                         : std::vector<Shape>{{2048, 256, 768}, {512, 512, 512}, {256, 64, 256}};
+  struct Shape {
+    int m, k, n;
+  };
+  const std::vector<Shape> gemms =
+      quick ? std::vector<Shape>{{2048, 256, 768}}
+            : std::vector<Shape>{{2048, 256, 768}, {512, 512, 512}, {256, 64, 256}};
   for (auto path : paths)
     for (const Shape& s : gemms) {
       auto a = random_values(size_t(s.m) * s.k, 21), b = random_values(size_t(s.k) * s.n, 22);
@@ -194,8 +202,8 @@ int main(int argc, char** argv) {
           time_ms([&] { ap::matmul(a.data(), b.data(), c.data(), s.m, s.k, s.n, path); }, min_ms);
       const double ms = t.median;
       const double gflops = 2.0 * s.m * s.k * s.n / (ms * 1e6);
-      std::printf("%-9s %-7s %6s %5s %6s %-6s %10.3f %9.2f %10.3f  (%dx%d·%dx%d)\n", "matmul",
-                  name(path), "", "", "", "", ms, gflops, t.min, s.m, s.k, s.k, s.n);
+      std::printf("%-9s %-7s %6s %5s %6s %-6s %10.3f %9.2f %10.3f  (%dx%d·%dx%d)\n", "matmul", name(path), "",
+                  "", "", "", ms, gflops, t.min, s.m, s.k, s.k, s.n);
       std::snprintf(buf, sizeof buf,
                     "{\"bench\":\"matmul\",\"kind\":\"%s\",\"path\":\"%s\",\"m\":%d,\"k\":%d,"
                     "\"n\":%d,\"ms\":%.4f,\"min_ms\":%.4f,\"gflops\":%.3f}",
