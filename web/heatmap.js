@@ -16,6 +16,7 @@ import { t, formatNumber } from './i18n.js';
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const FONT_BOLD = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const LABEL_COLOR = '#3d4451';
+const HIGHLIGHT = '#f08c00'; // provenance outlines
 const LABEL_DIM = '#8a93a3';
 const ACCENT = '#4338ca';
 const MAX_LABEL_CHARS = 14;
@@ -65,6 +66,7 @@ export class Heatmap {
     this.hover = null;   // { row, col }
     this.widthCache = new Map();
     this.activeGroup = null; // index of the column group to frame, e.g. the focused head
+    this.highlights = [];    // provenance outlines: { row } | { col } | { row, col }
     this.bindPointer();
   }
 
@@ -306,6 +308,23 @@ export class Heatmap {
       }
     }
 
+    // Provenance outlines: the rows, columns or cells a hovered cell elsewhere came from.
+    for (const hl of this.highlights) {
+      const r = hl.row ?? null;
+      const c = hl.col ?? null;
+      if ((r !== null && r >= rows) || (c !== null && c >= cols)) continue;
+      const x = c === null ? left : left + c * cellW;
+      const y = r === null ? top : top + r * cellH;
+      const w = c === null ? plotW : cellW;
+      const h = r === null ? plotH : cellH;
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 4;
+      ctx.strokeRect(x - 1, y - 1, w + 2, h + 2);
+      ctx.strokeStyle = HIGHLIGHT;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x - 1, y - 1, w + 2, h + 2);
+    }
+
     // Frame and hovered cell.
     ctx.strokeStyle = 'rgba(0, 0, 0, 0.18)';
     ctx.lineWidth = 1;
@@ -358,7 +377,7 @@ export class Heatmap {
     this.overlay.addEventListener('pointerdown', point);
     this.overlay.addEventListener('pointerleave', () => this.setHover(null));
     if (this.options.onClick) {
-      this.overlay.addEventListener('click', () => this.options.onClick());
+      this.overlay.addEventListener('click', (e) => this.options.onClick(this.cellAt(e.clientX, e.clientY)));
       this.overlay.style.cursor = 'pointer';
     }
     if (!this.options.keyboard) return;
@@ -395,6 +414,14 @@ export class Heatmap {
   setActiveGroup(g) {
     if (g === this.activeGroup) return;
     this.activeGroup = g;
+    if (this.model && this.layoutBox) this.paintOverlay();
+  }
+
+  // Outlines rows, columns or cells (provenance of a cell hovered in another map); [] clears.
+  // The list is mirrored in data-highlights on the figure, so tests can read what is lit.
+  setHighlights(list) {
+    this.highlights = list ?? [];
+    this.root.dataset.highlights = JSON.stringify(this.highlights);
     if (this.model && this.layoutBox) this.paintOverlay();
   }
 

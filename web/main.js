@@ -8,11 +8,14 @@ import { checkParams, LIMITS } from './params.js';
 import { ComputeClient } from './compute.js';
 import { Pipeline } from './pipeline.js';
 import { Tooltip } from './tooltip.js';
+import { Walkthrough } from './walkthrough.js';
+import { STEPS } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 
 // ---- static text --------------------------------------------------------------
 for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+for (const node of document.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
 $('sentence-hint').textContent = t('controls.sentenceHint', { max: LIMITS.maxTokens });
 $('build-info').textContent = t('footer.loading');
 const examples = $('examples');
@@ -37,6 +40,7 @@ const controls = {
   dModel: $('dmodel'), dModelRange: $('dmodel-range'),
   temperature: $('temperature'), temperatureRange: $('temperature-range'),
   positional: $('positional'), causal: $('causal'), seed: $('seed'),
+  scale: $('scale'), independent: $('independent'),
 };
 for (const input of [controls.heads, controls.headsRange]) input.max = String(LIMITS.maxHeads);
 controls.dModel.max = String(LIMITS.maxModelDim);
@@ -56,6 +60,8 @@ function syncControls(except = null) {
   }
   set(controls.positional, state.positional);
   controls.causal.checked = state.causal;
+  controls.scale.checked = state.scale;
+  controls.independent.checked = state.independent;
   set(controls.seed, state.seed);
   const dHead = state.dModel / state.heads;
   $('dhead').textContent = Number.isInteger(dHead)
@@ -128,16 +134,15 @@ const client = new ComputeClient(new URL('./worker.js', import.meta.url), {
   onResult(trace, ms) {
     clearError();
     try {
-      pipelineRoot.hidden = false;
       placeholder.hidden = true;
-      pipeline.render(trace);
+      debug.trace = trace;
+      showView();
     } catch (err) {
       // A drawing bug must not leave a blank page: say so where the user looks.
       showError(t('error.draw', { message: err.message }));
       return;
     }
     statusLine.textContent = t('status.done', { ms: ms < 10 ? ms.toFixed(1) : String(Math.round(ms)) });
-    debug.trace = trace;
     debug.renders += 1;
   },
   onError(message) {
@@ -160,6 +165,64 @@ function recompute() {
   client.request(check.params);
 }
 
+// ---- the two views: the walkthrough (state.step 1 … STEPS) or every step at once (step 0) ----
+const walkRoot = $('walkthrough');
+const walkthrough = new Walkthrough(walkRoot, {
+  tooltip,
+  onStep: (k) => setStep(k),
+  onChange: (patch) => {
+    Object.assign(state, patch);
+    syncControls();
+    writeHash();
+    // The neuron view's pair needs no new computation.
+    if (Object.keys(patch).every((key) => key === 'pair')) showView();
+    else recompute();
+  },
+});
+
+debug.walkthrough = walkthrough;
+
+function showView() {
+  const trace = debug.trace;
+  const walking = state.step > 0;
+  $('mode-walk').setAttribute('aria-pressed', String(walking));
+  $('mode-all').setAttribute('aria-pressed', String(!walking));
+  if (!trace) return;
+  walkRoot.hidden = !walking;
+  pipelineRoot.hidden = walking;
+  tooltip.hide();
+  if (walking) {
+    walkthrough.render(trace, state);
+  } else {
+    pipeline.setIndependent(state.independent);
+    pipeline.render(trace);
+    pipeline.relayout();
+  }
+}
+
+function setStep(k) {
+  state.step = Math.max(0, Math.min(STEPS, k));
+  writeHash();
+  try {
+    showView();
+  } catch (err) {
+    showError(t('error.draw', { message: err.message }));
+  }
+}
+
+$('mode-walk').addEventListener('click', () => setStep(state.step || 1));
+$('mode-all').addEventListener('click', () => setStep(0));
+
+// ← and → move through the walkthrough, unless a text field, a select or a heatmap (whose
+// arrow keys move the highlighted cell) has the focus.
+document.addEventListener('keydown', (e) => {
+  if (state.step === 0 || e.altKey || e.ctrlKey || e.metaKey) return;
+  const target = e.target;
+  if (target.closest?.('input, textarea, select, .hm-overlay')) return;
+  if (e.key === 'ArrowRight' && state.step < STEPS) { e.preventDefault(); setStep(state.step + 1); }
+  if (e.key === 'ArrowLeft' && state.step > 1) { e.preventDefault(); setStep(state.step - 1); }
+});
+
 function writeHash() {
   history.replaceState(null, '', toHash(state));
 }
@@ -177,6 +240,8 @@ const readers = {
   temperatureRange: (input) => { state.temperature = sliderToTemp(number(input)); },
   positional: (input) => { state.positional = input.value; },
   causal: (input) => { state.causal = input.checked; },
+  scale: (input) => { state.scale = input.checked; },
+  independent: (input) => { state.independent = input.checked; },
   seed: (input) => { state.seed = number(input); },
 };
 
@@ -234,8 +299,8 @@ new ResizeObserver((entries) => {
   if (width === lastWidth) return;
   lastWidth = width;
   cancelAnimationFrame(resizeFrame);
-  resizeFrame = requestAnimationFrame(() => pipeline.relayout());
-}).observe(pipelineRoot);
+  resizeFrame = requestAnimationFrame(() => (state.step > 0 ? walkthrough.relayout() : pipeline.relayout()));
+}).observe(document.querySelector('.main-col'));
 
 // Moving the window to a screen with another pixel density changes devicePixelRatio without
 // a resize; redraw the label overlays at the new density.

@@ -15,7 +15,8 @@ const isInt = (v) => Number.isInteger(v);
 
 // Returns { ok: true, params } or { ok: false, message, field } (field: the state key or keys
 // at fault, so the page can mark those controls).
-// params: { tokens, heads, dModel, dHead, temperature, causal, positional, seed }.
+// params: { tokens, heads, dModel, dHead, temperature, causal, positional, seed, scale, padding,
+//          painted }.
 export function checkParams(state, tokens) {
   const fail = (key, args, field) => ({ ok: false, message: t(key, args), field });
   const { heads, dModel, temperature, seed } = state;
@@ -52,6 +53,10 @@ export function checkParams(state, tokens) {
     params: {
       tokens: tokens.slice(), heads, dModel, dHead, temperature,
       causal: Boolean(state.causal), positional: state.positional, seed,
+      scale: state.scale !== false,
+      // Only indices that name a token; the worker turns these into the core's mask arrays.
+      padding: (state.padding ?? []).filter((j) => j < tokens.length),
+      painted: (state.painted ?? []).filter(([i, j]) => i < tokens.length && j < tokens.length),
     },
   };
 }

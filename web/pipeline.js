@@ -167,6 +167,17 @@ export class Pipeline {
     for (const fig of this.heatmaps) fig.map.layout(fig.host.clientWidth);
   }
 
+  // Each head's weights on its own colour scale (true) or one scale shared by every head.
+  setIndependent(on) {
+    this.independent = Boolean(on);
+  }
+
+  // The colour range of head h's weights.
+  rangeOf(h) {
+    if (!this.independent) return this.weightRange;
+    return weightScale([this.trace.weights[h]], [this.trace.scores[h]], this.trace.n);
+  }
+
   setFocus(h) {
     this.focus = h;
     this.widths = null;
@@ -277,7 +288,7 @@ export class Pipeline {
       fig.map.options.minCell = fig.map.options.maxCell = size;
       fig.wrap.classList.toggle('is-focused', fig.head === this.focus);
       fig.wrap.setAttribute('aria-pressed', String(fig.head === this.focus));
-      this.draw(fig, { rows: n, cols: n, data: this.trace.weights[fig.head], mask: maskOf(this.trace.scores[fig.head]) }, shape(n, n), this.weightRange);
+      this.draw(fig, { rows: n, cols: n, data: this.trace.weights[fig.head], mask: maskOf(this.trace.scores[fig.head]) }, shape(n, n), this.rangeOf(fig.head));
     }
   }
 
@@ -304,7 +315,7 @@ export class Pipeline {
 
     const pairLabels = { rowLabels: tokens, colLabels: tokens };
     this.draw(this.fScores, { rows: n, cols: n, data: trace.scores[h], ...pairLabels }, shape(n, n));
-    this.draw(this.fWeights, { rows: n, cols: n, data: trace.weights[h], mask: maskOf(trace.scores[h]), ...pairLabels }, shape(n, n), this.weightRange);
+    this.draw(this.fWeights, { rows: n, cols: n, data: trace.weights[h], mask: maskOf(trace.scores[h]), ...pairLabels }, shape(n, n), this.rangeOf(h));
     this.draw(this.fHeadOut, { rows: n, cols: dHead, data: trace.headOutput[h], rowLabels: tokens }, shape(n, dHead));
   }
 }

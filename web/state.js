@@ -2,6 +2,10 @@
 //
 // Hash format (URLSearchParams): #s=<sentence>&h=<heads>&d=<d_model>&t=<temperature>
 //                                &c=<0|1>&p=<none|sinusoidal|rope|alibi>&seed=<int>&f=<focused head>
+//                                &step=<walkthrough step 1…12, 0 = every step at once>
+//                                &sc=<0|1: divide scores by √d_head>&pad=<token indices, comma-separated>
+//                                &pm=<hand-masked cells i.j, comma-separated>&pair=<i.j for the neuron view>
+//                                &ind=<0|1: each head its own colour scale>
 // Parsing never throws. A value that is missing or not a number falls back to its default;
 // a number that is out of range is kept, so the page can say what is wrong with it.
 
@@ -16,12 +20,46 @@ export const DEFAULT_STATE = Object.freeze({
   positional: 'none',
   seed: 42,
   focus: 0,
+  step: 0,          // walkthrough step, 1 … STEPS; 0 shows every step at once
+  scale: true,      // divide scores by √d_head
+  padding: [],      // token indices marked as padding (hidden as keys)
+  painted: [],      // [i, j] cells masked by hand: query i may not attend to key j
+  pair: [0, 0],     // (query i, key j) of the neuron view
+  independent: false, // heads' weights each on their own colour scale
 });
+
+export const STEPS = 12;
 
 const KEYS = {
   sentence: 's', heads: 'h', dModel: 'd', temperature: 't',
   causal: 'c', positional: 'p', seed: 'seed', focus: 'f',
+  step: 'step', scale: 'sc', padding: 'pad', painted: 'pm', pair: 'pair', independent: 'ind',
 };
+
+// "3,5,7" → [3, 5, 7]: non-negative whole numbers, sorted, no repeats; garbage is dropped.
+function indexList(text) {
+  if (!text) return [];
+  const out = new Set();
+  for (const part of text.split(',')) {
+    const v = Number(part);
+    if (part.trim() !== '' && Number.isInteger(v) && v >= 0 && v < 4096) out.add(v);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+// "1.2,3.0" → [[1, 2], [3, 0]].
+function pairList(text) {
+  if (!text) return [];
+  const seen = new Set();
+  const out = [];
+  for (const part of text.split(',')) {
+    const m = /^(\d{1,4})\.(\d{1,4})$/.exec(part.trim());
+    if (m && !seen.has(m[0])) { seen.add(m[0]); out.push([Number(m[1]), Number(m[2])]); }
+  }
+  return out;
+}
+
+const flag = (text, fallback) => (text === null ? fallback : text === '1' || text === 'true');
 
 function number(text, fallback) {
   if (text === null || text.trim() === '') return fallback;
@@ -44,6 +82,12 @@ export function parseHash(hash) {
     positional: POSITIONAL.includes(positional) ? positional : d.positional,
     seed: number(q.get(KEYS.seed), d.seed),
     focus: Math.max(0, Math.trunc(number(q.get(KEYS.focus), d.focus))),
+    step: Math.max(0, Math.min(STEPS, Math.trunc(number(q.get(KEYS.step), d.step)))),
+    scale: flag(q.get(KEYS.scale), d.scale),
+    padding: indexList(q.get(KEYS.padding)),
+    painted: pairList(q.get(KEYS.painted)),
+    pair: pairList(q.get(KEYS.pair))[0] ?? [0, 0],
+    independent: flag(q.get(KEYS.independent), d.independent),
   };
 }
 
@@ -59,5 +103,11 @@ export function toHash(state) {
   q.set(KEYS.positional, state.positional);
   q.set(KEYS.seed, String(state.seed));
   q.set(KEYS.focus, String(state.focus));
+  q.set(KEYS.step, String(state.step));
+  q.set(KEYS.scale, state.scale ? '1' : '0');
+  if (state.padding.length) q.set(KEYS.padding, state.padding.join(','));
+  if (state.painted.length) q.set(KEYS.painted, state.painted.map(([i, j]) => `${i}.${j}`).join(','));
+  q.set(KEYS.pair, `${state.pair[0]}.${state.pair[1]}`);
+  if (state.independent) q.set(KEYS.independent, '1');
   return '#' + q.toString();
 }

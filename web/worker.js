@@ -58,7 +58,7 @@ function inputFor(tokens, dModel, seed) {
 }
 
 // Copies the trace into plain arrays the page owns; returns [message, transferables].
-function toMessage(trace, params) {
+function toMessage(trace, params, extra) {
   const buffers = [];
   const own = (a) => {
     const copy = Float32Array.from(a);
@@ -66,11 +66,21 @@ function toMessage(trace, params) {
     return copy;
   };
   const perHead = (get) => Array.from({ length: trace.heads }, (_, h) => own(get(h)));
+  const perHeadOf = (t, get) => Array.from({ length: t.heads }, (_, h) => own(get(h)));
   const message = {
     tokens: params.tokens,
     n: trace.n, dModel: trace.dModel, heads: trace.heads, dHead: trace.dHead,
     temperature: params.temperature, causal: params.causal,
     positional: params.positional, seed: params.seed,
+    scale: params.scale, padding: params.padding, painted: params.painted,
+    embeddings: own(extra.x),                  // (n, d_model) token embeddings, before position
+    wq: own(extra.w.wq), wk: own(extra.w.wk), wv: own(extra.w.wv), wo: own(extra.w.wo), // (d_model, d_model)
+    mask: extra.mask,                          // (n_query, n_key) 1 = may attend, after every mask kind
+    // The same pass without scaling, temperature or any mask, and with scaling but no mask:
+    // the walkthrough shows the scores before each of those steps.
+    rawScores: perHeadOf(extra.raw, (h) => extra.raw.scores(h)),          // [head] (n, n) q_i·k_j
+    unmaskedScores: perHeadOf(extra.unmasked, (h) => extra.unmasked.scores(h)), // [head] (n, n)
+    entropy: perHead((h) => trace.entropy(h)), // [head] (n) nats, per query row
     x: own(trace.x),                           // (n, d_model) after positional encoding
     q: perHead((h) => trace.q(h)),             // [head] (n, d_head), after RoPE
     k: perHead((h) => trace.k(h)),             // [head] (n, d_head), after RoPE
@@ -89,12 +99,28 @@ function compute({ id, params }) {
   try {
     const { tokens, dModel, heads, seed } = params;
     const w = weightsFor(dModel, seed);
+    const n = tokens.length;
+    const x = inputFor(tokens, dModel, seed);
+    const base = { x, n, dModel, heads, wq: w.wq, wk: w.wk, wv: w.wv, wo: w.wo, positional: params.positional };
+    // mask (n, n): 1 = query i may attend to key j. The core combines it with causal and padding;
+    // the page's copy combines all three, for drawing.
+    const mask = new Uint8Array(n * n).fill(1);
+    for (const [i, j] of params.painted ?? []) mask[i * n + j] = 0;
+    const keyPadding = new Uint8Array(n);
+    for (const j of params.padding ?? []) keyPadding[j] = 1;
     const trace = core.attention({
-      x: inputFor(tokens, dModel, seed), n: tokens.length, dModel, heads,
-      wq: w.wq, wk: w.wk, wv: w.wv, wo: w.wo,
-      causal: params.causal, temperature: params.temperature, positional: params.positional,
+      ...base, causal: params.causal, temperature: params.temperature, scale: params.scale,
+      ...(params.painted?.length ? { mask } : {}),
+      ...(params.padding?.length ? { keyPadding } : {}),
     });
-    const [message, transfer] = toMessage(trace, params);
+    const combined = Uint8Array.from(mask, (m, k) => {
+      const i = Math.floor(k / n);
+      const j = k % n;
+      return m && !keyPadding[j] && !(params.causal && j > i) ? 1 : 0;
+    });
+    const raw = core.attention({ ...base, scale: false, temperature: 1 });
+    const unmasked = core.attention({ ...base, scale: params.scale, temperature: params.temperature });
+    const [message, transfer] = toMessage(trace, params, { x, w, mask: combined, raw, unmasked });
     self.postMessage({ type: 'result', id, trace: message, ms: performance.now() - started }, transfer);
   } catch (err) {
     self.postMessage({ type: 'error', id, message: String(err?.message ?? err) });

@@ -40,8 +40,12 @@ test('tokenizer: empty and blank text give no tokens, never an error', () => {
 });
 
 test('state: every field round-trips through the hash', () => {
-  const state = { sentence: 'Hé & <b> #1 = ok?', heads: 8, dModel: 128, temperature: 0.251, causal: true, positional: 'alibi', seed: 123, focus: 5 };
+  const state = {
+    sentence: 'Hé & <b> #1 = ok?', heads: 8, dModel: 128, temperature: 0.251, causal: true, positional: 'alibi', seed: 123, focus: 5,
+    step: 7, scale: false, padding: [2, 5], painted: [[0, 1], [3, 2]], pair: [4, 1], independent: true,
+  };
   assert.deepEqual(parseHash(toHash(state)), state);
+  assert.deepEqual(parseHash(toHash({ ...DEFAULT_STATE })), { ...DEFAULT_STATE });
   assert.deepEqual(parseHash(''), { ...DEFAULT_STATE });
   assert.deepEqual(parseHash('#'), { ...DEFAULT_STATE });
 });
@@ -60,7 +64,10 @@ test('state: garbage falls back to defaults, out-of-range numbers are kept for t
 test('params: valid state gives the computation, each invalid input a message', () => {
   const ok = checkParams(DEFAULT_STATE, ['a', 'b']);
   assert.equal(ok.ok, true);
-  assert.deepEqual(ok.params, { tokens: ['a', 'b'], heads: 4, dModel: 64, dHead: 16, temperature: 1, causal: false, positional: 'none', seed: 42 });
+  assert.deepEqual(ok.params, { tokens: ['a', 'b'], heads: 4, dModel: 64, dHead: 16, temperature: 1, causal: false, positional: 'none', seed: 42, scale: true, padding: [], painted: [] });
+  // Padding and painted cells that name no token are dropped.
+  const masked = checkParams({ ...DEFAULT_STATE, padding: [1, 5], painted: [[0, 1], [2, 0]] }, ['a', 'b']).params;
+  assert.deepEqual([masked.padding, masked.painted], [[1], [[0, 1]]]);
 
   const bad = (patch, tokens = ['a']) => checkParams({ ...DEFAULT_STATE, ...patch }, tokens);
   assert.match(bad({}, []).message, /Type a sentence/);
@@ -168,7 +175,7 @@ test('explain: ALiBi bias and masked cells', () => {
 test('i18n: every message key used by the page exists, placeholders are filled', () => {
   const source = readdirSync(WEB).filter((f) => /\.(js|html)$/.test(f))
     .map((f) => readFileSync(join(WEB, f), 'utf8')).join('\n');
-  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map';
+  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron';
   const pattern = new RegExp(`'((?:${prefixes})\\.[\\w.]+)'|data-i18n="([\\w.]+)"`, 'g');
   const keys = new Set([...source.matchAll(pattern)].map((m) => m[1] ?? m[2]));
   assert.ok(keys.size > 40, `found ${keys.size} keys`);

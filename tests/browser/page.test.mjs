@@ -104,7 +104,7 @@ test('the page opens on the example sentence, computed and drawn, with no consol
     const trace = await page.evaluate(() => ({ n: __ap.trace.n, heads: __ap.trace.heads, dModel: __ap.trace.dModel }));
     assert.deepEqual(trace, { n: 11, heads: 4, dModel: 64 });
     // Every step shows its shape.
-    const shapes = await page.locator('.step-head .shape').allTextContents();
+    const shapes = await page.locator('#pipeline .step-head .shape').allTextContents();
     assert.deepEqual(shapes.slice(0, 4), ['n = 11', 'X = 11 × 64', '11 × 64 → 4 × (11 × 16)', '4 × (11 × 11)']);
     assert.ok(shapes.includes('output = 11 × 64'));
     // Build info in the footer says whether SIMD is on.
@@ -163,7 +163,7 @@ test('clicking a head thumbnail focuses it, and the state is in the URL', async 
   const { page, problems, close } = await open();
   try {
     await page.locator('.thumb').nth(2).click();
-    assert.equal(await page.locator('.step-title').nth(4).textContent(), 'Head 2');
+    assert.equal(await page.locator('#pipeline .step-title').nth(4).textContent(), 'Head 2');
     assert.match(await page.evaluate(() => location.hash), /f=2/);
     const { weights, n } = await page.evaluate(() => ({ weights: Array.from(__ap.trace.weights[2]), n: __ap.trace.n }));
     const map = await readMap(page, '.figure-weights .hm-data');
@@ -416,7 +416,7 @@ test('state is read from the URL hash, and user text is inserted as text', async
     assert.equal(await page.inputValue('#positional'), 'rope');
     assert.equal(await page.isChecked('#causal'), true);
     assert.equal(await page.inputValue('#sentence'), hostile);
-    assert.equal(await page.locator('.step-title').nth(4).textContent(), 'Head 1');
+    assert.equal(await page.locator('#pipeline .step-title').nth(4).textContent(), 'Head 1');
     assert.equal(await page.locator('#pipeline img, #pipeline b').count(), 0);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.ok((await page.locator('.token-text').allTextContents()).includes('img'));

@@ -1,0 +1,527 @@
+// The step-by-step walkthrough: one stage of attention at a time, each with a short explanation,
+// its formula (MathML), and the matrices it reads and writes, drawn with their shapes.
+//
+//   1 tokens → 2 embeddings → 3 + position → 4 Q, K, V → 5 scores (one head) → 6 scaling → 7 mask
+//   → 8 softmax → 9 weighted sum of V → 10 concat → 11 ·W_O → 12 output
+//
+// Hovering a cell outlines where it came from in the other matrices of the stage (provenance);
+// the links are declared per stage in links(). Every number drawn is the core's (see worker.js).
+
+import { Heatmap } from './heatmap.js';
+import { symmetricRange } from './colormap.js';
+import { t } from './i18n.js';
+import { explainCell } from './explain.js';
+import { renderNeuron } from './neuron.js';
+import { STEPS } from './state.js';
+
+function el(tag, className, parent, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+// Q, K or V as one (n, d_model) matrix from its per-head (n, d_head) blocks.
+export function joinHeads(blocks, n, dHead) {
+  const out = new Float32Array(n * dHead * blocks.length);
+  const dModel = dHead * blocks.length;
+  blocks.forEach((b, h) => {
+    for (let i = 0; i < n; i++) out.set(b.subarray(i * dHead, (i + 1) * dHead), i * dModel + h * dHead);
+  });
+  return out;
+}
+
+const STAGE_KEYS = [
+  null,
+  ['wt.tokens', 'wt.tokens.desc', 'wt.tokens.f'],
+  ['wt.embed', 'wt.embed.desc', 'wt.embed.f'],
+  ['wt.pos', 'wt.pos.desc', 'wt.pos.f'],
+  ['wt.qkv', 'wt.qkv.desc', 'wt.qkv.f'],
+  ['wt.scores', 'wt.scores.desc', 'wt.scores.f'],
+  ['wt.scale', 'wt.scale.desc', 'wt.scale.f'],
+  ['wt.mask', 'wt.mask.desc', 'wt.mask.f'],
+  ['wt.softmax', 'wt.softmax.desc', 'wt.softmax.f'],
+  ['wt.sum', 'wt.sum.desc', 'wt.sum.f'],
+  ['wt.concat', 'wt.concat.desc', 'wt.concat.f'],
+  ['wt.wo', 'wt.wo.desc', 'wt.wo.f'],
+  ['wt.output', 'wt.output.desc', 'wt.output.f'],
+];
+
+// MathML is built from the catalogue's formula strings: a tiny notation, so i18n.js stays readable.
+//   X_h → <msub>, W^T → <msup>, √d → <msqrt>, words in quotes are text, everything else mi/mo/mn.
+function mathml(formula) {
+  const ns = 'http://www.w3.org/1998/Math/MathML';
+  const node = (tag, text) => {
+    const m = document.createElementNS(ns, tag);
+    if (text !== undefined) m.textContent = text;
+    return m;
+  };
+  const math = node('math');
+  math.setAttribute('display', 'block');
+  const row = node('mrow');
+  math.appendChild(row);
+  // Tokens: quoted text, identifiers with _sub or ^sup, numbers, √(…) or √x, operators.
+  const re = /( {3,})|"([^"]*)"|√\(([^)]*)\)|√([A-Za-z_]+)|([A-Za-zα-ωΑ-Ω]+)(?:_([A-Za-z0-9,]+|\{[^}]*\}))?(?:\^([A-Za-z0-9ᵀ]+))?|(\d+(?:\.\d+)?)|(\S)/g;
+  const atom = (name) => node(/^\d/.test(name) ? 'mn' : 'mi', name);
+  for (const m of formula.matchAll(re)) {
+    const [, gap, text, rootGroup, rootName, name, sub, sup, num, op] = m;
+    if (gap !== undefined) {
+      const space = node('mspace');
+      space.setAttribute('width', '1.2em');
+      row.appendChild(space);
+    } else if (text !== undefined) row.appendChild(node('mtext', `\u00a0${text}\u00a0`));
+    else if (rootGroup !== undefined || rootName !== undefined) {
+      const sq = node('msqrt');
+      for (const part of (rootGroup ?? rootName).split(/(?=[·])|(?<=[·])/)) sq.appendChild(part === '·' ? node('mo', '·') : subbed(part));
+      row.appendChild(sq);
+    } else if (name !== undefined) {
+      let base = node('mi', name);
+      if (sub !== undefined) {
+        const s = node('msub');
+        s.append(base, atom(sub.replace(/[{}]/g, '')));
+        base = s;
+      }
+      if (sup !== undefined) {
+        const s = node('msup');
+        s.append(base, node('mi', sup));
+        base = s;
+      }
+      row.appendChild(base);
+    } else if (num !== undefined) row.appendChild(node('mn', num));
+    else row.appendChild(node('mo', op));
+  }
+  function subbed(text) {
+    const [b, s] = text.split('_');
+    if (s === undefined) return node('mi', b);
+    const sub = node('msub');
+    sub.append(node('mi', b), atom(s));
+    return sub;
+  }
+  return math;
+}
+
+export class Walkthrough {
+  // root: an element to fill. handlers: { tooltip, onStep(k), onChange(patch) } — patch is a
+  // partial state: { pair }, { scale }, { causal }, { padding }, { painted }.
+  constructor(root, { tooltip, onStep, onChange }) {
+    this.root = root;
+    this.tooltip = tooltip;
+    this.onStep = onStep;
+    this.onChange = onChange;
+    this.trace = null;
+    this.step = 1;
+    this.figs = new Map();
+    this.build();
+  }
+
+  build() {
+    const r = this.root;
+    r.replaceChildren();
+    const top = el('div', 'wt-top', r);
+    this.back = el('button', 'button', top, t('wt.back'));
+    this.back.type = 'button';
+    this.progress = el('ol', 'wt-progress', top);
+    this.progress.setAttribute('aria-label', t('wt.progress'));
+    this.dots = [];
+    for (let k = 1; k <= STEPS; k++) {
+      const li = el('li', '', this.progress);
+      const b = el('button', 'wt-dot', li, String(k));
+      b.type = 'button';
+      b.title = t(STAGE_KEYS[k][0]);
+      b.addEventListener('click', () => this.onStep(k));
+      this.dots.push(b);
+    }
+    this.next = el('button', 'button button-primary', top, t('wt.next'));
+    this.next.type = 'button';
+    this.back.addEventListener('click', () => this.onStep(Math.max(1, this.step - 1)));
+    this.next.addEventListener('click', () => this.onStep(Math.min(STEPS, this.step + 1)));
+
+    this.card = el('section', 'step wt-card', r);
+    const head = el('header', 'step-head', this.card);
+    this.counter = el('span', 'wt-counter', head);
+    this.title = el('h2', 'step-title', head);
+    this.shape = el('span', 'shape', head);
+    this.desc = el('p', 'step-desc wt-desc', this.card);
+    this.formula = el('div', 'wt-formula', this.card);
+    this.extra = el('div', 'wt-extra', this.card);
+    this.body = el('div', 'wt-body', this.card);
+    this.neuron = el('div', 'neuron', this.card);
+    this.keysHint = el('p', 'hint wt-keys', r, t('wt.keys'));
+  }
+
+  // Shows stage k (1 … STEPS) of the trace for the state (focus head, pair, mask edits).
+  render(trace, state) {
+    this.trace = trace;
+    this.state = state;
+    this.step = Math.max(1, Math.min(STEPS, state.step || 1));
+    const k = this.step;
+    const [titleKey, descKey, formulaKey] = STAGE_KEYS[k];
+    const { n, dModel, heads, dHead } = trace;
+    const h = Math.min(state.focus, heads - 1);
+    const [pi, pj] = [Math.min(state.pair[0], n - 1), Math.min(state.pair[1], n - 1)];
+    this.head = h;
+    this.pair = [pi, pj];
+    this.root.dataset.step = String(k);
+    this.counter.textContent = t('wt.counter', { k, total: STEPS });
+    this.title.textContent = t(titleKey, { h });
+    this.desc.textContent = t(descKey, {
+      n, dModel, heads, dHead, h, from: h * dHead, to: (h + 1) * dHead - 1,
+      pos: t(`positional.${trace.positional}`),
+    });
+    this.formula.replaceChildren(mathml(t(formulaKey)));
+    this.back.disabled = k === 1;
+    this.next.disabled = k === STEPS;
+    this.dots.forEach((b, idx) => {
+      b.classList.toggle('is-done', idx + 1 < k);
+      b.classList.toggle('is-current', idx + 1 === k);
+      if (idx + 1 === k) b.setAttribute('aria-current', 'step'); else b.removeAttribute('aria-current');
+    });
+    this.extra.replaceChildren();
+    this.body.replaceChildren();
+    this.figs = new Map();
+    this.neuron.replaceChildren();
+    this.neuron.hidden = true;
+    this[`stage${k}`](trace, h);
+    this.flush();
+  }
+
+  // ---- figures --------------------------------------------------------------------------
+
+  row() {
+    return el('div', 'wt-row', this.body);
+  }
+
+  // Adds a captioned heatmap. spec: { id, name, rows, cols, data, kind?, colormap?, range?, mask?,
+  // rowLabels?, colLabels?, square?, groups?, onClick? }.
+  fig(parent, spec) {
+    const wrap = el('div', `figure wt-fig wt-fig-${spec.id}`, parent);
+    wrap.dataset.fig = spec.id;
+    const cap = el('div', 'figure-cap', wrap);
+    el('span', 'figure-name', cap, spec.name);
+    const dims = el('span', 'shape', cap, t('shape.matrix', { rows: spec.rows, cols: spec.cols }));
+    dims.dataset.rows = String(spec.rows);
+    dims.dataset.cols = String(spec.cols);
+    const host = el('div', 'figure-host', wrap);
+    const square = spec.square ?? false;
+    const map = new Heatmap(host, {
+      colormap: spec.colormap ?? 'diverging', square, colLabels: Boolean(spec.colLabels),
+      rowLabels: spec.rowLabels !== false, maxCell: spec.maxCell ?? (square ? 30 : 12), minCell: 1,
+      legend: spec.legend ?? true, onHover: (cell) => this.hover(spec, cell),
+      onClick: spec.onClick ?? null,
+    });
+    if (spec.note) el('p', 'figure-desc', wrap, spec.note);
+    this.figs.set(spec.id, { spec, map, host });
+    // Drawn in flush(), once every figure of the stage is in the grid and widths are final.
+    return map;
+  }
+
+  // Draws every figure of the stage: all widths read first, then every map sized (one layout).
+  flush() {
+    const widths = new Map([...this.figs].map(([id, f]) => [id, f.host.clientWidth]));
+    for (const [id, { spec, map }] of this.figs) {
+      map.update({
+        rows: spec.rows, cols: spec.cols, data: spec.data,
+        range: spec.range ?? symmetricRange(spec.data),
+        rowLabels: spec.rowLabels === false ? undefined : spec.rowLabels ?? this.trace.tokens,
+        colLabels: spec.colLabels || undefined,
+        colGroups: spec.groups, mask: spec.mask,
+        width: widths.get(id) || 300,
+        cellHeight: spec.cellHeight ?? (this.trace.n <= 16 ? 16 : 12),
+      });
+    }
+    this.alignEntropy();
+  }
+
+  // Lines the entropy column's rows up with the weights' rows (which have column labels above).
+  alignEntropy() {
+    const a = this.figs.get('A')?.map;
+    const hFig = this.figs.get('H');
+    if (!a?.layoutBox || !hFig) return;
+    hFig.spec.cellHeight = a.layoutBox.cellH;
+    hFig.map.model.cellHeight = a.layoutBox.cellH;
+    hFig.map.layout(hFig.host.clientWidth);
+    hFig.host.style.paddingTop = `${Math.max(0, a.layoutBox.top - hFig.map.layoutBox.top)}px`;
+  }
+
+  relayout() {
+    for (const { map, host } of this.figs.values()) map.layout(host.clientWidth);
+    this.alignEntropy();
+  }
+
+  hover(spec, cell) {
+    const lit = cell ? this.links(spec.id, cell.row, cell.col) : {};
+    for (const [id, { map }] of this.figs) map.setHighlights(lit[id] ?? []);
+    if (!cell) {
+      this.tooltip.hide();
+      return;
+    }
+    if (spec.kind) {
+      const content = explainCell(this.trace, spec.kind, this.head, cell.row, cell.col, cell.value);
+      this.tooltip.show(content, cell.clientX, cell.clientY);
+    } else {
+      this.tooltip.show({ title: t('tip.cell', { matrix: spec.name, i: cell.row, j: cell.col, value: cell.value }), lines: [] }, cell.clientX, cell.clientY);
+    }
+  }
+
+  // Provenance: for a hovered cell (r, c) of figure id, what to outline in the stage's other figures.
+  links(id, r, c) {
+    const { dHead } = this.trace;
+    switch (id) {
+      case 'Q': return { X: [{ row: r }], WQ: [{ col: c }] };
+      case 'K': return { X: [{ row: r }], WK: [{ col: c }] };
+      case 'V': return { X: [{ row: r }], WV: [{ col: c }] };
+      case 'X': return { E: [{ row: r, col: c }] };
+      case 'S': return { Qh: [{ row: r }], Kh: [{ row: c }] };
+      case 'Ss': return { S: [{ row: r, col: c }] };
+      case 'Sm': return { M: [{ row: r, col: c }], Ss: [{ row: r, col: c }] };
+      case 'A': return this.step === 9
+        ? { Vh: [{ row: c }] }
+        : { Qh: [{ row: r }], Kh: [{ row: c }], Sm: [{ row: r }], H: [{ row: r }] };
+      case 'O': return { A: [{ row: r }], Vh: [{ col: c }] };
+      case 'C': return { [`O${Math.floor(c / dHead)}`]: [{ row: r, col: c % dHead }] };
+      case 'Y': return { C: [{ row: r }], WO: [{ col: c }] };
+      default: return {};
+    }
+  }
+
+  weightRange(trace) {
+    // Weights on [0, the largest weight of this head], or [0, 1] when every row is one-hot.
+    let m = 0;
+    for (const w of trace.weights[this.head]) if (w < 1 && w > m) m = w;
+    return [0, m > 0 ? m : 1];
+  }
+
+  pairClick() {
+    return (cell) => { if (cell) this.onChange({ pair: [cell.row, cell.col] }); };
+  }
+
+  showNeuron() {
+    this.neuron.hidden = false;
+    const [i, j] = this.pair;
+    renderNeuron(this.neuron, this.trace, this.head, i, j);
+  }
+
+  headSpec(tr, which) {
+    const name = `${which}_${this.head}`;
+    const data = tr[which.toLowerCase()][this.head];
+    return { id: `${which}h`, name, rows: tr.n, cols: tr.dHead, data, kind: null };
+  }
+
+  // ---- the stages -----------------------------------------------------------------------
+
+  stage1(tr) {
+    this.shape.textContent = t('shape.tokens', { n: tr.n });
+    const list = el('ol', 'tokens', this.body);
+    tr.tokens.forEach((tok, i) => {
+      const li = el('li', 'token', list);
+      el('span', 'token-text', li, tok);
+      el('span', 'token-index', li, String(i));
+    });
+  }
+
+  stage2(tr) {
+    this.shape.textContent = t('shape.named', { name: 'E', rows: tr.n, cols: tr.dModel });
+    this.fig(this.row(), { id: 'E', name: t('wt.name.E'), rows: tr.n, cols: tr.dModel, data: tr.embeddings });
+  }
+
+  stage3(tr) {
+    this.shape.textContent = t('shape.named', { name: 'X', rows: tr.n, cols: tr.dModel });
+    const row = this.row();
+    this.fig(row, { id: 'E', name: t('wt.name.E'), rows: tr.n, cols: tr.dModel, data: tr.embeddings });
+    this.fig(row, { id: 'X', name: t('wt.name.X'), rows: tr.n, cols: tr.dModel, data: tr.x, kind: 'x' });
+    el('p', 'wt-note', this.extra, t(tr.positional === 'sinusoidal' ? 'wt.pos.added' : 'wt.pos.notAdded', { pos: t(`positional.${tr.positional}`) }));
+  }
+
+  stage4(tr) {
+    const { n, dModel, heads, dHead } = tr;
+    this.shape.textContent = `${t('shape.matrix', { rows: n, cols: dModel })} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
+    const groups = heads > 1 ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) } : undefined;
+    this.fig(this.row(), { id: 'X', name: t('wt.name.X'), rows: n, cols: dModel, data: tr.x, kind: 'x' });
+    const w = this.row();
+    w.classList.add('wt-row-3');
+    for (const [id, name, data] of [['WQ', 'W_Q', tr.wq], ['WK', 'W_K', tr.wk], ['WV', 'W_V', tr.wv]]) {
+      this.fig(w, { id, name, rows: dModel, cols: dModel, data, rowLabels: false, cellHeight: Math.max(1, Math.min(6, Math.floor(240 / dModel))), note: t('wt.weights.note') });
+    }
+    const out = this.row();
+    out.classList.add('wt-row-3');
+    for (const [id, name, blocks] of [['Q', 'Q', tr.q], ['K', 'K', tr.k], ['V', 'V', tr.v]]) {
+      this.fig(out, { id, name, rows: n, cols: dModel, data: joinHeads(blocks, n, dHead), kind: id.toLowerCase(), groups });
+    }
+  }
+
+  stage5(tr) {
+    const { n } = tr;
+    this.shape.textContent = t('wt.shape.scores', { h: this.head, n, dHead: tr.dHead });
+    const row = this.row();
+    this.fig(row, this.headSpec(tr, 'Q'));
+    this.fig(row, this.headSpec(tr, 'K'));
+    this.fig(this.row(), {
+      id: 'S', name: t('wt.name.raw', { h: this.head }), rows: n, cols: n, data: tr.rawScores[this.head],
+      colLabels: tr.tokens, square: true, onClick: this.pairClick(),
+    });
+    this.showNeuron();
+  }
+
+  stage6(tr) {
+    const { n } = tr;
+    this.shape.textContent = t('shape.matrix', { rows: n, cols: n });
+    this.scaleSwitch();
+    const row = this.row();
+    const range = symmetricRange(tr.rawScores[this.head]);
+    this.fig(row, { id: 'S', name: t('wt.name.raw', { h: this.head }), rows: n, cols: n, data: tr.rawScores[this.head], colLabels: tr.tokens, square: true, range });
+    this.fig(row, {
+      id: 'Ss', name: t(tr.scale ? 'wt.name.scaled' : 'wt.name.unscaled', { h: this.head }), rows: n, cols: n,
+      data: tr.unmaskedScores[this.head], colLabels: tr.tokens, square: true, range, onClick: this.pairClick(),
+      note: t('wt.scale.sameRange'),
+    });
+    this.showNeuron();
+  }
+
+  stage7(tr) {
+    const { n } = tr;
+    this.shape.textContent = t('shape.matrix', { rows: n, cols: n });
+    this.maskEditor(tr);
+    const row = this.row();
+    const blocked = Uint8Array.from(tr.mask, (m) => 1 - m);
+    this.fig(row, {
+      id: 'M', name: t('wt.name.mask'), rows: n, cols: n, data: Float32Array.from(tr.mask),
+      range: [-12, 12], mask: blocked, colLabels: tr.tokens, square: true, legend: false, note: t('mask.paintHint'),
+      onClick: (cell) => { if (cell) this.togglePainted(cell.row, cell.col); },
+    });
+    const range = symmetricRange(tr.unmaskedScores[this.head]);
+    this.fig(row, { id: 'Ss', name: t('wt.name.scaled', { h: this.head }), rows: n, cols: n, data: tr.unmaskedScores[this.head], colLabels: tr.tokens, square: true, range });
+    this.fig(row, { id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: n, data: tr.scores[this.head], colLabels: tr.tokens, square: true, range, kind: 'scores', onClick: this.pairClick() });
+    this.emptyRowsNote(tr);
+  }
+
+  stage8(tr) {
+    const { n } = tr;
+    this.shape.textContent = t('shape.matrix', { rows: n, cols: n });
+    const top = this.row();
+    this.fig(top, this.headSpec(tr, 'Q'));
+    this.fig(top, this.headSpec(tr, 'K'));
+    const row = this.row();
+    this.fig(row, { id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: n, data: tr.scores[this.head], colLabels: tr.tokens, square: true, kind: 'scores' });
+    const w = el('div', 'wt-pair', row);
+    this.fig(w, {
+      id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: n, data: tr.weights[this.head], colormap: 'viridis',
+      range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.tokens, square: true, kind: 'weights',
+      onClick: this.pairClick(),
+    });
+    this.entropy(w, tr);
+    this.emptyRowsNote(tr);
+    this.showNeuron();
+  }
+
+  stage9(tr) {
+    const { n, dHead } = tr;
+    this.shape.textContent = t('wt.shape.sum', { n, dHead });
+    const row = this.row();
+    this.fig(row, { id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: n, data: tr.weights[this.head], colormap: 'viridis', range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.tokens, square: true, kind: 'weights' });
+    this.fig(row, this.headSpec(tr, 'V'));
+    this.fig(row, { id: 'O', name: `out_${this.head}`, rows: n, cols: dHead, data: tr.headOutput[this.head], kind: 'headOutput' });
+  }
+
+  stage10(tr) {
+    const { n, dModel, heads, dHead } = tr;
+    this.shape.textContent = t('shape.named', { name: 'concat', rows: n, cols: dModel });
+    const row = this.row();
+    row.classList.add('wt-row-heads');
+    for (let g = 0; g < heads; g++) {
+      this.fig(row, { id: `O${g}`, name: `out_${g}`, rows: n, cols: dHead, data: tr.headOutput[g], rowLabels: g === 0 ? undefined : false, legend: false });
+    }
+    const groups = heads > 1 ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) } : undefined;
+    this.fig(this.row(), { id: 'C', name: 'concat', rows: n, cols: dModel, data: tr.concat, groups, kind: 'concat' });
+  }
+
+  stage11(tr) {
+    const { n, dModel } = tr;
+    this.shape.textContent = t('shape.named', { name: 'output', rows: n, cols: dModel });
+    const row = this.row();
+    row.classList.add('wt-row-3');
+    this.fig(row, { id: 'C', name: 'concat', rows: n, cols: dModel, data: tr.concat, kind: 'concat' });
+    this.fig(row, { id: 'WO', name: 'W_O', rows: dModel, cols: dModel, data: tr.wo, rowLabels: false, cellHeight: Math.max(1, Math.min(6, Math.floor(240 / dModel))), note: t('wt.weights.note') });
+    this.fig(row, { id: 'Y', name: 'output', rows: n, cols: dModel, data: tr.output, kind: 'output' });
+  }
+
+  stage12(tr) {
+    const { n, dModel } = tr;
+    this.shape.textContent = t('shape.named', { name: 'output', rows: n, cols: dModel });
+    const row = this.row();
+    this.fig(row, { id: 'X', name: t('wt.name.X'), rows: n, cols: dModel, data: tr.x, kind: 'x' });
+    this.fig(row, { id: 'Y', name: 'output', rows: n, cols: dModel, data: tr.output, kind: 'output' });
+  }
+
+  // ---- controls inside stages -----------------------------------------------------------
+
+  scaleSwitch() {
+    const label = el('label', 'wt-switch', this.extra);
+    const box = el('input', '', label);
+    box.type = 'checkbox';
+    box.id = 'wt-scale';
+    box.checked = this.trace.scale !== false;
+    el('span', '', label, t('controls.scale'));
+    box.addEventListener('change', () => this.onChange({ scale: box.checked }));
+  }
+
+  maskEditor(tr) {
+    const bar = el('div', 'wt-mask', this.extra);
+    const kinds = el('div', 'segmented', bar);
+    kinds.setAttribute('role', 'group');
+    kinds.setAttribute('aria-label', t('mask.kind'));
+    for (const [key, causal] of [['mask.bidirectional', false], ['mask.causal', true]]) {
+      const b = el('button', 'button', kinds, t(key));
+      b.type = 'button';
+      b.dataset.mask = causal ? 'causal' : 'bidirectional';
+      b.setAttribute('aria-pressed', String(Boolean(tr.causal) === causal));
+      b.addEventListener('click', () => this.onChange({ causal }));
+    }
+    const clear = el('button', 'button button-quiet', bar, t('mask.clear'));
+    clear.type = 'button';
+    clear.disabled = !(tr.painted?.length || tr.padding?.length);
+    clear.addEventListener('click', () => this.onChange({ painted: [], padding: [] }));
+    el('p', 'hint', this.extra, t('mask.padHint'));
+    const list = el('ol', 'tokens tokens-pad', this.extra);
+    const padded = new Set(tr.padding ?? []);
+    tr.tokens.forEach((tok, j) => {
+      const li = el('li', '', list);
+      const b = el('button', padded.has(j) ? 'token is-pad' : 'token', li);
+      b.type = 'button';
+      b.dataset.pad = String(j);
+      b.setAttribute('aria-pressed', String(padded.has(j)));
+      el('span', 'token-text', b, tok);
+      el('span', 'token-index', b, String(j));
+      b.addEventListener('click', () => {
+        const next = new Set(padded);
+        if (next.has(j)) next.delete(j); else next.add(j);
+        this.onChange({ padding: [...next].sort((a, b2) => a - b2) });
+      });
+    });
+  }
+
+  togglePainted(i, j) {
+    const cells = (this.trace.painted ?? []).map((p) => p.slice());
+    const at = cells.findIndex(([a, b]) => a === i && b === j);
+    if (at >= 0) cells.splice(at, 1); else cells.push([i, j]);
+    this.onChange({ painted: cells });
+  }
+
+  emptyRowsNote(tr) {
+    const { n } = tr;
+    const empty = [];
+    for (let i = 0; i < n; i++) if (!tr.mask.subarray(i * n, (i + 1) * n).some((m) => m)) empty.push(i);
+    if (!empty.length) return;
+    el('p', 'wt-note wt-empty', this.extra, t('mask.emptyRows', { rows: empty.map((i) => `${i} “${tr.tokens[i]}”`).join(', ') }));
+  }
+
+  // Per-row entropy of head h's weights (the core's), a one-column map beside the weights.
+  entropy(parent, tr) {
+    const { n } = tr;
+    this.fig(parent, {
+      id: 'H', name: t('wt.name.entropy'), rows: n, cols: 1, data: tr.entropy[this.head], colormap: 'viridis',
+      range: [0, Math.log(Math.max(2, n))], rowLabels: false, legend: true, maxCell: 16,
+      note: t('wt.entropy.note', { max: Math.log(n).toFixed(3), n }),
+    });
+  }
+}
