@@ -200,8 +200,11 @@ function showView() {
   }
 }
 
+let lastStep = state.step || 1; // where "Step by step" resumes
+
 function setStep(k) {
   state.step = Math.max(0, Math.min(STEPS, k));
+  if (state.step > 0) lastStep = state.step;
   writeHash();
   try {
     showView();
@@ -210,7 +213,7 @@ function setStep(k) {
   }
 }
 
-$('mode-walk').addEventListener('click', () => setStep(state.step || 1));
+$('mode-walk').addEventListener('click', () => setStep(state.step || lastStep));
 $('mode-all').addEventListener('click', () => setStep(0));
 
 // ← and → move through the walkthrough, unless a text field, a select or a heatmap (whose

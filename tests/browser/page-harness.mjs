@@ -1,0 +1,95 @@
+// Shared set-up for the page's browser tests: a static server for web/ with a strict CSP,
+// Debian's headless Chromium (playwright-core), and helpers to open the page and wait for a result.
+
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serveStatic } from '../../scripts/lib/static-server.mjs';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const WEB = join(ROOT, 'web');
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+
+const CSP = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
+  "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'",
+].join('; ');
+
+// Starts the server and the browser; returns { server, browser, open, close }.
+// open(hash, options) → { page, problems, close }: problems collects console errors, page
+// errors and off-origin requests, so a test can assert there were none.
+export async function startHarness() {
+  if (!existsSync(join(WEB, 'lib', 'wasm', 'attention_core.wasm'))) {
+    throw new Error('web/lib/wasm/attention_core.wasm is missing: build the wasm first (scripts/test does).');
+  }
+  const server = await serveStatic({ root: WEB, port: 0, headers: { 'Content-Security-Policy': CSP } });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+
+  async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true } = {}) {
+    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('console', (m) => {
+      if ((m.type() === 'error' || m.type() === 'warning') && !/willReadFrequently/.test(m.text())) {
+        problems.push(`console ${m.type()}: ${m.text()}`);
+      }
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`off-origin request: ${r.url()}`); });
+    await page.goto(server.url + hash);
+    if (wait) await settled(page, 0);
+    return { page, problems, close: () => context.close() };
+  }
+
+  return {
+    server, browser, open,
+    close: async () => { await browser.close(); await server.close(); },
+  };
+}
+
+// Waits until the worker is idle and more than `renders` results have been drawn.
+export async function settled(page, renders) {
+  try {
+    await page.waitForFunction((r) => window.__ap && window.__ap.idle && window.__ap.renders > r, renders, { timeout: 15000 });
+  } catch (err) {
+    const shown = await page.evaluate(() => ({
+      alert: document.getElementById('alert')?.textContent, renders: window.__ap?.renders, idle: window.__ap?.idle,
+    })).catch(() => ({}));
+    throw new Error(`the page did not draw a result: ${JSON.stringify(shown)} (${err.message.split('\n')[0]})`);
+  }
+  return page.evaluate(() => window.__ap.renders);
+}
+
+export const renders = (page) => page.evaluate(() => window.__ap.renders);
+
+// The viewport position of cell (row, col) of the walkthrough figure `id`, scrolled into view.
+export function cellPoint(page, id, row, col) {
+  return page.evaluate(([fid, r, c]) => {
+    const map = window.__ap.walkthrough.figs.get(fid).map;
+    const { x, y } = map.cellCenter(r, c);
+    window.scrollBy(0, y - window.innerHeight / 2);
+    return map.cellCenter(r, c);
+  }, [id, row, col]);
+}
+
+// Moves the pointer to the centre of cell (row, col) of the walkthrough figure `id`.
+export async function hoverCell(page, id, row, col) {
+  const { x, y } = await cellPoint(page, id, row, col);
+  await page.mouse.move(x, y);
+}
+
+export async function clickCell(page, id, row, col) {
+  const { x, y } = await cellPoint(page, id, row, col);
+  await page.mouse.click(x, y);
+}
+
+// The provenance outlines drawn on each walkthrough figure: { id: [{ row?, col? }, …] }.
+export function highlights(page) {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.wt-fig')]
+    .map((f) => [f.dataset.fig, JSON.parse(f.querySelector('.hm').dataset.highlights ?? '[]')])));
+}

@@ -1,0 +1,281 @@
+// Browser tests of the walkthrough (issue 4): each step renders with its shapes, the keyboard and
+// the buttons move through it, the URL restores it; provenance outlines; the neuron view's numbers
+// are the trace's; every mask kind renormalises rows; the √d_head switch moves entropy.
+//
+// Run: node --test --test-concurrency=1 tests/browser/   (needs web/lib/wasm built first)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, settled, renders, hoverCell, clickCell, highlights } from './page-harness.mjs';
+
+let harness;
+before(async () => { harness = await startHarness(); });
+after(async () => { await harness?.close(); });
+
+const step = (page) => page.evaluate(() => Number(document.getElementById('walkthrough').dataset.step));
+const hashStep = (page) => page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('step')));
+// Each figure of the current step with the shape written beside it.
+const figures = (page) => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.wt-fig')]
+  .map((f) => { const s = f.querySelector('.figure-cap .shape'); return [f.dataset.fig, `${s.dataset.rows}×${s.dataset.cols}`]; })));
+
+// n = 11 tokens, d_model 64, 4 heads: d_head 16.
+const EXPECTED = {
+  1: {},
+  2: { E: '11×64' },
+  3: { E: '11×64', X: '11×64' },
+  4: { X: '11×64', WQ: '64×64', WK: '64×64', WV: '64×64', Q: '11×64', K: '11×64', V: '11×64' },
+  5: { Qh: '11×16', Kh: '11×16', S: '11×11' },
+  6: { S: '11×11', Ss: '11×11' },
+  7: { M: '11×11', Ss: '11×11', Sm: '11×11' },
+  8: { Qh: '11×16', Kh: '11×16', Sm: '11×11', A: '11×11', H: '11×1' },
+  9: { A: '11×11', Vh: '11×16', O: '11×16' },
+  10: { O0: '11×16', O1: '11×16', O2: '11×16', O3: '11×16', C: '11×64' },
+  11: { C: '11×64', WO: '64×64', Y: '11×64' },
+  12: { X: '11×64', Y: '11×64' },
+};
+
+test('walkthrough: every step renders its matrices with shapes; keys, buttons and the URL move through it', async () => {
+  const { page, problems, close } = await harness.open('#step=1');
+  try {
+    assert.equal(await page.locator('#walkthrough').isVisible(), true);
+    assert.equal(await page.locator('#pipeline').isVisible(), false);
+    assert.deepEqual(await page.locator('#walkthrough .token-text').allTextContents(),
+      ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired']);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    for (let k = 1; k <= 12; k++) {
+      assert.equal(await step(page), k);
+      assert.equal(await hashStep(page), k);
+      assert.equal(await page.locator('.wt-counter').textContent(), `Step ${k} of 12`);
+      assert.deepEqual(await figures(page), EXPECTED[k], `step ${k}`);
+      // A typeset formula, an explanation, a current dot.
+      assert.equal(await page.locator('.wt-formula math').count(), 1);
+      assert.ok((await page.locator('.wt-desc').textContent()).length > 30);
+      assert.equal(await page.locator('.wt-dot[aria-current="step"]').textContent(), String(k));
+      // Every map is drawn: its data canvas has one pixel per cell.
+      const sizes = await page.evaluate(() => [...document.querySelectorAll('.wt-fig .hm-data')].map((c) => [c.height, c.width]));
+      assert.deepEqual(sizes.map(([r, c]) => `${r}×${c}`), Object.values(EXPECTED[k]));
+      await page.keyboard.press('ArrowRight');
+    }
+    assert.equal(await step(page), 12, '→ stops at the last step');
+    assert.equal(await page.locator('.wt-top .button-primary').isDisabled(), true);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await step(page), 10);
+    await page.getByRole('button', { name: '← Back' }).click();
+    assert.equal(await step(page), 9);
+    await page.getByRole('button', { name: 'Next →' }).click();
+    assert.equal(await step(page), 10);
+    // The overview and back.
+    await page.locator('#mode-all').click();
+    assert.equal(await page.locator('#pipeline').isVisible(), true);
+    assert.equal(await hashStep(page), 0);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await hashStep(page), 0, 'arrows do nothing outside the walkthrough');
+    await page.locator('#mode-walk').click();
+    assert.equal(await step(page), 10);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+  // A link restores the step.
+  const again = await harness.open('#step=9&f=2');
+  try {
+    assert.equal(await step(again.page), 9);
+    assert.equal(await again.page.locator('.wt-fig[data-fig="O"] .figure-name').textContent(), 'out_2');
+    const drawn = await again.page.evaluate(() => Array.from(window.__ap.walkthrough.figs.get('O').map.model.data));
+    const core = await again.page.evaluate(() => Array.from(window.__ap.trace.headOutput[2]));
+    assert.deepEqual(drawn, core);
+    assert.deepEqual(again.problems, []);
+  } finally {
+    await again.close();
+  }
+});
+
+test('provenance: hovering a cell outlines the rows and columns it came from', async () => {
+  const { page, problems, close } = await harness.open('#step=8&f=1');
+  try {
+    await hoverCell(page, 'A', 3, 7);
+    let lit = await highlights(page);
+    assert.deepEqual(lit.Qh, [{ row: 3 }]);
+    assert.deepEqual(lit.Kh, [{ row: 7 }]);
+    assert.deepEqual(lit.Sm, [{ row: 3 }]);
+    // The outline is drawn: the overlay has the highlight colour on q_3's row edge.
+    const colour = await page.evaluate(() => {
+      const map = window.__ap.walkthrough.figs.get('Qh').map;
+      const { left, top, cellH } = map.layoutBox;
+      const ctx = map.overlay.getContext('2d');
+      const y = Math.round((top + 3 * cellH - 1) * map.dpr);
+      return Array.from(ctx.getImageData(Math.round((left + 4) * map.dpr), y, 1, 1).data);
+    });
+    assert.deepEqual(colour.slice(0, 3), [0xf0, 0x8c, 0x00]);
+    await page.mouse.move(2, 2);
+    lit = await highlights(page);
+    assert.deepEqual(lit.Qh, []);
+
+    await page.keyboard.press('ArrowRight'); // step 9: out(i, c) ← weights row i, V_h column c
+    await hoverCell(page, 'O', 5, 2);
+    lit = await highlights(page);
+    assert.deepEqual([lit.A, lit.Vh], [[{ row: 5 }], [{ col: 2 }]]);
+
+    await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=4'); });
+    await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '4');
+    await settled(page, await renders(page) - 1);
+    await hoverCell(page, 'Q', 2, 20); // Q(i, c) ← x_i and column c of W_Q
+    lit = await highlights(page);
+    assert.deepEqual([lit.X, lit.WQ, lit.WK], [[{ row: 2 }], [{ col: 20 }], []]);
+
+    await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=11'); });
+    await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '11');
+    await hoverCell(page, 'Y', 4, 9); // output(i, c) ← concat row i and column c of W_O
+    lit = await highlights(page);
+    assert.deepEqual([lit.C, lit.WO], [[{ row: 4 }], [{ col: 9 }]]);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test("neuron view: q_i, k_j, the score and the row's weights are the trace's; a click picks the pair", async () => {
+  const { page, problems, close } = await harness.open('#step=8&f=3&pair=6.2');
+  try {
+    const read = () => page.evaluate(() => {
+      const tr = window.__ap.trace;
+      const root = document.querySelector('.neuron');
+      const [i, j] = root.dataset.pair.split('.').map(Number);
+      const n = tr.n;
+      return {
+        i, j,
+        score: Number(root.querySelector('.nv-score').dataset.score),
+        traceScore: tr.scores[3][i * n + j],
+        weight: Number(root.querySelector('.nv-result').dataset.weight),
+        traceWeight: tr.weights[3][i * n + j],
+        row: [...root.querySelectorAll('.nv-key')].map((e) => Number(e.dataset.weight)),
+        traceRow: Array.from(tr.weights[3].slice(i * n, (i + 1) * n)),
+        bars: root.querySelectorAll('.nv-grid .nv-cell').length,
+        q: [...root.querySelectorAll('.nv-grid .is-q + .nv-num')].map((e) => e.textContent),
+        dHead: tr.dHead,
+        sumText: root.querySelector('.nv-steps li').textContent,
+        dot: Array.from({ length: tr.dHead }, (_, d) => tr.q[3][i * tr.dHead + d] * tr.k[3][j * tr.dHead + d]).reduce((a, b) => a + b, 0),
+        scaledDot: null,
+      };
+    });
+    let v = await read();
+    assert.deepEqual([v.i, v.j], [6, 2]);
+    assert.equal(v.score, v.traceScore);
+    assert.equal(v.weight, v.traceWeight);
+    assert.deepEqual(v.row, v.traceRow);
+    assert.equal(v.bars, 3 * v.dHead);
+    // The sum of products, scaled, is the core's score (to float32 rounding).
+    assert.ok(Math.abs(v.dot / Math.sqrt(v.dHead) - v.traceScore) < 1e-5 * (1 + Math.abs(v.traceScore)));
+    assert.match(await page.locator('.nv-title').textContent(), /query 6 “because” → key 2 “didn't”/);
+
+    await clickCell(page, 'A', 9, 4);
+    await page.waitForFunction(() => document.querySelector('.neuron')?.dataset.pair === '9.4');
+    v = await read();
+    assert.equal(v.score, v.traceScore);
+    assert.deepEqual(v.row, v.traceRow);
+    assert.match(await page.evaluate(() => location.hash), /pair=9\.4/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+// Rows of weights sum to 1 over the cells the mask allows, and are exactly 0 elsewhere; a row with
+// nothing allowed is all 0 (never NaN). Returns the rows with nothing allowed.
+async function checkRows(page) {
+  const { weights, mask, n, heads } = await page.evaluate(() => ({
+    weights: window.__ap.trace.weights.map((w) => Array.from(w)), mask: Array.from(window.__ap.trace.mask),
+    n: window.__ap.trace.n, heads: window.__ap.trace.heads,
+  }));
+  const empty = [];
+  for (let h = 0; h < heads; h++) {
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      let open = 0;
+      for (let j = 0; j < n; j++) {
+        const w = weights[h][i * n + j];
+        assert.ok(Number.isFinite(w));
+        if (mask[i * n + j]) { sum += w; open++; } else assert.equal(w, 0, `masked weight (${i}, ${j}) of head ${h}`);
+      }
+      if (open) assert.ok(Math.abs(sum - 1) < 1e-5, `row ${i} of head ${h} sums to ${sum}`);
+      else { assert.equal(sum, 0); if (h === 0) empty.push(i); }
+    }
+  }
+  return { mask, n, empty };
+}
+
+test('mask editor: bidirectional, causal, padding and painted masks each renormalise the rows', async () => {
+  const { page, problems, close } = await harness.open('#step=7');
+  try {
+    let r = await checkRows(page);
+    assert.ok(r.mask.every((m) => m === 1), 'bidirectional: everything allowed');
+
+    let before = await renders(page);
+    await page.locator('.wt-mask [data-mask="causal"]').click();
+    await settled(page, before);
+    r = await checkRows(page);
+    for (let i = 0; i < r.n; i++) for (let j = 0; j < r.n; j++) assert.equal(r.mask[i * r.n + j], j <= i ? 1 : 0);
+    assert.equal(await page.locator('#causal').isChecked(), true);
+
+    await page.locator('.wt-mask [data-mask="bidirectional"]').click();
+    await settled(page, before + 1);
+    before = await renders(page);
+    await page.locator('.tokens-pad [data-pad="3"]').click(); // padding: "cross"
+    await settled(page, before);
+    r = await checkRows(page);
+    for (let i = 0; i < r.n; i++) assert.equal(r.mask[i * r.n + 3], 0);
+    assert.match(await page.evaluate(() => location.hash), /pad=3/);
+
+    // Paint: hide every key from query 0 except "cross" (already padding): row 0 becomes empty.
+    for (let j = 0; j < r.n; j++) {
+      if (j === 3) continue;
+      before = await renders(page);
+      await clickCell(page, 'M', 0, j);
+      await settled(page, before);
+    }
+    r = await checkRows(page);
+    assert.deepEqual(r.empty, [0]);
+    assert.match(await page.locator('.wt-empty').textContent(), /Every key is hidden from row 0 “The”.*not NaN/);
+    // Its output is 0 too.
+    const out0 = await page.evaluate(() => Array.from(window.__ap.trace.headOutput[0].slice(0, window.__ap.trace.dHead)));
+    assert.ok(out0.every((v) => v === 0));
+
+    before = await renders(page);
+    await page.locator('.wt-mask .button-quiet').click(); // clear padding and painted cells
+    await settled(page, before);
+    r = await checkRows(page);
+    assert.ok(r.mask.every((m) => m === 1));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('the √d_head switch: without it scores are larger and rows sharper (lower entropy)', async () => {
+  const { page, problems, close } = await harness.open('#step=6&d=256&h=2');
+  try {
+    const meanEntropy = () => page.evaluate(() => {
+      const e = window.__ap.trace.entropy.flatMap((a) => Array.from(a));
+      return e.reduce((a, b) => a + b, 0) / e.length;
+    });
+    const scaled = await meanEntropy();
+    const before = await renders(page);
+    await page.locator('#wt-scale').uncheck();
+    await settled(page, before);
+    const unscaled = await meanEntropy();
+    assert.equal(await page.locator('#scale').isChecked(), false, 'the side panel switch follows');
+    assert.match(await page.evaluate(() => location.hash), /sc=0/);
+    assert.ok(unscaled < scaled - 0.2, `entropy ${unscaled} without scaling, ${scaled} with`);
+    // Switched off (T = 1), the core's scores are the raw dot products q_i·k_j.
+    const ratio = await page.evaluate(() => window.__ap.trace.scores[0][1] / window.__ap.trace.rawScores[0][1]);
+    assert.ok(Math.abs(ratio - 1) < 1e-6);
+    const b2 = await renders(page);
+    await page.locator('#wt-scale').check();
+    await settled(page, b2);
+    assert.ok(Math.abs(await meanEntropy() - scaled) < 1e-9);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
