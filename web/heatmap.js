@@ -22,6 +22,9 @@ const ACCENT = '#4338ca';
 const MAX_LABEL_CHARS = 14;
 const COL_LABEL_ANGLE = -Math.PI / 3; // column labels rise at 60°
 const GAP = 6;                        // px between labels and the plot
+const DEFAULT_COLORS = Object.freeze({
+  label: LABEL_COLOR, dim: LABEL_DIM, strong: '#111', accent: ACCENT, frame: 'rgba(0, 0, 0, 0.18)',
+});
 
 function shorten(label) {
   const chars = Array.from(label);
@@ -44,12 +47,15 @@ export class Heatmap {
   //   legend: draw a colour legend under the map
   //   onHover({ row, col, value, clientX, clientY } | null), onClick(), label (aria-label)
   //   keyboard: the map takes focus and arrow keys move the hovered cell
+  //   colors: { label, dim, strong, accent, frame } overrides for the overlay's text and lines
+  //           (e.g. a dark theme); setColors() changes them later
   constructor(host, options = {}) {
     this.options = {
       colormap: 'viridis', rowLabels: true, colLabels: true, square: true,
       minCell: 1, maxCell: 28, cellHeight: 16, legend: true,
       onHover: null, onClick: null, label: '', keyboard: true, ...options,
     };
+    this.colors = { ...DEFAULT_COLORS, ...options.colors };
     this.table = colormaps[this.options.colormap];
     if (!this.table) throw new Error(`Unknown colormap "${this.options.colormap}"`);
 
@@ -217,6 +223,7 @@ export class Heatmap {
     const { rows, cols, data, mask, rowLabels, colLabels, colGroups } = this.model;
     const { left, top, cellW, cellH, plotW, plotH, stageW, stageH } = this.layoutBox;
     const o = this.options;
+    const c = this.colors;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.clearRect(0, 0, stageW, stageH);
     const hover = this.hover;
@@ -257,7 +264,7 @@ export class Heatmap {
       }
       ctx.stroke();
       ctx.font = FONT;
-      ctx.fillStyle = LABEL_DIM;
+      ctx.fillStyle = c.dim;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'alphabetic';
       const groupW = colGroups.size * cellW;
@@ -265,12 +272,12 @@ export class Heatmap {
         const label = colGroups.labels[g];
         const active = g === this.activeGroup;
         ctx.font = active ? FONT_BOLD : FONT;
-        ctx.fillStyle = active ? ACCENT : LABEL_DIM;
+        ctx.fillStyle = active ? c.accent : c.dim;
         if (measureFits(ctx, label, groupW)) ctx.fillText(label, left + (g + 0.5) * groupW, top - 5);
       }
       // The active group (the focused head) gets an accent frame.
       if (this.activeGroup !== null && this.activeGroup < groupCount) {
-        ctx.strokeStyle = ACCENT;
+        ctx.strokeStyle = c.accent;
         ctx.lineWidth = 2;
         ctx.strokeRect(left + this.activeGroup * groupW - 1, top - 1, groupW + 2, plotH + 2);
       }
@@ -285,7 +292,7 @@ export class Heatmap {
         const active = hover && hover.row === i;
         if (i % skip !== 0 && !active) continue;
         ctx.font = active ? FONT_BOLD : FONT;
-        ctx.fillStyle = active ? '#111' : LABEL_COLOR;
+        ctx.fillStyle = active ? c.strong : c.label;
         ctx.fillText(shorten(rowLabels[i]), left - GAP, top + (i + 0.5) * cellH);
       }
     }
@@ -302,7 +309,7 @@ export class Heatmap {
         ctx.translate(left + (j + 0.5) * cellW, top - GAP);
         ctx.rotate(COL_LABEL_ANGLE);
         ctx.font = active ? FONT_BOLD : FONT;
-        ctx.fillStyle = active ? '#111' : LABEL_COLOR;
+        ctx.fillStyle = active ? c.strong : c.label;
         ctx.fillText(shorten(colLabels[j]), 0, 0);
         ctx.restore();
       }
@@ -326,7 +333,7 @@ export class Heatmap {
     }
 
     // Frame and hovered cell.
-    ctx.strokeStyle = 'rgba(0, 0, 0, 0.18)';
+    ctx.strokeStyle = c.frame;
     ctx.lineWidth = 1;
     ctx.strokeRect(left - 0.5, top - 0.5, plotW + 1, plotH + 1);
     if (hover) {
@@ -422,6 +429,12 @@ export class Heatmap {
   setHighlights(list) {
     this.highlights = list ?? [];
     this.root.dataset.highlights = JSON.stringify(this.highlights);
+    if (this.model && this.layoutBox) this.paintOverlay();
+  }
+
+  // New overlay colours (keys as in the colors option); repaints.
+  setColors(colors) {
+    this.colors = { ...DEFAULT_COLORS, ...colors };
     if (this.model && this.layoutBox) this.paintOverlay();
   }
 
