@@ -55,7 +55,7 @@ export function explainCell(trace, kind, head, row, col, value) {
   const { n, dHead } = trace;
   const names = {
     x: 'X', q: 'Q', k: 'K', v: 'V', scores: `scores_${head}`, weights: `weights_${head}`,
-    headOutput: `out_${head}`, concat: 'concat', output: 'output',
+    headOutput: `out_${head}`, concat: 'concat', output: 'output', entropy: `H_${head}`,
   };
   const title = t('tip.cell', { matrix: names[kind], i: row, j: col, value: f(value, 6) });
   const lines = [];
@@ -120,6 +120,10 @@ export function explainCell(trace, kind, head, row, col, value) {
       }));
       break;
     }
+    case 'entropy':
+      lines.push(t('tip.row', { i: row, token: token(trace, row) }));
+      lines.push(t('tip.entropyCell', { max: f(Math.log(n), 3), n }));
+      break;
     case 'concat':
       lines.push(t('tip.row', { i: row, token: token(trace, row) }));
       lines.push(t('tip.concat', { h: Math.floor(col / dHead), d: col % dHead }));

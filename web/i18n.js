@@ -175,7 +175,14 @@ const en = {
   'wt.name.masked': 'masked scores',
   'wt.name.weights': 'A = softmax, head {h}',
   'wt.name.entropy': 'H',
-  'wt.entropy.note': 'Row entropy, nats (uniform over {n} keys: {max}).',
+  'wt.entropy.note': 'H: row entropy in nats, dark 0 (one key) to bright {max} (uniform over {n} keys).',
+
+  'hv.title': 'Head view',
+  'hv.desc': 'A line from each query (left) to each key (right), more opaque for a larger weight. Click a head to focus it; hover a token on the left to see only its lines.',
+  'hv.label': 'Heads shown',
+  'hv.all': 'All heads',
+  'hv.aria': 'Lines from each token to the tokens it attends to, {heads} heads',
+  'tip.entropyCell': 'entropy −Σ_j w·ln w of this row of weights, in nats; uniform over {n} keys gives {max}',
 
   'mask.kind': 'Mask kind',
   'mask.bidirectional': 'Bidirectional',

@@ -9,6 +9,7 @@ import { Heatmap } from './heatmap.js';
 import { symmetricRange } from './colormap.js';
 import { t } from './i18n.js';
 import { explainCell } from './explain.js';
+import { HeadView } from './headview.js';
 
 function el(tag, className, parent, text) {
   const node = document.createElement(tag);
@@ -125,13 +126,21 @@ export class Pipeline {
     this.sHeads = this.step(4, 'step.heads');
     this.sHeads.desc.textContent = t('step.heads.desc');
     this.thumbRow = el('div', 'thumbs', this.sHeads.body);
+    const hv = el('div', 'headview', this.sHeads.body);
+    el('h3', 'hv-title', hv, t('hv.title'));
+    el('p', 'figure-desc', hv, t('hv.desc'));
+    this.headView = new HeadView(el('div', 'hv-body', hv), { onFocus: (h) => this.onFocus(h) });
     this.thumbs = [];
 
     this.sFocus = this.step(5, 'step.focus');
     const pair = el('div', 'figure-row figure-row-2', this.sFocus.body);
     this.focusPair = pair;
     this.fScores = this.figure(pair, 'scores', { colormap: 'diverging', maxCell: 30 });
-    this.fWeights = this.figure(pair, 'weights', { colormap: 'viridis', maxCell: 30 });
+    const weightsRow = el('div', 'wt-pair', pair);
+    this.fWeights = this.figure(weightsRow, 'weights', { colormap: 'viridis', maxCell: 30 });
+    this.fEntropy = this.figure(weightsRow, 'entropy', { colormap: 'viridis', square: false, colLabels: false, rowLabels: false, maxCell: 16, keyboard: false, legend: false }, t('wt.name.entropy'));
+    this.fEntropy.wrap.classList.add('figure-entropy');
+    this.entropyDesc = el('p', 'figure-desc', this.fEntropy.wrap);
     this.fScores.wrap.classList.add('figure-scores');
     this.fWeights.wrap.classList.add('figure-weights');
     this.scoresDesc = el('p', 'figure-desc', this.fScores.wrap, t('step.scores.desc'));
@@ -317,5 +326,15 @@ export class Pipeline {
     this.draw(this.fScores, { rows: n, cols: n, data: trace.scores[h], ...pairLabels }, shape(n, n));
     this.draw(this.fWeights, { rows: n, cols: n, data: trace.weights[h], mask: maskOf(trace.scores[h]), ...pairLabels }, shape(n, n), this.rangeOf(h));
     this.draw(this.fHeadOut, { rows: n, cols: dHead, data: trace.headOutput[h], rowLabels: tokens }, shape(n, dHead));
+
+    // Row entropy beside the weights, its rows lined up with theirs.
+    const wBox = this.fWeights.map.layoutBox;
+    this.rowHeightSave = this.rowHeight;
+    this.rowHeight = wBox ? wBox.cellH : this.rowHeight;
+    this.draw(this.fEntropy, { rows: n, cols: 1, data: trace.entropy[h] }, shape(n, 1), [0, Math.log(Math.max(2, n))]);
+    this.rowHeight = this.rowHeightSave;
+    if (wBox && this.fEntropy.map.layoutBox) this.fEntropy.host.style.paddingTop = `${Math.max(0, wBox.top - this.fEntropy.map.layoutBox.top)}px`;
+    this.entropyDesc.textContent = t('wt.entropy.note', { max: Math.log(n).toFixed(3), n });
+    this.headView.render(trace, h);
   }
 }

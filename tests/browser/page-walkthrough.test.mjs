@@ -279,3 +279,38 @@ test('the √d_head switch: without it scores are larger and rows sharper (lower
     await close();
   }
 });
+
+test('multi-head views: head view lines per head, a click focuses a head; shared or independent colour scales', async () => {
+  const { page, problems, close } = await harness.open('#f=0');
+  try {
+    const canvas = page.locator('.hv-canvas');
+    assert.equal(await canvas.getAttribute('data-heads'), '0');
+    // One line per weight ≥ 0.01 of head 0.
+    const expected = await page.evaluate(() => Array.from(window.__ap.trace.weights[0]).filter((w) => w >= 0.01).length);
+    assert.equal(Number(await canvas.getAttribute('data-lines')), expected);
+    await page.locator('.hv-chip[data-head="2"]').click();
+    assert.equal(await canvas.getAttribute('data-heads'), '2');
+    assert.match(await page.evaluate(() => location.hash), /f=2/);
+    assert.equal(await page.locator('#pipeline .step-title').nth(4).textContent(), 'Head 2');
+    await page.locator('.hv-chip[data-head="all"]').click();
+    assert.equal(await canvas.getAttribute('data-heads'), '0,1,2,3');
+
+    // Entropy beside the weights is the core's.
+    const drawn = await page.evaluate(() => Array.from(document.querySelector('.figure-entropy .hm-data').getContext('2d').getImageData(0, 0, 1, 11).data));
+    assert.equal(drawn.length, 11 * 4);
+
+    // Independent scales: each head's legend top is its own largest weight.
+    const legendTop = () => page.locator('.figure-weights .hm-legend-value').nth(1).textContent();
+    const shared = await legendTop();
+    await page.locator('#independent').check();
+    await page.waitForFunction(() => /ind=1/.test(location.hash));
+    await settled(page, await renders(page) - 1);
+    const own = await legendTop();
+    const max2 = await page.evaluate(() => Math.max(...window.__ap.trace.weights[2]));
+    assert.notEqual(own, shared);
+    assert.ok(Math.abs(Number(own.replace('−', '-')) - max2) < 1e-3, `${own} vs ${max2}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
