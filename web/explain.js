@@ -28,9 +28,12 @@ export function rowStats(scores, n, i) {
 }
 
 const token = (trace, i) => trace.tokens[i];
+// Keys (and values) come from the second sentence under cross-attention.
+const keyToken = (trace, j) => (trace.keyTokens ?? trace.tokens)[j];
 
 function scoreLines(trace, h, i, j) {
-  const { n, dHead, temperature } = trace;
+  const { dHead, temperature } = trace;
+  const n = trace.nKv ?? trace.n; // keys per row
   const score = trace.scores[h][i * n + j];
   if (score === -Infinity) return { score, lines: [t('tip.masked')] };
   const d = dot(trace.q[h], i, trace.k[h], j, dHead);
@@ -52,7 +55,8 @@ function scoreLines(trace, h, i, j) {
 // For per-head kinds, head is the head; for 'q', 'k', 'v', 'concat' col is a d_model column.
 // Returns { title, lines }.
 export function explainCell(trace, kind, head, row, col, value) {
-  const { n, dHead } = trace;
+  const { dHead } = trace;
+  const n = trace.nKv ?? trace.n; // keys per row of scores and weights
   const names = {
     x: 'X', q: 'Q', k: 'K', v: 'V', scores: `scores_${head}`, weights: `weights_${head}`,
     headOutput: `out_${head}`, concat: 'concat', output: 'output', entropy: `H_${head}`,
@@ -65,18 +69,18 @@ export function explainCell(trace, kind, head, row, col, value) {
       lines.push(t(trace.positional === 'sinusoidal' ? 'tip.xPos' : 'tip.x', { token: token(trace, row), j: col }));
       break;
     case 'q': case 'k': case 'v':
-      lines.push(t('tip.row', { i: row, token: token(trace, row) }));
+      lines.push(t('tip.row', { i: row, token: kind === 'q' ? token(trace, row) : keyToken(trace, row) }));
       lines.push(t('tip.colHead', { j: col, h: Math.floor(col / dHead), d: col % dHead }));
       lines.push(t('tip.qkv', { name: names[kind], i: row, j: col }));
       if (trace.positional === 'rope' && kind !== 'v') lines.push(t('tip.rope', { i: row }));
       break;
     case 'scores': {
-      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: token(trace, col) }));
+      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: keyToken(trace, col) }));
       lines.push(...scoreLines(trace, head, row, col).lines);
       break;
     }
     case 'weights': {
-      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: token(trace, col) }));
+      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: keyToken(trace, col) }));
       const { score, lines: s } = scoreLines(trace, head, row, col);
       lines.push(...s);
       const { max, sum } = rowStats(trace.scores[head], n, row);
@@ -115,7 +119,7 @@ export function explainCell(trace, kind, head, row, col, value) {
       }
       lines.push(t('tip.headOut', { i: row, d: col, n, sum: f(sum, 6) }));
       lines.push(t('tip.headOutTop', {
-        j: top, token: token(trace, top), w: f(w[row * n + top]), v: f(v[top * dHead + col]),
+        j: top, token: keyToken(trace, top), w: f(w[row * n + top]), v: f(v[top * dHead + col]),
         term: f(w[row * n + top] * v[top * dHead + col]),
       }));
       break;

@@ -40,7 +40,7 @@ const controls = {
   dModel: $('dmodel'), dModelRange: $('dmodel-range'),
   temperature: $('temperature'), temperatureRange: $('temperature-range'),
   positional: $('positional'), causal: $('causal'), seed: $('seed'),
-  scale: $('scale'), independent: $('independent'),
+  scale: $('scale'), independent: $('independent'), cross: $('cross'), kv: $('kv'),
 };
 for (const input of [controls.heads, controls.headsRange]) input.max = String(LIMITS.maxHeads);
 controls.dModel.max = String(LIMITS.maxModelDim);
@@ -62,6 +62,9 @@ function syncControls(except = null) {
   controls.causal.checked = state.causal;
   controls.scale.checked = state.scale;
   controls.independent.checked = state.independent;
+  controls.cross.checked = state.cross;
+  set(controls.kv, state.kv);
+  $('kv-field').hidden = !state.cross;
   set(controls.seed, state.seed);
   const dHead = state.dModel / state.heads;
   $('dhead').textContent = Number.isInteger(dHead)
@@ -156,7 +159,7 @@ const client = new ComputeClient(new URL('./worker.js', import.meta.url), {
 });
 
 function recompute() {
-  const check = checkParams(state, tokenize(state.sentence));
+  const check = checkParams(state, tokenize(state.sentence), state.cross ? tokenize(state.kv) : []);
   if (!check.ok) {
     client.cancel();
     showError(check.message, check.field);
@@ -245,6 +248,8 @@ const readers = {
   causal: (input) => { state.causal = input.checked; },
   scale: (input) => { state.scale = input.checked; },
   independent: (input) => { state.independent = input.checked; },
+  cross: (input) => { state.cross = input.checked; },
+  kv: (input) => { state.kv = input.value; },
   seed: (input) => { state.seed = number(input); },
 };
 

@@ -16,8 +16,8 @@ const isInt = (v) => Number.isInteger(v);
 // Returns { ok: true, params } or { ok: false, message, field } (field: the state key or keys
 // at fault, so the page can mark those controls).
 // params: { tokens, heads, dModel, dHead, temperature, causal, positional, seed, scale, padding,
-//          painted }.
-export function checkParams(state, tokens) {
+//          painted, tokensKv, edits }.
+export function checkParams(state, tokens, tokensKv = []) {
   const fail = (key, args, field) => ({ ok: false, message: t(key, args), field });
   const { heads, dModel, temperature, seed } = state;
 
@@ -40,6 +40,10 @@ export function checkParams(state, tokens) {
     const alt = new Intl.ListFormat(LOCALE, { type: 'disjunction' }).format(divisors.map(String));
     return fail('error.notDivisible', { dModel, heads, suggest, alt }, ['heads', 'dModel']);
   }
+  if (state.cross && tokensKv.length === 0) return fail('error.emptyKv', {}, 'kv');
+  if (state.cross && tokensKv.length > LIMITS.maxTokens) {
+    return fail('error.tooManyKv', { n: tokensKv.length, max: LIMITS.maxTokens }, 'kv');
+  }
   const dHead = dModel / heads;
   if (state.positional === 'rope' && dHead % 2 !== 0) {
     return fail('error.ropeOdd', { dModel, heads, dHead }, ['positional', 'heads', 'dModel']);
@@ -48,6 +52,7 @@ export function checkParams(state, tokens) {
   if (!isInt(seed) || seed < 0 || seed > LIMITS.maxSeed) {
     return fail('error.seed', { max: LIMITS.maxSeed }, 'seed');
   }
+  const nKv = state.cross ? tokensKv.length : tokens.length;
   return {
     ok: true,
     params: {
@@ -55,8 +60,12 @@ export function checkParams(state, tokens) {
       causal: Boolean(state.causal), positional: state.positional, seed,
       scale: state.scale !== false,
       // Only indices that name a token; the worker turns these into the core's mask arrays.
-      padding: (state.padding ?? []).filter((j) => j < tokens.length),
-      painted: (state.painted ?? []).filter(([i, j]) => i < tokens.length && j < tokens.length),
+      // Cross-attention: K and V come from tokensKv; null for self-attention.
+      tokensKv: state.cross ? tokensKv.slice() : null,
+      // Hand edits inside the matrices' shapes: embeddings (n, d_model), W_Q/W_K/W_V (d_model, d_model).
+      edits: (state.edits ?? []).filter((e) => e.col < dModel && e.row < (e.m === 'e' ? tokens.length : dModel)),
+      padding: (state.padding ?? []).filter((j) => j < nKv),
+      painted: (state.painted ?? []).filter(([i, j]) => i < tokens.length && j < nKv),
     },
   };
 }

@@ -45,15 +45,15 @@ function maskOf(scores) {
 // untrained, nearly uniform rows still show contrast, and every head shares it so heads can be
 // compared. Rows with a single unmasked key are left out: their weight is always exactly 1
 // (the first query under the causal mask) and would flatten the scale; they clamp to its top.
-function weightScale(weights, scores, n) {
+function weightScale(weights, scores, n, nKv = n) {
   let m = 0;
   for (let h = 0; h < weights.length; h++) {
     for (let i = 0; i < n; i++) {
       let open = 0;
       let rowMax = 0;
-      for (let j = 0; j < n; j++) {
-        if (scores[h][i * n + j] !== -Infinity) open++;
-        rowMax = Math.max(rowMax, weights[h][i * n + j]);
+      for (let j = 0; j < nKv; j++) {
+        if (scores[h][i * nKv + j] !== -Infinity) open++;
+        rowMax = Math.max(rowMax, weights[h][i * nKv + j]);
       }
       if (open > 1 && rowMax > m) m = rowMax;
     }
@@ -184,7 +184,7 @@ export class Pipeline {
   // The colour range of head h's weights.
   rangeOf(h) {
     if (!this.independent) return this.weightRange;
-    return weightScale([this.trace.weights[h]], [this.trace.scores[h]], this.trace.n);
+    return weightScale([this.trace.weights[h]], [this.trace.scores[h]], this.trace.n, this.trace.nKv);
   }
 
   setFocus(h) {
@@ -195,8 +195,8 @@ export class Pipeline {
 
   render(trace) {
     this.trace = trace;
-    this.weightRange = weightScale(trace.weights, trace.scores, trace.n);
-    const { tokens, n, dModel, heads, dHead } = trace;
+    this.weightRange = weightScale(trace.weights, trace.scores, trace.n, trace.nKv);
+    const { tokens, n, dModel, heads, dHead, nKv, keyTokens } = trace;
     this.focus = Math.min(this.focus, heads - 1);
     const labels = tokens;
     // Rows of (n × d) maps get shorter as n grows; long sentences put the n × n maps one per line.
@@ -209,7 +209,7 @@ export class Pipeline {
     // Read every map's width once, before any map writes its size: one layout, not one per map.
     this.widths = new Map(this.heatmaps.map((fig) => [fig, fig.host.clientWidth]));
     // X, Q, K and V depend only on these; while temperature or the mask is dragged they stay.
-    const inputKey = JSON.stringify([tokens, dModel, heads, trace.seed, trace.positional]);
+    const inputKey = JSON.stringify([tokens, keyTokens, dModel, heads, trace.seed, trace.positional]);
     const inputsChanged = inputKey !== this.inputKey;
     this.inputKey = inputKey;
 
@@ -237,12 +237,13 @@ export class Pipeline {
     this.sQKV.desc.textContent = t('step.qkv.desc', {
       heads, n, dHead, rope: trace.positional === 'rope' ? t('step.qkv.rope') : '',
     });
-    for (const [fig, blocks] of [[this.fQ, trace.q], [this.fK, trace.k], [this.fV, trace.v]]) {
-      if (inputsChanged) this.draw(fig, { rows: n, cols: dModel, data: joinHeads(blocks, n, dHead), rowLabels: labels, colGroups: groups }, shape(n, dModel));
+    // Cross-attention: K and V have one row per token of the second sentence.
+    for (const [fig, blocks, rows, rowLabels] of [[this.fQ, trace.q, n, labels], [this.fK, trace.k, nKv, keyTokens], [this.fV, trace.v, nKv, keyTokens]]) {
+      if (inputsChanged) this.draw(fig, { rows, cols: dModel, data: joinHeads(blocks, rows, dHead), rowLabels, colGroups: groups }, shape(rows, dModel));
     }
 
     // 4. one small weights map per head
-    this.sHeads.shape.textContent = t('shape.heads', { heads, rows: n, cols: n });
+    this.sHeads.shape.textContent = t('shape.heads', { heads, rows: n, cols: nKv });
     this.renderThumbs();
 
     // 5. the focused head
@@ -268,7 +269,7 @@ export class Pipeline {
   }
 
   renderThumbs() {
-    const { n, heads } = this.trace;
+    const { n, heads, nKv } = this.trace;
     if (this.thumbs.length !== heads) {
       this.heatmaps = this.heatmaps.filter((f) => !this.thumbs.includes(f));
       this.thumbRow.replaceChildren();
@@ -292,18 +293,18 @@ export class Pipeline {
         this.thumbs.push(fig);
       }
     }
-    const size = Math.max(2, Math.min(12, Math.floor(132 / n)));
+    const size = Math.max(2, Math.min(12, Math.floor(132 / Math.max(n, nKv))));
     for (const fig of this.thumbs) {
       fig.map.options.minCell = fig.map.options.maxCell = size;
       fig.wrap.classList.toggle('is-focused', fig.head === this.focus);
       fig.wrap.setAttribute('aria-pressed', String(fig.head === this.focus));
-      this.draw(fig, { rows: n, cols: n, data: this.trace.weights[fig.head], mask: maskOf(this.trace.scores[fig.head]) }, shape(n, n), this.rangeOf(fig.head));
+      this.draw(fig, { rows: n, cols: nKv, data: this.trace.weights[fig.head], mask: maskOf(this.trace.scores[fig.head]) }, shape(n, nKv), this.rangeOf(fig.head));
     }
   }
 
   renderFocus() {
     const trace = this.trace;
-    const { tokens, n, dHead, positional, causal, temperature } = trace;
+    const { tokens, n, dHead, positional, causal, temperature, nKv, keyTokens } = trace;
     const h = this.focus;
     for (const fig of this.thumbs) {
       fig.wrap.classList.toggle('is-focused', fig.head === h);
@@ -322,19 +323,19 @@ export class Pipeline {
     for (const fig of [this.fScores, this.fWeights, this.fHeadOut]) fig.head = h;
     for (const fig of [this.fQ, this.fK, this.fV, this.fConcat]) fig.map.setActiveGroup(trace.heads > 1 ? h : null);
 
-    const pairLabels = { rowLabels: tokens, colLabels: tokens };
-    this.draw(this.fScores, { rows: n, cols: n, data: trace.scores[h], ...pairLabels }, shape(n, n));
-    this.draw(this.fWeights, { rows: n, cols: n, data: trace.weights[h], mask: maskOf(trace.scores[h]), ...pairLabels }, shape(n, n), this.rangeOf(h));
+    const pairLabels = { rowLabels: tokens, colLabels: keyTokens };
+    this.draw(this.fScores, { rows: n, cols: nKv, data: trace.scores[h], ...pairLabels }, shape(n, nKv));
+    this.draw(this.fWeights, { rows: n, cols: nKv, data: trace.weights[h], mask: maskOf(trace.scores[h]), ...pairLabels }, shape(n, nKv), this.rangeOf(h));
     this.draw(this.fHeadOut, { rows: n, cols: dHead, data: trace.headOutput[h], rowLabels: tokens }, shape(n, dHead));
 
     // Row entropy beside the weights, its rows lined up with theirs.
     const wBox = this.fWeights.map.layoutBox;
     this.rowHeightSave = this.rowHeight;
     this.rowHeight = wBox ? wBox.cellH : this.rowHeight;
-    this.draw(this.fEntropy, { rows: n, cols: 1, data: trace.entropy[h] }, shape(n, 1), [0, Math.log(Math.max(2, n))]);
+    this.draw(this.fEntropy, { rows: n, cols: 1, data: trace.entropy[h] }, shape(n, 1), [0, Math.log(Math.max(2, nKv))]);
     this.rowHeight = this.rowHeightSave;
     if (wBox && this.fEntropy.map.layoutBox) this.fEntropy.host.style.paddingTop = `${Math.max(0, wBox.top - this.fEntropy.map.layoutBox.top)}px`;
-    this.entropyDesc.textContent = t('wt.entropy.note', { max: Math.log(n).toFixed(3), n });
+    this.entropyDesc.textContent = t('wt.entropy.note', { max: Math.log(nKv).toFixed(3), n: nKv });
     this.headView.render(trace, h);
   }
 }

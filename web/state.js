@@ -6,6 +6,9 @@
 //                                &sc=<0|1: divide scores by √d_head>&pad=<token indices, comma-separated>
 //                                &pm=<hand-masked cells i.j, comma-separated>&pair=<i.j for the neuron view>
 //                                &ind=<0|1: each head its own colour scale>
+//                                &x=<0|1: cross-attention>&kv=<the sentence K and V come from>
+//                                &ed=<edits m.row.col.value, comma-separated; m: e (embedding row =
+//                                     token index), q, k, v (entries of W_Q, W_K, W_V)>
 // Parsing never throws. A value that is missing or not a number falls back to its default;
 // a number that is out of range is kept, so the page can say what is wrong with it.
 
@@ -26,7 +29,12 @@ export const DEFAULT_STATE = Object.freeze({
   painted: [],      // [i, j] cells masked by hand: query i may not attend to key j
   pair: [0, 0],     // (query i, key j) of the neuron view
   independent: false, // heads' weights each on their own colour scale
+  cross: false,     // cross-attention: K and V from a second sentence (kv)
+  kv: "L'animal n'a pas traversé la rue",
+  edits: [],        // hand-edited inputs: { m: 'e' | 'q' | 'k' | 'v', row, col, value }
 });
+
+export const EDITABLE = Object.freeze(['e', 'q', 'k', 'v']);
 
 export const STEPS = 12;
 
@@ -34,6 +42,7 @@ const KEYS = {
   sentence: 's', heads: 'h', dModel: 'd', temperature: 't',
   causal: 'c', positional: 'p', seed: 'seed', focus: 'f',
   step: 'step', scale: 'sc', padding: 'pad', painted: 'pm', pair: 'pair', independent: 'ind',
+  cross: 'x', kv: 'kv', edits: 'ed',
 };
 
 // "3,5,7" → [3, 5, 7]: non-negative whole numbers, sorted, no repeats; garbage is dropped.
@@ -57,6 +66,20 @@ function pairList(text) {
     if (m && !seen.has(m[0])) { seen.add(m[0]); out.push([Number(m[1]), Number(m[2])]); }
   }
   return out;
+}
+
+// "e.3.5.0.25,q.0.1.-2" → [{ m: 'e', row: 3, col: 5, value: 0.25 }, …]; the last edit of a cell wins.
+function editList(text) {
+  if (!text) return [];
+  const cells = new Map();
+  for (const part of text.split(',')) {
+    const m = /^([eqkv])\.(\d{1,4})\.(\d{1,4})\.(-?\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(part.trim());
+    if (!m) continue;
+    const value = Number(m[4]);
+    if (!Number.isFinite(value)) continue;
+    cells.set(`${m[1]}.${m[2]}.${m[3]}`, { m: m[1], row: Number(m[2]), col: Number(m[3]), value });
+  }
+  return [...cells.values()];
 }
 
 const flag = (text, fallback) => (text === null ? fallback : text === '1' || text === 'true');
@@ -88,6 +111,9 @@ export function parseHash(hash) {
     painted: pairList(q.get(KEYS.painted)),
     pair: pairList(q.get(KEYS.pair))[0] ?? [0, 0],
     independent: flag(q.get(KEYS.independent), d.independent),
+    cross: flag(q.get(KEYS.cross), d.cross),
+    kv: q.has(KEYS.kv) ? q.get(KEYS.kv) : d.kv,
+    edits: editList(q.get(KEYS.edits)),
   };
 }
 
@@ -109,5 +135,12 @@ export function toHash(state) {
   if (state.painted.length) q.set(KEYS.painted, state.painted.map(([i, j]) => `${i}.${j}`).join(','));
   q.set(KEYS.pair, `${state.pair[0]}.${state.pair[1]}`);
   if (state.independent) q.set(KEYS.independent, '1');
+  if (state.edits.length) {
+    q.set(KEYS.edits, state.edits.map((e) => `${e.m}.${e.row}.${e.col}.${Number(e.value.toPrecision(6))}`).join(','));
+  }
+  if (state.cross) {
+    q.set(KEYS.cross, '1');
+    q.set(KEYS.kv, state.kv);
+  }
   return '#' + q.toString();
 }

@@ -145,6 +145,7 @@ export class Walkthrough {
     this.desc = el('p', 'step-desc wt-desc', this.card);
     this.formula = el('div', 'wt-formula', this.card);
     this.extra = el('div', 'wt-extra', this.card);
+    this.buildEditor();
     this.body = el('div', 'wt-body', this.card);
     this.neuron = el('div', 'neuron', this.card);
     this.keysHint = el('p', 'hint wt-keys', r, t('wt.keys'));
@@ -182,9 +183,100 @@ export class Walkthrough {
     this.figs = new Map();
     this.neuron.replaceChildren();
     this.neuron.hidden = true;
+    this.editable = null;
     this[`stage${k}`](trace, h);
     this.flush();
+    this.updateEditor();
   }
+
+  // ---- editing inputs: click a cell of E or W_Q/W_K/W_V, type or drag a new value -------------
+  // The editor lives outside the per-stage DOM, so a drag survives the redraw every value causes.
+
+  buildEditor() {
+    const ed = el('div', 'wt-editor', this.card);
+    this.editor = ed;
+    this.editHint = el('p', 'hint', ed);
+    const row = el('div', 'wt-editor-row', ed);
+    this.editLabel = el('label', 'wt-editor-label', row);
+    this.editLabel.htmlFor = 'wt-edit-value';
+    this.editNumber = el('input', '', row);
+    Object.assign(this.editNumber, { type: 'number', id: 'wt-edit-value', step: 'any' });
+    this.editRange = el('input', '', row);
+    Object.assign(this.editRange, { type: 'range', min: '-4', max: '4', step: '0.01', tabIndex: -1 });
+    this.editRange.setAttribute('aria-hidden', 'true');
+    this.editReset = el('button', 'button', row, t('edit.resetCell'));
+    this.editReset.type = 'button';
+    this.editResetAll = el('button', 'button button-quiet', ed, '');
+    this.editResetAll.type = 'button';
+    this.editRowEl = row;
+    const send = (value) => {
+      if (!this.editing || !Number.isFinite(value)) return;
+      const { m, row: r, col: c } = this.editing;
+      const edits = (this.state.edits ?? []).filter((e) => !(e.m === m && e.row === r && e.col === c));
+      edits.push({ m, row: r, col: c, value });
+      this.onChange({ edits });
+    };
+    this.editNumber.addEventListener('input', () => {
+      if (this.editNumber.value.trim() === '') return;
+      const v = Number(this.editNumber.value);
+      this.editRange.value = String(v);
+      send(v);
+    });
+    this.editRange.addEventListener('input', () => {
+      const v = Number(this.editRange.value);
+      this.editNumber.value = String(v);
+      send(v);
+    });
+    this.editReset.addEventListener('click', () => {
+      if (!this.editing) return;
+      const { m, row: r, col: c } = this.editing;
+      this.onChange({ edits: (this.state.edits ?? []).filter((e) => !(e.m === m && e.row === r && e.col === c)) });
+    });
+    this.editResetAll.addEventListener('click', () => this.onChange({ edits: [] }));
+  }
+
+  // Which matrices this stage lets the reader edit: 'e' (embeddings), 'q', 'k', 'v' (W_Q, W_K, W_V).
+  setEditable(kinds) {
+    this.editable = new Set(kinds);
+  }
+
+  startEdit(m, row, col) {
+    this.editing = { m, row, col };
+    this.updateEditor();
+    this.editNumber.focus();
+    this.editNumber.select();
+  }
+
+  updateEditor() {
+    const tr = this.trace;
+    const edits = this.state.edits ?? [];
+    const show = Boolean(this.editable);
+    this.editor.hidden = !show;
+    if (!show) return;
+    this.editHint.textContent = t(this.editable.has('e') ? 'edit.hintE' : 'edit.hintW');
+    this.editResetAll.textContent = t('edit.resetAll', { count: edits.length });
+    this.editResetAll.disabled = edits.length === 0;
+    const target = this.editing && this.editable.has(this.editing.m) ? this.editing : null;
+    this.editRowEl.hidden = !target;
+    if (!target) return;
+    const { m, row, col } = target;
+    const { dModel } = tr;
+    const matrix = { e: tr.embeddings, q: tr.wq, k: tr.wk, v: tr.wv }[m];
+    if (col >= dModel || row >= (m === 'e' ? tr.n : dModel)) { this.editRowEl.hidden = true; return; }
+    const value = matrix[row * dModel + col];
+    this.editLabel.textContent = m === 'e'
+      ? t('edit.labelE', { i: row, token: tr.tokens[row], j: col })
+      : t('edit.labelW', { name: `W_${m.toUpperCase()}`, i: row, j: col });
+    const edited = edits.some((e) => e.m === m && e.row === row && e.col === col);
+    this.editReset.disabled = !edited;
+    const range = m === 'e' ? 4 : 1;
+    this.editRange.min = String(-range);
+    this.editRange.max = String(range);
+    // Leave the fields alone while the reader is typing or dragging in them.
+    if (document.activeElement !== this.editNumber) this.editNumber.value = String(Number(value.toPrecision(5)));
+    if (document.activeElement !== this.editRange) this.editRange.value = String(value);
+  }
+
 
   // ---- figures --------------------------------------------------------------------------
 
@@ -269,8 +361,8 @@ export class Walkthrough {
     const { dHead } = this.trace;
     switch (id) {
       case 'Q': return { X: [{ row: r }], WQ: [{ col: c }] };
-      case 'K': return { X: [{ row: r }], WK: [{ col: c }] };
-      case 'V': return { X: [{ row: r }], WV: [{ col: c }] };
+      case 'K': return { [this.trace.cross ? 'Xkv' : 'X']: [{ row: r }], WK: [{ col: c }] };
+      case 'V': return { [this.trace.cross ? 'Xkv' : 'X']: [{ row: r }], WV: [{ col: c }] };
       case 'X': return { E: [{ row: r, col: c }] };
       case 'S': return { Qh: [{ row: r }], Kh: [{ row: c }] };
       case 'Ss': return { S: [{ row: r, col: c }] };
@@ -302,10 +394,15 @@ export class Walkthrough {
     renderNeuron(this.neuron, this.trace, this.head, i, j);
   }
 
+  // Q_h (n × d_head), or K_h, V_h (nKv × d_head: the second sentence's under cross-attention).
   headSpec(tr, which) {
     const name = `${which}_${this.head}`;
     const data = tr[which.toLowerCase()][this.head];
-    return { id: `${which}h`, name, rows: tr.n, cols: tr.dHead, data, kind: null };
+    const isQ = which === 'Q';
+    return {
+      id: `${which}h`, name, rows: isQ ? tr.n : tr.nKv, cols: tr.dHead, data,
+      rowLabels: isQ ? tr.tokens : tr.keyTokens, kind: null,
+    };
   }
 
   // ---- the stages -----------------------------------------------------------------------
@@ -322,7 +419,13 @@ export class Walkthrough {
 
   stage2(tr) {
     this.shape.textContent = t('shape.named', { name: 'E', rows: tr.n, cols: tr.dModel });
-    this.fig(this.row(), { id: 'E', name: t('wt.name.E'), rows: tr.n, cols: tr.dModel, data: tr.embeddings });
+    const row = this.row();
+    this.setEditable(['e']);
+    this.fig(row, {
+      id: 'E', name: t('wt.name.E'), rows: tr.n, cols: tr.dModel, data: tr.embeddings,
+      onClick: (cell) => { if (cell) this.startEdit('e', cell.row, cell.col); },
+    });
+    if (tr.cross) this.fig(row, { id: 'Ekv', name: t('wt.name.Ekv'), rows: tr.nKv, cols: tr.dModel, data: tr.embeddingsKv, rowLabels: tr.keyTokens });
   }
 
   stage3(tr) {
@@ -330,6 +433,7 @@ export class Walkthrough {
     const row = this.row();
     this.fig(row, { id: 'E', name: t('wt.name.E'), rows: tr.n, cols: tr.dModel, data: tr.embeddings });
     this.fig(row, { id: 'X', name: t('wt.name.X'), rows: tr.n, cols: tr.dModel, data: tr.x, kind: 'x' });
+    if (tr.cross) this.fig(this.row(), { id: 'Xkv', name: t('wt.name.Xkv'), rows: tr.nKv, cols: tr.dModel, data: tr.xKv, rowLabels: tr.keyTokens });
     el('p', 'wt-note', this.extra, t(tr.positional === 'sinusoidal' ? 'wt.pos.added' : 'wt.pos.notAdded', { pos: t(`positional.${tr.positional}`) }));
   }
 
@@ -337,42 +441,48 @@ export class Walkthrough {
     const { n, dModel, heads, dHead } = tr;
     this.shape.textContent = `${t('shape.matrix', { rows: n, cols: dModel })} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
     const groups = heads > 1 ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) } : undefined;
-    this.fig(this.row(), { id: 'X', name: t('wt.name.X'), rows: n, cols: dModel, data: tr.x, kind: 'x' });
+    this.setEditable(['q', 'k', 'v']);
+    const xRow = this.row();
+    this.fig(xRow, { id: 'X', name: t('wt.name.X'), rows: n, cols: dModel, data: tr.x, kind: 'x' });
+    if (tr.cross) this.fig(xRow, { id: 'Xkv', name: t('wt.name.Xkv'), rows: tr.nKv, cols: dModel, data: tr.xKv, rowLabels: tr.keyTokens });
     const w = this.row();
     w.classList.add('wt-row-3');
     for (const [id, name, data] of [['WQ', 'W_Q', tr.wq], ['WK', 'W_K', tr.wk], ['WV', 'W_V', tr.wv]]) {
-      this.fig(w, { id, name, rows: dModel, cols: dModel, data, rowLabels: false, cellHeight: Math.max(1, Math.min(6, Math.floor(240 / dModel))), note: t('wt.weights.note') });
+      this.fig(w, {
+        id, name, rows: dModel, cols: dModel, data, rowLabels: false, cellHeight: Math.max(1, Math.min(6, Math.floor(240 / dModel))),
+        note: t('wt.weights.note'), onClick: (cell) => { if (cell) this.startEdit(id[1].toLowerCase(), cell.row, cell.col); },
+      });
     }
     const out = this.row();
     out.classList.add('wt-row-3');
-    for (const [id, name, blocks] of [['Q', 'Q', tr.q], ['K', 'K', tr.k], ['V', 'V', tr.v]]) {
-      this.fig(out, { id, name, rows: n, cols: dModel, data: joinHeads(blocks, n, dHead), kind: id.toLowerCase(), groups });
+    for (const [id, name, blocks, rows, labels] of [['Q', 'Q', tr.q, n, tr.tokens], ['K', 'K', tr.k, tr.nKv, tr.keyTokens], ['V', 'V', tr.v, tr.nKv, tr.keyTokens]]) {
+      this.fig(out, { id, name, rows, cols: dModel, data: joinHeads(blocks, rows, dHead), rowLabels: labels, kind: id.toLowerCase(), groups });
     }
   }
 
   stage5(tr) {
     const { n } = tr;
-    this.shape.textContent = t('wt.shape.scores', { h: this.head, n, dHead: tr.dHead });
+    this.shape.textContent = t('wt.shape.scores', { h: this.head, n, nKv: tr.nKv, dHead: tr.dHead });
     const row = this.row();
     this.fig(row, this.headSpec(tr, 'Q'));
     this.fig(row, this.headSpec(tr, 'K'));
     this.fig(this.row(), {
-      id: 'S', name: t('wt.name.raw', { h: this.head }), rows: n, cols: n, data: tr.rawScores[this.head],
-      colLabels: tr.tokens, square: true, onClick: this.pairClick(),
+      id: 'S', name: t('wt.name.raw', { h: this.head }), rows: n, cols: tr.nKv, data: tr.rawScores[this.head],
+      colLabels: tr.keyTokens, square: true, onClick: this.pairClick(),
     });
     this.showNeuron();
   }
 
   stage6(tr) {
     const { n } = tr;
-    this.shape.textContent = t('shape.matrix', { rows: n, cols: n });
+    this.shape.textContent = t('wt.shape.nq', { n, nKv: tr.nKv });
     this.scaleSwitch();
     const row = this.row();
     const range = symmetricRange(tr.rawScores[this.head]);
-    this.fig(row, { id: 'S', name: t('wt.name.raw', { h: this.head }), rows: n, cols: n, data: tr.rawScores[this.head], colLabels: tr.tokens, square: true, range });
+    this.fig(row, { id: 'S', name: t('wt.name.raw', { h: this.head }), rows: n, cols: tr.nKv, data: tr.rawScores[this.head], colLabels: tr.keyTokens, square: true, range });
     this.fig(row, {
-      id: 'Ss', name: t(tr.scale ? 'wt.name.scaled' : 'wt.name.unscaled', { h: this.head }), rows: n, cols: n,
-      data: tr.unmaskedScores[this.head], colLabels: tr.tokens, square: true, range, onClick: this.pairClick(),
+      id: 'Ss', name: t(tr.scale ? 'wt.name.scaled' : 'wt.name.unscaled', { h: this.head }), rows: n, cols: tr.nKv,
+      data: tr.unmaskedScores[this.head], colLabels: tr.keyTokens, square: true, range, onClick: this.pairClick(),
       note: t('wt.scale.sameRange'),
     });
     this.showNeuron();
@@ -380,33 +490,33 @@ export class Walkthrough {
 
   stage7(tr) {
     const { n } = tr;
-    this.shape.textContent = t('shape.matrix', { rows: n, cols: n });
+    this.shape.textContent = t('wt.shape.nq', { n, nKv: tr.nKv });
     this.maskEditor(tr);
     const row = this.row();
     const blocked = Uint8Array.from(tr.mask, (m) => 1 - m);
     this.fig(row, {
-      id: 'M', name: t('wt.name.mask'), rows: n, cols: n, data: Float32Array.from(tr.mask),
-      range: [-12, 12], mask: blocked, colLabels: tr.tokens, square: true, legend: false, note: t('mask.paintHint'),
+      id: 'M', name: t('wt.name.mask'), rows: n, cols: tr.nKv, data: Float32Array.from(tr.mask),
+      range: [-12, 12], mask: blocked, colLabels: tr.keyTokens, square: true, legend: false, note: t('mask.paintHint'),
       onClick: (cell) => { if (cell) this.togglePainted(cell.row, cell.col); },
     });
     const range = symmetricRange(tr.unmaskedScores[this.head]);
-    this.fig(row, { id: 'Ss', name: t('wt.name.scaled', { h: this.head }), rows: n, cols: n, data: tr.unmaskedScores[this.head], colLabels: tr.tokens, square: true, range });
-    this.fig(row, { id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: n, data: tr.scores[this.head], colLabels: tr.tokens, square: true, range, kind: 'scores', onClick: this.pairClick() });
+    this.fig(row, { id: 'Ss', name: t('wt.name.scaled', { h: this.head }), rows: n, cols: tr.nKv, data: tr.unmaskedScores[this.head], colLabels: tr.keyTokens, square: true, range });
+    this.fig(row, { id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: tr.nKv, data: tr.scores[this.head], colLabels: tr.keyTokens, square: true, range, kind: 'scores', onClick: this.pairClick() });
     this.emptyRowsNote(tr);
   }
 
   stage8(tr) {
     const { n } = tr;
-    this.shape.textContent = t('shape.matrix', { rows: n, cols: n });
+    this.shape.textContent = t('wt.shape.nq', { n, nKv: tr.nKv });
     const top = this.row();
     this.fig(top, this.headSpec(tr, 'Q'));
     this.fig(top, this.headSpec(tr, 'K'));
     const row = this.row();
-    this.fig(row, { id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: n, data: tr.scores[this.head], colLabels: tr.tokens, square: true, kind: 'scores' });
+    this.fig(row, { id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: tr.nKv, data: tr.scores[this.head], colLabels: tr.keyTokens, square: true, kind: 'scores' });
     const w = el('div', 'wt-pair', row);
     this.fig(w, {
-      id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: n, data: tr.weights[this.head], colormap: 'viridis',
-      range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.tokens, square: true, kind: 'weights',
+      id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: tr.nKv, data: tr.weights[this.head], colormap: 'viridis',
+      range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.keyTokens, square: true, kind: 'weights',
       onClick: this.pairClick(),
     });
     this.entropy(w, tr);
@@ -416,9 +526,9 @@ export class Walkthrough {
 
   stage9(tr) {
     const { n, dHead } = tr;
-    this.shape.textContent = t('wt.shape.sum', { n, dHead });
+    this.shape.textContent = t('wt.shape.sum', { n, nKv: tr.nKv, dHead });
     const row = this.row();
-    this.fig(row, { id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: n, data: tr.weights[this.head], colormap: 'viridis', range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.tokens, square: true, kind: 'weights' });
+    this.fig(row, { id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: tr.nKv, data: tr.weights[this.head], colormap: 'viridis', range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.keyTokens, square: true, kind: 'weights' });
     this.fig(row, this.headSpec(tr, 'V'));
     this.fig(row, { id: 'O', name: `out_${this.head}`, rows: n, cols: dHead, data: tr.headOutput[this.head], kind: 'headOutput' });
   }
@@ -484,7 +594,7 @@ export class Walkthrough {
     el('p', 'hint', this.extra, t('mask.padHint'));
     const list = el('ol', 'tokens tokens-pad', this.extra);
     const padded = new Set(tr.padding ?? []);
-    tr.tokens.forEach((tok, j) => {
+    tr.keyTokens.forEach((tok, j) => {
       const li = el('li', '', list);
       const b = el('button', padded.has(j) ? 'token is-pad' : 'token', li);
       b.type = 'button';
@@ -508,9 +618,9 @@ export class Walkthrough {
   }
 
   emptyRowsNote(tr) {
-    const { n } = tr;
+    const { n, nKv } = tr;
     const empty = [];
-    for (let i = 0; i < n; i++) if (!tr.mask.subarray(i * n, (i + 1) * n).some((m) => m)) empty.push(i);
+    for (let i = 0; i < n; i++) if (!tr.mask.subarray(i * nKv, (i + 1) * nKv).some((m) => m)) empty.push(i);
     if (!empty.length) return;
     el('p', 'wt-note wt-empty', this.extra, t('mask.emptyRows', { rows: empty.map((i) => `${i} “${tr.tokens[i]}”`).join(', ') }));
   }
@@ -520,8 +630,8 @@ export class Walkthrough {
     const { n } = tr;
     this.fig(parent, {
       id: 'H', name: t('wt.name.entropy'), rows: n, cols: 1, data: tr.entropy[this.head], colormap: 'viridis',
-      range: [0, Math.log(Math.max(2, n))], rowLabels: false, legend: true, maxCell: 16,
-      note: t('wt.entropy.note', { max: Math.log(n).toFixed(3), n }),
+      range: [0, Math.log(Math.max(2, tr.nKv))], rowLabels: false, legend: true, maxCell: 16,
+      note: t('wt.entropy.note', { max: Math.log(tr.nKv).toFixed(3), n: tr.nKv }),
     });
   }
 }

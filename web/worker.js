@@ -74,17 +74,22 @@ function toMessage(trace, params, extra) {
     positional: params.positional, seed: params.seed,
     scale: params.scale, padding: params.padding, painted: params.painted,
     embeddings: own(extra.x),                  // (n, d_model) token embeddings, before position
+    nKv: trace.nKv,                            // keys: nKv = n for self-attention
+    keyTokens: params.tokensKv ?? params.tokens,
+    cross: Boolean(params.tokensKv),
+    embeddingsKv: extra.xKv ? own(extra.xKv) : null, // (nKv, d_model) or null
+    xKv: trace.xKv ? own(trace.xKv) : null,    // (nKv, d_model) after positional encoding, or null
     wq: own(extra.w.wq), wk: own(extra.w.wk), wv: own(extra.w.wv), wo: own(extra.w.wo), // (d_model, d_model)
     mask: extra.mask,                          // (n_query, n_key) 1 = may attend, after every mask kind
     // The same pass without scaling, temperature or any mask, and with scaling but no mask:
     // the walkthrough shows the scores before each of those steps.
-    rawScores: perHeadOf(extra.raw, (h) => extra.raw.scores(h)),          // [head] (n, n) q_i·k_j
-    unmaskedScores: perHeadOf(extra.unmasked, (h) => extra.unmasked.scores(h)), // [head] (n, n)
+    rawScores: perHeadOf(extra.raw, (h) => extra.raw.scores(h)),          // [head] (n, nKv) q_i·k_j
+    unmaskedScores: perHeadOf(extra.unmasked, (h) => extra.unmasked.scores(h)), // [head] (n, nKv)
     entropy: perHead((h) => trace.entropy(h)), // [head] (n) nats, per query row
     x: own(trace.x),                           // (n, d_model) after positional encoding
     q: perHead((h) => trace.q(h)),             // [head] (n, d_head), after RoPE
-    k: perHead((h) => trace.k(h)),             // [head] (n, d_head), after RoPE
-    v: perHead((h) => trace.v(h)),             // [head] (n, d_head)
+    k: perHead((h) => trace.k(h)),             // [head] (nKv, d_head), after RoPE
+    v: perHead((h) => trace.v(h)),             // [head] (nKv, d_head)
     scores: perHead((h) => trace.scores(h)),   // [head] (n_query, n_key), −∞ where masked
     weights: perHead((h) => trace.weights(h)), // [head] (n_query, n_key), softmax over keys
     headOutput: perHead((h) => trace.headOutput(h)), // [head] (n, d_head)
@@ -98,15 +103,30 @@ function compute({ id, params }) {
   const started = performance.now();
   try {
     const { tokens, dModel, heads, seed } = params;
-    const w = weightsFor(dModel, seed);
     const n = tokens.length;
-    const x = inputFor(tokens, dModel, seed);
+    const x = inputFor(tokens, dModel, seed); // a fresh array: edits below never reach the caches
+    // Hand edits: an embedding entry (row = token index) or an entry of W_Q, W_K, W_V. Edited
+    // matrices are copies, so the seeded ones in the cache stay as they are.
+    const seeded = weightsFor(dModel, seed);
+    const w = { ...seeded };
+    const names = { q: 'wq', k: 'wk', v: 'wv' };
+    for (const e of params.edits ?? []) {
+      if (e.m === 'e') { x[e.row * dModel + e.col] = e.value; continue; }
+      const name = names[e.m];
+      if (w[name] === seeded[name]) w[name] = Float32Array.from(seeded[name]);
+      w[name][e.row * dModel + e.col] = e.value;
+    }
     const base = { x, n, dModel, heads, wq: w.wq, wk: w.wk, wv: w.wv, wo: w.wo, positional: params.positional };
+    // Cross-attention: K and V from a second sentence, maps n × nKv.
+    const tokensKv = params.tokensKv ?? null;
+    const nKv = tokensKv ? tokensKv.length : n;
+    const xKv = tokensKv ? inputFor(tokensKv, dModel, seed) : null;
+    if (tokensKv) Object.assign(base, { xKv, nKv });
     // mask (n, n): 1 = query i may attend to key j. The core combines it with causal and padding;
     // the page's copy combines all three, for drawing.
-    const mask = new Uint8Array(n * n).fill(1);
-    for (const [i, j] of params.painted ?? []) mask[i * n + j] = 0;
-    const keyPadding = new Uint8Array(n);
+    const mask = new Uint8Array(n * nKv).fill(1);
+    for (const [i, j] of params.painted ?? []) mask[i * nKv + j] = 0;
+    const keyPadding = new Uint8Array(nKv);
     for (const j of params.padding ?? []) keyPadding[j] = 1;
     const trace = core.attention({
       ...base, causal: params.causal, temperature: params.temperature, scale: params.scale,
@@ -114,13 +134,13 @@ function compute({ id, params }) {
       ...(params.padding?.length ? { keyPadding } : {}),
     });
     const combined = Uint8Array.from(mask, (m, k) => {
-      const i = Math.floor(k / n);
-      const j = k % n;
+      const i = Math.floor(k / nKv);
+      const j = k % nKv;
       return m && !keyPadding[j] && !(params.causal && j > i) ? 1 : 0;
     });
     const raw = core.attention({ ...base, scale: false, temperature: 1 });
     const unmasked = core.attention({ ...base, scale: params.scale, temperature: params.temperature });
-    const [message, transfer] = toMessage(trace, params, { x, w, mask: combined, raw, unmasked });
+    const [message, transfer] = toMessage(trace, params, { x, xKv, w, mask: combined, raw, unmasked });
     self.postMessage({ type: 'result', id, trace: message, ms: performance.now() - started }, transfer);
   } catch (err) {
     self.postMessage({ type: 'error', id, message: String(err?.message ?? err) });

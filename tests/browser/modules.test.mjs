@@ -43,6 +43,7 @@ test('state: every field round-trips through the hash', () => {
   const state = {
     sentence: 'Hé & <b> #1 = ok?', heads: 8, dModel: 128, temperature: 0.251, causal: true, positional: 'alibi', seed: 123, focus: 5,
     step: 7, scale: false, padding: [2, 5], painted: [[0, 1], [3, 2]], pair: [4, 1], independent: true,
+    cross: true, kv: 'Le chat & <i>', edits: [{ m: 'e', row: 3, col: 5, value: -0.25 }, { m: 'q', row: 0, col: 63, value: 1e-7 }],
   };
   assert.deepEqual(parseHash(toHash(state)), state);
   assert.deepEqual(parseHash(toHash({ ...DEFAULT_STATE })), { ...DEFAULT_STATE });
@@ -64,10 +65,17 @@ test('state: garbage falls back to defaults, out-of-range numbers are kept for t
 test('params: valid state gives the computation, each invalid input a message', () => {
   const ok = checkParams(DEFAULT_STATE, ['a', 'b']);
   assert.equal(ok.ok, true);
-  assert.deepEqual(ok.params, { tokens: ['a', 'b'], heads: 4, dModel: 64, dHead: 16, temperature: 1, causal: false, positional: 'none', seed: 42, scale: true, padding: [], painted: [] });
+  assert.deepEqual(ok.params, { tokens: ['a', 'b'], heads: 4, dModel: 64, dHead: 16, temperature: 1, causal: false, positional: 'none', seed: 42, scale: true, padding: [], painted: [], tokensKv: null, edits: [] });
   // Padding and painted cells that name no token are dropped.
   const masked = checkParams({ ...DEFAULT_STATE, padding: [1, 5], painted: [[0, 1], [2, 0]] }, ['a', 'b']).params;
   assert.deepEqual([masked.padding, masked.painted], [[1], [[0, 1]]]);
+  // Edits outside the matrices' shapes are dropped.
+  const edits = [{ m: 'e', row: 1, col: 3, value: 1 }, { m: 'e', row: 2, col: 0, value: 1 }, { m: 'k', row: 63, col: 63, value: 1 }, { m: 'v', row: 64, col: 0, value: 1 }];
+  assert.deepEqual(checkParams({ ...DEFAULT_STATE, edits }, ['a', 'b']).params.edits, [edits[0], edits[2]]);
+  // Cross-attention: padding and painted cells index the second sentence's tokens.
+  const cross = checkParams({ ...DEFAULT_STATE, cross: true, padding: [2, 3], painted: [[1, 2]] }, ['a', 'b'], ['x', 'y', 'z']);
+  assert.deepEqual([cross.params.tokensKv, cross.params.padding, cross.params.painted], [['x', 'y', 'z'], [2], [[1, 2]]]);
+  assert.match(checkParams({ ...DEFAULT_STATE, cross: true }, ['a'], []).message, /second sentence/);
 
   const bad = (patch, tokens = ['a']) => checkParams({ ...DEFAULT_STATE, ...patch }, tokens);
   assert.match(bad({}, []).message, /Type a sentence/);
@@ -173,17 +181,20 @@ test('explain: ALiBi bias and masked cells', () => {
 });
 
 test('i18n: every message key used by the page exists, placeholders are filled', () => {
-  const source = readdirSync(WEB).filter((f) => /\.(js|html)$/.test(f))
-    .map((f) => readFileSync(join(WEB, f), 'utf8')).join('\n');
-  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron';
+  // The page's files: index.html and the modules that take their text from i18n.js (the embeddable
+  // widget in web/ has its own catalogue).
+  const pageFiles = readdirSync(WEB).filter((f) => /\.(js|html)$/.test(f))
+    .map((f) => readFileSync(join(WEB, f), 'utf8'))
+    .filter((text) => text.includes("from './i18n.js'") || text.includes('data-i18n='));
+  const source = pageFiles.join('\n');
+  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron|hv|edit';
   const pattern = new RegExp(`'((?:${prefixes})\\.[\\w.]+)'|data-i18n="([\\w.]+)"`, 'g');
   const keys = new Set([...source.matchAll(pattern)].map((m) => m[1] ?? m[2]));
   assert.ok(keys.size > 40, `found ${keys.size} keys`);
   for (const key of keys) assert.notEqual(t(key), key, `missing message "${key}"`);
   // And no message is dead: every catalogue key is used somewhere else.
   const catalogue = readFileSync(join(WEB, 'i18n.js'), 'utf8');
-  const others = readdirSync(WEB).filter((f) => /\.(js|html)$/.test(f) && f !== 'i18n.js')
-    .map((f) => readFileSync(join(WEB, f), 'utf8')).join('\n');
+  const others = pageFiles.join('\n');
   for (const [, key] of catalogue.matchAll(/^ {2}'([\w.]+)':/gm)) {
     assert.ok(others.includes(`'${key}'`) || others.includes(`"${key}"`), `unused message "${key}"`);
   }

@@ -184,19 +184,20 @@ test("neuron view: q_i, k_j, the score and the row's weights are the trace's; a 
 // Rows of weights sum to 1 over the cells the mask allows, and are exactly 0 elsewhere; a row with
 // nothing allowed is all 0 (never NaN). Returns the rows with nothing allowed.
 async function checkRows(page) {
-  const { weights, mask, n, heads } = await page.evaluate(() => ({
+  const { weights, mask, n, nKv, heads } = await page.evaluate(() => ({
     weights: window.__ap.trace.weights.map((w) => Array.from(w)), mask: Array.from(window.__ap.trace.mask),
-    n: window.__ap.trace.n, heads: window.__ap.trace.heads,
+    n: window.__ap.trace.n, nKv: window.__ap.trace.nKv, heads: window.__ap.trace.heads,
   }));
+  assert.equal(mask.length, n * nKv);
   const empty = [];
   for (let h = 0; h < heads; h++) {
     for (let i = 0; i < n; i++) {
       let sum = 0;
       let open = 0;
-      for (let j = 0; j < n; j++) {
-        const w = weights[h][i * n + j];
+      for (let j = 0; j < nKv; j++) {
+        const w = weights[h][i * nKv + j];
         assert.ok(Number.isFinite(w));
-        if (mask[i * n + j]) { sum += w; open++; } else assert.equal(w, 0, `masked weight (${i}, ${j}) of head ${h}`);
+        if (mask[i * nKv + j]) { sum += w; open++; } else assert.equal(w, 0, `masked weight (${i}, ${j}) of head ${h}`);
       }
       if (open) assert.ok(Math.abs(sum - 1) < 1e-5, `row ${i} of head ${h} sums to ${sum}`);
       else { assert.equal(sum, 0); if (h === 0) empty.push(i); }
@@ -309,6 +310,105 @@ test('multi-head views: head view lines per head, a click focuses a head; shared
     const max2 = await page.evaluate(() => Math.max(...window.__ap.trace.weights[2]));
     assert.notEqual(own, shared);
     assert.ok(Math.abs(Number(own.replace('−', '-')) - max2) < 1e-3, `${own} vs ${max2}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('cross-attention: K and V from a second sentence give n_q × n_k maps, labelled on both axes', async () => {
+  const { page, problems, close } = await harness.open('#step=8&x=1&kv=Le+chat+dort+.');
+  try {
+    const tr = await page.evaluate(() => ({ n: __ap.trace.n, nKv: __ap.trace.nKv, keyTokens: __ap.trace.keyTokens, w: __ap.trace.weights[0].length, k: __ap.trace.k[0].length, dHead: __ap.trace.dHead }));
+    assert.deepEqual([tr.n, tr.nKv, tr.keyTokens, tr.w, tr.k], [11, 4, ['Le', 'chat', 'dort', '.'], 44, 4 * tr.dHead]);
+    const figs = await figures(page);
+    assert.deepEqual([figs.Qh, figs.Kh, figs.Sm, figs.A, figs.H], ['11×16', '4×16', '11×4', '11×4', '11×1']);
+    assert.equal(await page.locator('.wt-card .step-head .shape').textContent(), 'n_q × n_k = 11 × 4');
+    // Labels: queries down the side, keys along the top.
+    const labels = await page.evaluate(() => {
+      const m = window.__ap.walkthrough.figs.get('A').map.model;
+      return [m.rowLabels.length, m.colLabels];
+    });
+    assert.deepEqual(labels, [11, ['Le', 'chat', 'dort', '.']]);
+    await checkRows(page);
+    // The overview draws the same shapes.
+    await page.locator('#mode-all').click();
+    const cells = await page.evaluate(() => { const c = document.querySelector('.figure-weights .hm-data'); return [c.height, c.width]; });
+    assert.deepEqual(cells, [11, 4]);
+    const k = await page.evaluate(() => { const c = document.querySelectorAll('#pipeline .hm-data')[2]; return [c.height, c.width]; });
+    assert.deepEqual(k, [4, 64], 'K has a row per token of the second sentence');
+    // Turned off: self-attention again.
+    const before = await renders(page);
+    await page.locator('#cross').uncheck();
+    await settled(page, before);
+    assert.equal(await page.evaluate(() => __ap.trace.nKv), 11);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+// The whole forward pass, computed by the core straight from the page's (edited) inputs.
+function coreForward(page) {
+  return page.evaluate(async () => {
+    const { loadAttention } = await import('./lib/attention.js');
+    const core = await loadAttention();
+    const tr = window.__ap.trace;
+    const out = core.attention({
+      x: tr.embeddings, n: tr.n, dModel: tr.dModel, heads: tr.heads, wq: tr.wq, wk: tr.wk, wv: tr.wv, wo: tr.wo,
+      causal: tr.causal, temperature: tr.temperature, positional: tr.positional, scale: tr.scale,
+    });
+    const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+    return {
+      q: same(out.q(0), tr.q[0]), k: same(out.k(1), tr.k[1]), weights: same(out.weights(2), tr.weights[2]),
+      output: same(out.output, tr.output),
+    };
+  });
+}
+
+test('editing an embedding or a W_Q entry recomputes everything downstream, as the core says; reset restores', async () => {
+  const { page, problems, close } = await harness.open('#step=2');
+  try {
+    const seeded = await page.evaluate(() => ({ e: Array.from(__ap.trace.embeddings), q: Array.from(__ap.trace.q[0]), out: Array.from(__ap.trace.output), d: __ap.trace.dModel }));
+    await clickCell(page, 'E', 3, 5);
+    assert.equal(await page.locator('#wt-edit-value').isVisible(), true);
+    assert.match(await page.locator('.wt-editor-label').textContent(), /E\[3, 5\] \(“cross”/);
+    let before = await renders(page);
+    await page.locator('#wt-edit-value').fill('2.5');
+    await settled(page, before);
+    const edited = await page.evaluate(() => ({ e: Array.from(__ap.trace.embeddings), q: Array.from(__ap.trace.q[0]), out: Array.from(__ap.trace.output), dHead: __ap.trace.dHead }));
+    const d = seeded.d;
+    assert.equal(edited.e[3 * d + 5], 2.5);
+    assert.deepEqual(edited.e.filter((_, k) => k !== 3 * d + 5), seeded.e.filter((_, k) => k !== 3 * d + 5));
+    // Only row 3 of Q changes (Q = X·W_Q), the output changes (every row attends to row 3).
+    const rowChanged = (a, b, w) => Array.from({ length: a.length / w }, (_, i) => a.slice(i * w, (i + 1) * w).some((v, c) => v !== b[i * w + c]));
+    assert.deepEqual(rowChanged(edited.q, seeded.q, edited.dHead).map((c, i) => (c ? i : -1)).filter((i) => i >= 0), [3]);
+    assert.notDeepEqual(edited.out, seeded.out);
+    assert.deepEqual(await coreForward(page), { q: true, k: true, weights: true, output: true });
+    assert.match(await page.evaluate(() => location.hash), /&ed=e\.3\.5\.2\.5/);
+
+    // A W_Q entry, by dragging the slider.
+    await page.keyboard.press('Escape');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await step(page), 4);
+    await clickCell(page, 'WQ', 0, 2);
+    before = await renders(page);
+    await page.locator('.wt-editor input[type="range"]').fill('0.9');
+    await settled(page, before);
+    const wq = await page.evaluate(() => __ap.trace.wq[2]);
+    assert.ok(Math.abs(wq - 0.9) < 1e-6);
+    assert.deepEqual(await coreForward(page), { q: true, k: true, weights: true, output: true });
+
+    // Reset all: the seeded values again.
+    before = await renders(page);
+    await page.locator('.wt-editor .button-quiet').click();
+    await settled(page, before);
+    const reset = await page.evaluate(() => ({ e: Array.from(__ap.trace.embeddings), out: Array.from(__ap.trace.output) }));
+    assert.deepEqual(reset.e, seeded.e);
+    assert.deepEqual(reset.out, seeded.out);
+    assert.doesNotMatch(await page.evaluate(() => location.hash), /&ed=/);
     assert.deepEqual(problems, []);
   } finally {
     await close();
