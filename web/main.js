@@ -293,6 +293,7 @@ $('copy-link').addEventListener('click', async () => {
 
 window.addEventListener('hashchange', () => {
   state = parseHash(location.hash);
+  if (state.step > 0) lastStep = state.step;
   syncControls();
   pipeline.setFocus(state.focus);
   recompute();

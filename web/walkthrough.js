@@ -9,7 +9,7 @@
 
 import { Heatmap } from './heatmap.js';
 import { symmetricRange } from './colormap.js';
-import { t } from './i18n.js';
+import { t, formatNumber } from './i18n.js';
 import { explainCell } from './explain.js';
 import { renderNeuron } from './neuron.js';
 import { STEPS } from './state.js';
@@ -352,7 +352,7 @@ export class Walkthrough {
       const content = explainCell(this.trace, spec.kind, this.head, cell.row, cell.col, cell.value);
       this.tooltip.show(content, cell.clientX, cell.clientY);
     } else {
-      this.tooltip.show({ title: t('tip.cell', { matrix: spec.name, i: cell.row, j: cell.col, value: cell.value }), lines: [] }, cell.clientX, cell.clientY);
+      this.tooltip.show({ title: t('tip.cell', { matrix: spec.name, i: cell.row, j: cell.col, value: formatNumber(cell.value, 6) }), lines: [] }, cell.clientX, cell.clientY);
     }
   }
 

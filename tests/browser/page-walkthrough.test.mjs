@@ -6,7 +6,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, settled, renders, hoverCell, clickCell, highlights } from './page-harness.mjs';
+import { join } from 'node:path';
+import { startHarness, settled, renders, hoverCell, clickCell, highlights, ROOT } from './page-harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -412,5 +413,35 @@ test('editing an embedding or a W_Q entry recomputes everything downstream, as t
     assert.deepEqual(problems, []);
   } finally {
     await close();
+  }
+});
+
+test('screenshots of the walkthrough for the README', async () => {
+  const shots = [
+    ['walkthrough-qkv.png', '#step=4', null],
+    ['walkthrough-mask.png', '#step=7&c=1&pad=5', null],
+    ['walkthrough-softmax.png', '#step=8&c=1&f=1&pair=7.1', ['A', 7, 1]],
+  ];
+  for (const [file, hash, hover] of shots) {
+    const { page, problems, close } = await harness.open(hash);
+    try {
+      await page.evaluate(() => document.fonts.ready);
+      if (hover) {
+        // Draw the hovered cell and its provenance outlines as a pointer would, without a
+        // pointer (the element screenshot scrolls, which would move the hover).
+        await page.evaluate(([id, r, c]) => {
+          const wt = window.__ap.walkthrough;
+          const lit = wt.links(id, r, c);
+          for (const [fid, { map }] of wt.figs) map.setHighlights(lit[fid] ?? []);
+          const map = wt.figs.get(id).map;
+          map.hover = { row: r, col: c };
+          map.paintOverlay();
+        }, hover);
+      }
+      await page.locator('#walkthrough').screenshot({ path: join(ROOT, 'docs', file) });
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
   }
 });
