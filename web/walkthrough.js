@@ -255,7 +255,7 @@ export class Walkthrough {
     if (!show) return;
     this.editHint.textContent = t(this.editable.has('e') ? 'edit.hintE' : 'edit.hintW');
     this.editResetAll.textContent = t('edit.resetAll', { count: edits.length });
-    this.editResetAll.disabled = edits.length === 0;
+    this.editResetAll.hidden = edits.length === 0;
     const target = this.editing && this.editable.has(this.editing.m) ? this.editing : null;
     this.editRowEl.hidden = !target;
     if (!target) return;
