@@ -72,7 +72,7 @@ export class Heatmap {
     this.hover = null;   // { row, col }
     this.widthCache = new Map();
     this.activeGroup = null; // index of the column group to frame, e.g. the focused head
-    this.highlights = [];    // provenance outlines: { row } | { col } | { row, col }
+    this.highlights = [];    // provenance outlines: { row } | { col } | { row, col, span? }
     this.bindPointer();
   }
 
@@ -322,7 +322,7 @@ export class Heatmap {
       if ((r !== null && r >= rows) || (c !== null && c >= cols)) continue;
       const x = c === null ? left : left + c * cellW;
       const y = r === null ? top : top + r * cellH;
-      const w = c === null ? plotW : cellW;
+      const w = c === null ? plotW : cellW * (hl.span ?? 1); // span: a run of columns from col
       const h = r === null ? plotH : cellH;
       ctx.strokeStyle = '#fff';
       ctx.lineWidth = 4;
@@ -425,6 +425,7 @@ export class Heatmap {
   }
 
   // Outlines rows, columns or cells (provenance of a cell hovered in another map); [] clears.
+  // { row, col, span } outlines span cells of a row from col (e.g. one head's slice of q_i).
   // The list is mirrored in data-highlights on the figure, so tests can read what is lit.
   setHighlights(list) {
     this.highlights = list ?? [];

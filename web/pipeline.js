@@ -157,7 +157,26 @@ export class Pipeline {
     this.fOut = this.figure(this.sOut.body, 'output', { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 }, 'output');
   }
 
+  // Provenance: what a hovered cell of the overview came from, as { figure: outlines }.
+  // Q/K/V cells live in d_model columns; the focused head's slice starts at h·d_head.
+  provenance(fig, r, c) {
+    const off = this.focus * this.trace.dHead;
+    const { dHead } = this.trace;
+    switch (fig.kind) {
+      case 'q': case 'k': case 'v': return new Map([[this.fX, [{ row: r }]]]);
+      case 'scores': case 'weights':
+        if (fig !== this.fScores && fig !== this.fWeights) return new Map();
+        return new Map([[this.fQ, [{ row: r, col: off, span: dHead }]], [this.fK, [{ row: c, col: off, span: dHead }]], [fig === this.fWeights ? this.fScores : this.fWeights, [{ row: r, col: c }]]]);
+      case 'headOutput': return new Map([[this.fWeights, [{ row: r }]], [this.fV, [{ col: off + c }]]]);
+      case 'concat': return new Map([[this.fHeadOut, Math.floor(c / dHead) === this.focus ? [{ row: r, col: c % dHead }] : []]]);
+      case 'output': return new Map([[this.fConcat, [{ row: r }]]]);
+      default: return new Map();
+    }
+  }
+
   hover(fig, cell) {
+    const lit = cell && this.trace ? this.provenance(fig, cell.row, cell.col) : new Map();
+    for (const f of this.heatmaps) if (f.map.highlights.length || lit.has(f)) f.map.setHighlights(lit.get(f) ?? []);
     if (!cell || !this.trace) {
       this.tooltip.hide();
       this.onHoverTokens(null, null);

@@ -445,3 +445,27 @@ test('screenshots of the walkthrough for the README', async () => {
     }
   }
 });
+
+test('provenance in the overview: a weight lights q_i and k_j in the focused head, a head output its weights row', async () => {
+  const { page, problems, close } = await harness.open('#f=2');
+  try {
+    const lit = () => page.evaluate(() => [...document.querySelectorAll('#pipeline .hm')].map((m) => JSON.parse(m.dataset.highlights ?? '[]')));
+    // Hover weight (4, 9) through the keyboard: focus the weights map and move with the arrows.
+    await page.locator('.figure-weights .hm-overlay').focus();
+    for (let k = 0; k < 4; k++) await page.keyboard.press('ArrowDown');
+    for (let k = 0; k < 9; k++) await page.keyboard.press('ArrowRight');
+    const maps = await lit();
+    const dHead = 16;
+    const expectedQ = [{ row: 4, col: 2 * dHead, span: dHead }];
+    const expectedK = [{ row: 9, col: 2 * dHead, span: dHead }];
+    // Maps in order: X, Q, K, V, thumbs…, scores, weights, …
+    assert.deepEqual(maps[1], expectedQ);
+    assert.deepEqual(maps[2], expectedK);
+    assert.ok(maps.some((m) => JSON.stringify(m) === JSON.stringify([{ row: 4, col: 9 }])), 'the same cell of the scores');
+    await page.keyboard.press('Escape');
+    assert.deepEqual((await lit())[1], []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
