@@ -315,6 +315,16 @@ export class Heatmap {
       }
     }
 
+    // Cell grid (option grid: true), for maps the reader clicks cell by cell, e.g. a mask.
+    if (o.grid && cellW >= 6 && cellH >= 6) {
+      ctx.strokeStyle = 'rgba(0, 0, 0, 0.12)';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let j = 1; j < cols; j++) { ctx.moveTo(left + j * cellW + 0.5, top); ctx.lineTo(left + j * cellW + 0.5, top + plotH); }
+      for (let i = 1; i < rows; i++) { ctx.moveTo(left, top + i * cellH + 0.5); ctx.lineTo(left + plotW, top + i * cellH + 0.5); }
+      ctx.stroke();
+    }
+
     // Provenance outlines: the rows, columns or cells a hovered cell elsewhere came from.
     for (const hl of this.highlights) {
       const r = hl.row ?? null;

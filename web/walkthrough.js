@@ -300,7 +300,7 @@ export class Walkthrough {
       colormap: spec.colormap ?? 'diverging', square, colLabels: Boolean(spec.colLabels),
       rowLabels: spec.rowLabels !== false, maxCell: spec.maxCell ?? (square ? 30 : 12), minCell: 1,
       legend: spec.legend ?? true, onHover: (cell) => this.hover(spec, cell),
-      onClick: spec.onClick ?? null,
+      onClick: spec.onClick ?? null, grid: Boolean(spec.grid),
     });
     if (spec.note) el('p', 'figure-desc', wrap, spec.note);
     this.figs.set(spec.id, { spec, map, host });
@@ -496,7 +496,7 @@ export class Walkthrough {
     const blocked = Uint8Array.from(tr.mask, (m) => 1 - m);
     this.fig(row, {
       id: 'M', name: t('wt.name.mask'), rows: n, cols: tr.nKv, data: Float32Array.from(tr.mask),
-      range: [-12, 12], mask: blocked, colLabels: tr.keyTokens, square: true, legend: false, note: t('mask.paintHint'),
+      range: [-12, 12], mask: blocked, grid: true, colLabels: tr.keyTokens, square: true, legend: false, note: t('mask.paintHint'),
       onClick: (cell) => { if (cell) this.togglePainted(cell.row, cell.col); },
     });
     const range = symmetricRange(tr.unmaskedScores[this.head]);
