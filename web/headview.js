@@ -5,6 +5,7 @@
 // Hovering a query token keeps only its lines. Lines drawn are counted in data-lines, for tests.
 
 import { t } from './i18n.js';
+import { el } from './dom.js';
 
 // Distinct, colour-blind-friendlier hues (Okabe–Ito first, then Tableau), cycled past 16 heads.
 export const HEAD_COLORS = [
@@ -15,13 +16,6 @@ export const HEAD_COLORS = [
 const FONT = '13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const ROW = 20;
 
-function el(tag, className, parent, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 export class HeadView {
   // root: an element to fill. onFocus(h): a head chip was clicked.

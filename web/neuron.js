@@ -7,14 +7,8 @@
 // Numbers the core produced carry data-* attributes with their exact value, for tests.
 
 import { t, formatNumber as f } from './i18n.js';
+import { el } from './dom.js';
 
-function el(tag, className, parent, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 // A horizontal bar for a signed value: grows right from the centre when positive, left when negative.
 function bar(parent, value, max, className = '') {

@@ -10,14 +10,8 @@ import { symmetricRange } from './colormap.js';
 import { t } from './i18n.js';
 import { explainCell } from './explain.js';
 import { HeadView } from './headview.js';
+import { el } from './dom.js';
 
-function el(tag, className, parent, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 const shape = (rows, cols) => t('shape.matrix', { rows, cols });
 

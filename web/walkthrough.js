@@ -13,14 +13,8 @@ import { t, formatNumber } from './i18n.js';
 import { explainCell } from './explain.js';
 import { renderNeuron } from './neuron.js';
 import { STEPS } from './state.js';
+import { el } from './dom.js';
 
-function el(tag, className, parent, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 // Q, K or V as one (n, d_model) matrix from its per-head (n, d_head) blocks.
 export function joinHeads(blocks, n, dHead) {
