@@ -11,51 +11,16 @@
 // Newest request wins: requests that arrive while one is running replace each other, and
 // only the last one is computed. The page also keeps at most one request in flight.
 //
-// Inputs: token embeddings from core.tokenEmbedding(token, d_model, seed), one row of X per
-// token; W_Q, W_K, W_V, W_O = core.randomMatrix(d_model, d_model, 4·seed + 0…3, 1/√d_model).
+// Inputs: the seeded X and W of seeded.js (the widget uses the same recipe), plus hand edits.
 
 import { loadAttention } from './lib/attention.js';
+import { seededInputs } from './seeded.js';
 
 let core = null;
 let pending = null;   // the newest request not yet computed
 let running = false;
 
-const weightCache = new Map();    // `${dModel}:${seed}` → { wq, wk, wv, wo }
-const embeddingCache = new Map(); // `${dModel}:${seed}:${token}` → Float32Array(dModel)
-const EMBEDDING_CACHE_LIMIT = 4096;
-
-function weightsFor(dModel, seed) {
-  const key = `${dModel}:${seed}`;
-  let w = weightCache.get(key);
-  if (!w) {
-    const std = 1 / Math.sqrt(dModel);
-    w = {
-      wq: core.randomMatrix(dModel, dModel, seed * 4 + 0, std),
-      wk: core.randomMatrix(dModel, dModel, seed * 4 + 1, std),
-      wv: core.randomMatrix(dModel, dModel, seed * 4 + 2, std),
-      wo: core.randomMatrix(dModel, dModel, seed * 4 + 3, std),
-    };
-    if (weightCache.size >= 8) weightCache.delete(weightCache.keys().next().value);
-    weightCache.set(key, w);
-  }
-  return w;
-}
-
-// X: (n, d_model), row i = embedding of token i.
-function inputFor(tokens, dModel, seed) {
-  const x = new Float32Array(tokens.length * dModel);
-  tokens.forEach((token, i) => {
-    const key = `${dModel}:${seed}:${token}`;
-    let e = embeddingCache.get(key);
-    if (!e) {
-      e = core.tokenEmbedding(token, dModel, seed);
-      if (embeddingCache.size >= EMBEDDING_CACHE_LIMIT) embeddingCache.clear();
-      embeddingCache.set(key, e);
-    }
-    x.set(e, i * dModel);
-  });
-  return x;
-}
+let inputs = null;     // seededInputs(core): cached X and W for (sentence, d_model, seed)
 
 // Copies the trace into plain arrays the page owns; returns [message, transferables].
 function toMessage(trace, params, extra) {
@@ -104,10 +69,10 @@ function compute({ id, params }) {
   try {
     const { tokens, dModel, heads, seed } = params;
     const n = tokens.length;
-    const x = inputFor(tokens, dModel, seed); // a fresh array: edits below never reach the caches
+    const x = inputs.embeddings(tokens, dModel, seed); // a fresh array: edits below never reach the caches
     // Hand edits: an embedding entry (row = token index) or an entry of W_Q, W_K, W_V. Edited
     // matrices are copies, so the seeded ones in the cache stay as they are.
-    const seeded = weightsFor(dModel, seed);
+    const seeded = inputs.weights(dModel, seed);
     const w = { ...seeded };
     const names = { q: 'wq', k: 'wk', v: 'wv' };
     for (const e of params.edits ?? []) {
@@ -120,7 +85,7 @@ function compute({ id, params }) {
     // Cross-attention: K and V from a second sentence, maps n × nKv.
     const tokensKv = params.tokensKv ?? null;
     const nKv = tokensKv ? tokensKv.length : n;
-    const xKv = tokensKv ? inputFor(tokensKv, dModel, seed) : null;
+    const xKv = tokensKv ? inputs.embeddings(tokensKv, dModel, seed) : null;
     if (tokensKv) Object.assign(base, { xKv, nKv });
     // mask (n, n): 1 = query i may attend to key j. The core combines it with causal and padding;
     // the page's copy combines all three, for drawing.
@@ -167,6 +132,7 @@ self.onmessage = (event) => {
 loadAttention().then(
   (loaded) => {
     core = loaded;
+    inputs = seededInputs(loaded);
     self.postMessage({ type: 'ready', buildInfo: { ...loaded.buildInfo } });
     drain();
   },

@@ -3,10 +3,10 @@
 // sentences are short: a pass over 10 tokens takes well under a millisecond), which keeps the
 // widget one module graph with no Worker — a single file works under a strict CSP.
 //
-// Inputs: X (n, d_model), row i = core.tokenEmbedding(token_i, d_model, seed);
-// W_Q, W_K, W_V, W_O = core.randomMatrix(d_model, d_model, 4·seed + 0…3, 1/√d_model).
+// Inputs: the seeded X and W of ../seeded.js, shared with the page's worker.
 
 import { loadAttention } from '../lib/attention.js';
+import { seededInputs } from '../seeded.js';
 
 let coreOptions = {};
 let corePromise = null;
@@ -26,29 +26,18 @@ export function getCore() {
   return corePromise;
 }
 
-const weightCache = new Map(); // `${dModel}:${seed}` → { wq, wk, wv, wo }
+const inputsByCore = new WeakMap(); // core → seededInputs(core), shared by every widget
 
-function weightsFor(core, dModel, seed) {
-  const key = `${dModel}:${seed}`;
-  let w = weightCache.get(key);
-  if (!w) {
-    const std = 1 / Math.sqrt(dModel);
-    w = {
-      wq: core.randomMatrix(dModel, dModel, seed * 4 + 0, std),
-      wk: core.randomMatrix(dModel, dModel, seed * 4 + 1, std),
-      wv: core.randomMatrix(dModel, dModel, seed * 4 + 2, std),
-      wo: core.randomMatrix(dModel, dModel, seed * 4 + 3, std),
-    };
-    if (weightCache.size >= 8) weightCache.delete(weightCache.keys().next().value);
-    weightCache.set(key, w);
-  }
-  return w;
+function inputsFor(core) {
+  let inputs = inputsByCore.get(core);
+  if (!inputs) inputsByCore.set(core, (inputs = seededInputs(core)));
+  return inputs;
 }
 
 // params: { tokens, heads, dModel, temperature, causal, positional, seed } → the core's trace.
 export function runAttention(core, { tokens, heads, dModel, temperature, causal, positional, seed }) {
-  const x = new Float32Array(tokens.length * dModel);
-  tokens.forEach((token, i) => x.set(core.tokenEmbedding(token, dModel, seed), i * dModel));
-  const w = weightsFor(core, dModel, seed);
+  const inputs = inputsFor(core);
+  const x = inputs.embeddings(tokens, dModel, seed);
+  const w = inputs.weights(dModel, seed);
   return core.attention({ x, n: tokens.length, dModel, heads, ...w, causal, temperature, positional });
 }

@@ -1,0 +1,53 @@
+// The seeded inputs every view of the playground computes on, so the page (worker.js) and the
+// widget (widget/compute.js) show identical numbers for the same sentence, sizes and seed:
+//
+//   X (n, d_model):            row i = core.tokenEmbedding(token_i, d_model, seed)
+//   W_Q, W_K, W_V, W_O (d_model, d_model) = core.randomMatrix(d_model, d_model, 4·seed + 0…3, 1/√d_model)
+//
+// seededInputs(core) returns two cached look-ups over one loaded core. The arrays they return
+// are shared with the caches: callers that edit values must copy first (embeddings() already
+// returns a fresh X).
+
+const WEIGHT_CACHE_LIMIT = 8;        // (d_model, seed) pairs
+const EMBEDDING_CACHE_LIMIT = 4096;  // (d_model, seed, token) triples
+
+export function seededInputs(core) {
+  const weightCache = new Map();    // `${dModel}:${seed}` → { wq, wk, wv, wo }
+  const embeddingCache = new Map(); // `${dModel}:${seed}:${token}` → Float32Array(dModel)
+
+  // { wq, wk, wv, wo }, each (d_model, d_model) row-major. Shared with the cache: do not edit.
+  function weights(dModel, seed) {
+    const key = `${dModel}:${seed}`;
+    let w = weightCache.get(key);
+    if (!w) {
+      const std = 1 / Math.sqrt(dModel);
+      w = {
+        wq: core.randomMatrix(dModel, dModel, seed * 4 + 0, std),
+        wk: core.randomMatrix(dModel, dModel, seed * 4 + 1, std),
+        wv: core.randomMatrix(dModel, dModel, seed * 4 + 2, std),
+        wo: core.randomMatrix(dModel, dModel, seed * 4 + 3, std),
+      };
+      if (weightCache.size >= WEIGHT_CACHE_LIMIT) weightCache.delete(weightCache.keys().next().value);
+      weightCache.set(key, w);
+    }
+    return w;
+  }
+
+  // X (n, d_model) as a fresh Float32Array, row i = embedding of tokens[i].
+  function embeddings(tokens, dModel, seed) {
+    const x = new Float32Array(tokens.length * dModel);
+    tokens.forEach((token, i) => {
+      const key = `${dModel}:${seed}:${token}`;
+      let e = embeddingCache.get(key);
+      if (!e) {
+        e = core.tokenEmbedding(token, dModel, seed);
+        if (embeddingCache.size >= EMBEDDING_CACHE_LIMIT) embeddingCache.clear();
+        embeddingCache.set(key, e);
+      }
+      x.set(e, i * dModel);
+    });
+    return x;
+  }
+
+  return { weights, embeddings };
+}
