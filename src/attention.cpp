@@ -2,24 +2,39 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <new>
 #include <sstream>
 #include <stdexcept>
 
 #include "kernels.h"
+#include "trace_kernels.h"
 
 namespace ap {
 
 namespace {
 
-constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 // The trace keeps scores and weights for every head: 2·heads·n² floats. Cap it.
 constexpr long long kMaxTraceCells = 32ll * 1024 * 1024;
 
-// Index of the first non-finite value, or -1.
+// Index of the first non-finite value, or -1. Chunks are first checked without a branch per
+// value (all exponent bits set = ±∞ or NaN), which the compiler vectorises; only a chunk that
+// holds a bad value is searched one by one.
 long long first_non_finite(const float* p, size_t count) {
-  for (size_t i = 0; i < count; ++i) {
-    if (!std::isfinite(p[i])) return static_cast<long long>(i);
+  constexpr size_t kChunk = 512;
+  for (size_t base = 0; base < count; base += kChunk) {
+    const size_t end = std::min(count, base + kChunk);
+    uint32_t bad = 0;
+    for (size_t i = base; i < end; ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, p + i, sizeof bits);
+      bad |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
+    }
+    if (bad) {
+      for (size_t i = base; i < end; ++i)
+        if (!std::isfinite(p[i])) return static_cast<long long>(i);
+    }
   }
   return -1;
 }
@@ -206,31 +221,81 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode m
 // Building blocks
 // ===========================================================================
 
+namespace {
+
+// Positional tables depend only on (position, width): computed in double once, as the reference
+// does, and kept for later calls, since the page recomputes the same shapes on every slider move
+// (one sin/cos/pow per entry used to cost milliseconds). Tables past kMaxTableFloats are not
+// kept: the values are then computed for the call alone, row by row, the same way.
+constexpr size_t kMaxTableFloats = size_t(1) << 22;  // 16 MB
+
+struct PositionTable {
+  int width = -1;  // d_model (sinusoidal) or d_head (RoPE)
+  int rows = 0;    // positions computed so far
+  std::vector<float> values;
+};
+
+// Row pos of the sinusoidal table: sin(pos / 10000^(2i/d)) at 2i, cos at 2i+1.
+void sinusoidal_row(int pos, int d, float* out) {
+  for (int j = 0; j < d; ++j) {
+    const int pair = j / 2;
+    const double angle = pos / std::pow(10000.0, 2.0 * pair / d);
+    out[j] = static_cast<float>(j % 2 == 0 ? std::sin(angle) : std::cos(angle));
+  }
+}
+
+// Row pos of the RoPE table: (cos, sin) of pos / 10000^(2i/d_head) for each pair i.
+void rope_row(int pos, int d_head, float* out) {
+  for (int j = 0; j + 1 < d_head; j += 2) {
+    const double angle = pos / std::pow(10000.0, static_cast<double>(j) / d_head);
+    out[j] = static_cast<float>(std::cos(angle));
+    out[j + 1] = static_cast<float>(std::sin(angle));
+  }
+}
+
+// The cached table of `rows` rows of `width` floats made by make_row, or nullptr when too large.
+template <typename MakeRow>
+const float* cached_table(PositionTable& table, int rows, int width, MakeRow make_row) {
+  if (static_cast<size_t>(rows) * width > kMaxTableFloats) return nullptr;
+  if (table.width != width) table = PositionTable{width, 0, {}};
+  if (table.rows < rows) {
+    table.values.resize(static_cast<size_t>(rows) * width);
+    for (int pos = table.rows; pos < rows; ++pos) make_row(pos, width, &table.values[size_t(pos) * width]);
+    table.rows = rows;
+  }
+  return table.values.data();
+}
+
+}  // namespace
+
 void add_sinusoidal(MatrixMap x) {
-  const int d = static_cast<int>(x.cols());
-  for (int pos = 0; pos < x.rows(); ++pos) {
-    for (int j = 0; j < d; ++j) {
-      const int pair = j / 2;
-      const double angle = pos / std::pow(10000.0, 2.0 * pair / d);
-      x(pos, j) += static_cast<float>(j % 2 == 0 ? std::sin(angle) : std::cos(angle));
-    }
+  const int rows = static_cast<int>(x.rows()), d = static_cast<int>(x.cols());
+  thread_local PositionTable cache;
+  const float* table = cached_table(cache, rows, d, sinusoidal_row);
+  std::vector<float> one;
+  if (!table) one.resize(d);
+  for (int pos = 0; pos < rows; ++pos) {
+    const float* row = table ? table + size_t(pos) * d : (sinusoidal_row(pos, d, one.data()), one.data());
+    float* dst = x.data() + size_t(pos) * d;
+    for (int j = 0; j < d; ++j) dst[j] += row[j];
   }
 }
 
 void apply_rope(MatrixMap m, int d_head) {
-  std::vector<float> cos_table(d_head / 2), sin_table(d_head / 2);
-  for (int pos = 0; pos < m.rows(); ++pos) {
-    for (int j = 0; j + 1 < d_head; j += 2) {
-      const double angle = pos / std::pow(10000.0, static_cast<double>(j) / d_head);
-      cos_table[j / 2] = static_cast<float>(std::cos(angle));
-      sin_table[j / 2] = static_cast<float>(std::sin(angle));
-    }
-    for (int base = 0; base + d_head <= m.cols(); base += d_head) {
+  const int rows = static_cast<int>(m.rows()), cols = static_cast<int>(m.cols());
+  thread_local PositionTable cache;
+  const float* table = cached_table(cache, rows, d_head, rope_row);
+  std::vector<float> one;
+  if (!table) one.resize(d_head);
+  for (int pos = 0; pos < rows; ++pos) {
+    const float* cs = table ? table + size_t(pos) * d_head : (rope_row(pos, d_head, one.data()), one.data());
+    float* row = m.data() + size_t(pos) * cols;
+    for (int base = 0; base + d_head <= cols; base += d_head) {
       for (int j = 0; j + 1 < d_head; j += 2) {
-        const float c = cos_table[j / 2], s = sin_table[j / 2];
-        const float a = m(pos, base + j), b = m(pos, base + j + 1);
-        m(pos, base + j) = a * c - b * s;
-        m(pos, base + j + 1) = a * s + b * c;
+        const float c = cs[j], s = cs[j + 1];
+        const float a = row[base + j], b = row[base + j + 1];
+        row[base + j] = a * c - b * s;
+        row[base + j + 1] = a * s + b * c;
       }
     }
   }
@@ -248,19 +313,8 @@ float alibi_slope(int head, int heads) { return static_cast<float>(std::exp2(-8.
 
 void softmax_rows(MatrixMap m) {
   for (int i = 0; i < m.rows(); ++i) {
-    auto row = m.row(i);
-    const float max = row.maxCoeff();
-    if (max == kNegInf) {  // nothing left unmasked: weights 0, never NaN
-      row.setZero();
-      continue;
-    }
-    float sum = 0.0f;
-    for (int j = 0; j < row.size(); ++j) {
-      // exp(−∞ − max) is exactly 0, so masked cells stay exactly 0.
-      row(j) = std::exp(row(j) - max);
-      sum += row(j);
-    }
-    row /= sum;
+    float* row = m.data() + static_cast<size_t>(i) * m.cols();
+    softmax_entropy_row(row, row, static_cast<int>(m.cols()));
   }
 }
 
@@ -268,84 +322,135 @@ void softmax_rows(MatrixMap m) {
 // Multi-head attention with a trace of every intermediate
 // ===========================================================================
 
-AttentionTrace multi_head_attention(const AttentionConfig& c, const AttentionInputs& in) {
-  if (std::string err = validate(c, in); !err.empty()) throw std::invalid_argument(err);
+namespace {
 
+// Sizes *t for (n, n_kv, d_model, heads) and points every view into its block.
+void lay_out(AttentionTrace* t, int n, int nk, int dm, int heads, bool cross) {
+  const int dh = dm / heads;
+  t->n = n, t->n_kv = nk, t->d_model = dm, t->heads = heads, t->d_head = dh;
+  const size_t nd = size_t(n) * dm, kd = size_t(nk) * dm, nn = size_t(heads) * n * nk;
+  // x, x_kv, q, k, v, scores, weights, entropy, head_output, concat, output
+  const size_t total = nd + (cross ? kd : 0) + nd + 2 * kd + 2 * nn + size_t(heads) * n + 3 * nd;
+  t->block.resize(total);  // within capacity after the first call: no allocation
+  float* p = t->block.data();
+  auto take = [&p](size_t count) {
+    float* part = p;
+    p += count;
+    return part;
+  };
+  auto per_head = [&](std::vector<MatrixMap>& views, int rows, int cols) {
+    views.clear();
+    for (int h = 0; h < heads; ++h) views.emplace_back(take(size_t(rows) * cols), rows, cols);
+  };
+  new (&t->x) MatrixMap(take(nd), n, dm);
+  new (&t->x_kv) MatrixMap(take(cross ? kd : 0), cross ? nk : 0, dm);
+  per_head(t->q, n, dh);
+  per_head(t->k, nk, dh);
+  per_head(t->v, nk, dh);
+  per_head(t->scores, n, nk);
+  per_head(t->weights, n, nk);
+  new (&t->entropy) MatrixMap(take(size_t(heads) * n), heads, n);
+  per_head(t->head_output, n, dh);
+  new (&t->concat) MatrixMap(take(nd), n, dm);
+  new (&t->output) MatrixMap(take(nd), n, dm);
+}
+
+// Copies columns h·d_head … (h+1)·d_head−1 of all (rows, heads·d_head) into one (rows, d_head).
+void split_head(const float* all, int rows, int dm, int h, int dh, float* out) {
+  for (int i = 0; i < rows; ++i)
+    std::memcpy(out + size_t(i) * dh, all + size_t(i) * dm + size_t(h) * dh, sizeof(float) * dh);
+}
+
+// Scratch reused between calls: Q, K, V for all heads and one head's Kᵀ.
+struct TraceScratch {
+  std::vector<float> q_all, k_all, v_all;  // (n, d_model), (n_kv, d_model) ×2
+  std::vector<float> kt;                   // (d_head, n_kv)
+  float* get(std::vector<float>& v, size_t size) {
+    if (v.size() < size) v.resize(size);
+    return v.data();
+  }
+  void release_if_large() {  // give a very large buffer back
+    const size_t floats = q_all.size() + k_all.size() + v_all.size() + kt.size();
+    if (floats > (64u << 20) / sizeof(float)) *this = TraceScratch{};
+  }
+};
+
+}  // namespace
+
+std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs& in, AttentionTrace* t) {
+  if (std::string err = validate(c, in); !err.empty()) return err;
   const bool cross = in.x_kv != nullptr;
-  AttentionTrace t;
-  t.n = c.n;
-  t.n_kv = cross ? c.n_kv : c.n;
-  t.d_model = c.d_model;
-  t.heads = c.heads;
-  t.d_head = c.d_model / c.heads;
-  const int n = t.n, nk = t.n_kv, dm = c.d_model, dh = t.d_head;
+  const int n = c.n, nk = cross ? c.n_kv : c.n, dm = c.d_model, dh = dm / c.heads;
+  lay_out(t, n, nk, dm, c.heads, cross);
 
   // 1. Input and positional encoding. x: (n, d_model); x_kv: (n_kv, d_model), positions from 0.
-  t.x = ConstMatrixMap(in.x, n, dm);
-  if (c.positional == Positional::Sinusoidal) add_sinusoidal(MatrixMap(t.x.data(), n, dm));
+  std::copy_n(in.x, size_t(n) * dm, t->x.data());
+  if (c.positional == Positional::Sinusoidal) add_sinusoidal(t->x);
   if (cross) {
-    t.x_kv = ConstMatrixMap(in.x_kv, nk, dm);
-    if (c.positional == Positional::Sinusoidal) add_sinusoidal(MatrixMap(t.x_kv.data(), nk, dm));
+    std::copy_n(in.x_kv, size_t(nk) * dm, t->x_kv.data());
+    if (c.positional == Positional::Sinusoidal) add_sinusoidal(t->x_kv);
   }
-  const float* source = cross ? t.x_kv.data() : t.x.data();
+  const float* source = cross ? t->x_kv.data() : t->x.data();
 
   // 2. Projections for all heads at once: q (n, d_model), k and v (n_kv, d_model); RoPE rotates
-  //    q and k per head.
-  Matrix q_all(n, dm), k_all(nk, dm), v_all(nk, dm);
-  matmul(t.x.data(), in.wq, q_all.data(), n, dm, dm);
-  matmul(source, in.wk, k_all.data(), nk, dm, dm);
-  matmul(source, in.wv, v_all.data(), nk, dm, dm);
+  //    q and k per head. Then the split: head h takes columns h·d_head … (h+1)·d_head−1.
+  thread_local TraceScratch sc;
+  float* q_all = sc.get(sc.q_all, size_t(n) * dm);
+  float* k_all = sc.get(sc.k_all, size_t(nk) * dm);
+  float* v_all = sc.get(sc.v_all, size_t(nk) * dm);
+  float* kt = sc.get(sc.kt, size_t(dh) * nk);
+  matmul(t->x.data(), in.wq, q_all, n, dm, dm);
+  matmul(source, in.wk, k_all, nk, dm, dm);
+  matmul(source, in.wv, v_all, nk, dm, dm);
   if (c.positional == Positional::Rope) {
-    apply_rope(MatrixMap(q_all.data(), n, dm), dh);
-    apply_rope(MatrixMap(k_all.data(), nk, dm), dh);
+    apply_rope(MatrixMap(q_all, n, dm), dh);
+    apply_rope(MatrixMap(k_all, nk, dm), dh);
   }
-
-  // The combined mask, (n, n_kv): true where query i may attend to key j.
-  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> allowed(n, nk);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < nk; ++j)
-      allowed(i, j) = !(c.causal && j > i) && !(in.mask && in.mask[static_cast<size_t>(i) * nk + j] == 0) &&
-                      !(in.key_padding && in.key_padding[j] != 0);
+  for (int h = 0; h < c.heads; ++h) {
+    split_head(q_all, n, dm, h, dh, t->q[h].data());
+    split_head(k_all, nk, dm, h, dh, t->k[h].data());
+    split_head(v_all, nk, dm, h, dh, t->v[h].data());
+  }
 
   const float scale = (c.scale ? 1.0f / std::sqrt(static_cast<float>(dh)) : 1.0f) / c.temperature;
-  t.concat.resize(n, dm);
-  t.entropy.resize(c.heads, n);
   for (int h = 0; h < c.heads; ++h) {
-    // 3. Split: head h takes columns h·d_head … (h+1)·d_head−1.
-    Matrix q = q_all.middleCols(h * dh, dh);  // (n, d_head)
-    Matrix k = k_all.middleCols(h * dh, dh);  // (n_kv, d_head)
-    Matrix v = v_all.middleCols(h * dh, dh);  // (n_kv, d_head)
-
-    // 4. Scores (n, n_kv) = q·kᵀ · scale, then the ALiBi bias and the masks.
-    Matrix scores = (q * k.transpose()) * scale;
-    const float m = c.positional == Positional::Alibi ? alibi_slope(h, c.heads) : 0.0f;
+    // 3. Scores (n, n_kv) = q·kᵀ · scale, then the ALiBi bias and the masks (causal: key j > i,
+    //    the custom mask, key padding), row by row.
+    float* scores = t->scores[h].data();
+    float* weights = t->weights[h].data();
+    transpose(t->k[h].data(), nk, dh, dh, kt);  // (d_head, n_kv)
+    matmul(t->q[h].data(), kt, scores, n, dh, nk);
+    ScoreRow row;
+    row.scale = scale;
+    row.slope = c.positional == Positional::Alibi ? alibi_slope(h, c.heads) : 0.0f;
+    row.padding = in.key_padding;
     for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < nk; ++j) {
-        if (m != 0.0f) scores(i, j) -= m * static_cast<float>(std::abs(i - j));
-        if (!allowed(i, j)) scores(i, j) = kNegInf;
-      }
+      row.query = i;
+      row.visible = c.causal ? std::min(i + 1, nk) : nk;
+      row.allowed = in.mask ? in.mask + size_t(i) * nk : nullptr;
+      float* s = scores + size_t(i) * nk;
+      finish_scores_row(s, nk, row);
+      // 4. Softmax over keys (the last axis), and each row's entropy.
+      t->entropy(h, i) = softmax_entropy_row(s, weights + size_t(i) * nk, nk);
     }
 
-    // 5. Softmax over keys (the last axis), and each row's entropy.
-    Matrix weights = scores;
-    softmax_rows(MatrixMap(weights.data(), n, nk));
-    for (int i = 0; i < n; ++i) t.entropy(h, i) = entropy(weights.row(i).data(), nk);
-
-    // 6. Weighted sum of values: (n, d_head).
-    Matrix out = weights * v;
-    t.concat.middleCols(h * dh, dh) = out;
-
-    t.q.push_back(std::move(q));
-    t.k.push_back(std::move(k));
-    t.v.push_back(std::move(v));
-    t.scores.push_back(std::move(scores));
-    t.weights.push_back(std::move(weights));
-    t.head_output.push_back(std::move(out));
+    // 5. Weighted sum of values, (n, d_head), and its place in the concatenation.
+    float* out = t->head_output[h].data();
+    matmul(weights, t->v[h].data(), out, n, nk, dh);
+    for (int i = 0; i < n; ++i)
+      std::memcpy(t->concat.data() + size_t(i) * dm + size_t(h) * dh, out + size_t(i) * dh,
+                  sizeof(float) * dh);
   }
 
-  // 7. Output projection: (n, d_model).
-  t.output.resize(n, dm);
-  matmul(t.concat.data(), in.wo, t.output.data(), n, dm, dm);
+  // 6. Output projection: (n, d_model).
+  matmul(t->concat.data(), in.wo, t->output.data(), n, dm, dm);
+  sc.release_if_large();
+  return "";
+}
+
+AttentionTrace multi_head_attention(const AttentionConfig& c, const AttentionInputs& in) {
+  AttentionTrace t;
+  if (std::string err = multi_head_attention(c, in, &t); !err.empty()) throw std::invalid_argument(err);
   return t;
 }
 

@@ -72,18 +72,30 @@ struct AttentionInputs {
 
 // Every intermediate of one forward pass. Per-head vectors are indexed by head.
 // Masks combine: a cell is masked when the causal mask, the custom mask or key padding says so.
+//
+// Every matrix is a view into `block`, one contiguous buffer in the order of the members below
+// (per-head matrices of one kind follow each other, head 0 first), so the bindings copy a whole
+// trace out in one go and a trace passed back to multi_head_attention() is refilled without
+// allocating. A trace can be moved but not copied (the views would point into the original).
 struct AttentionTrace {
   int n = 0, n_kv = 0, d_model = 0, heads = 0, d_head = 0;
-  Matrix x;                         // (n, d_model) input after positional encoding
-  Matrix x_kv;                      // (n_kv, d_model) cross-attention source after encoding; empty for self
-  std::vector<Matrix> q;            // [head] (n, d_head), after RoPE
-  std::vector<Matrix> k, v;         // [head] (n_kv, d_head); k after RoPE
-  std::vector<Matrix> scores;       // [head] (n, n_kv) scaled + bias, −∞ where masked
-  std::vector<Matrix> weights;      // [head] (n, n_kv) softmax over keys; masked = 0
-  Matrix entropy;                   // (heads, n) entropy of each weight row, in nats
-  std::vector<Matrix> head_output;  // [head] (n, d_head) = weights · v
-  Matrix concat;                    // (n, d_model) head outputs side by side
-  Matrix output;                    // (n, d_model) = concat · W_O
+  std::vector<float> block;          // storage of everything below
+  MatrixMap x{nullptr, 0, 0};        // (n, d_model) input after positional encoding
+  MatrixMap x_kv{nullptr, 0, 0};     // (n_kv, d_model) cross-attention source after encoding; empty for self
+  std::vector<MatrixMap> q;          // [head] (n, d_head), after RoPE
+  std::vector<MatrixMap> k, v;       // [head] (n_kv, d_head); k after RoPE
+  std::vector<MatrixMap> scores;     // [head] (n, n_kv) scaled + bias, −∞ where masked
+  std::vector<MatrixMap> weights;    // [head] (n, n_kv) softmax over keys; masked = 0
+  MatrixMap entropy{nullptr, 0, 0};  // (heads, n) entropy of each weight row, in nats
+  std::vector<MatrixMap> head_output;  // [head] (n, d_head) = weights · v
+  MatrixMap concat{nullptr, 0, 0};     // (n, d_model) head outputs side by side
+  MatrixMap output{nullptr, 0, 0};     // (n, d_model) = concat · W_O
+
+  AttentionTrace() = default;
+  AttentionTrace(AttentionTrace&&) = default;  // the block's storage moves, so the views stay valid
+  AttentionTrace(const AttentionTrace&) = delete;
+  AttentionTrace& operator=(const AttentionTrace&) = delete;
+  AttentionTrace& operator=(AttentionTrace&&) = delete;  // Map::operator= would copy coefficients
 };
 
 // What a call computes: every intermediate, or only the output (fused kernels, no n×n buffer).
@@ -93,8 +105,13 @@ enum class Mode { Trace, OutputOnly };
 std::string validate(const AttentionConfig& config, const AttentionInputs& inputs, Mode mode = Mode::Trace);
 
 // Full forward pass with every intermediate. Throws std::invalid_argument when
-// validate() fails (builds without exceptions must call validate() first).
+// validate() fails (builds without exceptions use the overload below).
 AttentionTrace multi_head_attention(const AttentionConfig& config, const AttentionInputs& inputs);
+// The same into *trace, reusing its block (no allocation once it is large enough). Never throws:
+// returns validate()'s message and leaves *trace unchanged when the call is not usable, else "".
+// The products run through the packed GEMM of kernels.h, the row steps through trace_kernels.h.
+std::string multi_head_attention(const AttentionConfig& config, const AttentionInputs& inputs,
+                                 AttentionTrace* trace);
 
 // The output alone, (n, d_model) row-major into out, through the fused kernels (kernels.h):
 // memory O(n·d_model), never an n×n buffer. Same conventions and results as the trace's output

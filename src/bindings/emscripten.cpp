@@ -1,8 +1,9 @@
 // Embind registrations for the attention core. The only file that includes Emscripten headers.
 //
 // Only flat typed arrays, numbers and strings cross the boundary. Inputs are copied into memory
-// C++ owns; every result is copied into a fresh JS Float32Array before returning, so JS never
-// holds a view into the wasm heap (views detach when memory grows). Failures come back as
+// C++ owns (buffers reused between calls); every result is copied into a fresh JS Float32Array
+// before returning — a whole trace into one, its parts subarrays of it — so JS never holds a view
+// into the wasm heap (views detach when memory grows). Failures come back as
 // { error: "message" }; web/lib/attention.js turns them into thrown Errors. The module is built
 // without C++ exceptions, so validate() is always called before any computation.
 #include <emscripten/bind.h>
@@ -10,6 +11,7 @@
 #include <emscripten/val.h>
 #include <malloc.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,22 +27,17 @@ std::vector<float> to_vector(const val& array) {
   return emscripten::convertJSArrayToNumberVector<float>(array);
 }
 
+// Copies a JS typed array (or array of numbers) into *out, reusing its memory: after the first
+// call of a size, no allocation. One typed-array set(), like convertJSArrayToNumberVector.
+template <typename T>
+void copy_in(const val& array, std::vector<T>* out) {
+  out->resize(array["length"].as<size_t>());
+  val(emscripten::typed_memory_view(out->size(), out->data())).call<void>("set", array);
+}
+
 // A new JS Float32Array holding a copy of [data, data + count).
 val to_js(const float* data, size_t count) {
   return val::global("Float32Array").new_(emscripten::typed_memory_view(count, data));
-}
-
-// Stacks per-head matrices (each rows × cols) into one (heads, rows, cols) Float32Array.
-val stack_heads(const std::vector<ap::Matrix>& per_head) {
-  size_t total = 0;
-  for (const auto& m : per_head) total += static_cast<size_t>(m.size());
-  val out = val::global("Float32Array").new_(total);
-  size_t offset = 0;
-  for (const auto& m : per_head) {
-    out.call<void>("set", emscripten::typed_memory_view(m.size(), m.data()), offset);
-    offset += static_cast<size_t>(m.size());
-  }
-  return out;
 }
 
 val error(const std::string& message) {
@@ -53,14 +50,19 @@ val error(const std::string& message) {
 // already type-checked by the JS layer; sizes and values are checked again by ap::validate.
 // Optional: xKv + nKv (cross-attention), mask (n·nKv, 1 = may attend), keyPadding (nKv, 1 = padding),
 // scale (divide by √dHead, default true).
+// The input buffers live as long as the module and are reused by every call (the page calls
+// with the same shapes again and again), so a call allocates nothing once warm.
 struct Call {
   ap::AttentionConfig config;
-  std::vector<float> x, wq, wk, wv, wo, x_kv;
-  std::vector<uint8_t> mask, key_padding;
+  struct Buffers {
+    std::vector<float> x, wq, wk, wv, wo, x_kv;
+    std::vector<uint8_t> mask, key_padding;
+  };
+  Buffers& b;
   bool has_x_kv = false, has_mask = false, has_key_padding = false;
   std::string error;
 
-  explicit Call(const val& params) {
+  explicit Call(const val& params) : b(buffers()) {
     config.n = params["n"].as<int>();
     config.d_model = params["dModel"].as<int>();
     config.heads = params["heads"].as<int>();
@@ -70,67 +72,94 @@ struct Call {
       error = "positional must be one of 'none', 'sinusoidal', 'rope', 'alibi'";
       return;
     }
-    x = to_vector(params["x"]);
-    wq = to_vector(params["wq"]);
-    wk = to_vector(params["wk"]);
-    wv = to_vector(params["wv"]);
-    wo = to_vector(params["wo"]);
-    for (const auto* w : {&wk, &wv, &wo}) {
-      if (w->size() != wq.size()) error = "wq, wk, wv and wo must all hold dModel² values";
+    copy_in(params["x"], &b.x);
+    copy_in(params["wq"], &b.wq);
+    copy_in(params["wk"], &b.wk);
+    copy_in(params["wv"], &b.wv);
+    copy_in(params["wo"], &b.wo);
+    for (const auto* w : {&b.wk, &b.wv, &b.wo}) {
+      if (w->size() != b.wq.size()) error = "wq, wk, wv and wo must all hold dModel² values";
     }
     if (!params["scale"].isUndefined()) config.scale = params["scale"].as<bool>();
     if ((has_x_kv = !params["xKv"].isUndefined())) {
-      x_kv = to_vector(params["xKv"]);
+      copy_in(params["xKv"], &b.x_kv);
       config.n_kv = params["nKv"].as<int>();
     }
-    if ((has_mask = !params["mask"].isUndefined())) {
-      mask = emscripten::convertJSArrayToNumberVector<uint8_t>(params["mask"]);
-    }
-    if ((has_key_padding = !params["keyPadding"].isUndefined())) {
-      key_padding = emscripten::convertJSArrayToNumberVector<uint8_t>(params["keyPadding"]);
-    }
+    if ((has_mask = !params["mask"].isUndefined())) copy_in(params["mask"], &b.mask);
+    if ((has_key_padding = !params["keyPadding"].isUndefined()))
+      copy_in(params["keyPadding"], &b.key_padding);
   }
+  ~Call() { release_if_large(); }
+
   ap::AttentionInputs inputs() const {
-    ap::AttentionInputs in{x.data(), wq.data(), wk.data(), wv.data(), wo.data(), x.size(), wq.size()};
+    ap::AttentionInputs in{b.x.data(),  b.wq.data(), b.wk.data(), b.wv.data(),
+                           b.wo.data(), b.x.size(),  b.wq.size()};
     if (has_x_kv) {
-      in.x_kv = x_kv.data();
-      in.x_kv_size = x_kv.size();
+      in.x_kv = b.x_kv.data();
+      in.x_kv_size = b.x_kv.size();
     }
     if (has_mask) {
-      in.mask = mask.data();
-      in.mask_size = mask.size();
+      in.mask = b.mask.data();
+      in.mask_size = b.mask.size();
     }
     if (has_key_padding) {
-      in.key_padding = key_padding.data();
-      in.key_padding_size = key_padding.size();
+      in.key_padding = b.key_padding.data();
+      in.key_padding_size = b.key_padding.size();
     }
     return in;
   }
+
+ private:
+  static Buffers& buffers() {
+    static Buffers instance;
+    return instance;
+  }
+  void release_if_large() {  // give very large inputs back (an 8k-token output-only call)
+    if (b.x.capacity() + b.x_kv.capacity() + 4 * b.wq.capacity() > (64u << 20) / sizeof(float)) b = Buffers{};
+  }
 };
+
+// The trace of the last call: its block is reused, so a warm call allocates only the JS result.
+std::unique_ptr<ap::AttentionTrace>& reused_trace() {
+  static std::unique_ptr<ap::AttentionTrace> trace;
+  if (!trace) trace = std::make_unique<ap::AttentionTrace>();
+  return trace;
+}
 
 val run_attention(const val& params) {
   const Call call(params);
   if (!call.error.empty()) return error(call.error);
-  if (std::string message = ap::validate(call.config, call.inputs()); !message.empty()) return error(message);
-
-  const ap::AttentionTrace t = ap::multi_head_attention(call.config, call.inputs());
+  ap::AttentionTrace& t = *reused_trace();
+  if (std::string message = ap::multi_head_attention(call.config, call.inputs(), &t); !message.empty()) {
+    return error(message);
+  }
+  // One copy of the whole trace into one new Float32Array; every part is a subarray of it.
+  const val block = to_js(t.block.data(), t.block.size());
+  auto part = [&](const float* first, size_t count) {
+    const size_t offset = count ? static_cast<size_t>(first - t.block.data()) : 0;
+    return block.call<val>("subarray", offset, offset + count);
+  };
+  auto stacked = [&](const std::vector<ap::MatrixMap>& per_head) {
+    return part(per_head[0].data(), per_head.size() * static_cast<size_t>(per_head[0].size()));
+  };
   val result = val::object();
   result.set("n", t.n);
   result.set("nKv", t.n_kv);
   result.set("dModel", t.d_model);
   result.set("heads", t.heads);
   result.set("dHead", t.d_head);
-  result.set("x", to_js(t.x.data(), t.x.size()));
-  result.set("xKv", to_js(t.x_kv.data(), t.x_kv.size()));
-  result.set("entropy", to_js(t.entropy.data(), t.entropy.size()));
-  result.set("q", stack_heads(t.q));
-  result.set("k", stack_heads(t.k));
-  result.set("v", stack_heads(t.v));
-  result.set("scores", stack_heads(t.scores));
-  result.set("weights", stack_heads(t.weights));
-  result.set("headOutput", stack_heads(t.head_output));
-  result.set("concat", to_js(t.concat.data(), t.concat.size()));
-  result.set("output", to_js(t.output.data(), t.output.size()));
+  result.set("x", part(t.x.data(), t.x.size()));
+  result.set("xKv", part(t.x_kv.data(), t.x_kv.size()));
+  result.set("entropy", part(t.entropy.data(), t.entropy.size()));
+  result.set("q", stacked(t.q));
+  result.set("k", stacked(t.k));
+  result.set("v", stacked(t.v));
+  result.set("scores", stacked(t.scores));
+  result.set("weights", stacked(t.weights));
+  result.set("headOutput", stacked(t.head_output));
+  result.set("concat", part(t.concat.data(), t.concat.size()));
+  result.set("output", part(t.output.data(), t.output.size()));
+  if (t.block.capacity() > (64u << 20) / sizeof(float)) reused_trace().reset();  // give a large block back
   return result;
 }
 
@@ -142,10 +171,12 @@ val run_attention_output(const val& params) {
       !message.empty()) {
     return error(message);
   }
-  std::vector<float> out(call.x.size());
+  static std::vector<float> out;
+  out.resize(call.b.x.size());
   ap::attention_output(call.config, call.inputs(), out.data());
   val result = val::object();
   result.set("output", to_js(out.data(), out.size()));
+  if (out.capacity() > (64u << 20) / sizeof(float)) out = std::vector<float>{};
   return result;
 }
 

@@ -524,3 +524,60 @@ TEST_CASE("mask, padding and cross-attention inputs are checked", "[validate][ma
   in.x_kv = bad.x.data();
   CHECK_THAT(ap::validate(config, in), Contains("xKv holds a non-finite value (nan) at row 0, column 7"));
 }
+
+TEST_CASE("a trace is one block, and a trace passed back is refilled in place", "[attention][trace]") {
+  const Case big(40, 32, 4, 91), small(9, 16, 2, 92);
+  ap::AttentionTrace t;
+  REQUIRE(ap::multi_head_attention(big.config(true, ap::Positional::Rope), big.inputs(), &t).empty());
+  // Every view lies inside the block, in the documented order, with nothing between them.
+  const float* p = t.block.data();
+  auto expect = [&p](const ap::MatrixMap& m) {
+    CHECK(m.data() == p);
+    p += m.size();
+  };
+  expect(t.x);
+  CHECK(t.x_kv.size() == 0);
+  for (const auto* views : {&t.q, &t.k, &t.v, &t.scores, &t.weights}) {
+    REQUIRE(views->size() == 4u);
+    for (const auto& m : *views) expect(m);
+  }
+  expect(t.entropy);
+  for (const auto& m : t.head_output) expect(m);
+  expect(t.concat);
+  expect(t.output);
+  CHECK(p == t.block.data() + t.block.size());
+
+  // Smaller, then other options: the same numbers as a fresh trace, bit for bit.
+  const std::vector<uint8_t> padding = {0, 0, 0, 1, 0, 0, 0, 0, 1};
+  for (bool causal : {false, true}) {
+    auto in = small.inputs();
+    in.key_padding = padding.data();
+    in.key_padding_size = padding.size();
+    const auto config = small.config(causal, ap::Positional::Alibi, 0.7f);
+    REQUIRE(ap::multi_head_attention(config, in, &t).empty());
+    const auto fresh = ap::multi_head_attention(config, in);
+    CHECK(t.block == fresh.block);
+    CHECK(t.scores.size() == 2u);
+    CHECK(t.weights[1].rows() == 9);
+    CHECK(t.output.isApprox(fresh.output, 0.0f));
+  }
+  // A call that cannot run leaves the trace as it was and says why.
+  const std::vector<float> before = t.block;
+  auto bad = small.config();
+  bad.heads = 5;
+  CHECK_THAT(ap::multi_head_attention(bad, small.inputs(), &t), Catch::Matchers::Contains("divisible"));
+  CHECK(t.block == before);
+}
+
+TEST_CASE("entropy of the trace equals −Σ w ln w of its weights", "[attention][entropy]") {
+  const Case cs(37, 32, 4, 71);
+  for (float temperature : {0.05f, 1.0f, 20.0f}) {
+    const auto t = ap::multi_head_attention(cs.config(true, ap::Positional::None, temperature), cs.inputs());
+    for (int h = 0; h < cs.heads; ++h)
+      for (int i = 0; i < cs.n; ++i) {
+        const double want = ap::entropy(t.weights[h].row(i).data(), cs.n);
+        INFO("T=" << temperature << " head " << h << " row " << i);
+        CHECK(std::abs(t.entropy(h, i) - want) <= 2e-6 + 2e-5 * want);
+      }
+  }
+}

@@ -115,6 +115,40 @@ for (const simd of [true, false]) {
       assert.deepEqual(first.output, output);
     });
 
+    test('a trace is one buffer of its own: later calls and edits of another trace do not touch it', () => {
+      const p = makeParams(7, 16, 2, 21, { causal: true });
+      const a = core.attention(p);
+      const parts = [a.x, a.concat, a.output, a.entropy(0), ...['q', 'k', 'v', 'scores', 'weights', 'headOutput'].map((m) => a[m](1))];
+      assert.ok(parts.every((part) => part.buffer === a.output.buffer), 'one ArrayBuffer per trace');
+      const copies = parts.map((part) => part.slice());
+      const b = core.attention({ ...p, causal: false, temperature: 3 });
+      assert.notEqual(b.output.buffer, a.output.buffer);
+      b.output.fill(7);
+      b.weights(1).fill(7);
+      parts.forEach((part, i) => assert.deepEqual(part, copies[i]));
+      // Parts do not overlap: writing one leaves the others as they were.
+      a.scores(1).fill(-1);
+      assert.deepEqual(a.weights(1), copies[8]);
+      assert.deepEqual(a.headOutput(1), copies[9]);
+    });
+
+    test('non-finite inputs are found wherever they are, in every kind of array', () => {
+      const good = makeParams(3, 5, 1, 8);  // 15 and 25 values: the checks' 4-wide loop has a tail
+      for (const at of [0, 3, 4, 13, 14]) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const x = Float64Array.from(good.x);
+          x[at] = bad;
+          assert.throws(() => core.attention({ ...good, x }), new RegExp(`x holds a non-finite value \\(${bad}\\) at index ${at}$`));
+          const wq = Array.from(good.wq);
+          wq[at + 10] = bad;
+          assert.throws(() => core.attention({ ...good, wq }), new RegExp(`at index ${at + 10}$`));
+        }
+      }
+      assert.throws(() => core.attention({ ...good, wk: Object.assign(Array.from(good.wk), { 24: '1' }) }),
+        /wk holds a non-finite value \("1"\) at index 24/);
+      assertClose(core.attention({ ...good, x: Array.from(good.x) }).output, referenceAttention(good).output, 'Array input');
+    });
+
     test('errors name what is wrong', () => {
       const good = makeParams(3, 8, 2, 5);
       const cases = [
