@@ -581,3 +581,42 @@ TEST_CASE("entropy of the trace equals −Σ w ln w of its weights", "[attention
       }
   }
 }
+
+TEST_CASE("causal traces skip hidden keys in blocks of rows: same as the reference", "[attention][causal]") {
+  // n across several row blocks (32), with a partial last block; cross-attention with fewer and
+  // with more keys than queries.
+  for (int n : {31, 32, 33, 65, 100}) {
+    const Case cs(n, 16, 2, 400 + n);
+    for (const char* name : {"none", "alibi"}) {
+      ap::Positional p;
+      REQUIRE(ap::parse_positional(name, &p));
+      INFO("n=" << n << " " << name);
+      const auto t = ap::multi_head_attention(cs.config(true, p, 0.9f), cs.inputs());
+      const auto r = ref::attention(cs.x, cs.wq, cs.wk, cs.wv, cs.wo, n, 16, 2, true, 0.9, name);
+      for (int h = 0; h < 2; ++h) {
+        require_close(t.scores[h], r.scores[h], "scores");
+        require_close(t.weights[h], r.weights[h], "weights");
+        require_close(t.head_output[h], r.head_output[h], "head_output");
+      }
+      require_close(t.output, r.output, "output");
+    }
+  }
+  const Case q_side(70, 16, 2, 481);
+  for (int n_kv : {20, 45, 90}) {
+    const Case kv_side(n_kv, 16, 2, 482);
+    auto config = q_side.config(true, ap::Positional::Rope, 1.1f);
+    config.n_kv = n_kv;
+    auto in = q_side.inputs();
+    in.x_kv = kv_side.x.data();
+    in.x_kv_size = kv_side.x.size();
+    const auto t = ap::multi_head_attention(config, in);
+    const auto r = ref::attention(q_side.x, q_side.wq, q_side.wk, q_side.wv, q_side.wo, 70, 16, 2, true, 1.1,
+                                  "rope", &kv_side.x, n_kv);
+    INFO("cross n_kv=" << n_kv);
+    for (int h = 0; h < 2; ++h) {
+      require_close(t.scores[h], r.scores[h], "scores");
+      require_close(t.weights[h], r.weights[h], "weights");
+    }
+    require_close(t.output, r.output, "output");
+  }
+}
