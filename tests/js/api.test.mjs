@@ -147,6 +147,11 @@ for (const simd of [true, false]) {
       assert.throws(() => core.attention({ ...good, wk: Object.assign(Array.from(good.wk), { 24: '1' }) }),
         /wk holds a non-finite value \("1"\) at index 24/);
       assertClose(core.attention({ ...good, x: Array.from(good.x) }).output, referenceAttention(good).output, 'Array input');
+      // Finite in float64 but not in float32: the core's own check names row and column.
+      const huge = Float64Array.from(good.x);
+      huge[6] = 1e300;
+      assert.throws(() => core.attention({ ...good, x: huge }), /x holds a non-finite value \(inf\) at row 1, column 1/);
+      assert.throws(() => core.attention({ ...good, x: huge, trace: false }), /x holds a non-finite value \(inf\)/);
     });
 
     test('errors name what is wrong', () => {
