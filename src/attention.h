@@ -7,7 +7,8 @@
 //   - scores(i, j) = q_i·k_j / (√d_head · temperature) + bias(i, j);
 //   - the causal mask hides j > i: masked scores are −∞ and their weights exactly 0;
 //     a row with nothing left unmasked has weights 0, never NaN;
-//   - softmax runs over the last axis (keys), with max subtraction;
+//   - softmax runs over the last axis (keys), with max subtraction; a weight below 2^−115 of its
+//     row's largest is exactly 0 (never a denormal);
 //   - sinusoidal encoding (Vaswani et al. 2017) is added to X before the projections;
 //   - RoPE rotates interleaved pairs (2i, 2i+1) of each head's q and k by
 //     pos / 10000^(2i/d_head) (llama2.c's convention);
