@@ -1,7 +1,10 @@
-// Message catalogue: every string the page shows comes from here (English for now).
+// Message catalogue: every string the page shows comes from here. English is below; other
+// languages are modules under locales/ (locales/zh.js: Simplified Chinese), fetched only when
+// chosen (loadLocale), so the default download carries English alone.
 //
 // t(key, params) looks a message up and fills {name} placeholders from params.
-// A missing key returns the key itself so a gap is visible, never a blank.
+// A key missing from the chosen catalogue falls back to English; a key missing from English
+// returns the key itself so a gap is visible, never a blank.
 
 const en = {
   'app.title': 'Attention Playground',
@@ -27,6 +30,22 @@ const en = {
   'controls.dHeadInvalid': 'd_head = d_model / h is not a whole number',
   'controls.copyLink': 'Copy link',
   'controls.linkCopied': 'Link copied',
+  'controls.embed': 'Embed',
+  'lang.label': 'Language',
+
+  'embed.title': 'Embed this view',
+  'embed.intro': 'Paste one of these into a web page. Both show the current settings.',
+  'embed.iframe': 'iframe (the whole playground, compact)',
+  'embed.iframeHint': 'Works on any page that allows iframes; the settings travel in the link.',
+  'embed.element': 'Custom element (just the heatmap)',
+  'embed.elementHint': 'Needs attention-playground.js from this site; lighter, and styled by the host page.',
+  'embed.link': 'Link',
+  'embed.copy': 'Copy',
+  'embed.copied': 'Copied',
+  'embed.copiedAnnounce': '{what} copied to the clipboard',
+  'embed.selected': 'Selected: press Ctrl+C (⌘C) to copy',
+  'embed.close': 'Close',
+  'embed.open': 'Open in Attention Playground ↗',
   'positional.none': 'None',
   'positional.sinusoidal': 'Sinusoidal (added to X)',
   'positional.rope': 'RoPE (rotates q and k)',
@@ -237,14 +256,38 @@ en['examples'] = [
   'Attention is all you need 🤖✨',
 ];
 
+// The languages offered, by code, each named in itself. A catalogue module under locales/
+// default-exports an object with the same keys as `en` (a missing key falls back to English).
+export const LOCALES = Object.freeze({ en: 'English', zh: '中文' });
+const loaders = { zh: () => import('./locales/zh.js') };
 const catalogues = { en };
 let current = en;
 export let LOCALE = 'en';
 
+// A language tag ('zh-CN', 'zh-Hans-TW', 'en-GB', …) → the code of a language offered here,
+// or 'en' when none matches.
+export function matchLocale(tag) {
+  const primary = String(tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
+  return Object.hasOwn(LOCALES, primary) ? primary : 'en';
+}
+
+// Fetches the catalogue for `tag` if it is not loaded yet and makes it current; resolves to the
+// code chosen. A catalogue that cannot load leaves English current (and rejects).
+export async function loadLocale(tag) {
+  const code = matchLocale(tag);
+  if (!catalogues[code]) catalogues[code] = (await loaders[code]()).default;
+  setLocale(code);
+  return code;
+}
+
+// Makes an already loaded catalogue current (an unknown or unloaded one means English).
 export function setLocale(locale) {
   current = catalogues[locale] ?? en;
   LOCALE = catalogues[locale] ? locale : 'en';
 }
+
+// The English catalogue, for checks that every language has every key.
+export const ENGLISH = en;
 
 // A list-valued entry (e.g. 'examples'), or [] if there is none.
 export function list(key) {
