@@ -1,29 +1,50 @@
-// Embed snippets for a page state: an iframe of the page with the state in the hash, and the
-// custom element with the same settings as attributes. Everything written into the snippets is
-// escaped, so a sentence holding HTML stays text.
+// Embed snippets for a page state: an iframe of the page with the state in the hash (compact:
+// embed=1), and the custom element with the same settings as attributes. Teacher mode (hide=,
+// lock=) and the language travel to both. Everything written into the snippets is escaped, so a
+// sentence holding HTML stays text.
 //
-//   embedSnippets(state, { baseUrl }) → { url, iframe, element }
+//   embedSnippets(state, { baseUrl }) → { url, embedUrl, iframe, element }
 //   state: the page's state (state.js): { sentence, heads, dModel, temperature, causal,
-//          positional, seed, focus, ... }; baseUrl: the page's URL without the hash (default:
-//          location.href without its hash).
+//          positional, seed, focus, step, hide, lock, lang, ... }; baseUrl: the page's URL
+//          without the hash (default: location.href without its hash).
+//   url: the share link (the full page); embedUrl: the iframe's src (embed=1).
 
 import { DEFAULT_STATE, toHash } from './state.js';
 
 const attr = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
+// The widget's controls, in its display order (attention-playground.js, CONTROLS).
+const WIDGET_CONTROLS = ['sentence', 'heads', 'd-model', 'temperature', 'causal', 'positional', 'seed', 'view', 'head', 'export'];
+
+// The widget's matrix for a walkthrough step: the one the step is about (weights otherwise).
+const STEP_VIEW = { 4: 'q', 5: 'scores', 6: 'scores', 7: 'scores', 11: 'output', 12: 'output' };
+
 export function embedSnippets(partial, { baseUrl } = {}) {
   const state = { ...DEFAULT_STATE, ...partial };
   const base = (baseUrl ?? globalThis.location?.href ?? '').replace(/#.*$/, '');
-  const url = base + toHash(state);
+  const url = base + toHash({ ...state, embed: false });
+  const embedUrl = base + toHash({ ...state, embed: true });
   const pageDir = new URL('.', base || 'http://localhost/').href;
   const script = new URL('attention-playground.js', pageDir).href;
-  const iframe = `<iframe src="${attr(url)}" title="Attention Playground" width="100%" height="640" loading="lazy"></iframe>`;
+  const iframe = `<iframe src="${attr(embedUrl)}" title="Attention Playground" width="100%" height="640" loading="lazy"></iframe>`;
+
   const attrs = [
     ['sentence', state.sentence], ['heads', state.heads], ['d-model', state.dModel],
     ['temperature', Number(Number(state.temperature).toPrecision(4))], ['positional', state.positional],
-    ['seed', state.seed], ['head', state.focus ?? 0], ['view', 'weights'],
-  ].map(([k, v]) => `${k}="${attr(v)}"`);
-  if (state.causal) attrs.push('causal');
-  const element = `<script type="module" src="${attr(script)}"></script>\n<attention-playground ${attrs.join(' ')}></attention-playground>`;
-  return { url, iframe, element };
+    ['seed', state.seed], ['head', state.focus ?? 0], ['view', STEP_VIEW[state.step] ?? 'weights'],
+  ];
+  // Teacher mode: the page shows every control but the hidden ones, so the element does too.
+  const hide = state.hide ?? [];
+  const lock = state.lock ?? [];
+  if (hide.length || lock.length) {
+    const shown = hide.includes('all') ? [] : WIDGET_CONTROLS.filter((c) => !hide.includes(c));
+    attrs.push(['controls', shown.join(',')]);
+    const locked = lock.includes('all') ? ['all'] : lock.filter((c) => shown.includes(c));
+    if (locked.length) attrs.push(['locked', locked.join(',')]);
+  }
+  if (state.lang) attrs.push(['lang', state.lang]);
+  const list = attrs.map(([k, v]) => `${k}="${attr(v)}"`);
+  if (state.causal) list.push('causal');
+  const element = `<script type="module" src="${attr(script)}"></script>\n<attention-playground ${list.join(' ')}></attention-playground>`;
+  return { url, embedUrl, iframe, element };
 }

@@ -39,7 +39,6 @@ const en = {
   'embed.iframeHint': 'Works on any page that allows iframes; the settings travel in the link.',
   'embed.element': 'Custom element (just the heatmap)',
   'embed.elementHint': 'Needs attention-playground.js from this site; lighter, and styled by the host page.',
-  'embed.link': 'Link',
   'embed.copy': 'Copy',
   'embed.copied': 'Copied',
   'embed.copiedAnnounce': '{what} copied to the clipboard',

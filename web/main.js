@@ -1,8 +1,10 @@
-// Wiring: controls ⇄ state ⇄ URL hash, state → worker, worker results → pipeline drawing.
-// No drawing or maths here; see pipeline.js, heatmap.js, worker.js.
+// Wiring: controls ⇄ state ⇄ URL hash, state → worker, worker results → pipeline drawing;
+// the page's language, teacher mode (hide=, lock=), the compact iframe mode (embed=1) and the
+// Embed dialog. No drawing or maths here; see pipeline.js, heatmap.js, worker.js.
 
-import { t, list } from './i18n.js';
+import { t, list, loadLocale, LOCALES } from './i18n.js';
 import { parseHash, toHash } from './state.js';
+import { embedSnippets } from './embed.js';
 import { tokenize } from './tokenizer.js';
 import { checkParams, LIMITS } from './params.js';
 import { ComputeClient } from './compute.js';
@@ -12,6 +14,13 @@ import { Walkthrough } from './walkthrough.js';
 import { STEPS } from './state.js';
 
 const $ = (id) => document.getElementById(id);
+
+// ---- state ----------------------------------------------------------------------
+let state = parseHash(location.hash);
+
+// ---- language: lang= in the hash, else the browser's; a missing catalogue means English ----
+const locale = await loadLocale(state.lang || navigator.language).catch(() => 'en');
+document.documentElement.lang = locale;
 
 // ---- static text --------------------------------------------------------------
 for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
@@ -26,9 +35,21 @@ for (const sentence of list('examples')) {
   option.textContent = sentence;
   examples.appendChild(option);
 }
-
-// ---- state ----------------------------------------------------------------------
-let state = parseHash(location.hash);
+const langSelect = $('lang');
+for (const [code, name] of Object.entries(LOCALES)) {
+  const option = document.createElement('option');
+  option.value = code;
+  option.textContent = name;
+  option.lang = code;
+  langSelect.appendChild(option);
+}
+langSelect.value = locale;
+// Every module builds its text once; switching language reloads the page in the new one.
+langSelect.addEventListener('change', () => {
+  state.lang = langSelect.value;
+  writeHash();
+  location.reload();
+});
 
 // Temperature slider: position u in [−100, 100] ↔ T = 10^(u/50), i.e. 0.01 … 100.
 const tempToSlider = (T) => Math.round(50 * Math.log10(T));
@@ -81,6 +102,7 @@ const statusLine = $('status');
 const pipeline = new Pipeline(pipelineRoot, {
   tooltip,
   onFocus: (h) => {
+    if (teacher.fixed('head')) return;
     state.focus = h;
     writeHash();
     pipeline.setFocus(h);
@@ -201,6 +223,7 @@ function showView() {
     pipeline.render(trace);
     pipeline.relayout();
   }
+  teacher.apply();
 }
 
 let lastStep = state.step || 1; // where "Step by step" resumes
@@ -222,7 +245,7 @@ $('mode-all').addEventListener('click', () => setStep(0));
 // ← and → move through the walkthrough, unless a text field, a select or a heatmap (whose
 // arrow keys move the highlighted cell) has the focus.
 document.addEventListener('keydown', (e) => {
-  if (state.step === 0 || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (state.step === 0 || e.altKey || e.ctrlKey || e.metaKey || teacher.fixed('view')) return;
   const target = e.target;
   if (target.closest?.('input, textarea, select, .hm-overlay')) return;
   if (e.key === 'ArrowRight' && state.step < STEPS) { e.preventDefault(); setStep(state.step + 1); }
@@ -292,7 +315,11 @@ $('copy-link').addEventListener('click', async () => {
 });
 
 window.addEventListener('hashchange', () => {
-  state = parseHash(location.hash);
+  const next = parseHash(location.hash);
+  if ((next.lang || locale) !== locale) { location.reload(); return; }
+  state = next;
+  teacher.apply();
+  setEmbed();
   if (state.step > 0) lastStep = state.step;
   syncControls();
   pipeline.setFocus(state.focus);
@@ -322,7 +349,117 @@ function watchPixelRatio() {
 }
 watchPixelRatio();
 
+// ---- teacher mode: hide= and lock= ------------------------------------------------------
+// Each control name (state.js, CONTROL_NAMES) → the page's elements for it. Hidden: not shown;
+// locked: shown but disabled. The walkthrough's own controls are rebuilt at every drawing, so
+// apply() runs after each one.
+const teacher = {
+  parts: {
+    sentence: () => [$('sentence').closest('.field')],
+    heads: () => [$('heads').closest('.field')],
+    'd-model': () => [$('dmodel').closest('.field')],
+    temperature: () => [$('temperature').closest('.field')],
+    causal: () => [$('causal').closest('.field'), ...walkRoot.querySelectorAll('[data-mask]')],
+    positional: () => [$('positional').closest('.field')],
+    seed: () => [$('seed').closest('.field')],
+    scale: () => [$('scale').closest('.field'), walkRoot.querySelector('.wt-switch')],
+    independent: () => [$('independent').closest('.field')],
+    cross: () => [$('cross').closest('.field'), $('kv-field')],
+    view: () => [document.querySelector('.modes'), walkRoot.querySelector('.wt-top')],
+    head: () => [],
+    share: () => [$('copy-link')],
+    embed: () => [$('embed-open')],
+    lang: () => [langSelect.closest('.lang-switch')],
+    export: () => [],
+  },
+  has: (names, name) => names.includes('all') || names.includes(name),
+  hidden(name) { return this.has(state.hide, name); },
+  locked(name) { return this.has(state.lock, name); },
+  // The reader cannot change this setting (hidden or locked).
+  fixed(name) { return this.hidden(name) || this.locked(name); },
+  apply() {
+    for (const [name, parts] of Object.entries(this.parts)) {
+      const hide = this.hidden(name);
+      const lock = this.locked(name);
+      for (const part of parts()) {
+        if (!part) continue;
+        if (hide) part.dataset.teacherHidden = '';
+        else delete part.dataset.teacherHidden;
+        const inputs = part.matches('input, select, textarea, button') ? [part] : part.querySelectorAll('input, select, textarea, button');
+        for (const input of inputs) {
+          if (lock) { input.disabled = true; input.dataset.teacherLocked = ''; }
+          else if ('teacherLocked' in input.dataset) { input.disabled = false; delete input.dataset.teacherLocked; }
+        }
+      }
+    }
+    // The Back / Next buttons keep their own disabled state at the first and last step.
+    if (!this.locked('view') && state.step > 0) walkthrough.back.disabled = state.step === 1;
+    if (!this.locked('view') && state.step > 0) walkthrough.next.disabled = state.step === STEPS;
+    // No empty panel: the controls column goes when nothing in it is shown.
+    const aside = document.querySelector('.controls');
+    const visible = [...aside.querySelectorAll('.field, #copy-link, #embed-open')]
+      .some((node) => node.id !== 'kv-field' && !node.closest('[data-teacher-hidden]'));
+    aside.hidden = !visible;
+    document.body.classList.toggle('no-controls', !visible);
+  },
+};
+
+// ---- compact mode for iframes: embed=1 ---------------------------------------------------
+// No header, footer or long hints; the view (step, or every step) first, the controls after
+// it, and a link that opens the full page in a new tab.
+function setEmbed() {
+  document.body.classList.toggle('is-embed', state.embed);
+  document.querySelector('.embed-foot').hidden = !state.embed;
+  $('open-full').href = embedSnippets(state, { baseUrl: location.href }).url;
+}
+
+// ---- the Embed dialog ----------------------------------------------------------------------
+const dialog = $('embed-dialog');
+const live = $('embed-live');
+
+$('embed-open').addEventListener('click', () => {
+  writeHash();
+  const { iframe, element } = embedSnippets({ ...state, embed: false }, { baseUrl: location.href });
+  $('snippet-iframe').value = iframe;
+  $('snippet-element').value = element;
+  live.textContent = '';
+  for (const b of dialog.querySelectorAll('.copy')) b.textContent = t('embed.copy');
+  dialog.showModal();
+});
+$('embed-close').addEventListener('click', () => dialog.close());
+// A click on the backdrop (outside the dialog's box) closes it too; Escape does natively.
+dialog.addEventListener('click', (e) => {
+  if (e.target !== dialog) return;
+  const r = dialog.getBoundingClientRect();
+  if (e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom) dialog.close();
+});
+dialog.addEventListener('close', () => $('embed-open').focus());
+
+// Copies a snippet; where the clipboard is unavailable or refused, selects the text instead so
+// Ctrl+C copies it. Either way the live region says what happened.
+for (const button of dialog.querySelectorAll('.copy')) {
+  button.addEventListener('click', async () => {
+    const box = $(button.dataset.copy);
+    const what = t(button.dataset.what).replace(/\s*[（(].*$/, '');
+    live.textContent = '';
+    try {
+      if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(box.value);
+      for (const b of dialog.querySelectorAll('.copy')) b.textContent = t('embed.copy');
+      button.textContent = t('embed.copied');
+      live.textContent = t('embed.copiedAnnounce', { what });
+      debug.copied = box.value;
+    } catch {
+      box.focus();
+      box.select();
+      live.textContent = t('embed.selected');
+    }
+  });
+}
+
 // ---- start --------------------------------------------------------------------------
+setEmbed();
+teacher.apply();
 pipeline.setFocus(state.focus);
 syncControls();
 statusLine.textContent = t('status.loading');

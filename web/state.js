@@ -9,6 +9,10 @@
 //                                &x=<0|1: cross-attention>&kv=<the sentence K and V come from>
 //                                &ed=<edits m.row.col.value, comma-separated; m: e (embedding row =
 //                                     token index), q, k, v (entries of W_Q, W_K, W_V)>
+//                                &hide=<control names, comma-separated, or all>
+//                                &lock=<control names, comma-separated, or all> (teacher mode:
+//                                     hidden controls are gone, locked ones shown but disabled)
+//                                &embed=<0|1: compact page for an iframe>&lang=<en|zh>
 // Parsing never throws. A value that is missing or not a number falls back to its default;
 // a number that is out of range is kept, so the page can say what is wrong with it.
 
@@ -32,7 +36,22 @@ export const DEFAULT_STATE = Object.freeze({
   cross: false,     // cross-attention: K and V from a second sentence (kv)
   kv: "L'animal n'a pas traversé la rue",
   edits: [],        // hand-edited inputs: { m: 'e' | 'q' | 'k' | 'v', row, col, value }
+  hide: [],         // teacher mode: controls not shown (names from CONTROL_NAMES, or 'all')
+  lock: [],         // teacher mode: controls shown but disabled
+  embed: false,     // compact page for an iframe: no header or footer, the view first
+  lang: '',         // UI language ('en', 'zh'); '' = the browser's
 });
+
+// Names of the controls that hide= and lock= take: the widget's own names (its `controls` and
+// `locked` attributes, attention-playground.js) and then the page's, plus 'all'.
+//   view: the Step by step / All steps switch and the walkthrough's step navigation
+//   head: which head is focused (thumbnails, head view);  share, embed: the two buttons
+export const CONTROL_NAMES = Object.freeze([
+  'sentence', 'heads', 'd-model', 'temperature', 'causal', 'positional', 'seed', 'view', 'head', 'export',
+  'scale', 'independent', 'cross', 'share', 'embed', 'lang',
+]);
+
+export const LANGS = Object.freeze(['en', 'zh']);
 
 export const EDITABLE = Object.freeze(['e', 'q', 'k', 'v']);
 
@@ -42,8 +61,20 @@ const KEYS = {
   sentence: 's', heads: 'h', dModel: 'd', temperature: 't',
   causal: 'c', positional: 'p', seed: 'seed', focus: 'f',
   step: 'step', scale: 'sc', padding: 'pad', painted: 'pm', pair: 'pair', independent: 'ind',
-  cross: 'x', kv: 'kv', edits: 'ed',
+  cross: 'x', kv: 'kv', edits: 'ed', hide: 'hide', lock: 'lock', embed: 'embed', lang: 'lang',
 };
+
+// "Causal, temperature,bogus" → ['causal', 'temperature']: known names, lower case, no repeats;
+// 'all' stands for every control.
+function nameList(text) {
+  if (!text) return [];
+  const out = [];
+  for (const part of text.split(/[\s,]+/)) {
+    const name = part.trim().toLowerCase();
+    if ((CONTROL_NAMES.includes(name) || name === 'all') && !out.includes(name)) out.push(name);
+  }
+  return out.includes('all') ? ['all'] : out;
+}
 
 // "3,5,7" → [3, 5, 7]: non-negative whole numbers, sorted, no repeats; garbage is dropped.
 function indexList(text) {
@@ -114,6 +145,10 @@ export function parseHash(hash) {
     cross: flag(q.get(KEYS.cross), d.cross),
     kv: q.has(KEYS.kv) ? q.get(KEYS.kv) : d.kv,
     edits: editList(q.get(KEYS.edits)),
+    hide: nameList(q.get(KEYS.hide)),
+    lock: nameList(q.get(KEYS.lock)),
+    embed: flag(q.get(KEYS.embed), d.embed),
+    lang: LANGS.includes(q.get(KEYS.lang)) ? q.get(KEYS.lang) : d.lang,
   };
 }
 
@@ -142,5 +177,10 @@ export function toHash(state) {
     q.set(KEYS.cross, '1');
     q.set(KEYS.kv, state.kv);
   }
-  return '#' + q.toString();
+  // The page's presentation: written only when set, so a plain share link stays short.
+  if (state.hide?.length) q.set(KEYS.hide, state.hide.join(','));
+  if (state.lock?.length) q.set(KEYS.lock, state.lock.join(','));
+  if (state.embed) q.set(KEYS.embed, '1');
+  if (state.lang) q.set(KEYS.lang, state.lang);
+  return '#' + q.toString().replace(/%2C/g, ',');
 }

@@ -13,7 +13,9 @@ import { parseHash, toHash, DEFAULT_STATE } from '../../web/state.js';
 import { checkParams, LIMITS } from '../../web/params.js';
 import { colormaps, tableIndex, colorOf, symmetricRange, MASKED_RGBA } from '../../web/colormap.js';
 import { alibiSlope, rowStats, explainCell } from '../../web/explain.js';
-import { t, formatNumber } from '../../web/i18n.js';
+import { t, formatNumber, ENGLISH, LOCALES, matchLocale, loadLocale, setLocale } from '../../web/i18n.js';
+import zh from '../../web/locales/zh.js';
+import { embedSnippets } from '../../web/embed.js';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 
@@ -44,6 +46,7 @@ test('state: every field round-trips through the hash', () => {
     sentence: 'Hé & <b> #1 = ok?', heads: 8, dModel: 128, temperature: 0.251, causal: true, positional: 'alibi', seed: 123, focus: 5,
     step: 7, scale: false, padding: [2, 5], painted: [[0, 1], [3, 2]], pair: [4, 1], independent: true,
     cross: true, kv: 'Le chat & <i>', edits: [{ m: 'e', row: 3, col: 5, value: -0.25 }, { m: 'q', row: 0, col: 63, value: 1e-7 }],
+    hide: ['seed', 'd-model'], lock: ['causal', 'view'], embed: true, lang: 'zh',
   };
   assert.deepEqual(parseHash(toHash(state)), state);
   assert.deepEqual(parseHash(toHash({ ...DEFAULT_STATE })), { ...DEFAULT_STATE });
@@ -187,7 +190,7 @@ test('i18n: every message key used by the page exists, placeholders are filled',
     .map((f) => readFileSync(join(WEB, f), 'utf8'))
     .filter((text) => text.includes("from './i18n.js'") || text.includes('data-i18n='));
   const source = pageFiles.join('\n');
-  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron|hv|edit';
+  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron|hv|edit|embed|lang';
   const pattern = new RegExp(`'((?:${prefixes})\\.[\\w.]+)'|data-i18n="([\\w.]+)"`, 'g');
   const keys = new Set([...source.matchAll(pattern)].map((m) => m[1] ?? m[2]));
   assert.ok(keys.size > 40, `found ${keys.size} keys`);
@@ -203,4 +206,81 @@ test('i18n: every message key used by the page exists, placeholders are filled',
   assert.equal(formatNumber(12345.6), '1.235e+4');
   assert.equal(formatNumber(0.5), '0.5');
   assert.equal(formatNumber(-Infinity), '−∞');
+});
+
+test('state: teacher mode, embed and lang fields; unknown control names are dropped', () => {
+  const s = parseHash('#hide=Seed, bogus,d-model,seed&lock=causal&embed=1&lang=zh');
+  assert.deepEqual(s.hide, ['seed', 'd-model']);
+  assert.deepEqual(s.lock, ['causal']);
+  assert.equal(s.embed, true);
+  assert.equal(s.lang, 'zh');
+  assert.deepEqual(parseHash('#hide=heads,all').hide, ['all']);
+  assert.equal(parseHash('#lang=fr').lang, '');
+  // A plain share link does not carry them.
+  const plain = toHash({ ...DEFAULT_STATE });
+  for (const key of ['hide=', 'lock=', 'embed=', 'lang=']) assert.ok(!plain.includes(key), plain);
+  assert.match(toHash({ ...DEFAULT_STATE, hide: ['seed', 'heads'] }), /&hide=seed,heads/);
+});
+
+test('i18n: the Chinese catalogue has every English key, with the same {placeholders}', () => {
+  const names = (text) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const missing = Object.keys(ENGLISH).filter((key) => !(key in zh));
+  assert.deepEqual(missing, [], 'keys without a Chinese message');
+  assert.deepEqual(Object.keys(zh).filter((key) => !(key in ENGLISH)), [], 'Chinese keys English does not have');
+  for (const [key, text] of Object.entries(ENGLISH)) {
+    if (Array.isArray(text)) {
+      assert.ok(Array.isArray(zh[key]) && zh[key].length > 0, key);
+      continue;
+    }
+    assert.equal(typeof zh[key], 'string', key);
+    assert.notEqual(zh[key].trim(), '', key);
+    assert.deepEqual(names(zh[key]), names(text), `placeholders of "${key}"`);
+  }
+  assert.deepEqual(Object.keys(LOCALES), ['en', 'zh']);
+});
+
+test('i18n: language tags choose a catalogue; a missing key falls back to English', async () => {
+  assert.equal(matchLocale('zh-CN'), 'zh');
+  assert.equal(matchLocale('zh-Hant-TW'), 'zh');
+  assert.equal(matchLocale('en-GB'), 'en');
+  assert.equal(matchLocale('fr'), 'en');
+  assert.equal(matchLocale(undefined), 'en');
+  try {
+    assert.equal(await loadLocale('zh-CN'), 'zh');
+    assert.equal(t('controls.sentence'), '句子');
+    assert.equal(t('error.heads', { max: 16 }), '头数必须是 1 到 16 之间的整数。');
+    assert.equal(t('no.such.key'), 'no.such.key');
+    delete zh['controls.seed'];
+    assert.equal(t('controls.seed'), ENGLISH['controls.seed'], 'falls back to English');
+  } finally {
+    zh['controls.seed'] = '随机种子';
+    setLocale('en');
+  }
+  assert.equal(t('controls.sentence'), 'Sentence');
+});
+
+test('embed snippets: the iframe is compact (embed=1); teacher mode and language travel to both', () => {
+  const base = 'https://example.org/ap/index.html';
+  const plain = embedSnippets({ sentence: 'a <b> "c"', heads: 2, dModel: 16, step: 5 }, { baseUrl: base });
+  assert.equal(plain.url, base + toHash({ ...DEFAULT_STATE, sentence: 'a <b> "c"', heads: 2, dModel: 16, step: 5 }));
+  assert.ok(!plain.url.includes('embed=1'));
+  assert.equal(plain.embedUrl, plain.url + '&embed=1');
+  assert.ok(plain.iframe.includes(`src="${plain.embedUrl.replace(/&/g, '&amp;')}"`), plain.iframe);
+  assert.match(plain.element, /src="https:\/\/example\.org\/ap\/attention-playground\.js"/);
+  assert.match(plain.element, /sentence="a &lt;b&gt; &quot;c&quot;"/);
+  assert.match(plain.element, / view="scores"/, 'step 5 is about the scores');
+  assert.ok(!/controls=|locked=|lang=/.test(plain.element), 'no teacher mode unless asked');
+
+  const state = { sentence: 'x y', hide: ['seed', 'd-model', 'scale'], lock: ['causal', 'cross'], lang: 'zh', causal: true };
+  const teacher = embedSnippets(state, { baseUrl: base });
+  const hash = new URLSearchParams(new URL(teacher.embedUrl).hash.slice(1));
+  assert.equal(hash.get('hide'), 'seed,d-model,scale');
+  assert.equal(hash.get('lock'), 'causal,cross');
+  assert.equal(hash.get('lang'), 'zh');
+  assert.equal(hash.get('embed'), '1');
+  assert.match(teacher.element, / controls="sentence,heads,temperature,causal,positional,view,head,export"/);
+  assert.match(teacher.element, / locked="causal"/, 'only the widget\'s own names');
+  assert.match(teacher.element, / lang="zh"/);
+  assert.match(teacher.element, / causal>/);
+  assert.match(embedSnippets({ hide: ['all'] }, { baseUrl: base }).element, / controls=""/);
 });

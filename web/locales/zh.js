@@ -41,7 +41,6 @@ const zh = {
   'embed.iframeHint': '适用于任何允许 iframe 的网页；设置随链接一起传递。',
   'embed.element': '自定义元素（只有热力图）',
   'embed.elementHint': '需要本站的 attention-playground.js；更轻量，样式随宿主网页。',
-  'embed.link': '链接',
   'embed.copy': '复制',
   'embed.copied': '已复制',
   'embed.copiedAnnounce': '{what}已复制到剪贴板',
