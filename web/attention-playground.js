@@ -20,6 +20,11 @@ import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from 
 import { getCore, runAttention, configureCore } from './widget/compute.js';
 import { msg } from './widget/messages.js';
 import { CSS } from './widget/style.js';
+// The modules two imports down, named here as well so that the browser fetches them together with
+// the first level instead of one round trip later: start-up is otherwise a chain of imports.
+import './i18n.js';
+import './lib/attention.js';
+import './seeded.js';
 
 export { configureCore };
 
@@ -131,7 +136,8 @@ export class AttentionPlaygroundElement extends HTMLElement {
     this.onMedia ??= () => this.applyColors();
     this.media.addEventListener('change', this.onMedia);
     if (this.started) return;
-    if (this.getAttribute('loading') === 'eager' || typeof IntersectionObserver !== 'function') {
+    // Already on screen (or near it): start now, not one IntersectionObserver round trip later.
+    if (this.getAttribute('loading') === 'eager' || typeof IntersectionObserver !== 'function' || this.nearViewport()) {
       this.start();
     } else {
       this.status.textContent = this.t('loading');
@@ -143,6 +149,14 @@ export class AttentionPlaygroundElement extends HTMLElement {
       }, { rootMargin: '200px' });
       this.visible.observe(this);
     }
+  }
+
+  // True when the element is rendered and within `margin` px of the viewport (the same margin
+  // as the IntersectionObserver's).
+  nearViewport(margin = 200) {
+    if (this.getClientRects().length === 0) return false;  // display: none, or not in a document
+    const r = this.getBoundingClientRect();
+    return r.bottom >= -margin && r.top <= innerHeight + margin && r.right >= -margin && r.left <= innerWidth + margin;
   }
 
   disconnectedCallback() {

@@ -6,8 +6,9 @@
 //   dist/attention-playground.single.js   the widget in one file, the wasm inlined (base64)
 //
 // The single file is made by a small bundler below that knows only the import and export forms
-// this project's modules use (named imports, `export function|class|const|let`, `export { }`,
-// `export default`); it throws on anything else rather than write a broken bundle.
+// this project's modules use (named imports, side-effect imports `import './x.js';`,
+// `export function|class|const|let`, `export { }`, `export default`); it throws on anything else
+// rather than write a broken bundle.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,11 @@ function transform(file, idOf) {
     const dep = idOf(resolve(dirname(file), spec));
     const binds = names.split(',').map((s) => s.trim()).filter(Boolean).map((s) => s.replace(/\s+as\s+/, ': '));
     return `const { ${binds.join(', ')} } = ${dep};`;
+  });
+  // A side-effect import only orders the modules (every module runs once, before its importers).
+  code = code.replace(/^import\s*['"]([^'"]+)['"];?/gm, (m, spec) => {
+    idOf(resolve(dirname(file), spec));
+    return '';
   });
   if (/^import\s/m.test(code)) throw new Error(`${file}: an import form the bundler does not know`);
   code = code.replace(/^export\s+(async\s+function|function|class|const|let)\s+([A-Za-z_$][\w$]*)/gm, (m, kind, name) => {
@@ -43,7 +49,7 @@ function transform(file, idOf) {
 
 function imports(file) {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^import\s*\{[^}]*\}\s*from\s*['"]([^'"]+)['"]/gm)].map((m) => resolve(dirname(file), m[1]));
+  return [...text.matchAll(/^import\s*(?:\{[^}]*\}\s*from\s*)?['"]([^'"]+)['"]/gm)].map((m) => resolve(dirname(file), m[1]));
 }
 
 export function bundleWidget(outFile) {

@@ -21,8 +21,10 @@ const CSP = [
 ].join('; ');
 
 // Starts the server and the browser; returns { server, browser, open, close }.
-// open(hash, options) → { page, problems, close }: problems collects console errors, page
-// errors and off-origin requests, so a test can assert there were none.
+// open(hash, { width, height, dpr, wait, locale }) → { page, problems, close }: problems
+// collects console errors and warnings, page errors, failed and off-origin requests, so a test
+// can assert there were none. The tests' own getImageData readbacks make Chromium suggest
+// willReadFrequently; that warning is ignored.
 export async function startHarness() {
   if (!existsSync(join(WEB, 'lib', 'wasm', 'attention_core.wasm'))) {
     throw new Error('web/lib/wasm/attention_core.wasm is missing: build the wasm first (scripts/test does).');
@@ -30,8 +32,8 @@ export async function startHarness() {
   const server = await serveStatic({ root: WEB, port: 0, headers: { 'Content-Security-Policy': CSP } });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
-  async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true } = {}) {
-    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
+  async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true, locale } = {}) {
+    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr, ...(locale ? { locale } : {}) });
     const page = await context.newPage();
     const problems = [];
     page.on('console', (m) => {
@@ -41,6 +43,7 @@ export async function startHarness() {
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`off-origin request: ${r.url()}`); });
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
     await page.goto(server.url + hash);
     if (wait) await settled(page, 0);
     return { page, problems, close: () => context.close() };
@@ -58,7 +61,8 @@ export async function settled(page, renders) {
     await page.waitForFunction((r) => window.__ap && window.__ap.idle && window.__ap.renders > r, renders, { timeout: 15000 });
   } catch (err) {
     const shown = await page.evaluate(() => ({
-      alert: document.getElementById('alert')?.textContent, renders: window.__ap?.renders, idle: window.__ap?.idle,
+      alert: document.getElementById('alert')?.textContent, status: document.getElementById('status')?.textContent,
+      renders: window.__ap?.renders, idle: window.__ap?.idle,
     })).catch(() => ({}));
     throw new Error(`the page did not draw a result: ${JSON.stringify(shown)} (${err.message.split('\n')[0]})`);
   }

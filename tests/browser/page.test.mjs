@@ -7,80 +7,32 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serveStatic } from '../../scripts/lib/static-server.mjs';
+import { ROOT, WEB, startHarness, settled, renders } from './page-harness.mjs';
+import { embedSnippets } from '../../web/embed.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const WEB = join(ROOT, 'web');
 const SCREENSHOT = join(ROOT, 'docs', 'screenshot.png');
+const SCREENSHOT_ZH = join(ROOT, 'docs', 'screenshot-zh.png');
+const SCREENSHOT_EMBED = join(ROOT, 'docs', 'embed-iframe.png');
 
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-];
-
-// A strict policy: everything from our own origin, no inline script, no network. If the page
-// (or the worker, or the wasm) needed anything else, the browser would block it and log an error.
-const CSP = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
-  "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'",
-].join('; ');
-
+// The harness serves web/ under a strict policy: everything from our own origin, no inline
+// script, no network. If the page (or the worker, or the wasm) needed anything else, the
+// browser would block it and log an error.
+let harness;
 let server;
 let browser;
+let open;
 
 before(async () => {
-  if (!existsSync(join(WEB, 'lib', 'wasm', 'attention_core.wasm'))) {
-    throw new Error('web/lib/wasm/attention_core.wasm is missing: build the wasm first (scripts/test does).');
-  }
-  server = await serveStatic({ root: WEB, port: 0, headers: { 'Content-Security-Policy': CSP } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  harness = await startHarness();
+  ({ server, browser, open } = harness);
   console.log(`# chromium ${browser.version()}, serving ${WEB} at ${server.url}`);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await harness?.close();
 });
-
-// Opens the page and records every console error, page error and off-origin request.
-async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    // The tests' own getImageData readbacks make Chromium suggest willReadFrequently; ignore that.
-    if ((m.type() === 'error' || m.type() === 'warning') && !/willReadFrequently/.test(m.text())) {
-      problems.push(`console ${m.type()}: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`off-origin request: ${r.url()}`); });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  await page.goto(server.url + hash);
-  if (wait) await settled(page, 0);
-  return { page, problems, close: () => context.close() };
-}
-
-// Waits until the worker is idle and at least one more result than `renders` has been drawn.
-// If it times out, the failure says what the page was showing instead.
-async function settled(page, renders) {
-  try {
-    await page.waitForFunction((r) => window.__ap && window.__ap.idle && window.__ap.renders > r, renders, { timeout: 15000 });
-  } catch (err) {
-    const shown = await page.evaluate(() => ({
-      alert: document.getElementById('alert')?.textContent, status: document.getElementById('status')?.textContent,
-      renders: window.__ap?.renders, idle: window.__ap?.idle,
-    })).catch(() => ({}));
-    throw new Error(`the page did not draw a result: ${JSON.stringify(shown)} (${err.message.split('\n')[0]})`);
-  }
-  return page.evaluate(() => window.__ap.renders);
-}
-
-const renders = (page) => page.evaluate(() => window.__ap.renders);
 
 // Reads a heatmap's data canvas back: one pixel per cell.
 function readMap(page, selector) {
@@ -508,5 +460,194 @@ test('screenshot for the README', async () => {
     assert.deepEqual(problems, []);
   } finally {
     await close();
+  }
+});
+
+test('Embed: the dialog shows the snippets for the current state, copies them, and closes on Escape', async () => {
+  const { page, problems, close } = await open('#s=Embed+me+%3Cb%3E&h=2&d=16&c=1&f=1&step=5&seed=9');
+  try {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
+    await page.locator('#embed-open').click();
+    const dialog = page.locator('#embed-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    assert.equal(await dialog.evaluate((d) => d.open && d.matches(':modal')), true);
+    assert.equal(await page.evaluate(() => document.getElementById('embed-dialog').contains(document.activeElement)), true, 'focus moves into the dialog');
+    const state = await page.evaluate(() => ({ ...__ap.state }));
+    const expected = embedSnippets(state, { baseUrl: page.url().replace(/#.*$/, '') });
+    assert.equal(await page.inputValue('#snippet-iframe'), expected.iframe);
+    assert.equal(await page.inputValue('#snippet-element'), expected.element);
+    assert.match(expected.iframe, /embed=1/);
+    assert.match(expected.element, /sentence="Embed me &lt;b&gt;"/);
+
+    // Copy: the clipboard holds the snippet, the button says so, the live region announces it.
+    const copyIframe = page.locator('#embed-dialog .copy[data-copy="snippet-iframe"]');
+    await copyIframe.click();
+    await page.waitForFunction(() => document.getElementById('embed-live').textContent !== '');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected.iframe);
+    assert.equal(await copyIframe.textContent(), 'Copied');
+    assert.equal(await page.locator('#embed-live').textContent(), 'iframe copied to the clipboard');
+    assert.equal(await page.locator('#embed-live').getAttribute('aria-live'), 'polite');
+
+    // Without a clipboard, the text is selected for Ctrl+C instead.
+    await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true }));
+    await page.locator('#embed-dialog .copy[data-copy="snippet-element"]').click();
+    await page.waitForFunction(() => /Ctrl\+C/.test(document.getElementById('embed-live').textContent));
+    const selection = await page.evaluate(() => {
+      const box = document.activeElement;
+      return { id: box.id, start: box.selectionStart, end: box.selectionEnd, length: box.value.length };
+    });
+    assert.deepEqual(selection, { id: 'snippet-element', start: 0, end: selection.length, length: selection.length });
+
+    // Escape closes it and gives the focus back to the Embed button; the keyboard reopens it.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'embed-open');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.deepEqual(problems, []);
+
+    // The iframe snippet, pasted into a page, opens the same state compactly, the view at the top.
+    const host = await browser.newContext({ viewport: { width: 800, height: 700 } });
+    try {
+      const hostPage = await host.newPage();
+      const hostProblems = [];
+      hostPage.on('pageerror', (e) => hostProblems.push(e.message));
+      hostPage.on('console', (m) => { if (m.type() === 'error') hostProblems.push(m.text()); });
+      await hostPage.setContent(`<!doctype html><html><body style="margin:0">${expected.iframe}</body></html>`);
+      const frame = await (await hostPage.locator('iframe').elementHandle()).contentFrame();
+      await frame.waitForFunction(() => window.__ap && window.__ap.idle && window.__ap.renders > 0, null, { timeout: 15000 });
+      const shown = await frame.evaluate(() => ({ ...__ap.state }));
+      assert.deepEqual(shown, { ...state, embed: true });
+      const [mine, theirs] = await Promise.all([page, frame].map((p) => p.evaluate(() => Array.from(__ap.trace.weights[1]))));
+      assert.deepEqual(theirs, mine, 'the same weights');
+      const layout = await frame.evaluate(() => ({
+        embed: document.body.classList.contains('is-embed'),
+        masthead: getComputedStyle(document.querySelector('.masthead')).display,
+        footer: getComputedStyle(document.querySelector('.footer')).display,
+        viewTop: document.querySelector('.main-col').getBoundingClientRect().top,
+        cardTop: document.querySelector('.wt-card').getBoundingClientRect().top,
+        controlsTop: document.querySelector('.controls').getBoundingClientRect().top,
+        scrollY: window.scrollY,
+        open: document.getElementById('open-full').href,
+        wide: document.documentElement.scrollWidth - innerWidth,
+      }));
+      assert.equal(layout.embed, true);
+      assert.equal(layout.masthead, 'none');
+      assert.equal(layout.footer, 'none');
+      assert.equal(layout.scrollY, 0);
+      assert.ok(layout.viewTop < 20, `the view starts at ${layout.viewTop} px`);
+      assert.ok(layout.cardTop < 200, `the step's card starts at ${layout.cardTop} px`);
+      assert.ok(layout.controlsTop > layout.viewTop, 'the controls come after the view');
+      assert.ok(layout.wide <= 0, 'no sideways scroll');
+      assert.equal(layout.open, expected.url, 'the link out opens the full page');
+      await hostPage.locator('iframe').screenshot({ path: SCREENSHOT_EMBED });
+      assert.deepEqual(hostProblems, []);
+    } finally {
+      await host.close();
+    }
+  } finally {
+    await close();
+  }
+});
+
+test('teacher mode: hide= removes controls, lock= disables them, in the panel and the walkthrough', async () => {
+  const { page, problems, close } = await open('#step=7&hide=seed,d-model,cross,embed&lock=causal,temperature,view');
+  try {
+    const visible = async (sel) => page.locator(sel).isVisible();
+    for (const sel of ['#seed', '#reseed', '#dmodel', '#cross', '#embed-open']) assert.equal(await visible(sel), false, `${sel} hidden`);
+    for (const sel of ['#heads', '#sentence', '#positional', '#copy-link']) {
+      assert.equal(await visible(sel), true, `${sel} shown`);
+      assert.equal(await page.locator(sel).isDisabled(), false, `${sel} enabled`);
+    }
+    for (const sel of ['#causal', '#temperature', '#temperature-range', '#mode-walk', '#mode-all']) {
+      assert.equal(await page.locator(sel).isDisabled(), true, `${sel} locked`);
+    }
+    // The walkthrough's own controls follow: the mask kind (causal) and the step navigation (view).
+    const mask = page.locator('#walkthrough [data-mask]');
+    assert.equal(await mask.count(), 2);
+    for (let k = 0; k < 2; k++) assert.equal(await mask.nth(k).isDisabled(), true);
+    assert.equal(await page.locator('#walkthrough .wt-top button:not([disabled])').count(), 0);
+    await page.locator('#heads').focus();
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(100);
+    assert.equal(await page.evaluate(() => __ap.state.step), 7, 'the arrow keys do not leave a locked step');
+    // An unlocked control still works, and the hash keeps the teacher's fields.
+    const r = await renders(page);
+    await page.fill('#heads', '2');
+    await settled(page, r);
+    const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+    assert.equal(hash.get('hide'), 'seed,d-model,cross,embed');
+    assert.equal(hash.get('lock'), 'causal,temperature,view');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+  // hide=all: only the view is left.
+  const all = await open('#hide=all&embed=1');
+  try {
+    assert.equal(await all.page.locator('.controls').isVisible(), false);
+    assert.equal(await all.page.locator('.modes').isVisible(), false);
+    assert.equal(await all.page.locator('#pipeline').isVisible(), true);
+    assert.deepEqual(all.problems, []);
+  } finally {
+    await all.close();
+  }
+});
+
+test('lang=zh (or a Chinese browser) shows the page in Chinese; English loads no Chinese catalogue', async () => {
+  const { page, problems, close } = await open('#lang=zh&step=8', { width: 1280, height: 900 });
+  try {
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh');
+    assert.equal(await page.locator('h1').textContent(), '注意力游乐场');
+    assert.equal(await page.title(), '注意力游乐场');
+    assert.equal(await page.locator('label[for="sentence"]').textContent(), '句子');
+    assert.equal(await page.locator('#mode-walk').textContent(), '分步讲解');
+    assert.equal(await page.locator('.wt-counter').textContent(), '第 8 步，共 12 步');
+    assert.equal(await page.inputValue('#lang'), 'zh');
+    // Nothing overflows sideways, and CJK text is drawn with a CJK font (not boxes): a Chinese
+    // glyph is wider than a Latin letter.
+    const layout = await page.evaluate(() => {
+      const c = document.createElement('canvas').getContext('2d');
+      c.font = getComputedStyle(document.querySelector('h1')).font;
+      return { wide: document.documentElement.scrollWidth - innerWidth, han: c.measureText('注').width, latin: c.measureText('i').width };
+    });
+    assert.ok(layout.wide <= 0, `the page scrolls sideways by ${layout.wide} px`);
+    assert.ok(layout.han > 1.5 * layout.latin, JSON.stringify(layout));
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await page.screenshot({ path: SCREENSHOT_ZH, mask: [page.locator('#status')], maskColor: '#ffffff' });
+    // Switching back to English reloads the page in English and writes lang=en in the hash
+    // (the reload may cancel a request of the page it leaves; that is not a problem).
+    assert.deepEqual(problems, []);
+    await page.selectOption('#lang', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && window.__ap && window.__ap.renders > 0);
+    assert.equal(await page.locator('h1').textContent(), 'Attention Playground');
+    assert.match(await page.evaluate(() => location.hash), /lang=en/);
+    assert.deepEqual(problems.filter((p) => !p.startsWith('request failed')), []);
+  } finally {
+    await close();
+  }
+  // The browser's language decides when the link does not.
+  const browserZh = await open('', { locale: 'zh-CN' });
+  const requests = [];
+  try {
+    assert.equal(await browserZh.page.getAttribute('html', 'lang'), 'zh');
+    assert.equal(await browserZh.page.locator('#mode-all').textContent(), '所有步骤一览');
+  } finally {
+    await browserZh.close();
+  }
+  const context = await browser.newContext();
+  try {
+    const english = await context.newPage();
+    english.on('request', (r) => requests.push(r.url()));
+    await english.goto(server.url);
+    await settled(english, 0);
+    assert.equal(await english.getAttribute('html', 'lang'), 'en');
+    assert.ok(requests.some((u) => u.endsWith('/i18n.js')));
+    assert.ok(!requests.some((u) => u.includes('/locales/')), 'an English page fetches no other catalogue');
+  } finally {
+    await context.close();
   }
 });
