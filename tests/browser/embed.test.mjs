@@ -104,8 +104,45 @@ test('the examples page shows all three embeds with no console errors (strict CS
   const state = await iframe.evaluate(() => window.__ap.state);
   assert.equal(state.sentence, 'Attention is all you need');
   assert.equal(state.causal, true);
+  // Both iframes are compact (embed=1): no page header, their view at the top of the frame.
+  for (const [id, step] of [['embed-iframe', 0], ['embed-step', 8]]) {
+    const frame = await (await page.locator(`#${id}`).elementHandle()).contentFrame();
+    const shown = await frame.evaluate(() => ({
+      embed: window.__ap.state.embed, step: window.__ap.state.step,
+      masthead: document.querySelector('.masthead').getBoundingClientRect().height,
+      viewTop: document.querySelector(window.__ap.state.step ? '.wt-card' : '#pipeline').getBoundingClientRect().top,
+      nav: document.querySelector('.wt-top')?.getBoundingClientRect().height ?? 0,
+    }));
+    assert.equal(shown.embed, true, id);
+    assert.equal(shown.step, step, id);
+    assert.equal(shown.masthead, 0, `${id}: no header`);
+    assert.ok(shown.viewTop < 80, `${id}: the view starts ${shown.viewTop} px down the frame`);
+    if (step) assert.equal(shown.nav, 0, `${id}: the step navigation is hidden (hide=view)`);
+  }
+  await page.screenshot({ path: join(DOCS, 'examples.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await close();
+});
+
+test('a widget already on screen starts without the IntersectionObserver; one below the fold waits', async () => {
+  writeFileSync(join(DIST, 'lazy.css'), '.spacer { height: 4000px; }');
+  writeFileSync(join(DIST, 'lazy.html'), hostPage('<link rel="stylesheet" href="lazy.css"><script type="module" src="attention-playground.js"></script>' +
+    '<attention-playground id="top" sentence="on screen"></attention-playground>' +
+    '<div class="spacer"></div><attention-playground id="below" sentence="far below"></attention-playground>'));
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  // An observer that never reports: only the on-screen check can start a widget now.
+  await context.addInitScript(() => {
+    window.IntersectionObserver = class { observe() {} disconnect() {} unobserve() {} };
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${site.url}lazy.html`);
+  await page.waitForFunction(() => document.getElementById('top').renders > 0, null, { timeout: 15000 });
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => document.getElementById('below').started), false);
+  assert.deepEqual(problems, []);
+  await context.close();
 });
 
 test('three widgets on one page fetch the wasm once', async () => {
