@@ -11,10 +11,12 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
 ];
 
-// clock: 'cpu' (the page's main-thread CPU time, over the DevTools protocol) or 'wall'.
-export async function runChromium({ time = true, quick = false, only = null, log = console.log, clock = 'cpu' } = {}) {
+// clock: 'wall' (performance.now()) or 'cpu' (the page's main-thread CPU time, over the DevTools
+// protocol). jsFlags: V8 flags for the renderer (e.g. '--no-wasm-dynamic-tiering'), or null.
+export async function runChromium({ time = true, quick = false, only = null, log = console.log, clock = 'wall', jsFlags = null } = {}) {
   const server = await serveStatic({ root: ROOT, port: 0 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const args = jsFlags ? [...CHROMIUM_ARGS, `--js-flags=${jsFlags}`] : CHROMIUM_ARGS;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
   try {
     const page = await browser.newPage();
     const errors = [];

@@ -3,42 +3,19 @@
 // exposes window.runBench(options) → results, which bench/js/browser-run.mjs calls.
 import * as ort from '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs';
 import { loadAttention } from '/web/lib/attention.js';
-import { naiveJs, onnxRuntime, ours, tensorflow } from './impls.mjs';
+import { setUpImpls } from './impls.mjs';
 import { runSuite } from './suite.mjs';
 
 const { tf } = globalThis;  // the UMD bundles in index.html
 
 async function loadImpls() {
-  const [simdCore, scalarCore] = await Promise.all([loadAttention({ simd: true }), loadAttention({ simd: false })]);
-
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
-  ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
-  ort.env.logLevel = 'error';
-
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  tf.wasm.setThreadsCount(1);
-  tf.wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
-  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not initialise');
-  await tf.ready();
-
-  const makeOurs = (core) => ours(core, { id: 'simd', label: 'ours (SIMD wasm)' });
-  return {
-    naiveJs: naiveJs(),
-    scalar: ours(scalarCore, { id: 'scalar', label: 'ours (scalar wasm)' }),
-    simd: makeOurs(simdCore),
-    makeOurs,
-    traceCore: simdCore,
-    ort: Object.fromEntries(['mha', 'onnx23', 'graph'].map((f) => [f, onnxRuntime(ort, { formulation: f })])),
-    tfjs: Object.fromEntries(['per-head', 'batched'].map((f) => [f, tensorflow(tf, { formulation: f })])),
-    versions: {
-      userAgent: navigator.userAgent, crossOriginIsolated: globalThis.crossOriginIsolated,
-      ort: ort.env.versions?.web, tfjs: tf.version_core, tfjsWasm: tf.wasm.version_wasm,
-      ours: simdCore.buildInfo, oursScalar: scalarCore.buildInfo,
-      tfjsSimd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-      tfjsThreads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
-    },
-  };
+  const [simd, scalar] = await Promise.all([loadAttention({ simd: true }), loadAttention({ simd: false })]);
+  return setUpImpls({
+    cores: { simd, scalar },
+    ort, ortWasmPaths: '/node_modules/onnxruntime-web/dist/',
+    tf, tfWasm: tf.wasm, tfWasmPaths: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
+    versions: { userAgent: navigator.userAgent, crossOriginIsolated: globalThis.crossOriginIsolated },
+  });
 }
 
 async function loadFreshCore() {
@@ -67,7 +44,7 @@ async function cpuClock() {
   return { now, overheadMs: overheads[7] };
 }
 
-globalThis.runBench = async ({ time = true, quick = false, only = null, clock = 'cpu' } = {}) => {
+globalThis.runBench = async ({ time = true, quick = false, only = null, clock = 'wall' } = {}) => {
   const impls = await loadImpls();
   const filter = only ? (s) => only.some((o) => o.n === s.n && o.heads === s.heads) : undefined;
   const clockInfo = clock === 'cpu' ? await cpuClock() : null;

@@ -171,17 +171,20 @@ export function compare(got, want, cols) {
 // own time is spent, at least minSamples (2 for calls over 3 s) and at most maxSamples; the
 // result is their median (and the fastest, the least disturbed).
 //
-// Two clocks are read around every sample: wall time (performance.now()) and, when the caller
-// passes one, the CPU time of the thread that runs the calls (Node: process.cpuUsage(); Chromium:
-// the renderer main thread's ThreadTime over the DevTools protocol). On a machine shared with
-// other jobs, CPU time is what a call would take alone; `ms` is the CPU time when there is a CPU
-// clock, else wall time; both are kept. cpuClock: { now: async () => ms, overheadMs }.
+// Wall time (performance.now()) is read around every sample and, when the caller passes one (run.mjs
+// --clock cpu), a CPU clock too (Node: process.cpuUsage(); Chromium: the renderer main thread's
+// ThreadTime over the DevTools protocol); `ms` is the CPU time when there is a CPU clock, else wall
+// time; both are kept. Wall time is the default: Node's process CPU time also counts V8's
+// background threads (the optimising wasm compiler tiering code up while a kernel runs), which made
+// short shapes swing. cpuClock: { now: async () => ms, overheadMs }.
 //
 //   entries: [{ run: async () => any, firstMs }], firstMs = how long the first (checked, cold)
 //   call took; when it is over a second that call is the only warm-up, otherwise one more call
 //   warms up and measures. Returns [{ ms, minMs, wallMs, wallMinMs, cpuMs, cpuMinMs, samples,
 //   inner, clock }] in the same order.
 // ---------------------------------------------------------------------------
+
+const PAUSE_MS = 50;
 
 const median = (sorted) => {
   const mid = sorted.length >> 1;
@@ -210,6 +213,9 @@ export async function timeSideBySide(entries, { budgetMs = 600, minSamples = 3, 
     const samples = Math.max(least, Math.min(maxSamples, Math.round(budgetMs / (once * inner))));
     plans.push({ run, inner, samples, wall: [], cpu: [] });
   }
+  // A pause before timing, so optimised code still being compiled in the background after the
+  // warm-up (and the first calls' garbage) does not land in the first samples.
+  await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
   const rounds = Math.max(...plans.map((p) => p.samples));
   for (let r = 0; r < rounds; r++) {
     for (const p of plans) {
@@ -228,8 +234,8 @@ export async function timeSideBySide(entries, { budgetMs = 600, minSamples = 3, 
   });
 }
 
-// Node's CPU clock: this process's user + system time (its other threads — V8's GC helpers —
-// are idle while a kernel runs; the peers run single-threaded).
+// Node's CPU clock: this process's user + system time, all threads (V8's background compile and
+// GC threads included).
 export const nodeCpuClock = () => ({
   now: async () => {
     const { user, system } = process.cpuUsage();

@@ -11,6 +11,46 @@ import { naiveAttention } from './common.mjs';
 import { ATTENTION_MODELS, gemmModel } from './onnx.mjs';
 
 // ---------------------------------------------------------------------------
+// Set-up, the same in Node and in the browser: the caller loads the libraries (their paths
+// differ) and passes them in; this runs the peers single-threaded and assembles the columns.
+//   cores: { simd, scalar } loaded by web/lib/attention.js
+//   ort: the onnxruntime-web module, ortWasmPaths: where its .wasm files are served from
+//   tf: the tfjs-core namespace, tfWasm: the tfjs-backend-wasm namespace, tfWasmPaths: its .wasm
+//   versions: what the environment adds to the versions record (Node's, the user agent, ...)
+// ---------------------------------------------------------------------------
+
+export async function setUpImpls({ cores, ort, ortWasmPaths, tf, tfWasm, tfWasmPaths, versions = {} }) {
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  ort.env.wasm.wasmPaths = ortWasmPaths;
+  ort.env.logLevel = 'error';
+
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);  // the single-threaded SIMD build
+  tfWasm.setThreadsCount(1);
+  tfWasm.setWasmPaths(tfWasmPaths);
+  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not initialise');
+  await tf.ready();
+
+  const makeOurs = (core) => ours(core, { id: 'simd', label: 'ours (SIMD wasm)' });
+  return {
+    naiveJs: naiveJs(),
+    scalar: ours(cores.scalar, { id: 'scalar', label: 'ours (scalar wasm)' }),
+    simd: makeOurs(cores.simd),
+    makeOurs,
+    traceCore: cores.simd,
+    ort: Object.fromEntries(['mha', 'onnx23', 'graph'].map((f) => [f, onnxRuntime(ort, { formulation: f })])),
+    tfjs: Object.fromEntries(['per-head', 'batched'].map((f) => [f, tensorflow(tf, { formulation: f })])),
+    versions: {
+      ...versions,
+      ort: ort.env.versions?.web, tfjs: tf.version_core, tfjsWasm: tfWasm.version_wasm,
+      ours: cores.simd.buildInfo, oursScalar: cores.scalar.buildInfo,
+      tfjsSimd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+      tfjsThreads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Naive JS.
 // ---------------------------------------------------------------------------
 

@@ -88,7 +88,7 @@ export function renderMarkdown(results) {
   const { machine } = results;
   const clockText = results.clock === 'cpu'
     ? 'CPU time of the thread that runs the calls (Node: process.cpuUsage(); Chromium: the main thread\'s ThreadTime over the DevTools protocol; native: std::clock), because this machine is shared with other jobs; wall-clock medians are in latest.json'
-    : 'wall time';
+    : 'wall time (performance.now(); native: steady_clock). Each implementation first runs 5 short calls at N ≤ 64 (GEMM: m ≤ 64) through the same library, then the checked call at the real shape, then a 50 ms pause before its samples, so no timed call runs baseline (Liftoff) code: WebAssembly has no on-stack replacement, so a long call stays in baseline code until it returns';
   out.push('# Benchmark results', '',
     `Measured ${results.date} at commit ${results.commit} by \`scripts/bench\` on ${machine.cpu}, ${machine.cores} cores ` +
     `(load average ${machine.loadAverageAtStart.join(', ')} at the start, ${machine.loadAverageAtEnd.join(', ')} at the end), in ${results.durationSeconds} s.`, '',

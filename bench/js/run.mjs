@@ -2,8 +2,15 @@
 // (build/native-bench, -O3 -march=native), then the suite in Node, then in headless Chromium;
 // writes bench/results/latest.json and latest.md and prints the tables.
 //
-//   node bench/js/run.mjs [--quick] [--no-browser] [--no-node] [--no-native] [--clock cpu|wall]
-//                         [--native-max-n N] [--out DIR] [--only N:H,N:H]
+//   node [V8 flags] bench/js/run.mjs [--quick] [--no-browser] [--no-node] [--no-native]
+//                         [--clock wall|cpu] [--native-max-n N] [--out DIR] [--only N:H,N:H]
+//                         [--js-flags "V8 flags"]
+//
+// --clock: wall (performance.now(), the default) or cpu (process CPU time in Node, which also
+// counts V8's background compile threads; the main thread's ThreadTime in Chromium, read over
+// the DevTools protocol at ≈ 1 ms a read).
+// --js-flags: V8 flags for Chromium (e.g. --no-wasm-dynamic-tiering); Node takes V8 flags on its
+// own command line (node --no-wasm-dynamic-tiering bench/js/run.mjs ...).
 //
 // --quick: agreement of every implementation at N=64 in Node and Chromium, no timing, nothing
 // written; exits non-zero on any disagreement. Also importable: quickCheck().
@@ -51,7 +58,7 @@ export function runNativeBench({ clock, maxN, log }) {
 }
 
 function parseArgs(argv) {
-  const options = { quick: false, browser: true, node: true, native: true, clock: 'cpu', nativeMaxN: 2048, out: `${ROOT}bench/results` };
+  const options = { quick: false, browser: true, node: true, native: true, clock: 'wall', jsFlags: null, nativeMaxN: 2048, out: `${ROOT}bench/results` };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
@@ -59,6 +66,7 @@ function parseArgs(argv) {
     else if (arg === '--no-node') options.node = false;
     else if (arg === '--no-native') options.native = false;
     else if (arg === '--clock' && ['cpu', 'wall'].includes(argv[i + 1])) options.clock = argv[++i];
+    else if (arg === '--js-flags') options.jsFlags = argv[++i];
     else if (arg === '--native-max-n') options.nativeMaxN = Number(argv[++i]);
     else if (arg === '--out') options.out = argv[++i];
     else if (arg === '--only') options.only = argv[++i].split(',').map((s) => ({ n: Number(s.split(':')[0]), heads: Number(s.split(':')[1]) }));
@@ -83,6 +91,7 @@ async function main() {
       loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
     },
     clock: options.clock,
+    v8Flags: { node: process.execArgv, chromium: options.jsFlags },
     commit: await gitCommit(),
     native: null, environments: [],
   };
@@ -98,7 +107,7 @@ async function main() {
   }
   if (options.browser) {
     log('# Headless Chromium');
-    results.environments.push(await runChromium({ clock: options.clock, log, only: options.only ?? null }));
+    results.environments.push(await runChromium({ clock: options.clock, log, only: options.only ?? null, jsFlags: options.jsFlags }));
   }
   results.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
   results.durationSeconds = Math.round((Date.now() - started) / 1000);

@@ -78,6 +78,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
     for (const c of cases) {
       if (!c.first) {
         try {
+          await c.warm?.();
           c.first = await firstCall(c.prepared);
         } catch (error) {
           if (!c.mayFail) throw error;
@@ -114,7 +115,8 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
           row.results[key] = { skipped: 'skipped: too slow (a scalar loop in tfjs-backend-wasm 4.22)' };
           continue;
         }
-        cases.push({ key, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}`, mayFail: true });
+        cases.push({ key, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}`, mayFail: true,
+          warm: () => warmUpAttention(impl, shape) });
       }
     }
     try {
@@ -166,6 +168,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
           let prepared;
           try {
             prepared = await impl.attention(shape, inputs);
+            await warmUpAttention(impl, shape);
             const first = await firstCall(prepared);
             cases.push({ key: id, impl, prepared, first, what: `${impl.label} at ${describe(shape)}`, failures });
             break;
@@ -194,7 +197,9 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
         fresh = results.memory.core;
         impl = impls.makeOurs(fresh);
       }
-      cases.push({ key: id, impl, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}` });
+      const warmImpl = impl;
+      cases.push({ key: id, impl, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}`,
+        warm: () => warmUpAttention(warmImpl, shape) });
     }
     try {
       Object.assign(row.results, await checkThenTime(cases, want, cols, shape.n >= 8192 ? { budgetMs: 0 } : { budgetMs: 400 }));
@@ -229,7 +234,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       continue;
     }
     gemmCases.push({ key: id, prepared: await impl.gemm(g, { a, b }), what: `${impl.label} GEMM ${g.m}×${g.k}·${g.k}×${g.n}`,
-      mayFail: PEERS.includes(id) });
+      mayFail: PEERS.includes(id), warm: () => warmUpGemm(impl, g, { a, b }) });
   }
   try {
     Object.assign(results.gemm.results, await checkThenTime(gemmCases, gemmWant, g.n, { budgetMs: 1500 }));
@@ -243,9 +248,13 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
     const { n, dModel, heads } = TRACE_SHAPE;
     const params = traceParams();
     const want = referenceMultiHead(params);
+    const small = traceParams({ n: 32 });
     const cases = [true, false].map((trace) => ({
       key: trace ? 'full' : 'outputOnly',
       prepared: { run: async () => impls.traceCore.attention({ ...params, trace }).output },
+      warm: async () => {
+        for (let i = 0; i < WARM_CALLS; i++) impls.traceCore.attention({ ...small, trace });
+      },
       what: `attention(trace: ${trace}) at n=${n}, dModel=${dModel}, heads=${heads}`,
     }));
     results.trace = { ...TRACE_SHAPE, ...await checkThenTime(cases, want, dModel, { budgetMs: 1500 }) };
@@ -254,8 +263,8 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
   return results;
 }
 
-function traceParams() {
-  const { n, dModel, heads } = TRACE_SHAPE;
+function traceParams({ n = TRACE_SHAPE.n } = {}) {
+  const { dModel, heads } = TRACE_SHAPE;
   const ws = 1 / Math.sqrt(dModel);
   const w = (seed) => randomNormal(dModel * dModel, seed).map((x) => x * ws);
   return { n, dModel, heads, x: randomNormal(n * dModel, 201), wq: w(202), wk: w(203), wv: w(204), wo: w(205) };
@@ -276,6 +285,34 @@ function referenceMultiHead({ x, n, dModel, heads, wq, wk, wv, wo }) {
   const concat = referenceRows({ q: mm(x, wq), k: mm(x, wk), v: mm(x, wv), n, heads, dHead: dModel / heads, causal: false },
     Array.from({ length: n }, (_, i) => i));
   return mm(concat, wo);
+}
+
+// Warm-up before the first (checked) call of a shape, the same for every implementation, ours and
+// the peers: WARM_CALLS short calls at N ≤ WARM_N (GEMM: m ≤ WARM_N) through the same library, then
+// the caller's first call at the real shape. WebAssembly has no on-stack replacement: a function
+// stays in the baseline compiler's code (V8's Liftoff) until it returns, and the optimised code
+// compiled meanwhile in the background serves only later calls. Without this a long first call,
+// or a timed one right after it, may run baseline code.
+const WARM_CALLS = 5, WARM_N = 64;
+
+async function warmUpAttention(impl, shape) {
+  const small = { ...shape, n: Math.min(shape.n, WARM_N) };
+  const prepared = await impl.attention(small, attentionInputs(small));
+  try {
+    for (let i = 0; i < WARM_CALLS; i++) await prepared.run();
+  } finally {
+    prepared.dispose();
+  }
+}
+
+async function warmUpGemm(impl, shape, { a, b }) {
+  const m = Math.min(shape.m, WARM_N);
+  const prepared = await impl.gemm({ ...shape, m }, { a: a.subarray(0, m * shape.k), b });
+  try {
+    for (let i = 0; i < WARM_CALLS; i++) await prepared.run();
+  } finally {
+    prepared.dispose();
+  }
 }
 
 async function firstCall(prepared) {
