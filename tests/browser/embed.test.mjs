@@ -11,8 +11,8 @@ import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
+import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { buildSite } from '../../scripts/lib/build-site.mjs';
 import { embedSnippets } from '../../web/embed.js';
 import { tokenize } from '../../web/tokenizer.js';
@@ -20,10 +20,6 @@ import { tokenize } from '../../web/tokenizer.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = join(ROOT, 'dist');
 const DOCS = join(ROOT, 'docs');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-];
 const CSP = [
   "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
   "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'",
@@ -43,7 +39,7 @@ before(async () => {
     mime: { '.wasm': 'application/octet-stream' },
   });
   servers.push(site);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

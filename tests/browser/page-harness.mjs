@@ -4,16 +4,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
+import { launchChromium } from '../../scripts/lib/chromium.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB = join(ROOT, 'web');
-
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-];
 
 const CSP = [
   "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
@@ -30,7 +25,7 @@ export async function startHarness() {
     throw new Error('web/lib/wasm/attention_core.wasm is missing: build the wasm first (scripts/test does).');
   }
   const server = await serveStatic({ root: WEB, port: 0, headers: { 'Content-Security-Policy': CSP } });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
 
   async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true, locale } = {}) {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr, ...(locale ? { locale } : {}) });
