@@ -156,9 +156,10 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode m
   }
   const int n_kv = cross ? c.n_kv : c.n;
   const long long cells = 1ll * c.heads * c.n * n_kv;
-  if (mode == Mode::Trace && cells > kMaxTraceCells) {
+  const int copies = c.unmasked_scores ? 4 : 2;  // scores, weights [, raw and unmasked scores]
+  if (mode == Mode::Trace && cells * copies > 2 * kMaxTraceCells) {
     msg << "a full trace of " << c.heads << " heads × " << c.n << "×" << n_kv << " scores is too large ("
-        << (cells * 8 >> 20) << " MB); use fewer tokens or heads, or ask for the output only";
+        << (cells * 4 * copies >> 20) << " MB); use fewer tokens or heads, or ask for the output only";
     return msg.str();
   }
   const size_t x_count = static_cast<size_t>(c.n) * c.d_model;
@@ -325,12 +326,14 @@ void softmax_rows(MatrixMap m) {
 namespace {
 
 // Sizes *t for (n, n_kv, d_model, heads) and points every view into its block.
-void lay_out(AttentionTrace* t, int n, int nk, int dm, int heads, bool cross) {
+void lay_out(AttentionTrace* t, int n, int nk, int dm, int heads, bool cross, bool unmasked) {
   const int dh = dm / heads;
   t->n = n, t->n_kv = nk, t->d_model = dm, t->heads = heads, t->d_head = dh;
   const size_t nd = size_t(n) * dm, kd = size_t(nk) * dm, nn = size_t(heads) * n * nk;
-  // x, x_kv, q, k, v, scores, weights, entropy, head_output, concat, output
-  const size_t total = nd + (cross ? kd : 0) + nd + 2 * kd + 2 * nn + size_t(heads) * n + 3 * nd;
+  // x, x_kv, q, k, v, scores, [raw_scores, unmasked_scores,] weights, entropy, head_output,
+  // concat, output
+  const size_t total =
+      nd + (cross ? kd : 0) + nd + 2 * kd + (unmasked ? 4 : 2) * nn + size_t(heads) * n + 3 * nd;
   t->block.resize(total);  // within capacity after the first call: no allocation
   float* p = t->block.data();
   auto take = [&p](size_t count) {
@@ -348,6 +351,13 @@ void lay_out(AttentionTrace* t, int n, int nk, int dm, int heads, bool cross) {
   per_head(t->k, nk, dh);
   per_head(t->v, nk, dh);
   per_head(t->scores, n, nk);
+  if (unmasked) {
+    per_head(t->raw_scores, n, nk);
+    per_head(t->unmasked_scores, n, nk);
+  } else {
+    t->raw_scores.clear();
+    t->unmasked_scores.clear();
+  }
   per_head(t->weights, n, nk);
   new (&t->entropy) MatrixMap(take(size_t(heads) * n), heads, n);
   per_head(t->head_output, n, dh);
@@ -385,7 +395,7 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
   if (std::string err = validate(c, in); !err.empty()) return err;
   const bool cross = in.x_kv != nullptr;
   const int n = c.n, nk = cross ? c.n_kv : c.n, dm = c.d_model, dh = dm / c.heads;
-  lay_out(t, n, nk, dm, c.heads, cross);
+  lay_out(t, n, nk, dm, c.heads, cross, c.unmasked_scores);
 
   // 1. Input and positional encoding. x: (n, d_model); x_kv: (n_kv, d_model), positions from 0.
   std::copy_n(in.x, size_t(n) * dm, t->x.data());
@@ -432,6 +442,25 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
     row.scale = scale;
     row.slope = c.positional == Positional::Alibi ? alibi_slope(h, c.heads) : 0.0f;
     row.padding = in.key_padding;
+    if (c.unmasked_scores) {
+      // 3'. The scores before any mask, all (n, n_kv): raw = q·kᵀ + bias, unmasked = q·kᵀ·scale +
+      //     bias; the same products and row kernel as step 3, so the same values where visible.
+      float* raw = t->raw_scores[h].data();
+      float* unmasked = t->unmasked_scores[h].data();
+      transpose(t->k[h].data(), nk, dh, dh, kt);
+      matmul(q, kt, raw, n, dh, nk);
+      std::memcpy(unmasked, raw, sizeof(float) * size_t(n) * nk);
+      ScoreRow open;
+      open.slope = row.slope;
+      open.visible = nk;
+      for (int i = 0; i < n; ++i) {
+        open.query = i;
+        open.scale = 1.0f;
+        finish_scores_row(raw + size_t(i) * nk, nk, open);
+        open.scale = scale;
+        finish_scores_row(unmasked + size_t(i) * nk, nk, open);
+      }
+    }
     for (int i0 = 0; i0 < n; i0 += block) {
       const int rows = std::min(block, n - i0);
       const int kc = c.causal ? std::min(nk, i0 + rows) : nk;

@@ -49,6 +49,9 @@ struct AttentionConfig {
   Positional positional = Positional::None;
   bool scale = true;  // divide scores by √d_head; off shows why it is there
   int n_kv = 0;       // keys/values for cross-attention (with AttentionInputs::x_kv); 0 = self
+  // Also keep the scores before any mask (AttentionTrace::raw_scores, unmasked_scores): what the
+  // page's walkthrough shows before scaling and before masking, without two more passes.
+  bool unmasked_scores = false;
 };
 
 // Borrowed, row-major inputs. Sizes: x (n, d_model); each W (d_model, d_model).
@@ -80,17 +83,21 @@ struct AttentionInputs {
 // allocating. A trace can be moved but not copied (the views would point into the original).
 struct AttentionTrace {
   int n = 0, n_kv = 0, d_model = 0, heads = 0, d_head = 0;
-  std::vector<float> block;          // storage of everything below
-  MatrixMap x{nullptr, 0, 0};        // (n, d_model) input after positional encoding
-  MatrixMap x_kv{nullptr, 0, 0};     // (n_kv, d_model) cross-attention source after encoding; empty for self
-  std::vector<MatrixMap> q;          // [head] (n, d_head), after RoPE
-  std::vector<MatrixMap> k, v;       // [head] (n_kv, d_head); k after RoPE
-  std::vector<MatrixMap> scores;     // [head] (n, n_kv) scaled + bias, −∞ where masked
-  std::vector<MatrixMap> weights;    // [head] (n, n_kv) softmax over keys; masked = 0
-  MatrixMap entropy{nullptr, 0, 0};  // (heads, n) entropy of each weight row, in nats
-  std::vector<MatrixMap> head_output;  // [head] (n, d_head) = weights · v
-  MatrixMap concat{nullptr, 0, 0};     // (n, d_model) head outputs side by side
-  MatrixMap output{nullptr, 0, 0};     // (n, d_model) = concat · W_O
+  std::vector<float> block;       // storage of everything below
+  MatrixMap x{nullptr, 0, 0};     // (n, d_model) input after positional encoding
+  MatrixMap x_kv{nullptr, 0, 0};  // (n_kv, d_model) cross-attention source after encoding; empty for self
+  std::vector<MatrixMap> q;       // [head] (n, d_head), after RoPE
+  std::vector<MatrixMap> k, v;    // [head] (n_kv, d_head); k after RoPE
+  std::vector<MatrixMap> scores;  // [head] (n, n_kv) scaled + bias, −∞ where masked
+  // Only with AttentionConfig::unmasked_scores (else empty): no mask of any kind (causal, custom,
+  // padding) applied. raw: q·k + bias (no √d_head, no temperature); unmasked: like scores.
+  std::vector<MatrixMap> raw_scores;       // [head] (n, n_kv) q_i·k_j − slope·|i−j|
+  std::vector<MatrixMap> unmasked_scores;  // [head] (n, n_kv) q_i·k_j·scale − slope·|i−j|
+  std::vector<MatrixMap> weights;          // [head] (n, n_kv) softmax over keys; masked = 0
+  MatrixMap entropy{nullptr, 0, 0};        // (heads, n) entropy of each weight row, in nats
+  std::vector<MatrixMap> head_output;      // [head] (n, d_head) = weights · v
+  MatrixMap concat{nullptr, 0, 0};         // (n, d_model) head outputs side by side
+  MatrixMap output{nullptr, 0, 0};         // (n, d_model) = concat · W_O
 
   AttentionTrace() = default;
   AttentionTrace(AttentionTrace&&) = default;  // the block's storage moves, so the views stay valid

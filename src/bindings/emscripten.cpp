@@ -1,9 +1,10 @@
 // Embind registrations for the attention core. The only file that includes Emscripten headers.
 //
 // Only flat typed arrays, numbers and strings cross the boundary. Inputs are copied into memory
-// C++ owns (buffers reused between calls); every result is copied into a fresh JS Float32Array
-// before returning — a whole trace into one, its parts subarrays of it — so JS never holds a view
-// into the wasm heap (views detach when memory grows). Failures come back as
+// C++ owns (buffers reused between calls); every result is copied into a JS Float32Array before
+// returning — a whole trace into one (new, or an earlier trace's passed back as params.into), its
+// parts subarrays of it — so JS never holds a view into the wasm heap (views detach when memory
+// grows). Failures come back as
 // { error: "message" }; web/lib/attention.js turns them into thrown Errors. The module is built
 // without C++ exceptions, so validate() is always called before any computation.
 #include <emscripten/bind.h>
@@ -81,6 +82,7 @@ struct Call {
       if (w->size() != b.wq.size()) error = "wq, wk, wv and wo must all hold dModel² values";
     }
     if (!params["scale"].isUndefined()) config.scale = params["scale"].as<bool>();
+    if (!params["unmaskedScores"].isUndefined()) config.unmasked_scores = params["unmaskedScores"].as<bool>();
     if ((has_x_kv = !params["xKv"].isUndefined())) {
       copy_in(params["xKv"], &b.x_kv);
       config.n_kv = params["nKv"].as<int>();
@@ -133,8 +135,17 @@ val run_attention(const val& params) {
   if (std::string message = ap::multi_head_attention(call.config, call.inputs(), &t); !message.empty()) {
     return error(message);
   }
-  // One copy of the whole trace into one new Float32Array; every part is a subarray of it.
-  const val block = to_js(t.block.data(), t.block.size());
+  // One copy of the whole trace into one Float32Array, every part a subarray of it: params.into
+  // (the block of an earlier trace, reused) when it is large enough, else a new one.
+  const size_t size = t.block.size();
+  const val into = params["into"];
+  val block = val::undefined();
+  if (into.instanceof (val::global("Float32Array")) && into["length"].as<size_t>() >= size) {
+    block = into;
+    block.call<void>("set", val(emscripten::typed_memory_view(size, t.block.data())));
+  } else {
+    block = to_js(t.block.data(), size);
+  }
   auto part = [&](const float* first, size_t count) {
     const size_t offset = count ? static_cast<size_t>(first - t.block.data()) : 0;
     return block.call<val>("subarray", offset, offset + count);
@@ -155,6 +166,11 @@ val run_attention(const val& params) {
   result.set("k", stacked(t.k));
   result.set("v", stacked(t.v));
   result.set("scores", stacked(t.scores));
+  if (!t.raw_scores.empty()) {
+    result.set("rawScores", stacked(t.raw_scores));
+    result.set("unmaskedScores", stacked(t.unmasked_scores));
+  }
+  result.set("block", block);
   result.set("weights", stacked(t.weights));
   result.set("headOutput", stacked(t.head_output));
   result.set("concat", part(t.concat.data(), t.concat.size()));

@@ -620,3 +620,38 @@ TEST_CASE("causal traces skip hidden keys in blocks of rows: same as the referen
     require_close(t.output, r.output, "output");
   }
 }
+
+TEST_CASE("unmasked_scores: the scores before masks, equal to passes without scaling or masks",
+          "[attention][unmasked]") {
+  const Case cs(40, 16, 2, 700);  // more than one causal row block
+  std::vector<uint8_t> mask(cs.n * cs.n, 1);
+  mask[5] = mask[cs.n * 3 + 1] = 0;
+  for (const char* name : {"none", "rope", "alibi"}) {
+    ap::Positional p;
+    REQUIRE(ap::parse_positional(name, &p));
+    for (bool causal : {false, true}) {
+      INFO(name << (causal ? " causal" : ""));
+      auto in = cs.inputs();
+      in.mask = mask.data();
+      in.mask_size = mask.size();
+      auto config = cs.config(causal, p, 0.8f);
+      config.unmasked_scores = true;
+      const auto t = ap::multi_head_attention(config, in);
+      config.unmasked_scores = false;
+      const auto plain = ap::multi_head_attention(config, in);
+      const auto unmasked = ap::multi_head_attention(cs.config(false, p, 0.8f), cs.inputs());
+      auto raw_config = cs.config(false, p, 1.0f);
+      raw_config.scale = false;
+      const auto raw = ap::multi_head_attention(raw_config, cs.inputs());
+      REQUIRE(plain.raw_scores.empty());
+      REQUIRE(t.raw_scores.size() == 2);
+      for (int h = 0; h < 2; ++h) {
+        CHECK(t.raw_scores[h] == raw.scores[h]);
+        CHECK(t.unmasked_scores[h] == unmasked.scores[h]);
+        CHECK(t.scores[h] == plain.scores[h]);
+        CHECK(t.weights[h] == plain.weights[h]);
+      }
+      CHECK(t.output == plain.output);
+    }
+  }
+}

@@ -307,6 +307,61 @@ describe('JS API masks, padding, cross-attention, entropy and the scaling switch
   });
 });
 
+describe('JS API unmaskedScores and into (one pass for the page, reused memory)', () => {
+  let core;
+  before(async () => {
+    core = await loadAttention();
+  });
+
+  test('unmaskedScores: the same values as separate passes without scaling or masks', () => {
+    for (const positional of POSITIONAL) {
+      for (const causal of [false, true]) {
+        const p = makeParams(7, 16, 2, 80, { positional, temperature: 0.7 });
+        const mask = new Uint8Array(49).fill(1);
+        mask[3] = 0;
+        const t = core.attention({ ...p, causal, mask, unmaskedScores: true });
+        const raw = core.attention({ ...p, scale: false, temperature: 1 });
+        const unmasked = core.attention(p);
+        const plain = core.attention({ ...p, causal, mask });
+        for (let h = 0; h < 2; h++) {
+          const what = `${positional} causal=${causal} head ${h}`;
+          assert.deepEqual(t.rawScores(h), raw.scores(h), `${what}: rawScores`);
+          assert.deepEqual(t.unmaskedScores(h), unmasked.scores(h), `${what}: unmaskedScores`);
+          assert.deepEqual(t.scores(h), plain.scores(h), `${what}: scores unchanged`);
+          assert.deepEqual(t.weights(h), plain.weights(h), `${what}: weights unchanged`);
+        }
+        assert.deepEqual(t.output, plain.output);
+        assert.equal(plain.rawScores, null);
+        assert.equal(plain.unmaskedScores, null);
+      }
+    }
+    const p = makeParams(3, 8, 2, 1);
+    assert.throws(() => core.attention({ ...p, unmaskedScores: 1 }), /unmaskedScores must be true or false/);
+    assert.throws(() => core.attention({ ...p, trace: false, unmaskedScores: true }), /needs a full trace/);
+  });
+
+  test('into: a later call fills an earlier trace\'s memory; a smaller or detached one is replaced', () => {
+    const a = makeParams(9, 16, 2, 90), b = makeParams(9, 16, 2, 91);
+    const first = core.attention(a);
+    const wantB = core.attention(b);
+    const buffer = first.output.buffer;
+    const second = core.attention(b, { into: first });
+    assert.equal(second.output.buffer, buffer, 'the same memory');
+    assert.deepEqual(second.output, wantB.output);
+    assert.deepEqual(first.weights(1), wantB.weights(1), 'the earlier trace now shows the new values');
+    assert.deepEqual(core.attention(a, { into: second }).weights(0), core.attention(a).weights(0));
+    // Larger than the earlier trace: a new buffer; the earlier one is untouched.
+    const big = core.attention(makeParams(12, 16, 2, 92), { into: wantB });
+    assert.notEqual(big.output.buffer, wantB.output.buffer);
+    assert.deepEqual(wantB.output, core.attention(b).output);
+    // Detached (transferred to another thread): a new buffer.
+    structuredClone(wantB.output.buffer, { transfer: [wantB.output.buffer] });
+    assert.deepEqual(core.attention(b, { into: wantB }).output, core.attention(b).output);
+    assert.throws(() => core.attention(a, { into: {} }), /into must be a trace returned by attention\(\)/);
+    assert.throws(() => core.attention(a, { into: core.attention({ ...a, trace: false }) }), /into must be a trace/);
+  });
+});
+
 test('loads from a given factory and wasm bytes (what a single-file bundle does)', async () => {
   const { readFile } = await import('node:fs/promises');
   const wasmUrl = new URL('../../web/lib/wasm/attention_core_scalar.wasm', import.meta.url);

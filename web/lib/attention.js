@@ -41,18 +41,18 @@ async function wasmBytes(url) {
   return response.arrayBuffer();
 }
 
-// Instantiates the wasm ourselves: streaming where the host serves application/wasm, bytes
-// otherwise (a host with a wrong MIME type still works), and file reads in Node.
-async function instantiate(url, imports, wasmBinary) {
-  if (wasmBinary) return WebAssembly.instantiate(wasmBinary, imports);
-  if (url.protocol !== 'file:' && typeof WebAssembly.instantiateStreaming === 'function') {
+// Compiles the wasm ourselves: streaming where the host serves application/wasm, bytes otherwise
+// (a host with a wrong MIME type still works), and file reads in Node.
+async function compile(url, wasmBinary) {
+  if (wasmBinary) return WebAssembly.compile(wasmBinary);
+  if (url.protocol !== 'file:' && typeof WebAssembly.compileStreaming === 'function') {
     try {
-      return await WebAssembly.instantiateStreaming(fetch(url), imports);
+      return await WebAssembly.compileStreaming(fetch(url));
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;  // TypeError: wrong MIME type; retry below
     }
   }
-  return WebAssembly.instantiate(await wasmBytes(url), imports);
+  return WebAssembly.compile(await wasmBytes(url));
 }
 
 /**
@@ -74,20 +74,24 @@ export function loadAttention(options = {}) {
   const key = options.wasmBinary || options.factory ? null : wasmUrl.href;
   if (key && modules.has(key)) return modules.get(key);
   const promise = (async () => {
+    // The wasm is fetched and compiled while the glue module is imported, not after it.
+    const compiled = compile(wasmUrl, options.wasmBinary);
+    compiled.catch(() => {});  // a failure is reported through instantiateWasm below
     const createModule = options.factory ?? (await import(new URL(`${name}.js`, base).href)).default;
     let failed;
     const failure = new Promise((resolve, reject) => { failed = reject; });
     const module = await Promise.race([failure, createModule({
       instantiateWasm(imports, receive) {
-        instantiate(wasmUrl, imports, options.wasmBinary)
-          .then((result) => receive(result.instance, result.module), failed);
+        compiled
+          .then(async (wasmModule) => receive(await WebAssembly.instantiate(wasmModule, imports), wasmModule))
+          .catch(failed);
         return {};
       },
       print: () => {},
       printErr: (text) => console.warn(`[attention core] ${text}`),
     })]);
     const core = new AttentionCore(module);
-    core.warmUp();
+    core.warmUpWhenIdle();
     return core;
   })();
   if (key) {
@@ -191,20 +195,33 @@ class AttentionCore {
     this.buildInfo = Object.freeze({ ...module.buildInfo() });
   }
 
-  // The first calls of each export run slower (the engine compiles hot wasm functions a second
-  // time, optimised, only after they have run a while; the first large call also grows memory):
-  // run the trace and the output-only path twice at load on a small shape. Measured in Node at
-  // n=256, dModel=256, 4 heads: the first call took ≈ 2× a warm one after the old warm-up (one
-  // call at n=4), ≈ 1.35× after this one, which adds ≈ 20 ms to the load on this 2-core machine.
+  #used = false;  // set by the first real call
+
+  // The first calls of each export run slower: the engine compiles hot wasm functions a second
+  // time, optimised, only after they have run a while (in the background; a running call keeps
+  // its baseline code until it returns), and the first large call also grows memory. warmUp() runs
+  // the trace and the output-only path twice on a small shape (measured in Node at n=256,
+  // dModel=256, 4 heads: the first real call then took ≈ 1.35× a warm one, against ≈ 2× without).
+  // It costs a few to ≈ 20 ms (on this loaded 2-core machine), so loading does not run it: it runs
+  // when the thread is next idle, and only if no real call came first (a page's first call is its
+  // own warm-up, and its first paint should not wait for ours).
   warmUp() {
     const dModel = 64, n = 48;
     const w = this.randomMatrix(dModel, dModel, 1, 1 / 8);
     const x = this.randomMatrix(n, dModel, 2, 1);
     const params = { x, n, dModel, heads: 2, wq: w, wk: w, wv: w, wo: w, positional: 'rope' };
     for (let i = 0; i < 2; i++) {
-      this.attention({ ...params, causal: i === 1 });
-      this.attention({ ...params, trace: false });
+      this.#attention({ ...params, causal: i === 1 });
+      this.#attention({ ...params, trace: false });
     }
+  }
+
+  warmUpWhenIdle() {
+    const run = () => {
+      if (!this.#used) this.warmUp();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 1000 });
+    else setTimeout(run, 0);
   }
 
   /**
@@ -218,12 +235,32 @@ class AttentionCore {
    *           weights(h), entropy(h), headOutput(h) }: x is the input after positional encoding.
    * With trace: false, returns { n, dModel, heads, dHead, output } computed by the fused kernels,
    * with no n×n buffer, for sequences up to 65,536 tokens.
+   * With unmaskedScores: true, the trace also has rawScores(h) (q·k plus any ALiBi bias: no
+   * √dHead, no temperature, no mask) and unmaskedScores(h) (scaled like scores(h), no mask);
+   * otherwise both are null.
+   * options.into: a trace an earlier call returned, whose memory this one reuses (no new
+   * allocation when it is large enough): that earlier trace's arrays then hold this call's values.
    */
-  attention(params) {
+  attention(params, options = {}) {
+    this.#used = true;
+    return this.#attention(params, options);
+  }
+
+  #attention(params, options = {}) {
     if (params === null || typeof params !== 'object') throw new Error('attention() takes a parameter object');
-    const { causal = false, temperature = 1, positional = 'none', trace = true, scale = true } = params;
+    const { causal = false, temperature = 1, positional = 'none', trace = true, scale = true, unmaskedScores = false } = params;
     if (typeof trace !== 'boolean') throw new Error(`trace must be true or false, got ${describe(trace)}`);
     if (typeof scale !== 'boolean') throw new Error(`scale must be true or false, got ${describe(scale)}`);
+    if (typeof unmaskedScores !== 'boolean') {
+      throw new Error(`unmaskedScores must be true or false, got ${describe(unmaskedScores)}`);
+    }
+    if (unmaskedScores && !trace) throw new Error('unmaskedScores needs a full trace');
+    if (options === null || typeof options !== 'object') throw new Error('attention()\'s options must be an object');
+    let into;
+    if (options.into !== undefined) {
+      into = blocks.get(options.into);
+      if (!into) throw new Error('into must be a trace returned by attention()');
+    }
     const n = checkInteger('n', params.n, 1, trace ? 4096 : 65536);
     const dModel = checkInteger('dModel', params.dModel, 1, 4096);
     const heads = checkInteger('heads', params.heads, 1, 256);
@@ -239,7 +276,7 @@ class AttentionCore {
     // itself (vectorised, ≈ 0.1 ms for the page's largest trace, against ≈ 0.6 ms for a JS loop in
     // Chromium); only when it refuses a call are they searched here, for a message with the index.
     const args = {
-      n, dModel, heads, causal, temperature, positional, scale,
+      n, dModel, heads, causal, temperature, positional, scale, unmaskedScores, into,
       x: checkShape('x', params.x, n * dModel, `n·dModel = ${n}·${dModel}`),
     };
     for (const w of ['wq', 'wk', 'wv', 'wo']) {
@@ -263,7 +300,9 @@ class AttentionCore {
       unwrap(result);
     }
     if (!trace) return Object.freeze({ n, dModel, heads, dHead: dModel / heads, output: result.output });
-    return makeTrace(result);
+    const made = makeTrace(result);
+    blocks.set(made, result.block);
+    return made;
   }
 
   /** Deterministic N(0, 1) embeddings, one row per token: Float32Array (tokens.length, dModel). */
@@ -306,6 +345,7 @@ class AttentionCore {
    * over keys, causal hides key j > i. Returns a new Float32Array (n, heads·dHead).
    */
   scaledDotProductAttention(params) {
+    this.#used = true;
     if (params === null || typeof params !== 'object') {
       throw new Error('scaledDotProductAttention() takes a parameter object');
     }
@@ -324,6 +364,7 @@ class AttentionCore {
 
   /** C = A·B with the packed SIMD GEMM: params { a, b, m, k, n }, a (m, k), b (k, n) row-major. */
   matmul(params) {
+    this.#used = true;
     if (params === null || typeof params !== 'object') throw new Error('matmul() takes a parameter object');
     const m = checkInteger('m', params.m, 1, 1 << 24);
     const k = checkInteger('k', params.k, 1, 1 << 24);
@@ -338,9 +379,13 @@ class AttentionCore {
   // ---- end kernels (issue 3) ----
 }
 
+// The block (one Float32Array) behind each trace attention() returned, for options.into.
+const blocks = new WeakMap();
+
 // Wraps the flat, head-stacked arrays from C++ in the per-head accessors of the contract. All of
 // them are views of one ArrayBuffer, a copy of the whole trace made for this call (one copy, no
-// per-part allocation), so every part stays valid across later calls and memory growth.
+// per-part allocation; the buffer of options.into when given), so every part stays valid across
+// later calls and memory growth (except a later call given this trace as its into).
 function makeTrace(raw) {
   const { n, nKv, dModel, heads, dHead } = raw;
   const perHead = (name, stacked, size) => (h) => {
@@ -359,6 +404,8 @@ function makeTrace(raw) {
     k: perHead('k', raw.k, nKv * dHead),
     v: perHead('v', raw.v, nKv * dHead),
     scores: perHead('scores', raw.scores, n * nKv),
+    rawScores: raw.rawScores ? perHead('rawScores', raw.rawScores, n * nKv) : null,
+    unmaskedScores: raw.unmaskedScores ? perHead('unmaskedScores', raw.unmaskedScores, n * nKv) : null,
     weights: perHead('weights', raw.weights, n * nKv),
     entropy: perHead('entropy', raw.entropy, n),
     headOutput: perHead('headOutput', raw.headOutput, n * dHead),
