@@ -307,10 +307,11 @@ $('reseed').addEventListener('click', () => {
 $('copy-link').addEventListener('click', async () => {
   writeHash();
   try {
-    await navigator.clipboard.writeText(location.href);
+    // The full page's link, also from a compact iframe (embed=1), whose address bar is hidden.
+    await navigator.clipboard.writeText(embedSnippets(state, { baseUrl: location.href }).url);
     statusLine.textContent = t('controls.linkCopied');
   } catch {
-    // Clipboard access can be refused; the address bar already holds the link.
+    // Clipboard access can be refused; the address bar (or the link under an iframe) has it.
   }
 });
 
