@@ -26,7 +26,8 @@ export function embedSnippets(partial, { baseUrl } = {}) {
   const embedUrl = base + toHash({ ...state, embed: true });
   const pageDir = new URL('.', base || 'http://localhost/').href;
   const script = new URL('attention-playground.js', pageDir).href;
-  const iframe = `<iframe src="${attr(embedUrl)}" title="Attention Playground" width="100%" height="640" loading="lazy"></iframe>`;
+  // clipboard-write lets the page's Copy buttons work inside the frame.
+  const iframe = `<iframe src="${attr(embedUrl)}" title="Attention Playground" width="100%" height="640" loading="lazy" allow="clipboard-write"></iframe>`;
 
   const attrs = [
     ['sentence', state.sentence], ['heads', state.heads], ['d-model', state.dModel],

@@ -308,8 +308,10 @@ $('copy-link').addEventListener('click', async () => {
   writeHash();
   try {
     // The full page's link, also from a compact iframe (embed=1), whose address bar is hidden.
-    await navigator.clipboard.writeText(embedSnippets(state, { baseUrl: location.href }).url);
+    const link = embedSnippets(state, { baseUrl: location.href }).url;
+    await navigator.clipboard.writeText(link);
     statusLine.textContent = t('controls.linkCopied');
+    debug.copied = link;
   } catch {
     // Clipboard access can be refused; the address bar (or the link under an iframe) has it.
   }

@@ -7,8 +7,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { serveStatic } from '../../scripts/lib/static-server.mjs';
 import { ROOT, WEB, startHarness, settled, renders } from './page-harness.mjs';
 import { embedSnippets } from '../../web/embed.js';
 
@@ -510,12 +512,18 @@ test('Embed: the dialog shows the snippets for the current state, copies them, a
 
     // The iframe snippet, pasted into a page, opens the same state compactly, the view at the top.
     const host = await browser.newContext({ viewport: { width: 800, height: 700 } });
+    let hostServer;
     try {
       const hostPage = await host.newPage();
       const hostProblems = [];
       hostPage.on('pageerror', (e) => hostProblems.push(e.message));
       hostPage.on('console', (m) => { if (m.type() === 'error') hostProblems.push(m.text()); });
-      await hostPage.setContent(`<!doctype html><html><body style="margin:0">${expected.iframe}</body></html>`);
+      // A host page on another origin (another port).
+      const dir = mkdtempSync(join(tmpdir(), 'ap-host-'));
+      writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,"></head><body style="margin:0">${expected.iframe}</body></html>`);
+      hostServer = await serveStatic({ root: dir, port: 0 });
+      assert.notEqual(hostServer.url, server.url);
+      await hostPage.goto(hostServer.url);
       const frame = await (await hostPage.locator('iframe').elementHandle()).contentFrame();
       await frame.waitForFunction(() => window.__ap && window.__ap.idle && window.__ap.renders > 0, null, { timeout: 15000 });
       const shown = await frame.evaluate(() => ({ ...__ap.state }));
@@ -543,9 +551,14 @@ test('Embed: the dialog shows the snippets for the current state, copies them, a
       assert.ok(layout.wide <= 0, 'no sideways scroll');
       assert.equal(layout.open, expected.url, 'the link out opens the full page');
       await hostPage.locator('iframe').screenshot({ path: SCREENSHOT_EMBED });
+      // Copy link, inside the frame, copies the full page's link (the snippet allows clipboard-write).
+      await frame.locator('#copy-link').click();
+      await frame.waitForFunction(() => window.__ap.copied !== undefined, null, { timeout: 5000 });
+      assert.equal(await frame.evaluate(() => window.__ap.copied), expected.url);
       assert.deepEqual(hostProblems, []);
     } finally {
       await host.close();
+      await hostServer?.close();
     }
   } finally {
     await close();
