@@ -51,7 +51,8 @@ function scoreLines(trace, h, i, j) {
   return { score, lines };
 }
 
-// kind: 'x' | 'q' | 'k' | 'v' | 'scores' | 'weights' | 'headOutput' | 'concat' | 'output'.
+// kind: 'x' | 'q' | 'k' | 'v' | 'scores' | 'weights' | 'headOutput' | 'concat' | 'output' | 'entropy'
+// | 'wq' | 'wk' | 'wv' | 'wo' (an entry (row, col) of a weight matrix).
 // For per-head kinds, head is the head; for 'q', 'k', 'v', 'concat' col is a d_model column.
 // Returns { title, lines }.
 export function explainCell(trace, kind, head, row, col, value) {
@@ -60,6 +61,7 @@ export function explainCell(trace, kind, head, row, col, value) {
   const names = {
     x: 'X', q: 'Q', k: 'K', v: 'V', scores: `scores_${head}`, weights: `weights_${head}`,
     headOutput: `out_${head}`, concat: 'concat', output: 'output', entropy: `H_${head}`,
+    wq: 'W_Q', wk: 'W_K', wv: 'W_V', wo: 'W_O',
   };
   const title = t('tip.cell', { matrix: names[kind], i: row, j: col, value: f(value, 6) });
   const lines = [];
@@ -135,6 +137,16 @@ export function explainCell(trace, kind, head, row, col, value) {
     case 'output':
       lines.push(t('tip.row', { i: row, token: token(trace, row) }));
       lines.push(t('tip.output', { i: row, j: col }));
+      break;
+    // Entries of the weight matrices: W(r, c) multiplies column r of the input (dimension r of
+    // every token) and adds into column c of the result.
+    case 'wq': case 'wk': case 'wv':
+      lines.push(t('tip.weightIn', { r: row, input: kind !== 'wq' && trace.cross ? 'X_kv' : 'X' }));
+      lines.push(t('tip.weightOut', { c: col, output: kind[1].toUpperCase(), h: Math.floor(col / dHead), d: col % dHead }));
+      break;
+    case 'wo':
+      lines.push(t('tip.weightIn', { r: row, input: 'concat' }));
+      lines.push(t('tip.weightOutY', { c: col }));
       break;
     default:
       throw new Error(`explainCell: unknown kind ${kind}`);

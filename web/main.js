@@ -11,6 +11,7 @@ import { ComputeClient } from './compute.js';
 import { Pipeline } from './pipeline.js';
 import { Tooltip } from './tooltip.js';
 import { Walkthrough } from './walkthrough.js';
+import { formula } from './math.js';
 import { STEPS } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +25,8 @@ document.documentElement.lang = locale;
 
 // ---- static text --------------------------------------------------------------
 for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+// The header's formulas, typeset (MathML, math.js).
+for (const node of document.querySelectorAll('.formula [data-i18n]')) node.replaceChildren(formula(t(node.dataset.i18n), { display: 'inline' }));
 for (const node of document.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
 $('sentence-hint').textContent = t('controls.sentenceHint', { max: LIMITS.maxTokens });
 $('build-info').textContent = t('footer.loading');
@@ -113,6 +116,9 @@ const pipeline = new Pipeline(pipelineRoot, {
       li.classList.toggle('is-key', j !== null && k === j);
     }
   },
+  // The invitation to the walkthrough (pipeline.js), unless the view is fixed or embedded.
+  onStart: () => { setStep(1); walkthrough.focusStart(); },
+  canInvite: () => !teacher.fixed('view') && !state.embed,
 });
 
 // Test and debugging handle: the state and the trace currently drawn.

@@ -7,7 +7,9 @@
 // Numbers the core produced carry data-* attributes with their exact value, for tests.
 
 import { t, formatNumber as f } from './i18n.js';
+import { rowStats } from './explain.js';
 import { el } from './dom.js';
+import { formula } from './math.js';
 
 
 // A horizontal bar for a signed value: grows right from the centre when positive, left when negative.
@@ -21,7 +23,9 @@ function bar(parent, value, max, className = '') {
 }
 
 // root: an element to fill. trace: the page's trace. h: head. i, j: query and key.
-export function renderNeuron(root, trace, h, i, j) {
+// upTo: how far along the pair's path to go, so a walkthrough step shows no more than it has
+// taught: 'dot' (q_i·k_j, step 5), 'scale' (÷ √d_head·T, step 6) or 'softmax' (all of it).
+export function renderNeuron(root, trace, h, i, j, { upTo = 'softmax' } = {}) {
   root.replaceChildren();
   const { n, dHead, temperature, tokens } = trace;
   const nKv = trace.nKv ?? n;
@@ -33,13 +37,17 @@ export function renderNeuron(root, trace, h, i, j) {
   const score = trace.scores[h][i * nKv + j];
   const weight = trace.weights[h][i * nKv + j];
   root.dataset.pair = `${i}.${j}`;
+  root.dataset.upTo = upTo;
 
   el('h3', 'nv-title', root, t('neuron.title', { h, i, j, query: tokens[i], key: keyTokens[j] }));
   el('p', 'nv-hint', root, t('neuron.hint'));
 
   // q_i, k_j and their products, one line per dimension.
   const grid = el('div', 'nv-grid', root);
-  for (const head of [t('neuron.dim'), `q_${i}`, `k_${j}`, t('neuron.product')]) el('span', 'nv-head', grid, head);
+  el('span', 'nv-head', grid, t('neuron.dim'));
+  el('span', 'nv-head', grid).appendChild(formula(`q_{${i}}`, { display: 'inline' }));
+  el('span', 'nv-head', grid).appendChild(formula(`k_{${j}}`, { display: 'inline' }));
+  el('span', 'nv-head', grid, t('neuron.product'));
   const maxQK = Math.max(...q.map(Math.abs), ...k.map(Math.abs), 1e-9);
   const maxP = Math.max(...products.map(Math.abs), 1e-9);
   for (let d = 0; d < dHead; d++) {
@@ -51,18 +59,33 @@ export function renderNeuron(root, trace, h, i, j) {
     }
   }
 
-  // The sum, the scaling, the mask.
+  // The sum, the scaling, the mask: each a line of words and its formula (MathML, math.js).
   const steps = el('ol', 'nv-steps', root);
-  el('li', '', steps, t('neuron.sum', { i, j, dHead, sum: f(sum, 5) }));
-  const divisor = (trace.scale === false ? 1 : Math.sqrt(dHead)) * temperature;
-  if (trace.scale === false) el('li', '', steps, t('neuron.noScale'));
-  else el('li', '', steps, t('neuron.scale', { dHead, root: f(Math.sqrt(dHead), 4), temp: f(temperature, 3), scaled: f(sum / divisor, 5) }));
-  if (trace.positional === 'alibi') el('li', '', steps, t('neuron.alibi'));
+  const line = (label, source) => {
+    const li = el('li', '', steps);
+    el('span', 'nv-label', li, label);
+    if (source) li.appendChild(formula(source, { display: 'inline', displaystyle: true }));
+    return li;
+  };
+  line(t('neuron.sum', { dHead }), t('neuron.sum.f', { i, j, last: dHead - 1, sum: f(sum, 5) }));
+  if (upTo === 'dot') {
+    el('p', 'nv-hint', root, t('neuron.more'));
+    return;
+  }
+  const root2 = Math.sqrt(dHead);
+  if (trace.scale === false) line(t('neuron.noScale'));
+  else line(t('neuron.scale'), t('neuron.scale.f', { i, j, dHead, sum: f(sum, 5), root: f(root2, 4), temp: f(temperature, 3), scaled: f(sum / (root2 * temperature), 5) }));
+  if (trace.positional === 'alibi') line(t('neuron.alibi'));
   const scoreLine = el('li', 'nv-score', steps);
   scoreLine.dataset.score = String(score);
   scoreLine.textContent = score === -Infinity
     ? t('neuron.masked', { i, j })
     : t('neuron.score', { score: f(score, 6) });
+
+  if (upTo === 'scale') {
+    el('p', 'nv-hint', root, t('neuron.moreScaled'));
+    return;
+  }
 
   // Softmax over row i: every key's score and weight, this pair's key marked.
   el('p', 'nv-sub', root, t('neuron.softmax', { i }));
@@ -80,9 +103,17 @@ export function renderNeuron(root, trace, h, i, j) {
     el('span', 'nv-wfill', track).style.width = `${((weights[jj] / maxW) * 100).toFixed(2)}%`;
     el('span', 'nv-num nv-w', line, f(weights[jj], 4));
   }
-  const result = el('p', 'nv-result', root);
+  const result = el('div', 'nv-result', root);
   result.dataset.weight = String(weight);
-  result.textContent = weights.every((w) => w === 0)
-    ? t('neuron.emptyRow', { i })
-    : t('neuron.weight', { i, j, weight: f(weight, 6) });
+  const { max, sum: den } = rowStats(trace.scores[h], nKv, i);
+  if (weights.every((w) => w === 0)) {
+    result.textContent = t('neuron.emptyRow', { i });
+  } else if (score === -Infinity) {
+    result.textContent = t('neuron.masked', { i, j });
+  } else {
+    result.appendChild(formula(t('neuron.weight', {
+      i, j, num: f(Math.exp(score - max), 5), den: f(den, 5), weight: f(weight, 6),
+    })));
+    el('p', 'nv-hint', root, t('neuron.max', { max: f(max, 5) }));
+  }
 }

@@ -11,6 +11,7 @@ import { t } from './i18n.js';
 import { explainCell } from './explain.js';
 import { HeadView } from './headview.js';
 import { el } from './dom.js';
+import { STEPS } from './state.js';
 
 
 const shape = (rows, cols) => t('shape.matrix', { rows, cols });
@@ -55,14 +56,31 @@ function weightScale(weights, scores, n, nKv = n) {
   return [0, m > 0 ? m : 1];
 }
 
+// Whether the reader already answered the walkthrough invitation ('started', 'dismissed'), or
+// null. Storage can be refused (private modes, sandboxed frames): then the answer lasts the visit.
+const INVITE_KEY = 'attention-playground:walkthrough-invite';
+let inviteAnswer = null;
+function recall() {
+  try { return localStorage.getItem(INVITE_KEY) ?? inviteAnswer; } catch { return inviteAnswer; }
+}
+function remember(answer) {
+  inviteAnswer = answer;
+  try { localStorage.setItem(INVITE_KEY, answer); } catch { /* the answer lasts this visit */ }
+}
+
 export class Pipeline {
   // root: the <main> element. tooltip: a Tooltip. onFocus(h): a head thumbnail was clicked.
   // onHoverTokens(i, j): highlight tokens (j may be null); called with (null, null) on leave.
-  constructor(root, { tooltip, onFocus, onHoverTokens }) {
+  // onStart(): the reader took the invitation to the walkthrough; canInvite(): whether the page
+  // may offer it now (not when a teacher fixed the view, nor in a compact embed). Without
+  // onStart there is no invitation.
+  constructor(root, { tooltip, onFocus, onHoverTokens, onStart = null, canInvite = () => true }) {
     this.root = root;
     this.tooltip = tooltip;
     this.onFocus = onFocus;
     this.onHoverTokens = onHoverTokens ?? (() => {});
+    this.onStart = onStart;
+    this.canInvite = canInvite;
     this.trace = null;
     this.focus = 0;
     this.heatmaps = [];
@@ -101,6 +119,7 @@ export class Pipeline {
   build() {
     this.root.replaceChildren();
     this.heatmaps = [];
+    this.buildInvite();
 
     this.sTokens = this.step(1, 'step.tokens');
     this.sTokens.desc.textContent = t('step.tokens.desc');
@@ -149,6 +168,47 @@ export class Pipeline {
     this.sOut = this.step(7, 'step.output');
     this.sOut.desc.textContent = t('step.output.desc');
     this.fOut = this.figure(this.sOut.body, 'output', { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 }, 'output');
+  }
+
+  // ---- the invitation to the walkthrough ---------------------------------------------------
+  // The page opens on every step at once; a newcomer is offered the guided walkthrough above it.
+  // Taking it or saying "Not now" is remembered (localStorage), so a returning reader is not
+  // asked again; it is never shown inside an iframe (an embed shows what its author chose).
+
+  buildInvite() {
+    const box = el('section', 'invite', this.root);
+    box.hidden = true;
+    box.setAttribute('aria-labelledby', 'invite-title');
+    const text = el('p', 'invite-text', box);
+    const title = el('strong', '', text, t('wt.invite.title'));
+    title.id = 'invite-title';
+    el('span', '', text, t('wt.invite.text', { steps: STEPS }));
+    const actions = el('div', 'invite-actions', box);
+    const start = el('button', 'button button-primary', actions, t('wt.invite.start'));
+    start.type = 'button';
+    start.dataset.invite = 'start';
+    const later = el('button', 'button button-quiet', actions, t('wt.invite.dismiss'));
+    later.type = 'button';
+    later.dataset.invite = 'dismiss';
+    start.addEventListener('click', () => {
+      remember('started');
+      box.hidden = true;
+      this.onStart?.();
+    });
+    later.addEventListener('click', () => {
+      remember('dismissed');
+      box.hidden = true;
+      // Keep the keyboard where the reader is: on the first thing of the overview.
+      this.sTokens.section.tabIndex = -1;
+      this.sTokens.section.focus();
+    });
+    this.invite = box;
+  }
+
+  updateInvite() {
+    let embedded = false;
+    try { embedded = window.top !== window.self; } catch { embedded = true; }
+    this.invite.hidden = !(this.onStart && !embedded && this.canInvite() && recall() === null);
   }
 
   // Provenance: what a hovered cell of the overview came from, as { figure: outlines }.
@@ -208,6 +268,7 @@ export class Pipeline {
 
   render(trace) {
     this.trace = trace;
+    this.updateInvite();
     this.weightRange = weightScale(trace.weights, trace.scores, trace.n, trace.nKv);
     const { tokens, n, dModel, heads, dHead, nKv, keyTokens } = trace;
     this.focus = Math.min(this.focus, heads - 1);

@@ -14,6 +14,7 @@ import { explainCell } from './explain.js';
 import { renderNeuron } from './neuron.js';
 import { STEPS } from './state.js';
 import { el } from './dom.js';
+import { formula } from './math.js';
 
 
 // Q, K or V as one (n, d_model) matrix from its per-head (n, d_head) blocks.
@@ -41,59 +42,6 @@ const STAGE_KEYS = [
   ['wt.wo', 'wt.wo.desc', 'wt.wo.f'],
   ['wt.output', 'wt.output.desc', 'wt.output.f'],
 ];
-
-// MathML is built from the catalogue's formula strings: a tiny notation, so i18n.js stays readable.
-//   X_h → <msub>, W^T → <msup>, √d → <msqrt>, words in quotes are text, everything else mi/mo/mn.
-function mathml(formula) {
-  const ns = 'http://www.w3.org/1998/Math/MathML';
-  const node = (tag, text) => {
-    const m = document.createElementNS(ns, tag);
-    if (text !== undefined) m.textContent = text;
-    return m;
-  };
-  const math = node('math');
-  math.setAttribute('display', 'block');
-  const row = node('mrow');
-  math.appendChild(row);
-  // Tokens: quoted text, identifiers with _sub or ^sup, numbers, √(…) or √x, operators.
-  const re = /( {3,})|"([^"]*)"|√\(([^)]*)\)|√([A-Za-z_]+)|([A-Za-zα-ωΑ-Ω]+)(?:_([A-Za-z0-9,]+|\{[^}]*\}))?(?:\^([A-Za-z0-9ᵀ]+))?|(\d+(?:\.\d+)?)|(\S)/g;
-  const atom = (name) => node(/^\d/.test(name) ? 'mn' : 'mi', name);
-  for (const m of formula.matchAll(re)) {
-    const [, gap, text, rootGroup, rootName, name, sub, sup, num, op] = m;
-    if (gap !== undefined) {
-      const space = node('mspace');
-      space.setAttribute('width', '1.2em');
-      row.appendChild(space);
-    } else if (text !== undefined) row.appendChild(node('mtext', `\u00a0${text}\u00a0`));
-    else if (rootGroup !== undefined || rootName !== undefined) {
-      const sq = node('msqrt');
-      for (const part of (rootGroup ?? rootName).split(/(?=[·])|(?<=[·])/)) sq.appendChild(part === '·' ? node('mo', '·') : subbed(part));
-      row.appendChild(sq);
-    } else if (name !== undefined) {
-      let base = node('mi', name);
-      if (sub !== undefined) {
-        const s = node('msub');
-        s.append(base, atom(sub.replace(/[{}]/g, '')));
-        base = s;
-      }
-      if (sup !== undefined) {
-        const s = node('msup');
-        s.append(base, node('mi', sup));
-        base = s;
-      }
-      row.appendChild(base);
-    } else if (num !== undefined) row.appendChild(node('mn', num));
-    else row.appendChild(node('mo', op));
-  }
-  function subbed(text) {
-    const [b, s] = text.split('_');
-    if (s === undefined) return node('mi', b);
-    const sub = node('msub');
-    sub.append(node('mi', b), atom(s));
-    return sub;
-  }
-  return math;
-}
 
 export class Walkthrough {
   // root: an element to fill. handlers: { tooltip, onStep(k), onChange(patch) } — patch is a
@@ -145,6 +93,14 @@ export class Walkthrough {
     this.keysHint = el('p', 'hint wt-keys', r, t('wt.keys'));
   }
 
+  // Moves the keyboard focus to the step's title (after the invitation starts the walkthrough),
+  // so ← / → and Tab carry on from here.
+  focusStart() {
+    this.title.tabIndex = -1;
+    this.title.focus({ preventScroll: true });
+    this.root.scrollIntoView?.({ block: 'start' });
+  }
+
   // Shows stage k (1 … STEPS) of the trace for the state (focus head, pair, mask edits).
   render(trace, state) {
     this.trace = trace;
@@ -162,9 +118,9 @@ export class Walkthrough {
     this.title.textContent = t(titleKey, { h });
     this.desc.textContent = t(descKey, {
       n, dModel, heads, dHead, h, from: h * dHead, to: (h + 1) * dHead - 1,
-      pos: t(`positional.${trace.positional}`),
+      pos: t(`positional.${trace.positional}`), temp: formatNumber(trace.temperature, 3),
     });
-    this.formula.replaceChildren(mathml(t(formulaKey)));
+    this.formula.replaceChildren(formula(t(formulaKey)));
     this.back.disabled = k === 1;
     this.next.disabled = k === STEPS;
     this.dots.forEach((b, idx) => {
@@ -346,28 +302,56 @@ export class Walkthrough {
       const content = explainCell(this.trace, spec.kind, this.head, cell.row, cell.col, cell.value);
       this.tooltip.show(content, cell.clientX, cell.clientY);
     } else {
-      this.tooltip.show({ title: t('tip.cell', { matrix: spec.name, i: cell.row, j: cell.col, value: formatNumber(cell.value, 6) }), lines: [] }, cell.clientX, cell.clientY);
+      // tipData: the values to read out when the colours come from other data (the mask M).
+      const value = spec.tipData ? spec.tipData[cell.row * spec.cols + cell.col] : cell.value;
+      this.tooltip.show({ title: t('tip.cell', { matrix: spec.name, i: cell.row, j: cell.col, value: formatNumber(value, 6) }), lines: [] }, cell.clientX, cell.clientY);
     }
   }
 
-  // Provenance: for a hovered cell (r, c) of figure id, what to outline in the stage's other figures.
+  // Provenance: for a hovered cell (r, c) of figure id, what to outline in the stage's other
+  // figures. A computed cell lights what it came from; a cell of a stage's inputs (X, a weight
+  // matrix, C) lights what it feeds, and the row or column it is multiplied with:
+  //   Q(i, c) = Σ_r X(i, r) W_Q(r, c), so W_Q(r, c) lights column c of Q and column r of X,
+  //   X(i, r) lights row i of Q, K, V and row r of W_Q, W_K, W_V; the same for W_O, C and Y.
   links(id, r, c) {
-    const { dHead } = this.trace;
+    const { dHead, cross } = this.trace;
+    const step = this.step;
+    const cell = [{ row: r, col: c }];
+    const xKv = cross ? 'Xkv' : 'X'; // what K and V are computed from
     switch (id) {
+      case 'E': return { X: cell };
+      case 'X': return step === 3 ? { E: cell }
+        : step === 4 ? { Q: [{ row: r }], ...(cross ? {} : { K: [{ row: r }], V: [{ row: r }] }), WQ: [{ row: c }], ...(cross ? {} : { WK: [{ row: c }], WV: [{ row: c }] }) }
+          : {};
+      case 'Xkv': return { K: [{ row: r }], V: [{ row: r }], WK: [{ row: c }], WV: [{ row: c }] };
+      case 'WQ': return { Q: [{ col: c }], X: [{ col: r }] };
+      case 'WK': return { K: [{ col: c }], [xKv]: [{ col: r }] };
+      case 'WV': return { V: [{ col: c }], [xKv]: [{ col: r }] };
       case 'Q': return { X: [{ row: r }], WQ: [{ col: c }] };
-      case 'K': return { [this.trace.cross ? 'Xkv' : 'X']: [{ row: r }], WK: [{ col: c }] };
-      case 'V': return { [this.trace.cross ? 'Xkv' : 'X']: [{ row: r }], WV: [{ col: c }] };
-      case 'X': return { E: [{ row: r, col: c }] };
-      case 'S': return { Qh: [{ row: r }], Kh: [{ row: c }] };
-      case 'Ss': return { S: [{ row: r, col: c }] };
-      case 'Sm': return { M: [{ row: r, col: c }], Ss: [{ row: r, col: c }] };
-      case 'A': return this.step === 9
-        ? { Vh: [{ row: c }] }
-        : { Qh: [{ row: r }], Kh: [{ row: c }], Sm: [{ row: r }], H: [{ row: r }] };
+      case 'K': return { [xKv]: [{ row: r }], WK: [{ col: c }] };
+      case 'V': return { [xKv]: [{ row: r }], WV: [{ col: c }] };
+      case 'Qh': return { S: [{ row: r }], Sm: [{ row: r }] };
+      case 'Kh': return { S: [{ col: r }], Sm: [{ col: r }] };
+      case 'S': return step === 5 ? { Qh: [{ row: r }], Kh: [{ row: c }] } : { Ss: cell };
+      case 'Ss': return step === 6 ? { S: cell } : { Sm: cell, M: cell };
+      case 'M': return { Sm: cell, Ss: cell };
+      // A score feeds its whole row of weights: softmax divides by the row's sum.
+      case 'Sm': return step === 7 ? { M: cell, Ss: cell } : { A: [{ row: r }, ...cell], H: [{ row: r }] };
+      case 'A': return step === 9
+        ? { Vh: [{ row: c }], O: [{ row: r }] }
+        : { Qh: [{ row: r }], Kh: [{ row: c }], Sm: [{ row: r }, ...cell], H: [{ row: r }] };
+      case 'H': return { A: [{ row: r }] };
+      case 'Vh': return { A: [{ col: r }], O: [{ col: c }] };
       case 'O': return { A: [{ row: r }], Vh: [{ col: c }] };
-      case 'C': return { [`O${Math.floor(c / dHead)}`]: [{ row: r, col: c % dHead }] };
+      case 'C': return step === 11
+        ? { Y: [{ row: r }], WO: [{ row: c }] }
+        : { [`O${Math.floor(c / dHead)}`]: [{ row: r, col: c % dHead }] };
+      case 'WO': return { Y: [{ col: c }], C: [{ col: r }] };
       case 'Y': return { C: [{ row: r }], WO: [{ col: c }] };
-      default: return {};
+      default:
+        // A head's output at step 10 goes to its slice of concat.
+        if (/^O\d+$/.test(id)) return { C: [{ row: r, col: Number(id.slice(1)) * dHead + c }] };
+        return {};
     }
   }
 
@@ -382,10 +366,12 @@ export class Walkthrough {
     return (cell) => { if (cell) this.onChange({ pair: [cell.row, cell.col] }); };
   }
 
+  // The neuron view of the pair, as far as this step has gone (see renderNeuron's upTo).
   showNeuron() {
     this.neuron.hidden = false;
     const [i, j] = this.pair;
-    renderNeuron(this.neuron, this.trace, this.head, i, j);
+    const upTo = { 5: 'dot', 6: 'scale' }[this.step] ?? 'softmax';
+    renderNeuron(this.neuron, this.trace, this.head, i, j, { upTo });
   }
 
   // Q_h (n × d_head), or K_h, V_h (nKv × d_head: the second sentence's under cross-attention).
@@ -443,7 +429,7 @@ export class Walkthrough {
     w.classList.add('wt-row-3');
     for (const [id, name, data] of [['WQ', 'W_Q', tr.wq], ['WK', 'W_K', tr.wk], ['WV', 'W_V', tr.wv]]) {
       this.fig(w, {
-        id, name, rows: dModel, cols: dModel, data, rowLabels: false, cellHeight: Math.max(1, Math.min(6, Math.floor(240 / dModel))),
+        id, name, rows: dModel, cols: dModel, data, rowLabels: false, cellHeight: Math.max(1, Math.min(6, Math.floor(240 / dModel))), kind: id.toLowerCase(),
         note: t('wt.weights.note'), onClick: (cell) => { if (cell) this.startEdit(id[1].toLowerCase(), cell.row, cell.col); },
       });
     }
@@ -489,7 +475,8 @@ export class Walkthrough {
     const row = this.row();
     const blocked = Uint8Array.from(tr.mask, (m) => 1 - m);
     this.fig(row, {
-      id: 'M', name: t('wt.name.mask'), rows: n, cols: tr.nKv, data: Float32Array.from(tr.mask),
+      // Drawn white where a key may be attended to, grey where it is hidden; read out as 1 / 0.
+      id: 'M', name: t('wt.name.mask'), rows: n, cols: tr.nKv, data: new Float32Array(n * tr.nKv), tipData: tr.mask,
       range: [-12, 12], mask: blocked, grid: true, colLabels: tr.keyTokens, square: true, legend: false, note: t('mask.paintHint'),
       onClick: (cell) => { if (cell) this.togglePainted(cell.row, cell.col); },
     });
@@ -499,21 +486,30 @@ export class Walkthrough {
     this.emptyRowsNote(tr);
   }
 
+  // Softmax: the scores before (scaled and masked) and the weights P after, side by side at the
+  // same size, each n_q × n_k; Q_h and K_h below, where the scores came from.
   stage8(tr) {
     const { n } = tr;
     this.shape.textContent = t('wt.shape.nq', { n, nKv: tr.nKv });
-    const top = this.row();
-    this.fig(top, this.headSpec(tr, 'Q'));
-    this.fig(top, this.headSpec(tr, 'K'));
-    const row = this.row();
-    this.fig(row, { id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: tr.nKv, data: tr.scores[this.head], colLabels: tr.keyTokens, square: true, kind: 'scores' });
-    const w = el('div', 'wt-pair', row);
-    this.fig(w, {
+    const row = el('div', 'wt-softmax', this.body);
+    this.fig(row, {
+      id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: tr.nKv, data: tr.scores[this.head],
+      colLabels: tr.keyTokens, square: true, kind: 'scores', onClick: this.pairClick(),
+    });
+    const arrow = el('div', 'wt-arrow', row);
+    el('span', 'wt-arrow-glyph', arrow, '→').setAttribute('aria-hidden', 'true');
+    el('span', 'wt-arrow-text', arrow, t('wt.softmax.arrow'));
+    this.fig(row, {
       id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: tr.nKv, data: tr.weights[this.head], colormap: 'viridis',
       range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.keyTokens, square: true, kind: 'weights',
-      onClick: this.pairClick(),
+      onClick: this.pairClick(), note: t('wt.softmax.rows'),
     });
-    this.entropy(w, tr);
+    this.entropy(row, tr);
+    el('p', 'figure-desc wt-entropy-note', this.body, t('wt.entropy.note', { max: Math.log(tr.nKv).toFixed(3), n: tr.nKv }));
+    el('p', 'wt-sub', this.body, t('wt.softmax.qk'));
+    const qk = this.row();
+    this.fig(qk, this.headSpec(tr, 'Q'));
+    this.fig(qk, this.headSpec(tr, 'K'));
     this.emptyRowsNote(tr);
     this.showNeuron();
   }
@@ -545,7 +541,7 @@ export class Walkthrough {
     const row = this.row();
     row.classList.add('wt-row-3');
     this.fig(row, { id: 'C', name: 'concat', rows: n, cols: dModel, data: tr.concat, kind: 'concat' });
-    this.fig(row, { id: 'WO', name: 'W_O', rows: dModel, cols: dModel, data: tr.wo, rowLabels: false, cellHeight: Math.max(1, Math.min(6, Math.floor(240 / dModel))), note: t('wt.weights.note') });
+    this.fig(row, { id: 'WO', name: 'W_O', rows: dModel, cols: dModel, data: tr.wo, rowLabels: false, kind: 'wo', cellHeight: Math.max(1, Math.min(6, Math.floor(240 / dModel))), note: t('wt.weights.note') });
     this.fig(row, { id: 'Y', name: 'output', rows: n, cols: dModel, data: tr.output, kind: 'output' });
   }
 
@@ -624,8 +620,7 @@ export class Walkthrough {
     const { n } = tr;
     this.fig(parent, {
       id: 'H', name: t('wt.name.entropy'), rows: n, cols: 1, data: tr.entropy[this.head], colormap: 'viridis',
-      range: [0, Math.log(Math.max(2, tr.nKv))], rowLabels: false, legend: true, maxCell: 16,
-      note: t('wt.entropy.note', { max: Math.log(tr.nKv).toFixed(3), n: tr.nKv }),
+      range: [0, Math.log(Math.max(2, tr.nKv))], rowLabels: false, legend: true, maxCell: 16, kind: 'entropy',
     });
   }
 }

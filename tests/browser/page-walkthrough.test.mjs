@@ -28,7 +28,7 @@ const EXPECTED = {
   5: { Qh: '11×16', Kh: '11×16', S: '11×11' },
   6: { S: '11×11', Ss: '11×11' },
   7: { M: '11×11', Ss: '11×11', Sm: '11×11' },
-  8: { Qh: '11×16', Kh: '11×16', Sm: '11×11', A: '11×11', H: '11×1' },
+  8: { Sm: '11×11', A: '11×11', H: '11×1', Qh: '11×16', Kh: '11×16' },
   9: { A: '11×11', Vh: '11×16', O: '11×16' },
   10: { O0: '11×16', O1: '11×16', O2: '11×16', O3: '11×16', C: '11×64' },
   11: { C: '11×64', WO: '64×64', Y: '11×64' },
@@ -99,7 +99,8 @@ test('provenance: hovering a cell outlines the rows and columns it came from', a
     let lit = await highlights(page);
     assert.deepEqual(lit.Qh, [{ row: 3 }]);
     assert.deepEqual(lit.Kh, [{ row: 7 }]);
-    assert.deepEqual(lit.Sm, [{ row: 3 }]);
+    assert.deepEqual(lit.Sm, [{ row: 3 }, { row: 3, col: 7 }], 'the score row softmax divides by, and the score itself');
+    assert.deepEqual(lit.H, [{ row: 3 }]);
     // The outline is drawn: the overlay has the highlight colour on q_3's row edge.
     const colour = await page.evaluate(() => {
       const map = window.__ap.walkthrough.figs.get('Qh').map;
@@ -418,7 +419,7 @@ test('editing an embedding or a W_Q entry recomputes everything downstream, as t
 
 test('screenshots of the walkthrough for the README', async () => {
   const shots = [
-    ['walkthrough-qkv.png', '#step=4', null],
+    ['walkthrough-qkv.png', '#step=4', ['WQ', 5, 20]],
     ['walkthrough-mask.png', '#step=7&c=1&pad=5', null],
     ['walkthrough-softmax.png', '#step=8&c=1&f=1&pair=7.1', ['A', 7, 1]],
   ];
@@ -467,5 +468,283 @@ test('provenance in the overview: a weight lights q_i and k_j in the focused hea
     assert.deepEqual(problems, []);
   } finally {
     await close();
+  }
+});
+
+// ---- formulas, softmax before and after, weight provenance, the invitation ----------------------
+
+// The structure of a MathML element as nested [tag, …children] (tokens: [tag, text]), for asserting.
+function shapeOf(page, selector) {
+  return page.evaluate((sel) => {
+    const walk = (n) => (n.children.length === 0 ? [n.localName, n.textContent] : [n.localName, ...[...n.children].map(walk)]);
+    const m = document.querySelector(sel);
+    return m ? walk(m) : null;
+  }, selector);
+}
+
+test('formulas are MathML: the steps, the neuron view and the header, laid out as maths, with a text alternative', async () => {
+  const { page, problems, close } = await harness.open('#step=8');
+  try {
+    const NS = 'http://www.w3.org/1998/Math/MathML';
+    // The softmax formula: P_ij = exp(S_ij) / ∑_k exp(S_ik), then ∑_j P_ij = 1.
+    const math = await shapeOf(page, '.wt-formula math');
+    assert.equal(math[0], 'math');
+    const [semantics] = math.slice(1);
+    assert.equal(semantics[0], 'semantics');
+    const [row, annotation] = semantics.slice(1);
+    assert.equal(row[0], 'mrow');
+    assert.deepEqual(row[1], ['msub', ['mi', 'P'], ['mrow', ['mi', 'i'], ['mi', 'j']]]);
+    assert.deepEqual(row[2], ['mo', '=']);
+    const frac = row[3];
+    assert.equal(frac[0], 'mfrac');
+    assert.deepEqual(frac[1][1], ['mi', 'exp']);
+    assert.deepEqual(frac[2][1], ['munder', ['mo', '∑'], ['mi', 'k']], 'the sum over keys, its index under it');
+    assert.equal(annotation[0], 'annotation');
+    const info = await page.evaluate((ns) => {
+      const m = document.querySelector('.wt-formula math');
+      const box = (sel) => m.querySelector(sel).getBoundingClientRect();
+      const num = box('mfrac > :first-child');
+      const den = box('mfrac > :last-child');
+      return {
+        ns: m.namespaceURI, label: m.getAttribute('aria-label'), annotation: m.querySelector('annotation').textContent,
+        display: m.getAttribute('display'), stacked: num.bottom <= den.top + 1 && den.height > 0,
+        centred: Math.abs((num.left + num.right) / 2 - (den.left + den.right) / 2) < 2,
+        allMathML: [...m.querySelectorAll('*')].every((e) => e.namespaceURI === ns),
+      };
+    }, NS);
+    assert.equal(info.ns, NS);
+    assert.equal(info.display, 'block');
+    assert.equal(info.label, 'P_ij = (exp(S_ij)) / (∑_k exp(S_ik)); ∑_j P_ij = 1');
+    assert.equal(info.annotation, info.label);
+    assert.ok(info.stacked, 'the numerator is drawn above the denominator (MathML is laid out, not shown as text)');
+    assert.ok(info.centred);
+    assert.ok(info.allMathML);
+
+    // The neuron view: the sum, the scaling (a fraction over a square root) and the weight.
+    assert.ok(await page.locator('.nv-steps math').count() >= 2);
+    assert.equal(await page.locator('.nv-steps li').nth(1).locator('mfrac msqrt').count(), 1);
+    assert.equal(await page.locator('.nv-result math > semantics > mrow > mfrac').count(), 2);
+    assert.match(await page.locator('.nv-result math').getAttribute('aria-label'), /^P_\(0,0\) = \(exp\(s_\(0,0\) − m\)\) \/ \(∑_k exp\(s_\(0,k\) − m\)\) = /);
+
+    // The header's two formulas, typeset (the words "per head" as text).
+    assert.equal(await page.locator('.formula math').count(), 2);
+    const head = await shapeOf(page, '.formula math');
+    assert.deepEqual(head[1][1][1], ['mtext', 'per head\u00a0']);
+    assert.ok(await page.locator('.formula math msqrt msub').count() === 1, '√d_head');
+
+    // The mask: a brace with one row per case; the scaling: S over √d_head · T.
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.locator('.wt-formula mtable mtr').count(), 2);
+    assert.deepEqual(await page.locator('.wt-formula mtable mtext').allTextContents(), ['\u00a0if\u00a0', '\u00a0otherwise\u00a0']);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.locator('.wt-formula mfrac > msqrt + *').count(), 0);
+    assert.equal(await page.locator('.wt-formula mfrac > mrow > msqrt').count(), 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+  // In Chinese the words are translated; the notation is the same.
+  const zh = await harness.open('#step=7&lang=zh');
+  try {
+    assert.deepEqual(await zh.page.locator('.wt-formula mtable mtext').allTextContents(), ['\u00a0若\u00a0', '\u00a0否则\u00a0']);
+    assert.deepEqual(zh.problems, []);
+  } finally {
+    await zh.close();
+  }
+});
+
+test('math.js builds elements, never HTML: markup in a formula is text', async () => {
+  const { page, problems, close } = await harness.open('#step=1');
+  try {
+    const r = await page.evaluate(async () => {
+      const { formula, linear } = await import('./math.js');
+      window.__pwned = false;
+      const m = formula('"<img src=x onerror=\'window.__pwned=true\'>" x_{<b>} = \\frac{1}{2}');
+      document.body.appendChild(m);
+      await new Promise((res) => setTimeout(res, 50));
+      return {
+        img: document.querySelectorAll('img').length, b: m.querySelectorAll('b').length, pwned: window.__pwned,
+        text: m.querySelector('mtext').textContent, linear: linear('t_{n−1} = −0.5 + √d_head'),
+        minus: [...formula('y = −0.5 − x').querySelectorAll('mn, mo')].map((e) => `${e.localName}:${e.textContent}`),
+      };
+    });
+    assert.deepEqual([r.img, r.b, r.pwned], [0, 0, false]);
+    assert.equal(r.text, '<img src=x onerror=\'window.__pwned=true\'>\u00a0');
+    assert.equal(r.linear, 't_(n−1) = −0.5 + √d_head');
+    // A leading minus is part of the number; between two terms it is an operator.
+    assert.deepEqual(r.minus, ['mo:=', 'mn:−0.5', 'mo:−']);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('softmax step: P is drawn apart from the scores, same shape, rows summing to 1, exactly the trace weights', async () => {
+  const { page, problems, close } = await harness.open('#step=8&c=1&f=2');
+  try {
+    // Before → softmax → after, in this order, each with its shape.
+    const order = await page.evaluate(() => [...document.querySelector('.wt-softmax').children].map((e) => e.dataset.fig ?? e.className));
+    assert.deepEqual(order, ['Sm', 'wt-arrow', 'A', 'H']);
+    assert.match(await page.locator('.wt-fig-A .figure-name').textContent(), /^P = softmax\(S\), head 2$/);
+    const figs = await figures(page);
+    assert.deepEqual([figs.Sm, figs.A], ['11×11', '11×11']);
+    const r = await page.evaluate(async () => {
+      const { colormaps, tableIndex, MASKED_RGBA } = await import('./colormap.js');
+      const wt = window.__ap.walkthrough;
+      const tr = window.__ap.trace;
+      const p = wt.figs.get('A').map;
+      const s = wt.figs.get('Sm').map;
+      const ctx = p.dataCanvas.getContext('2d');
+      const n = tr.n;
+      const [lo, hi] = p.model.range;
+      // The pixel of each cell of P is the viridis colour of the trace's weight (grey when masked).
+      let wrong = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const px = Array.from(ctx.getImageData(j, i, 1, 1).data.slice(0, 3));
+          const w = tr.weights[2][i * n + j];
+          const want = j > i ? Array.from(MASKED_RGBA.slice(0, 3)) : Array.from(colormaps.viridis.slice(tableIndex(w, lo, hi) * 4, tableIndex(w, lo, hi) * 4 + 3));
+          if (px.join() !== want.join()) wrong++;
+        }
+      }
+      const rows = Array.from({ length: n }, (_, i) => p.model.data.slice(i * n, (i + 1) * n).reduce((a, b) => a + b, 0));
+      return {
+        same: Array.from(p.model.data).every((v, k) => v === tr.weights[2][k]),
+        scores: Array.from(s.model.data).every((v, k) => Object.is(v, tr.scores[2][k])),
+        rows, wrong, colormaps: [p.options.colormap, s.options.colormap],
+      };
+    });
+    assert.ok(r.same, 'P is the core’s weights of head 2');
+    assert.ok(r.scores, 'the “before” map is the core’s scaled, masked scores');
+    for (const [i, sum] of r.rows.entries()) assert.ok(Math.abs(sum - 1) < 1e-5, `row ${i} of P sums to ${sum}`);
+    assert.equal(r.wrong, 0, 'every cell of P is drawn in the colour of its weight');
+    assert.deepEqual(r.colormaps, ['viridis', 'diverging']);
+    assert.match(await page.locator('.wt-fig-A .figure-desc').textContent(), /Every row of P sums to 1/);
+    // The formula names P too.
+    assert.match(await page.locator('.wt-formula math').getAttribute('aria-label'), /^P_ij = /);
+    // The neuron view goes only as far as the step: the dot product at step 5, the scaling at 6.
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await step(page), 5);
+    assert.equal(await page.locator('.neuron').getAttribute('data-up-to'), 'dot');
+    assert.equal(await page.locator('.nv-result').count(), 0);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('.neuron').getAttribute('data-up-to'), 'scale');
+    assert.equal(await page.locator('.nv-steps li').count(), 3, 'sum, scaling, score');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('provenance of weights: a cell of W_Q, W_K, W_V or W_O lights the column it feeds and the column it multiplies', async () => {
+  const { page, problems, close } = await harness.open('#step=4');
+  try {
+    await hoverCell(page, 'WQ', 5, 20); // Q(i, 20) = Σ_r X(i, r) W_Q(r, 20): column 20 of Q, column 5 of X
+    let lit = await highlights(page);
+    assert.deepEqual([lit.X, lit.Q, lit.K, lit.V, lit.WK], [[{ col: 5 }], [{ col: 20 }], [], [], []]);
+    // Drawn: the highlight colour on the top edge of X's column 5.
+    const colour = await page.evaluate(() => {
+      const map = window.__ap.walkthrough.figs.get('X').map;
+      const { left, top, cellW, cellH } = map.layoutBox;
+      const ctx = map.overlay.getContext('2d');
+      const y = Math.round((top + 4.5 * cellH) * map.dpr);
+      return [left + 5 * cellW - 2, left + 5.5 * cellW].map((x) => Array.from(ctx.getImageData(Math.floor(x * map.dpr), y, 1, 1).data.slice(0, 3)));
+    });
+    assert.deepEqual(colour[0], [0xf0, 0x8c, 0x00], 'outline left of the column');
+    assert.notDeepEqual(colour[1], [0xf0, 0x8c, 0x00], 'inside the column is the data');
+    const tip = await page.locator('.tooltip').textContent();
+    assert.match(tip, /W_Q\[5, 20\]/);
+    assert.match(tip, /multiplies column 5 of X.*adds into column 20 of Q \(head 1, dim 4\)/);
+
+    await hoverCell(page, 'WK', 3, 40);
+    lit = await highlights(page);
+    assert.deepEqual([lit.X, lit.K, lit.Q], [[{ col: 3 }], [{ col: 40 }], []]);
+    await hoverCell(page, 'WV', 63, 0);
+    lit = await highlights(page);
+    assert.deepEqual([lit.X, lit.V, lit.K], [[{ col: 63 }], [{ col: 0 }], []]);
+    // An entry of X feeds row i of Q, K, V, multiplying row r of each weight matrix.
+    await hoverCell(page, 'X', 2, 7);
+    lit = await highlights(page);
+    assert.deepEqual([lit.Q, lit.K, lit.V, lit.WQ, lit.WK, lit.WV], [[{ row: 2 }], [{ row: 2 }], [{ row: 2 }], [{ row: 7 }], [{ row: 7 }], [{ row: 7 }]]);
+
+    // W_O at step 11: column c of the output, column r of concat.
+    await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=11'); });
+    await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '11');
+    await settled(page, await renders(page) - 1);
+    await hoverCell(page, 'WO', 12, 9);
+    lit = await highlights(page);
+    assert.deepEqual([lit.C, lit.Y], [[{ col: 12 }], [{ col: 9 }]]);
+    assert.match(await page.locator('.tooltip').textContent(), /multiplies column 12 of concat.*column 9 of the output/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+  // Cross-attention: W_K and W_V multiply the second sentence's X.
+  const cross = await harness.open('#step=4&x=1&kv=Le+chat+dort+.');
+  try {
+    await hoverCell(cross.page, 'WK', 1, 2);
+    const lit = await highlights(cross.page);
+    assert.deepEqual([lit.Xkv, lit.X, lit.K], [[{ col: 1 }], [], [{ col: 2 }]]);
+    assert.deepEqual(cross.problems, []);
+  } finally {
+    await cross.close();
+  }
+});
+
+test('the invitation: the page opens on every step with a "Start the walkthrough" offer; it starts step 1, the keys work, it is remembered', async () => {
+  const { page, problems, close } = await harness.open('');
+  try {
+    const invite = page.locator('.invite');
+    assert.equal(await invite.isVisible(), true);
+    assert.equal(await page.locator('#pipeline').isVisible(), true);
+    assert.match(await invite.textContent(), /New to attention\?.*12 short steps/);
+    // By keyboard: Tab to the button and press Enter.
+    await page.locator('.invite [data-invite="start"]').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('#walkthrough').isVisible(), true);
+    assert.equal(await step(page), 1);
+    assert.equal(await hashStep(page), 1);
+    assert.equal(await page.evaluate(() => document.activeElement?.matches('.wt-card .step-title')), true, 'the keyboard carries on from the step title');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await step(page), 3);
+    // Back to every step: the offer is not made again, nor after a reload.
+    await page.locator('#mode-all').click();
+    assert.equal(await invite.isVisible(), false);
+    await page.reload();
+    await settled(page, 0);
+    assert.equal(await page.locator('#pipeline').isVisible(), true);
+    assert.equal(await page.locator('.invite').isVisible(), false);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+  // "Not now" hides it for good; the focus stays in the overview.
+  const later = await harness.open('');
+  try {
+    await later.page.locator('.invite [data-invite="dismiss"]').click();
+    assert.equal(await later.page.locator('.invite').isVisible(), false);
+    assert.equal(await later.page.evaluate(() => document.activeElement?.closest('#pipeline') !== null), true);
+    assert.equal(await later.page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('step') ?? 0)), 0);
+    await later.page.reload();
+    await settled(later.page, 0);
+    assert.equal(await later.page.locator('.invite').isVisible(), false);
+    assert.deepEqual(later.problems, []);
+  } finally {
+    await later.close();
+  }
+  // A link to a step still opens that step; a teacher's fixed view and the compact embed get no offer.
+  for (const [hash, walking] of [['#step=6', true], ['#hide=view', false], ['#embed=1', false]]) {
+    const other = await harness.open(hash);
+    try {
+      assert.equal(await other.page.locator('#walkthrough').isVisible(), walking, hash);
+      if (walking) assert.equal(await step(other.page), 6);
+      assert.equal(await other.page.locator('.invite').isVisible(), false, hash);
+      assert.deepEqual(other.problems, []);
+    } finally {
+      await other.close();
+    }
   }
 });
