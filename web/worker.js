@@ -22,44 +22,50 @@ let running = false;
 
 let inputs = null;     // seededInputs(core): cached X and W for (sentence, d_model, seed)
 
-// Copies the trace into plain arrays the page owns; returns [message, transferables].
+// The message for the page; returns [message, transferables]. The trace's arrays are views of one
+// ArrayBuffer made for this call: it is transferred to the page (no copy), the views with it.
+// Inputs that live on in the caches here (embeddings, weights) are copied.
 function toMessage(trace, params, extra) {
-  const buffers = [];
+  const buffers = [trace.output.buffer];
   const own = (a) => {
     const copy = Float32Array.from(a);
     buffers.push(copy.buffer);
     return copy;
   };
-  const perHead = (get) => Array.from({ length: trace.heads }, (_, h) => own(get(h)));
-  const perHeadOf = (t, get) => Array.from({ length: t.heads }, (_, h) => own(get(h)));
+  const perHead = (get) => Array.from({ length: trace.heads }, (_, h) => get(h));
+  const fresh = (a) => {  // made for this call (not cached): transferred as it is
+    buffers.push(a.buffer);
+    return a;
+  };
+  const weight = (name) => (extra.w[name] === extra.seeded[name] ? own(extra.w[name]) : fresh(extra.w[name]));
   const message = {
     tokens: params.tokens,
     n: trace.n, dModel: trace.dModel, heads: trace.heads, dHead: trace.dHead,
     temperature: params.temperature, causal: params.causal,
     positional: params.positional, seed: params.seed,
     scale: params.scale, padding: params.padding, painted: params.painted,
-    embeddings: own(extra.x),                  // (n, d_model) token embeddings, before position
+    embeddings: fresh(extra.x),                // (n, d_model) token embeddings, before position
     nKv: trace.nKv,                            // keys: nKv = n for self-attention
     keyTokens: params.tokensKv ?? params.tokens,
     cross: Boolean(params.tokensKv),
-    embeddingsKv: extra.xKv ? own(extra.xKv) : null, // (nKv, d_model) or null
-    xKv: trace.xKv ? own(trace.xKv) : null,    // (nKv, d_model) after positional encoding, or null
-    wq: own(extra.w.wq), wk: own(extra.w.wk), wv: own(extra.w.wv), wo: own(extra.w.wo), // (d_model, d_model)
+    embeddingsKv: extra.xKv ? fresh(extra.xKv) : null, // (nKv, d_model) or null
+    xKv: trace.xKv,                            // (nKv, d_model) after positional encoding, or null
+    wq: weight('wq'), wk: weight('wk'), wv: weight('wv'), wo: weight('wo'), // (d_model, d_model)
     mask: extra.mask,                          // (n_query, n_key) 1 = may attend, after every mask kind
-    // The same pass without scaling, temperature or any mask, and with scaling but no mask:
-    // the walkthrough shows the scores before each of those steps.
-    rawScores: perHeadOf(extra.raw, (h) => extra.raw.scores(h)),          // [head] (n, nKv) q_i·k_j
-    unmaskedScores: perHeadOf(extra.unmasked, (h) => extra.unmasked.scores(h)), // [head] (n, nKv)
+    // The scores without scaling, temperature or any mask, and with scaling but no mask (the
+    // same pass, unmaskedScores: true): the walkthrough shows the scores before each step.
+    rawScores: perHead((h) => trace.rawScores(h)),             // [head] (n, nKv) q_i·k_j (+ ALiBi)
+    unmaskedScores: perHead((h) => trace.unmaskedScores(h)),   // [head] (n, nKv)
     entropy: perHead((h) => trace.entropy(h)), // [head] (n) nats, per query row
-    x: own(trace.x),                           // (n, d_model) after positional encoding
+    x: trace.x,                                // (n, d_model) after positional encoding
     q: perHead((h) => trace.q(h)),             // [head] (n, d_head), after RoPE
     k: perHead((h) => trace.k(h)),             // [head] (nKv, d_head), after RoPE
     v: perHead((h) => trace.v(h)),             // [head] (nKv, d_head)
     scores: perHead((h) => trace.scores(h)),   // [head] (n_query, n_key), −∞ where masked
     weights: perHead((h) => trace.weights(h)), // [head] (n_query, n_key), softmax over keys
     headOutput: perHead((h) => trace.headOutput(h)), // [head] (n, d_head)
-    concat: own(trace.concat),                 // (n, d_model)
-    output: own(trace.output),                 // (n, d_model)
+    concat: trace.concat,                      // (n, d_model)
+    output: trace.output,                      // (n, d_model)
   };
   return [message, buffers];
 }
@@ -94,7 +100,7 @@ function compute({ id, params }) {
     const keyPadding = new Uint8Array(nKv);
     for (const j of params.padding ?? []) keyPadding[j] = 1;
     const trace = core.attention({
-      ...base, causal: params.causal, temperature: params.temperature, scale: params.scale,
+      ...base, causal: params.causal, temperature: params.temperature, scale: params.scale, unmaskedScores: true,
       ...(params.painted?.length ? { mask } : {}),
       ...(params.padding?.length ? { keyPadding } : {}),
     });
@@ -103,9 +109,7 @@ function compute({ id, params }) {
       const j = k % nKv;
       return m && !keyPadding[j] && !(params.causal && j > i) ? 1 : 0;
     });
-    const raw = core.attention({ ...base, scale: false, temperature: 1 });
-    const unmasked = core.attention({ ...base, scale: params.scale, temperature: params.temperature });
-    const [message, transfer] = toMessage(trace, params, { x, xKv, w, mask: combined, raw, unmasked });
+    const [message, transfer] = toMessage(trace, params, { x, xKv, w, seeded, mask: combined });
     self.postMessage({ type: 'result', id, trace: message, ms: performance.now() - started }, transfer);
   } catch (err) {
     self.postMessage({ type: 'error', id, message: String(err?.message ?? err) });
