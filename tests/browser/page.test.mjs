@@ -642,12 +642,16 @@ test('lang=zh (or a Chinese browser) shows the page in Chinese; English loads no
   } finally {
     await close();
   }
-  // The browser's language decides when the link does not.
-  const browserZh = await open('', { locale: 'zh-CN' });
+  // The browser's language decides when the link does not; on a narrow screen nothing (the
+  // typeset header formulas included) widens the page.
+  const browserZh = await open('', { locale: 'zh-CN', width: 400 });
   const requests = [];
   try {
     assert.equal(await browserZh.page.getAttribute('html', 'lang'), 'zh');
     assert.equal(await browserZh.page.locator('#mode-all').textContent(), '所有步骤一览');
+    const wide = await browserZh.page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    assert.ok(wide <= 0, `at 400 px the page scrolls sideways by ${wide} px`);
+    assert.deepEqual(browserZh.problems, []);
   } finally {
     await browserZh.close();
   }
