@@ -528,11 +528,13 @@ export class Walkthrough {
     this.shape.textContent = t('shape.named', { name: 'concat', rows: n, cols: dModel });
     const row = this.row();
     row.classList.add('wt-row-heads');
+    // One colour scale for the heads and concat: the same numbers, the same colours.
+    const range = symmetricRange(tr.concat);
     for (let g = 0; g < heads; g++) {
-      this.fig(row, { id: `O${g}`, name: `out_${g}`, rows: n, cols: dHead, data: tr.headOutput[g], rowLabels: g === 0 ? undefined : false, legend: false });
+      this.fig(row, { id: `O${g}`, name: `out_${g}`, rows: n, cols: dHead, data: tr.headOutput[g], rowLabels: g === 0 ? undefined : false, legend: false, range });
     }
     const groups = heads > 1 ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) } : undefined;
-    this.fig(this.row(), { id: 'C', name: 'concat', rows: n, cols: dModel, data: tr.concat, groups, kind: 'concat' });
+    this.fig(this.row(), { id: 'C', name: 'concat', rows: n, cols: dModel, data: tr.concat, groups, kind: 'concat', range });
   }
 
   stage11(tr) {
@@ -551,6 +553,7 @@ export class Walkthrough {
     const row = this.row();
     this.fig(row, { id: 'X', name: t('wt.name.X'), rows: n, cols: dModel, data: tr.x, kind: 'x' });
     this.fig(row, { id: 'Y', name: 'output', rows: n, cols: dModel, data: tr.output, kind: 'output' });
+    el('p', 'wt-note wt-end', this.extra, t('wt.output.end'));
   }
 
   // ---- controls inside stages -----------------------------------------------------------

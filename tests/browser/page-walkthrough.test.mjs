@@ -748,3 +748,29 @@ test('the invitation: the page opens on every step with a "Start the walkthrough
     }
   }
 });
+
+test('concat step: each head output is drawn in the same colours as its slice of concat', async () => {
+  const { page, problems, close } = await harness.open('#step=10');
+  try {
+    const r = await page.evaluate(() => {
+      const wt = window.__ap.walkthrough;
+      const { n, dHead, heads } = window.__ap.trace;
+      const c = wt.figs.get('C').map.dataCanvas.getContext('2d');
+      let differ = 0;
+      for (let g = 0; g < heads; g++) {
+        const o = wt.figs.get(`O${g}`).map.dataCanvas.getContext('2d');
+        for (let i = 0; i < n; i++) {
+          for (let d = 0; d < dHead; d++) {
+            if (o.getImageData(d, i, 1, 1).data.join() !== c.getImageData(g * dHead + d, i, 1, 1).data.join()) differ++;
+          }
+        }
+      }
+      return { differ, ranges: [...wt.figs.values()].map((f) => f.map.model.range.join()) };
+    });
+    assert.equal(r.differ, 0);
+    assert.equal(new Set(r.ranges).size, 1, 'one colour scale');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
