@@ -2,8 +2,9 @@
 //   tokens → X (n × d_model) → Q, K, V (n × d_model = h heads of n × d_head)
 //   → per head: scores (n × n) → mask → softmax weights (n × n) → weights·V_h (n × d_head)
 //   → concat (n × d_model) → ·W_O → output (n × d_model).
-// The DOM is built once; render() only feeds new data to the heatmaps. All text from i18n.js,
-// and every token is inserted with textContent.
+// Above them, an invitation to the step-by-step walkthrough for a newcomer (remembered once
+// answered). The DOM is built once; render() only feeds new data to the heatmaps. All text
+// from i18n.js, and every token is inserted with textContent.
 
 import { Heatmap } from './heatmap.js';
 import { symmetricRange } from './colormap.js';

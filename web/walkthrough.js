@@ -4,8 +4,10 @@
 //   1 tokens → 2 embeddings → 3 + position → 4 Q, K, V → 5 scores (one head) → 6 scaling → 7 mask
 //   → 8 softmax → 9 weighted sum of V → 10 concat → 11 ·W_O → 12 output
 //
-// Hovering a cell outlines where it came from in the other matrices of the stage (provenance);
-// the links are declared per stage in links(). Every number drawn is the core's (see worker.js).
+// Hovering a cell outlines where it came from in the other matrices of the stage (provenance),
+// or, for an entry of X or of a weight matrix, what it feeds and what it multiplies; the links
+// are declared in links(). Every number drawn is the core's (see worker.js). Formulas are built
+// by math.js from the catalogue's notation.
 
 import { Heatmap } from './heatmap.js';
 import { symmetricRange } from './colormap.js';
