@@ -5,6 +5,8 @@
 import { t, list, loadLocale, LOCALES } from './i18n.js';
 import { parseHash, toHash } from './state.js';
 import { embedSnippets } from './embed.js';
+import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from './export.js';
+import { symmetricRange } from './colormap.js';
 import { tokenize } from './tokenizer.js';
 import { checkParams, LIMITS } from './params.js';
 import { ComputeClient } from './compute.js';
@@ -379,7 +381,7 @@ const teacher = {
     share: () => [$('copy-link')],
     embed: () => [$('embed-open')],
     lang: () => [langSelect.closest('.lang-switch')],
-    export: () => [],
+    export: () => [$('export-open')],
   },
   has: (names, name) => names.includes('all') || names.includes(name),
   hidden(name) { return this.has(state.hide, name); },
@@ -406,7 +408,7 @@ const teacher = {
     if (!this.locked('view') && state.step > 0) walkthrough.next.disabled = state.step === STEPS;
     // No empty panel: the controls column goes when nothing in it is shown.
     const aside = document.querySelector('.controls');
-    const visible = [...aside.querySelectorAll('.field, #copy-link, #embed-open')]
+    const visible = [...aside.querySelectorAll('.field, #copy-link, #export-open, #embed-open')]
       .some((node) => node.id !== 'kv-field' && !node.closest('[data-teacher-hidden]'));
     aside.hidden = !visible;
     document.body.classList.toggle('no-controls', !visible);
@@ -435,14 +437,17 @@ $('embed-open').addEventListener('click', () => {
   for (const b of dialog.querySelectorAll('.copy')) b.textContent = t('embed.copy');
   dialog.showModal();
 });
-$('embed-close').addEventListener('click', () => dialog.close());
-// A click on the backdrop (outside the dialog's box) closes it too; Escape does natively.
-dialog.addEventListener('click', (e) => {
-  if (e.target !== dialog) return;
-  const r = dialog.getBoundingClientRect();
-  if (e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom) dialog.close();
-});
-dialog.addEventListener('close', () => $('embed-open').focus());
+// Both dialogs: the Close button and a click on the backdrop (outside the dialog's box) close
+// them, Escape does natively, and the focus goes back to the button that opened them.
+for (const [box, opener] of [[dialog, 'embed-open'], [$('export-dialog'), 'export-open']]) {
+  box.querySelector('.dialog-close').addEventListener('click', () => box.close());
+  box.addEventListener('click', (e) => {
+    if (e.target !== box) return;
+    const r = box.getBoundingClientRect();
+    if (e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom) box.close();
+  });
+  box.addEventListener('close', () => $(opener).focus());
+}
 
 // Copies a snippet; where the clipboard is unavailable or refused, selects the text instead so
 // Ctrl+C copies it. Either way the live region says what happened.
@@ -463,6 +468,76 @@ for (const button of dialog.querySelectorAll('.copy')) {
       box.select();
       live.textContent = t('embed.selected');
     }
+  });
+}
+
+// ---- the Export dialog: a matrix of the result shown, as PNG, SVG, CSV or JSON ----------------
+const exportDialog = $('export-dialog');
+const exportPick = $('export-matrix');
+const exportLive = $('export-live');
+const MATRICES = ['weights', 'scores', 'q', 'k', 'v', 'headOut', 'output'];
+
+// The heatmap model (export.js) of matrix `name` of the trace, for the focused head.
+function exportModel(trace, name) {
+  const h = Math.min(state.focus, trace.heads - 1);
+  const { n, nKv, dHead, dModel, tokens, keyTokens } = trace;
+  const title = t(`export.${name}`, { h });
+  if (name === 'weights' || name === 'scores') {
+    const data = trace[name][h];
+    const scores = trace.scores[h];
+    const mask = Uint8Array.from(scores, (v) => (Number.isFinite(v) ? 0 : 1));
+    let hi = 0;
+    if (name === 'weights') for (const v of data) hi = Math.max(hi, v);
+    return {
+      rows: n, cols: nKv, data, mask, rowLabels: tokens, colLabels: keyTokens, title,
+      range: name === 'weights' ? [0, hi > 0 ? hi : 1] : symmetricRange(data),
+      colormap: name === 'weights' ? 'viridis' : 'diverging',
+    };
+  }
+  const data = name === 'output' ? trace.output : trace[name === 'headOut' ? 'headOutput' : name][h];
+  const rows = name === 'k' || name === 'v' ? nKv : n;
+  const cols = name === 'output' ? dModel : dHead;
+  return {
+    rows, cols, data, range: symmetricRange(data), colormap: 'diverging', title,
+    rowLabels: name === 'k' || name === 'v' ? keyTokens : tokens,
+  };
+}
+
+$('export-open').addEventListener('click', () => {
+  const trace = debug.trace;
+  const h = trace ? Math.min(state.focus, trace.heads - 1) : 0;
+  const chosen = exportPick.value || 'weights';
+  exportPick.replaceChildren(...MATRICES.map((name) => {
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = t(`export.${name}`, { h });
+    return option;
+  }));
+  exportPick.value = chosen;
+  for (const b of exportDialog.querySelectorAll('[data-format]')) b.disabled = !trace;
+  exportLive.textContent = '';
+  exportDialog.showModal();
+});
+
+for (const button of exportDialog.querySelectorAll('[data-format]')) {
+  button.addEventListener('click', async () => {
+    const trace = debug.trace;
+    if (!trace) return;
+    const name = exportPick.value;
+    const model = exportModel(trace, name);
+    const head = name === 'output' ? '' : `-head${Math.min(state.focus, trace.heads - 1)}`;
+    const format = button.dataset.format;
+    const file = `attention-${name}${head}.${format}`;
+    const meta = {
+      matrix: name, head: head ? Math.min(state.focus, trace.heads - 1) : null, sentence: state.sentence,
+      heads: trace.heads, dModel: trace.dModel, temperature: trace.temperature, causal: trace.causal,
+      positional: trace.positional, seed: trace.seed, link: embedSnippets(state, { baseUrl: location.href }).url,
+    };
+    if (format === 'png') download(file, await heatmapToPNG(model));
+    else if (format === 'svg') download(file, heatmapToSVG(model), 'image/svg+xml');
+    else if (format === 'csv') download(file, matrixToCSV(model), 'text/csv');
+    else download(file, matrixToJSON(model, meta), 'application/json');
+    exportLive.textContent = t('export.done', { file });
   });
 }
 

@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
@@ -566,10 +566,10 @@ test('Embed: the dialog shows the snippets for the current state, copies them, a
 });
 
 test('teacher mode: hide= removes controls, lock= disables them, in the panel and the walkthrough', async () => {
-  const { page, problems, close } = await open('#step=7&hide=seed,d-model,cross,embed&lock=causal,temperature,view');
+  const { page, problems, close } = await open('#step=7&hide=seed,d-model,cross,embed,export&lock=causal,temperature,view');
   try {
     const visible = async (sel) => page.locator(sel).isVisible();
-    for (const sel of ['#seed', '#reseed', '#dmodel', '#cross', '#embed-open']) assert.equal(await visible(sel), false, `${sel} hidden`);
+    for (const sel of ['#seed', '#reseed', '#dmodel', '#cross', '#embed-open', '#export-open']) assert.equal(await visible(sel), false, `${sel} hidden`);
     for (const sel of ['#heads', '#sentence', '#positional', '#copy-link']) {
       assert.equal(await visible(sel), true, `${sel} shown`);
       assert.equal(await page.locator(sel).isDisabled(), false, `${sel} enabled`);
@@ -592,7 +592,7 @@ test('teacher mode: hide= removes controls, lock= disables them, in the panel an
     await page.fill('#heads', '2');
     await settled(page, r);
     const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
-    assert.equal(hash.get('hide'), 'seed,d-model,cross,embed');
+    assert.equal(hash.get('hide'), 'seed,d-model,cross,embed,export');
     assert.equal(hash.get('lock'), 'causal,temperature,view');
     assert.deepEqual(problems, []);
   } finally {
@@ -666,5 +666,54 @@ test('lang=zh (or a Chinese browser) shows the page in Chinese; English loads no
     assert.ok(!requests.some((u) => u.includes('/locales/')), 'an English page fetches no other catalogue');
   } finally {
     await context.close();
+  }
+});
+
+test('Export: any matrix of the result, as PNG, SVG, CSV and JSON, with labels', async () => {
+  const { page, problems, close } = await open('#s=one+two+three&h=2&d=16&f=1&c=1');
+  try {
+    await page.locator('#export-open').click();
+    const dialog = page.locator('#export-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#export-matrix option').count(), 7);
+    assert.equal(await page.inputValue('#export-matrix'), 'weights');
+    const save = async (format) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`#export-dialog [data-format="${format}"]`).click()]);
+      return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+    };
+    const csv = await save('csv');
+    assert.equal(csv.name, 'attention-weights-head1.csv');
+    const lines = csv.bytes.toString('utf8').trim().split('\r\n');
+    assert.equal(lines[0], ',one,two,three');
+    const weights = await page.evaluate(() => Array.from(__ap.trace.weights[1]));
+    lines.slice(1).forEach((line, i) => {
+      const cells = line.split(',');
+      assert.equal(cells[0], ['one', 'two', 'three'][i]);
+      // Causal: the cells above the diagonal are masked, the others are the weights drawn.
+      cells.slice(1).forEach((v, j) => { if (j <= i) assert.ok(Math.abs(Number(v) - weights[i * 3 + j]) < 1e-6, `${i},${j}: ${v}`); });
+    });
+    assert.equal(await page.locator('#export-live').textContent(), 'attention-weights-head1.csv downloaded');
+
+    const png = await save('png');
+    assert.deepEqual([...png.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+    const svg = await save('svg');
+    assert.match(svg.bytes.toString('utf8'), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(svg.bytes.toString('utf8'), />three</);
+
+    await page.selectOption('#export-matrix', 'k');
+    const json = await save('json');
+    assert.equal(json.name, 'attention-k-head1.json');
+    const parsed = JSON.parse(json.bytes.toString('utf8'));
+    assert.equal(parsed.rows, 3);
+    assert.equal(parsed.cols, 8);
+    const k = await page.evaluate(() => Array.from(__ap.trace.k[1]));
+    assert.ok(Math.abs(parsed.data[2][7] - k[2 * 8 + 7]) < 1e-6);
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'export-open');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
   }
 });
