@@ -475,13 +475,17 @@ for (const button of dialog.querySelectorAll('.copy')) {
 const exportDialog = $('export-dialog');
 const exportPick = $('export-matrix');
 const exportLive = $('export-live');
-const MATRICES = ['weights', 'scores', 'q', 'k', 'v', 'headOut', 'output'];
+// Each matrix offered, with the message naming it.
+const MATRICES = {
+  weights: 'export.weights', scores: 'export.scores', q: 'export.q', k: 'export.k', v: 'export.v',
+  headOut: 'export.headOut', output: 'export.output',
+};
 
 // The heatmap model (export.js) of matrix `name` of the trace, for the focused head.
 function exportModel(trace, name) {
   const h = Math.min(state.focus, trace.heads - 1);
   const { n, nKv, dHead, dModel, tokens, keyTokens } = trace;
-  const title = t(`export.${name}`, { h });
+  const title = t(MATRICES[name], { h });
   if (name === 'weights' || name === 'scores') {
     const data = trace[name][h];
     const scores = trace.scores[h];
@@ -507,10 +511,10 @@ $('export-open').addEventListener('click', () => {
   const trace = debug.trace;
   const h = trace ? Math.min(state.focus, trace.heads - 1) : 0;
   const chosen = exportPick.value || 'weights';
-  exportPick.replaceChildren(...MATRICES.map((name) => {
+  exportPick.replaceChildren(...Object.entries(MATRICES).map(([name, key]) => {
     const option = document.createElement('option');
     option.value = name;
-    option.textContent = t(`export.${name}`, { h });
+    option.textContent = t(key, { h });
     return option;
   }));
   exportPick.value = chosen;

@@ -190,7 +190,7 @@ test('i18n: every message key used by the page exists, placeholders are filled',
     .map((f) => readFileSync(join(WEB, f), 'utf8'))
     .filter((text) => text.includes("from './i18n.js'") || text.includes('data-i18n='));
   const source = pageFiles.join('\n');
-  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron|hv|edit|embed|lang';
+  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron|hv|edit|embed|lang|export';
   const pattern = new RegExp(`'((?:${prefixes})\\.[\\w.]+)'|data-i18n="([\\w.]+)"`, 'g');
   const keys = new Set([...source.matchAll(pattern)].map((m) => m[1] ?? m[2]));
   assert.ok(keys.size > 40, `found ${keys.size} keys`);
