@@ -369,6 +369,9 @@ export class AttentionPlaygroundElement extends HTMLElement {
       this.heatmapKind = kind;
     }
     this.heatmap.setLabel(model.title);
+    // The legend's "masked" comes from the page's catalogue (English); the widget's own language wins.
+    const masked = this.heatmap.legendMasked?.lastElementChild;
+    if (masked) masked.textContent = this.t('masked');
     this.heatmap.update({ ...model, width: this.plot.clientWidth || this.clientWidth || 300 });
   }
 

@@ -279,11 +279,12 @@ test('screenshots: dark theme, and 320 px wide', async () => {
 
 test('lang="zh" shows the Chinese UI; arrow keys over the cells announce values', async () => {
   writeFileSync(join(DIST, 'zh.html'), hostPage('<script type="module" src="attention-playground.js"></script>' +
-    '<attention-playground lang="zh" sentence="我 爱 你" controls="causal"></attention-playground>'));
+    '<attention-playground lang="zh" sentence="我 爱 你" controls="causal" causal></attention-playground>'));
   const { page, problems, close } = await open(`${site.url}zh.html`);
   await widgetsDrawn(page);
   const widget = page.locator('attention-playground');
   assert.equal(await widget.evaluate((el) => el.shadowRoot.querySelector('.field.check span').textContent), '因果掩码');
+  assert.equal(await widget.evaluate((el) => el.shadowRoot.querySelector('.hm-legend-masked').textContent), '已掩码');
   await widget.evaluate((el) => el.shadowRoot.querySelector('.hm-overlay').focus());
   await page.keyboard.press('ArrowRight');
   const { live, text, weight } = await widget.evaluate((el) => {
