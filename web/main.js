@@ -1,6 +1,6 @@
 // Wiring: controls ⇄ state ⇄ URL hash, state → worker, worker results → pipeline drawing;
-// the page's language, teacher mode (hide=, lock=), the compact iframe mode (embed=1) and the
-// Embed dialog. No drawing or maths here; see pipeline.js, heatmap.js, worker.js.
+// the page's language, teacher mode (hide=, lock=), the compact iframe mode (embed=1), and the
+// Embed and Export dialogs. No drawing or maths here; see pipeline.js, heatmap.js, worker.js.
 
 import { t, list, loadLocale, LOCALES } from './i18n.js';
 import { parseHash, toHash } from './state.js';
