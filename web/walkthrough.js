@@ -236,13 +236,16 @@ export class Walkthrough {
     return el('div', 'wt-row', this.body);
   }
 
-  // Adds a captioned heatmap. spec: { id, name, rows, cols, data, kind?, colormap?, range?, mask?,
+  // Adds a captioned heatmap. spec: { id, name, math?, rows, cols, data, kind?, colormap?, range?, mask?,
   // rowLabels?, colLabels?, square?, groups?, onClick? }.
   fig(parent, spec) {
     const wrap = el('div', `figure wt-fig wt-fig-${spec.id}`, parent);
     wrap.dataset.fig = spec.id;
     const cap = el('div', 'figure-cap', wrap);
-    el('span', 'figure-name', cap, spec.name);
+    // A name that is pure notation (Q_0, W_Q, out_2, or spec.math) is typeset like the formulas.
+    const nameEl = el('span', 'figure-name', cap);
+    if (spec.math || /^[A-Za-z]+_[A-Za-z0-9]+$/.test(spec.name)) nameEl.appendChild(formula(spec.name, { display: 'inline' }));
+    else nameEl.textContent = spec.name;
     const dims = el('span', 'shape', cap, t('shape.matrix', { rows: spec.rows, cols: spec.cols }));
     dims.dataset.rows = String(spec.rows);
     dims.dataset.cols = String(spec.cols);
@@ -449,7 +452,7 @@ export class Walkthrough {
     this.fig(row, this.headSpec(tr, 'Q'));
     this.fig(row, this.headSpec(tr, 'K'));
     this.fig(this.row(), {
-      id: 'S', name: t('wt.name.raw', { h: this.head }), rows: n, cols: tr.nKv, data: tr.rawScores[this.head],
+      id: 'S', name: t('wt.name.raw', { h: this.head }), math: true, rows: n, cols: tr.nKv, data: tr.rawScores[this.head],
       colLabels: tr.keyTokens, square: true, onClick: this.pairClick(),
     });
     this.showNeuron();
@@ -461,7 +464,7 @@ export class Walkthrough {
     this.scaleSwitch();
     const row = this.row();
     const range = symmetricRange(tr.rawScores[this.head]);
-    this.fig(row, { id: 'S', name: t('wt.name.raw', { h: this.head }), rows: n, cols: tr.nKv, data: tr.rawScores[this.head], colLabels: tr.keyTokens, square: true, range });
+    this.fig(row, { id: 'S', name: t('wt.name.raw', { h: this.head }), math: true, rows: n, cols: tr.nKv, data: tr.rawScores[this.head], colLabels: tr.keyTokens, square: true, range });
     this.fig(row, {
       id: 'Ss', name: t(tr.scale ? 'wt.name.scaled' : 'wt.name.unscaled', { h: this.head }), rows: n, cols: tr.nKv,
       data: tr.unmaskedScores[this.head], colLabels: tr.keyTokens, square: true, range, onClick: this.pairClick(),

@@ -82,7 +82,7 @@ test('walkthrough: every step renders its matrices with shapes; keys, buttons an
   const again = await harness.open('#step=9&f=2');
   try {
     assert.equal(await step(again.page), 9);
-    assert.equal(await again.page.locator('.wt-fig[data-fig="O"] .figure-name').textContent(), 'out_2');
+    assert.equal(await again.page.locator('.wt-fig[data-fig="O"] .figure-name math').getAttribute('aria-label'), 'out_2');
     const drawn = await again.page.evaluate(() => Array.from(window.__ap.walkthrough.figs.get('O').map.model.data));
     const core = await again.page.evaluate(() => Array.from(window.__ap.trace.headOutput[2]));
     assert.deepEqual(drawn, core);
