@@ -304,7 +304,7 @@ export class Walkthrough {
       return;
     }
     if (spec.kind) {
-      const content = explainCell(this.trace, spec.kind, this.head, cell.row, cell.col, cell.value);
+      const content = explainCell(this.trace, spec.kind, this.head, cell.row, cell.col + (spec.colOffset ?? 0), cell.value);
       this.tooltip.show(content, cell.clientX, cell.clientY);
     } else {
       // tipData: the values to read out when the colours come from other data (the mask M).
@@ -386,7 +386,8 @@ export class Walkthrough {
     const isQ = which === 'Q';
     return {
       id: `${which}h`, name, rows: isQ ? tr.n : tr.nKv, cols: tr.dHead, data,
-      rowLabels: isQ ? tr.tokens : tr.keyTokens, kind: null,
+      // Explained as the d_model columns they are: head h's slice starts at h·d_head.
+      rowLabels: isQ ? tr.tokens : tr.keyTokens, kind: which.toLowerCase(), colOffset: this.head * tr.dHead,
     };
   }
 

@@ -774,3 +774,24 @@ test('concat step: each head output is drawn in the same colours as its slice of
     await close();
   }
 });
+
+test("a head's slice of Q, K or V explains its cell as the d_model column it is, and lights the scores it feeds", async () => {
+  const { page, problems, close } = await harness.open('#step=5&f=1');
+  try {
+    await hoverCell(page, 'Qh', 2, 4);
+    const tip = await page.locator('.tooltip').textContent();
+    assert.match(tip, /^Q\[2, 20\] = /);
+    assert.match(tip, /column 20 \(head 1, dim 4\)/);
+    const value = await page.evaluate(() => window.__ap.trace.q[1][2 * window.__ap.trace.dHead + 4]);
+    assert.equal(await page.evaluate(() => window.__ap.walkthrough.figs.get('Qh').map.model.data[2 * 16 + 4]), value);
+    let lit = await highlights(page);
+    assert.deepEqual(lit.S, [{ row: 2 }], 'q_2 feeds row 2 of the scores');
+    await hoverCell(page, 'Kh', 7, 0);
+    lit = await highlights(page);
+    assert.deepEqual(lit.S, [{ col: 7 }], 'k_7 feeds column 7');
+    assert.match(await page.locator('.tooltip').textContent(), /^K\[7, 16\] = /);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
