@@ -52,7 +52,7 @@ function scoreLines(trace, h, i, j) {
 }
 
 // kind: 'x' | 'q' | 'k' | 'v' | 'scores' | 'weights' | 'headOutput' | 'concat' | 'output' | 'entropy'
-// | 'wq' | 'wk' | 'wv' | 'wo' (an entry (row, col) of a weight matrix).
+// | 'wq' | 'wk' | 'wv' | 'wo' (an entry (row, col) of a weight matrix) | 'mask' (value 1 or 0).
 // For per-head kinds, head is the head; for 'q', 'k', 'v', 'concat' col is a d_model column.
 // Returns { title, lines }.
 export function explainCell(trace, kind, head, row, col, value) {
@@ -61,7 +61,7 @@ export function explainCell(trace, kind, head, row, col, value) {
   const names = {
     x: 'X', q: 'Q', k: 'K', v: 'V', scores: `scores_${head}`, weights: `weights_${head}`,
     headOutput: `out_${head}`, concat: 'concat', output: 'output', entropy: `H_${head}`,
-    wq: 'W_Q', wk: 'W_K', wv: 'W_V', wo: 'W_O',
+    wq: 'W_Q', wk: 'W_K', wv: 'W_V', wo: 'W_O', mask: 'M',
   };
   const title = t('tip.cell', { matrix: names[kind], i: row, j: col, value: f(value, 6) });
   const lines = [];
@@ -137,6 +137,11 @@ export function explainCell(trace, kind, head, row, col, value) {
     case 'output':
       lines.push(t('tip.row', { i: row, token: token(trace, row) }));
       lines.push(t('tip.output', { i: row, j: col }));
+      break;
+    // The mask: value is 1 where query row may attend to key col, 0 where the key is hidden.
+    case 'mask':
+      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: keyToken(trace, col) }));
+      lines.push(t(value ? 'tip.maskOpen' : 'tip.maskHidden'));
       break;
     // Entries of the weight matrices: W(r, c) multiplies column r of the input (dimension r of
     // every token) and adds into column c of the result.

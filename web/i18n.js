@@ -142,6 +142,8 @@ const en = {
   'tip.weightIn': 'multiplies column {r} of {input} (dimension {r} of every token)',
   'tip.weightOut': 'and adds into column {c} of {output} (head {h}, dim {d})',
   'tip.weightOutY': 'and adds into column {c} of the output',
+  'tip.maskOpen': 'M = 1: this query may attend to this key (click to hide it)',
+  'tip.maskHidden': 'M = 0: hidden; the score becomes −∞ and the weight 0',
   'tip.rope': 'then rotated in pairs by RoPE for position {i}',
   'tip.x': 'embedding of “{token}”, dimension {j}',
   'tip.xPos': 'embedding of “{token}” + sinusoid, dimension {j}',

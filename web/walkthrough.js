@@ -304,12 +304,12 @@ export class Walkthrough {
       return;
     }
     if (spec.kind) {
-      const content = explainCell(this.trace, spec.kind, this.head, cell.row, cell.col + (spec.colOffset ?? 0), cell.value);
-      this.tooltip.show(content, cell.clientX, cell.clientY);
-    } else {
       // tipData: the values to read out when the colours come from other data (the mask M).
       const value = spec.tipData ? spec.tipData[cell.row * spec.cols + cell.col] : cell.value;
-      this.tooltip.show({ title: t('tip.cell', { matrix: spec.name, i: cell.row, j: cell.col, value: formatNumber(value, 6) }), lines: [] }, cell.clientX, cell.clientY);
+      const content = explainCell(this.trace, spec.kind, this.head, cell.row, cell.col + (spec.colOffset ?? 0), value);
+      this.tooltip.show(content, cell.clientX, cell.clientY);
+    } else {
+      this.tooltip.show({ title: t('tip.cell', { matrix: spec.name, i: cell.row, j: cell.col, value: formatNumber(cell.value, 6) }), lines: [] }, cell.clientX, cell.clientY);
     }
   }
 
@@ -482,7 +482,7 @@ export class Walkthrough {
     const blocked = Uint8Array.from(tr.mask, (m) => 1 - m);
     this.fig(row, {
       // Drawn white where a key may be attended to, grey where it is hidden; read out as 1 / 0.
-      id: 'M', name: t('wt.name.mask'), rows: n, cols: tr.nKv, data: new Float32Array(n * tr.nKv), tipData: tr.mask,
+      id: 'M', name: t('wt.name.mask'), rows: n, cols: tr.nKv, data: new Float32Array(n * tr.nKv), tipData: tr.mask, kind: 'mask',
       range: [-12, 12], mask: blocked, grid: true, colLabels: tr.keyTokens, square: true, legend: false, note: t('mask.paintHint'),
       onClick: (cell) => { if (cell) this.togglePainted(cell.row, cell.col); },
     });

@@ -230,6 +230,23 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
     for (let i = 0; i < r.n; i++) assert.equal(r.mask[i * r.n + 3], 0);
     assert.match(await page.evaluate(() => location.hash), /pad=3/);
 
+    // The mask's tooltip reads M: 0 for the padded key, 1 elsewhere.
+    await hoverCell(page, 'M', 1, 3);
+    assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 3\] = 0.*key 3 “cross”.*M = 0: hidden/);
+    await hoverCell(page, 'M', 1, 2);
+    assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 2\] = 1.*may attend/);
+    // The map is drawn white where allowed (0 on the diverging scale) and masked where hidden.
+    const px = await page.evaluate(() => {
+      const ctx = window.__ap.walkthrough.figs.get('M').map.dataCanvas.getContext('2d');
+      return [Array.from(ctx.getImageData(2, 1, 1, 1).data.slice(0, 3)), Array.from(ctx.getImageData(3, 1, 1, 1).data.slice(0, 3))];
+    });
+    const { colormaps, MASKED_RGBA } = await page.evaluate(async () => {
+      const c = await import('./colormap.js');
+      return { colormaps: { mid: Array.from(c.colormaps.diverging.slice(128 * 4, 128 * 4 + 3)) }, MASKED_RGBA: Array.from(c.MASKED_RGBA.slice(0, 3)) };
+    });
+    assert.ok(px[0].every((v, k) => Math.abs(v - colormaps.mid[k]) <= 3) && px[0].every((v) => v > 230), `allowed cell drawn near white: ${px[0]}`);
+    assert.deepEqual(px[1], MASKED_RGBA);
+
     // Paint: hide every key from query 0 except "cross" (already padding): row 0 becomes empty.
     for (let j = 0; j < r.n; j++) {
       if (j === 3) continue;

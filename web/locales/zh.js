@@ -145,6 +145,8 @@ const zh = {
   'tip.weightIn': '乘以 {input} 的第 {r} 列（每个词元的第 {r} 维）',
   'tip.weightOut': '再加到 {output} 的第 {c} 列（头 {h}，第 {d} 维）',
   'tip.weightOutY': '再加到输出的第 {c} 列',
+  'tip.maskOpen': 'M = 1：这个查询可以注意这个键（点击可隐藏）',
+  'tip.maskHidden': 'M = 0：已隐藏；分数变为 −∞，权重为 0',
   'tip.rope': '再由 RoPE 按位置 {i} 成对旋转',
   'tip.x': '“{token}”的嵌入，第 {j} 维',
   'tip.xPos': '“{token}”的嵌入 + 正弦信号，第 {j} 维',
