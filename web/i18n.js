@@ -30,6 +30,8 @@ const en = {
   'controls.dHeadInvalid': 'd_head = d_model / h is not a whole number',
   'controls.copyLink': 'Copy link',
   'controls.linkCopied': 'Link copied',
+  'controls.linkNotCopied': 'The browser refused the clipboard: copy the link from the address bar.',
+  'controls.linkNotCopiedEmbed': 'The browser refused the clipboard: open this in Attention Playground ↗ and copy the link from there.',
   'controls.embed': 'Embed',
   'lang.label': 'Language',
 

@@ -321,7 +321,8 @@ $('copy-link').addEventListener('click', async () => {
     statusLine.textContent = t('controls.linkCopied');
     debug.copied = link;
   } catch {
-    // Clipboard access can be refused; the address bar (or the link under an iframe) has it.
+    // Clipboard access can be refused (permissions, an iframe without clipboard-write).
+    statusLine.textContent = t(state.embed ? 'controls.linkNotCopiedEmbed' : 'controls.linkNotCopied');
   }
 });
 

@@ -565,6 +565,77 @@ test('Embed: the dialog shows the snippets for the current state, copies them, a
   }
 });
 
+test('Share: a link copied after changing the controls opens the identical state, drawn pixel for pixel', async () => {
+  const { page, problems, close } = await open();
+  try {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
+    // Change the state the way a reader does: typing, the number fields, the switches, a head.
+    await page.fill('#sentence', 'Colourless green ideas <i>sleep</i> furiously 🌙 مرحبا');
+    await page.fill('#heads', '2');
+    await page.fill('#dmodel', '32');
+    await page.fill('#temperature', '0.7');
+    await page.fill('#seed', '7');
+    await page.selectOption('#positional', 'rope');
+    await page.setChecked('#causal', true);
+    await page.setChecked('#independent', true);
+    await page.waitForFunction(() => __ap.idle && __ap.trace?.heads === 2 && __ap.trace.dModel === 32 && __ap.trace.causal, null, { timeout: 15000 });
+    const tokens = await page.locator('.token-text').allTextContents();
+    assert.deepEqual(tokens.slice(-3), ['furiously', '🌙', 'مرحبا']);
+    await page.locator('.thumb').nth(1).click();
+    await page.waitForFunction(() => __ap.state.focus === 1 && __ap.idle);
+    await page.locator('#mode-walk').click();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => __ap.state.step === 3 && __ap.idle);
+
+    await page.locator('#copy-link').click();
+    await page.waitForFunction(() => window.__ap.copied !== undefined, null, { timeout: 5000 });
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(link, await page.evaluate(() => __ap.copied));
+    assert.ok(link.startsWith(server.url), link);
+    assert.doesNotMatch(link, /embed=1/);
+
+    // The link in a new browser context: the same state, the same numbers, the same pixels.
+    const copy = await open(link.slice(link.indexOf('#')));
+    try {
+      const snapshot = (p) => p.evaluate(() => ({
+        state: { ...__ap.state },
+        tokens: [...document.querySelectorAll('.token-text')].filter((e) => e.checkVisibility()).map((e) => e.textContent),
+        weights: __ap.trace.weights.map((w) => Array.from(w)),
+        output: Array.from(__ap.trace.output),
+        canvases: [...document.querySelectorAll('canvas.hm-data')].filter((c) => c.checkVisibility()).map((c) => {
+          if (!c.width || !c.height) return [0, 0, ''];
+          const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let h = 0;
+          for (let k = 0; k < px.length; k++) h = (Math.imul(h, 31) + px[k]) | 0;
+          return [c.width, c.height, h];
+        }),
+      }));
+      const [mine, theirs] = await Promise.all([snapshot(page), snapshot(copy.page)]);
+      assert.deepEqual(theirs.state, mine.state);
+      assert.equal(mine.state.step, 3);
+      assert.equal(mine.state.focus, 1);
+      assert.equal(mine.state.sentence, 'Colourless green ideas <i>sleep</i> furiously 🌙 مرحبا');
+      assert.deepEqual(theirs.tokens, mine.tokens);
+      assert.deepEqual(theirs.weights, mine.weights);
+      assert.deepEqual(theirs.output, mine.output);
+      assert.ok(mine.canvases.length > 0);
+      assert.deepEqual(theirs.canvases, mine.canvases, 'every heatmap drawn the same');
+      assert.equal(await copy.page.locator('i').count(), 0, 'the sentence stays text');
+      assert.deepEqual(copy.problems, []);
+    } finally {
+      await copy.close();
+    }
+    // A refused clipboard says where the link is instead of doing nothing.
+    await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError')); });
+    await page.locator('#copy-link').click();
+    await page.waitForFunction(() => /address bar/.test(document.getElementById('status').textContent));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('teacher mode: hide= removes controls, lock= disables them, in the panel and the walkthrough', async () => {
   const { page, problems, close } = await open('#step=7&hide=seed,d-model,cross,embed,export&lock=causal,temperature,view');
   try {

@@ -32,6 +32,8 @@ const zh = {
   'controls.dHeadInvalid': 'd_head = d_model / h 不是整数',
   'controls.copyLink': '复制链接',
   'controls.linkCopied': '链接已复制',
+  'controls.linkNotCopied': '浏览器拒绝访问剪贴板：请从地址栏复制链接。',
+  'controls.linkNotCopiedEmbed': '浏览器拒绝访问剪贴板：请在 Attention Playground ↗ 中打开，再从那里复制链接。',
   'controls.embed': '嵌入',
   'lang.label': '语言',
 
