@@ -23,11 +23,6 @@ using emscripten::val;
 
 namespace {
 
-// Copies a JS typed array (or array of numbers) into a vector the core owns.
-std::vector<float> to_vector(const val& array) {
-  return emscripten::convertJSArrayToNumberVector<float>(array);
-}
-
 // Copies a JS typed array (or array of numbers) into *out, reusing its memory: after the first
 // call of a size, no allocation. One typed-array set(), like convertJSArrayToNumberVector.
 template <typename T>
@@ -241,6 +236,22 @@ val memory_stats() {
 
 constexpr size_t kMaxKernelFloats = size_t(1) << 24;  // per array: 64 MB
 
+// Inputs and output of the kernel exports, reused between calls like Call's buffers: a warm call
+// copies its inputs in and its output out, and allocates (or zero-fills) nothing in the wasm heap.
+struct KernelBuffers {
+  std::vector<float> in[3], out;
+  // Gives very large buffers back after a call (an 8k-token call holds 4 × 16 MB).
+  void release_if_large() {
+    size_t floats = out.capacity();
+    for (const auto& v : in) floats += v.capacity();
+    if (floats > (64u << 20) / sizeof(float)) *this = KernelBuffers{};
+  }
+};
+KernelBuffers& kernel_buffers() {
+  static KernelBuffers buffers;
+  return buffers;
+}
+
 // { q, k, v, n, heads, dHead, causal } -> { output }: q, k, v, output (n, heads·dHead) row-major,
 // scale 1/√dHead, softmax over keys, no n×n buffer.
 val kernel_attention(const val& params) {
@@ -250,18 +261,21 @@ val kernel_attention(const val& params) {
   if (n < 1 || heads < 1 || d_head < 1) return error("n, heads and dHead must be at least 1");
   const size_t size = size_t(n) * size_t(heads) * size_t(d_head);
   if (size > kMaxKernelFloats) return error("n·heads·dHead must be at most 16,777,216");
-  const std::vector<float> q = to_vector(params["q"]);
-  const std::vector<float> k = to_vector(params["k"]);
-  const std::vector<float> v = to_vector(params["v"]);
+  KernelBuffers& b = kernel_buffers();
+  std::vector<float>&q = b.in[0], &k = b.in[1], &v = b.in[2];
+  copy_in(params["q"], &q);
+  copy_in(params["k"], &k);
+  copy_in(params["v"], &v);
   if (q.size() != size || k.size() != size || v.size() != size) {
     return error("q, k and v must each hold n·heads·dHead values");
   }
   ap::SdpaOptions options;
   options.causal = params["causal"].as<bool>();
-  std::vector<float> out(size);
-  ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), out.data(), n, heads, d_head, options);
+  b.out.resize(size);  // every element is written by the kernel
+  ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), b.out.data(), n, heads, d_head, options);
   val result = val::object();
-  result.set("output", to_js(out.data(), out.size()));
+  result.set("output", to_js(b.out.data(), size));
+  b.release_if_large();
   return result;
 }
 
@@ -275,15 +289,18 @@ val kernel_matmul(const val& params) {
       size_t(m) * n > kMaxKernelFloats) {
     return error("m·k, k·n and m·n must each be at most 16,777,216");
   }
-  const std::vector<float> a = to_vector(params["a"]);
-  const std::vector<float> b = to_vector(params["b"]);
+  KernelBuffers& buffers = kernel_buffers();
+  std::vector<float>&a = buffers.in[0], &b = buffers.in[1], &c = buffers.out;
+  copy_in(params["a"], &a);
+  copy_in(params["b"], &b);
   if (a.size() != size_t(m) * k || b.size() != size_t(k) * n) {
     return error("a must hold m·k values and b k·n values");
   }
-  std::vector<float> c(size_t(m) * n);
+  c.resize(size_t(m) * n);  // overwritten by matmul
   ap::matmul(a.data(), b.data(), c.data(), m, k, n);
   val result = val::object();
-  result.set("output", to_js(c.data(), c.size()));
+  result.set("output", to_js(c.data(), size_t(m) * n));
+  buffers.release_if_large();
   return result;
 }
 // ---- end kernels (issue 3) ----
