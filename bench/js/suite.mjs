@@ -249,13 +249,23 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
     const params = traceParams();
     const want = referenceMultiHead(params);
     const small = traceParams({ n: 32 });
-    const cases = [true, false].map((trace) => ({
-      key: trace ? 'full' : 'outputOnly',
-      prepared: { run: async () => impls.traceCore.attention({ ...params, trace }).output },
+    // full: a new trace each call; fullInto: each call refills the previous trace's buffer
+    // (options.into), so the copy to JS allocates nothing; outputOnly: trace: false.
+    let previous;
+    const variants = { full: { trace: true }, fullInto: { trace: true, into: true }, outputOnly: { trace: false } };
+    const cases = Object.entries(variants).map(([key, { trace, into }]) => ({
+      key,
+      prepared: {
+        run: async () => {
+          const result = impls.traceCore.attention({ ...params, trace }, into && previous ? { into: previous } : {});
+          if (into) previous = result;
+          return result.output;
+        },
+      },
       warm: async () => {
         for (let i = 0; i < WARM_CALLS; i++) impls.traceCore.attention({ ...small, trace });
       },
-      what: `attention(trace: ${trace}) at n=${n}, dModel=${dModel}, heads=${heads}`,
+      what: `attention(trace: ${trace}${into ? ', into' : ''}) at n=${n}, dModel=${dModel}, heads=${heads}`,
     }));
     results.trace = { ...TRACE_SHAPE, ...await checkThenTime(cases, want, dModel, { budgetMs: 1500 }) };
     for (const c of cases) log(`  trace n=${n} dModel=${dModel} heads=${heads} ${c.key.padEnd(10)} ${fmt(results.trace[c.key])}`);
