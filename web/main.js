@@ -229,6 +229,7 @@ function showView() {
   } else {
     pipeline.setIndependent(state.independent);
     pipeline.render(trace);
+    markHeadLock();
     pipeline.relayout();
   }
   teacher.apply();
@@ -413,8 +414,16 @@ const teacher = {
       .some((node) => node.id !== 'kv-field' && !node.closest('[data-teacher-hidden]'));
     aside.hidden = !visible;
     document.body.classList.toggle('no-controls', !visible);
+    markHeadLock();
   },
 };
+
+// A locked head: the thumbnails stay as pictures, no longer buttons.
+function markHeadLock() {
+  const fixed = teacher.fixed('head');
+  document.body.classList.toggle('head-locked', fixed);
+  for (const fig of pipeline.thumbs) fig.wrap.setAttribute('aria-disabled', String(fixed));
+}
 
 // ---- compact mode for iframes: embed=1 ---------------------------------------------------
 // No header, footer or long hints; the view (step, or every step) first, the controls after

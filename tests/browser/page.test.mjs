@@ -679,6 +679,20 @@ test('teacher mode: hide= removes controls, lock= disables them, in the panel an
   } finally {
     await all.close();
   }
+  // lock=head: the head thumbnails are pictures, not buttons; a click focuses nothing.
+  const head = await open('#f=2&lock=head');
+  try {
+    const thumbs = head.page.locator('.thumb');
+    assert.equal(await thumbs.count(), 4);
+    for (let h = 0; h < 4; h++) assert.equal(await thumbs.nth(h).getAttribute('aria-disabled'), 'true');
+    assert.equal(await thumbs.nth(0).evaluate((e) => getComputedStyle(e).cursor), 'default');
+    await thumbs.nth(0).click({ force: true });
+    await head.page.waitForTimeout(100);
+    assert.equal(await head.page.evaluate(() => __ap.state.focus), 2);
+    assert.deepEqual(head.problems, []);
+  } finally {
+    await head.close();
+  }
 });
 
 test('lang=zh (or a Chinese browser) shows the page in Chinese; English loads no Chinese catalogue', async () => {
