@@ -461,6 +461,16 @@ export class Heatmap {
   }
 }
 
+// Pads `host` so that the top of canvas `a` (inside it) lines up with the top of canvas `b`,
+// whatever sits above each: e.g. the entropy column beside the weights, whose captions wrap
+// differently on narrow screens. Does nothing while either is not displayed.
+export function alignTops(host, a, b) {
+  if (!a.isConnected || !b.isConnected || !a.getClientRects().length || !b.getClientRects().length) return;
+  const padding = parseFloat(host.style.paddingTop) || 0;
+  const gap = b.getBoundingClientRect().top - a.getBoundingClientRect().top;
+  host.style.paddingTop = `${Math.max(0, Math.round(padding + gap))}px`;
+}
+
 function measureFits(ctx, text, width) {
   return ctx.measureText(text).width + 4 <= width;
 }

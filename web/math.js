@@ -323,3 +323,18 @@ export function formula(source, { display = 'block', displaystyle = false, label
 export function linear(source) {
   return linearOf(parse(String(source)));
 }
+
+// Text with formulas between $…$, e.g. 'Projections $Q = X W_Q$': a fragment of text nodes and
+// inline <math> elements (for headings and captions that mix words and notation).
+export function mixed(text) {
+  const fragment = document.createDocumentFragment();
+  String(text).split('$').forEach((part, k) => {
+    if (k % 2 === 0) { if (part) fragment.appendChild(document.createTextNode(part)); } else fragment.appendChild(formula(part, { display: 'inline' }));
+  });
+  return fragment;
+}
+
+// The same text with each formula read as plain text, for labels ('Projections Q = X W_Q').
+export function plain(text) {
+  return String(text).split('$').map((part, k) => (k % 2 === 0 ? part : linear(part))).join('');
+}

@@ -6,13 +6,14 @@
 // answered). The DOM is built once; render() only feeds new data to the heatmaps. All text
 // from i18n.js, and every token is inserted with textContent.
 
-import { Heatmap } from './heatmap.js';
+import { Heatmap, alignTops } from './heatmap.js';
 import { symmetricRange } from './colormap.js';
 import { t } from './i18n.js';
 import { explainCell } from './explain.js';
 import { HeadView } from './headview.js';
 import { el } from './dom.js';
 import { STEPS } from './state.js';
+import { mixed, plain } from './math.js';
 
 
 const shape = (rows, cols) => t('shape.matrix', { rows, cols });
@@ -94,7 +95,9 @@ export class Pipeline {
     const section = el('section', 'step', this.root);
     const head = el('header', 'step-head', section);
     el('span', 'step-num', head, String(number));
-    const title = el('h2', 'step-title', head, t(titleKey));
+    // Titles mix words and notation ('Projections $Q = X W_Q$'): the notation is typeset.
+    const title = el('h2', 'step-title', head);
+    title.appendChild(mixed(t(titleKey)));
     const shapeBadge = el('span', 'shape', head);
     const desc = el('p', 'step-desc', section);
     const body = el('div', 'step-body', section);
@@ -154,11 +157,12 @@ export class Pipeline {
     this.fWeights = this.figure(weightsRow, 'weights', { colormap: 'viridis', maxCell: 30 });
     this.fEntropy = this.figure(weightsRow, 'entropy', { colormap: 'viridis', square: false, colLabels: false, rowLabels: false, maxCell: 16, keyboard: false, legend: false }, t('wt.name.entropy'));
     this.fEntropy.wrap.classList.add('figure-entropy');
-    this.entropyDesc = el('p', 'figure-desc', this.fEntropy.wrap);
     this.fScores.wrap.classList.add('figure-scores');
     this.fWeights.wrap.classList.add('figure-weights');
     this.scoresDesc = el('p', 'figure-desc', this.fScores.wrap, t('step.scores.desc'));
     this.weightsDesc = el('p', 'figure-desc', this.fWeights.wrap, t('step.weights.desc'));
+    // What H is, under the weights' description (the H column is too narrow for a sentence).
+    this.entropyDesc = el('p', 'figure-desc', this.fWeights.wrap);
     const outRow = el('div', 'figure-row', this.sFocus.body);
     this.fHeadOut = this.figure(outRow, 'headOutput', { colormap: 'diverging', square: false, colLabels: false, maxCell: 16 });
     el('p', 'figure-desc', this.fHeadOut.wrap, t('step.headOut.desc'));
@@ -248,6 +252,7 @@ export class Pipeline {
     if (!this.trace) return;
     this.widths = null;
     for (const fig of this.heatmaps) fig.map.layout(fig.host.clientWidth);
+    alignTops(this.fEntropy.host, this.fEntropy.map.dataCanvas, this.fWeights.map.dataCanvas);
   }
 
   // Each head's weights on its own colour scale (true) or one scale shared by every head.
@@ -334,7 +339,7 @@ export class Pipeline {
 
   draw(fig, model, dims, range) {
     fig.dims.textContent = dims;
-    if (fig.map.options.keyboard) fig.map.setLabel(t('map.label', { name: fig.name.textContent || fig.kind, dims }));
+    if (fig.map.options.keyboard) fig.map.setLabel(t('map.label', { name: fig.label ?? (fig.name.textContent || fig.kind), dims }));
     fig.map.update({
       range: range ?? symmetricRange(model.data),
       width: this.widths?.get(fig) ?? fig.host.clientWidth,
@@ -392,9 +397,11 @@ export class Pipeline {
     if (temperature !== 1) scoresName += t('step.scores.temp');
     if (positional === 'alibi') scoresName += t('step.scores.alibi');
     if (causal) scoresName += t('step.scores.mask');
-    this.fScores.name.textContent = scoresName;
-    this.fWeights.name.textContent = t('step.weights');
-    this.fHeadOut.name.textContent = t('step.headOut');
+    // Names mix words and typeset notation; labels (aria) read the notation as plain text.
+    for (const [fig, name] of [[this.fScores, scoresName], [this.fWeights, t('step.weights')], [this.fHeadOut, t('step.headOut')]]) {
+      fig.name.replaceChildren(mixed(name));
+      fig.label = plain(name);
+    }
     for (const fig of [this.fScores, this.fWeights, this.fHeadOut]) fig.head = h;
     for (const fig of [this.fQ, this.fK, this.fV, this.fConcat]) fig.map.setActiveGroup(trace.heads > 1 ? h : null);
 
@@ -409,7 +416,7 @@ export class Pipeline {
     this.rowHeight = wBox ? wBox.cellH : this.rowHeight;
     this.draw(this.fEntropy, { rows: n, cols: 1, data: trace.entropy[h] }, shape(n, 1), [0, Math.log(Math.max(2, nKv))]);
     this.rowHeight = this.rowHeightSave;
-    if (wBox && this.fEntropy.map.layoutBox) this.fEntropy.host.style.paddingTop = `${Math.max(0, wBox.top - this.fEntropy.map.layoutBox.top)}px`;
+    if (wBox && this.fEntropy.map.layoutBox) alignTops(this.fEntropy.host, this.fEntropy.map.dataCanvas, this.fWeights.map.dataCanvas);
     this.entropyDesc.textContent = t('wt.entropy.note', { max: Math.log(nKv).toFixed(3), n: nKv });
     this.headView.render(trace, h);
   }

@@ -9,7 +9,7 @@
 // are declared in links(). Every number drawn is the core's (see worker.js). Formulas are built
 // by math.js from the catalogue's notation.
 
-import { Heatmap } from './heatmap.js';
+import { Heatmap, alignTops } from './heatmap.js';
 import { symmetricRange } from './colormap.js';
 import { t, formatNumber } from './i18n.js';
 import { explainCell } from './explain.js';
@@ -288,7 +288,7 @@ export class Walkthrough {
     hFig.spec.cellHeight = a.layoutBox.cellH;
     hFig.map.model.cellHeight = a.layoutBox.cellH;
     hFig.map.layout(hFig.host.clientWidth);
-    hFig.host.style.paddingTop = `${Math.max(0, a.layoutBox.top - hFig.map.layoutBox.top)}px`;
+    alignTops(hFig.host, hFig.map.dataCanvas, a.dataCanvas);
   }
 
   relayout() {

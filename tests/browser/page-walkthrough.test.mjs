@@ -812,3 +812,30 @@ test("a head's slice of Q, K or V explains its cell as the d_model column it is,
     await close();
   }
 });
+
+test('the overview: headings typeset their notation, labels read it as text; the entropy column lines up with the weights at 400 px', async () => {
+  const { page, problems, close } = await harness.open('#t=2', { width: 400 });
+  try {
+    const r = await page.evaluate(() => {
+      const titles = [...document.querySelectorAll('#pipeline .step-title')];
+      const qkv = titles.find((e) => e.textContent.startsWith('Projections'));
+      const scores = document.querySelector('.figure-scores');
+      const top = (sel) => document.querySelector(sel).getBoundingClientRect().top;
+      return {
+        qkvMath: [...qkv.querySelectorAll('math')].map((m) => m.getAttribute('aria-label')),
+        scoresMath: [...scores.querySelectorAll('.figure-name math')].map((m) => m.getAttribute('aria-label')),
+        scoresLabel: scores.querySelector('.hm-overlay').getAttribute('aria-label'),
+        gap: top('.figure-entropy .hm-data') - top('.figure-weights .hm-data'),
+        scroll: document.documentElement.scrollWidth - window.innerWidth,
+      };
+    });
+    assert.deepEqual(r.qkvMath, ['Q = X W_Q', 'K = X W_K', 'V = X W_V']);
+    assert.deepEqual(r.scoresMath, ['Q_h K_h^T / √d_head', '/ T'], 'T ≠ 1 adds “/ T”');
+    assert.match(r.scoresLabel, /^Scores Q_h K_h\^T \/ √d_head \/ T, 11 × 11:/);
+    assert.ok(Math.abs(r.gap) <= 1, `entropy rows ${r.gap}px off the weights' rows`);
+    assert.ok(r.scroll <= 0, `the page scrolls sideways by ${r.scroll}px`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
