@@ -5,6 +5,10 @@
 // t(key, params) looks a message up and fills {name} placeholders from params.
 // A key missing from the chosen catalogue falls back to English; a key missing from English
 // returns the key itself so a gap is visible, never a blank.
+//
+// Formulas (keys ending in .f, app.formula.*, neuron.*.f, neuron.weight, and the parts of step
+// titles between $…$) are written in math.js's notation and typeset as MathML: translate only
+// the words in "quotes"; the rest is notation.
 
 const en = {
   'app.title': 'Attention Playground',

@@ -109,7 +109,7 @@ export function renderNeuron(root, trace, h, i, j, { upTo = 'softmax' } = {}) {
   if (weights.every((w) => w === 0)) {
     result.textContent = t('neuron.emptyRow', { i });
   } else if (score === -Infinity) {
-    result.textContent = t('neuron.masked', { i, j });
+    result.textContent = t('tip.maskedWeight');
   } else {
     result.appendChild(formula(t('neuron.weight', {
       i, j, num: f(Math.exp(score - max), 5), den: f(den, 5), weight: f(weight, 6),

@@ -10,7 +10,19 @@ import { join } from 'node:path';
 import { startHarness, settled, renders, hoverCell, clickCell, highlights, ROOT } from './page-harness.mjs';
 
 let harness;
-before(async () => { harness = await startHarness(); });
+before(async () => {
+  const started = await startHarness();
+  // Pointer tests aim at cells by position: wait for the fonts (labels, the formulas' math font)
+  // so nothing moves under the pointer after it has aimed.
+  harness = {
+    ...started,
+    open: async (...args) => {
+      const opened = await started.open(...args);
+      await opened.page.evaluate(() => document.fonts.ready).catch(() => {});
+      return opened;
+    },
+  };
+});
 after(async () => { await harness?.close(); });
 
 const step = (page) => page.evaluate(() => Number(document.getElementById('walkthrough').dataset.step));
