@@ -467,7 +467,7 @@ export class Walkthrough {
     const range = symmetricRange(tr.rawScores[this.head]);
     this.fig(row, { id: 'S', name: t('wt.name.raw', { h: this.head }), math: true, rows: n, cols: tr.nKv, data: tr.rawScores[this.head], colLabels: tr.keyTokens, square: true, range });
     this.fig(row, {
-      id: 'Ss', name: t(tr.scale ? 'wt.name.scaled' : 'wt.name.unscaled', { h: this.head }), rows: n, cols: tr.nKv,
+      id: 'Ss', name: t(tr.scale ? 'wt.name.scaled' : 'wt.name.unscaled', { h: this.head }), math: tr.scale, rows: n, cols: tr.nKv,
       data: tr.unmaskedScores[this.head], colLabels: tr.keyTokens, square: true, range, onClick: this.pairClick(),
       note: t('wt.scale.sameRange'),
     });
@@ -487,7 +487,7 @@ export class Walkthrough {
       onClick: (cell) => { if (cell) this.togglePainted(cell.row, cell.col); },
     });
     const range = symmetricRange(tr.unmaskedScores[this.head]);
-    this.fig(row, { id: 'Ss', name: t('wt.name.scaled', { h: this.head }), rows: n, cols: tr.nKv, data: tr.unmaskedScores[this.head], colLabels: tr.keyTokens, square: true, range });
+    this.fig(row, { id: 'Ss', name: t(tr.scale ? 'wt.name.scaled' : 'wt.name.unscaled', { h: this.head }), math: tr.scale, rows: n, cols: tr.nKv, data: tr.unmaskedScores[this.head], colLabels: tr.keyTokens, square: true, range });
     this.fig(row, { id: 'Sm', name: t('wt.name.masked', { h: this.head }), rows: n, cols: tr.nKv, data: tr.scores[this.head], colLabels: tr.keyTokens, square: true, range, kind: 'scores', onClick: this.pairClick() });
     this.emptyRowsNote(tr);
   }
