@@ -16,10 +16,10 @@ import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { buildSite } from '../../scripts/lib/build-site.mjs';
 import { embedSnippets } from '../../web/embed.js';
 import { tokenize } from '../../web/tokenizer.js';
+import { SHOTS } from './page-harness.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = join(ROOT, 'dist');
-const DOCS = join(ROOT, 'docs');
 const CSP = [
   "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
   "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'",
@@ -115,7 +115,7 @@ test('the examples page shows all three embeds with no console errors (strict CS
     assert.ok(shown.viewTop < 80, `${id}: the view starts ${shown.viewTop} px down the frame`);
     if (step) assert.equal(shown.nav, 0, `${id}: the step navigation is hidden (hide=view)`);
   }
-  await page.screenshot({ path: join(DOCS, 'examples.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, 'examples.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await close();
 });
@@ -271,7 +271,7 @@ test('screenshots: dark theme, and 320 px wide', async () => {
     await widgetsDrawn(page);
     const box = await page.locator('attention-playground').evaluate((el) => ({ w: el.getBoundingClientRect().width, scroll: document.documentElement.scrollWidth }));
     assert.ok(box.scroll <= options.width, `the page scrolls sideways: ${box.scroll} > ${options.width}`);
-    await page.locator('attention-playground').screenshot({ path: join(DOCS, name) });
+    await page.locator('attention-playground').screenshot({ path: join(SHOTS, name) });
     assert.deepEqual(problems, []);
     await close();
   }

@@ -1,7 +1,7 @@
 // Shared set-up for the page's browser tests: a static server for web/ with a strict CSP,
 // Debian's headless Chromium (playwright-core), and helpers to open the page and wait for a result.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
@@ -9,6 +9,11 @@ import { launchChromium } from '../../scripts/lib/chromium.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB = join(ROOT, 'web');
+
+// Where the tests' screenshots go: build/screenshots/ so a test run leaves the tree clean, or
+// docs/ (the README's pictures) when AP_SCREENSHOTS=docs, as scripts/screenshots sets it.
+export const SHOTS = join(ROOT, process.env.AP_SCREENSHOTS === 'docs' ? 'docs' : join('build', 'screenshots'));
+mkdirSync(SHOTS, { recursive: true });
 
 const CSP = [
   "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",

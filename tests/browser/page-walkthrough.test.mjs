@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startHarness, settled, renders, hoverCell, clickCell, highlights, ROOT } from './page-harness.mjs';
+import { startHarness, settled, renders, hoverCell, clickCell, highlights, SHOTS } from './page-harness.mjs';
 
 let harness;
 before(async () => {
@@ -468,7 +468,7 @@ test('screenshots of the walkthrough for the README', async () => {
           map.paintOverlay();
         }, hover);
       }
-      await page.locator('#walkthrough').screenshot({ path: join(ROOT, 'docs', file) });
+      await page.locator('#walkthrough').screenshot({ path: join(SHOTS, file) });
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -11,12 +11,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
-import { ROOT, WEB, startHarness, settled, renders } from './page-harness.mjs';
+import { WEB, SHOTS, startHarness, settled, renders } from './page-harness.mjs';
 import { embedSnippets } from '../../web/embed.js';
 
-const SCREENSHOT = join(ROOT, 'docs', 'screenshot.png');
-const SCREENSHOT_ZH = join(ROOT, 'docs', 'screenshot-zh.png');
-const SCREENSHOT_EMBED = join(ROOT, 'docs', 'embed-iframe.png');
+const SCREENSHOT = join(SHOTS, 'screenshot.png');
+const SCREENSHOT_ZH = join(SHOTS, 'screenshot-zh.png');
+const SCREENSHOT_EMBED = join(SHOTS, 'embed-iframe.png');
 
 // The harness serves web/ under a strict policy: everything from our own origin, no inline
 // script, no network. If the page (or the worker, or the wasm) needed anything else, the
