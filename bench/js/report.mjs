@@ -95,7 +95,7 @@ export function renderMarkdown(results) {
     `(load average ${machine.loadAverageAtStart.join(', ')} at the start, ${machine.loadAverageAtEnd.join(', ')} at the end), in ${results.durationSeconds} s.`, '',
     `- Every implementation runs single-threaded on identical seeded N(0, 1) inputs q, k, v of shape (N, H·64) and is checked against a float64 reference ` +
     '(every row for N ≤ 512, 33 sampled rows above; |diff| ≤ 1e-4·rms + 1e-4·|ref|) before it is timed.',
-    `- Time: the median of repeated samples after warm-up (at least 3; 2 for calls over 3 s); the implementations of one shape take their samples in turns. Clock: ${clockText}.`,
+    `- Time: the median of repeated samples after warm-up (at least 5 per attention shape, 3 for the GEMM and the trace, 2 for calls over 3 s); the implementations of one shape take their samples in turns. Clock: ${clockText}.`,
     '- GF/s: attention counts 4·N²·H·d flops non-causal and only the useful (visible) half, 2·N·(N+1)·H·d, causal — an implementation that computes the masked half anyway gets no credit for it. GEMM: 2·m·k·n.',
     '- × = the best peer\'s time divided by this one\'s (above 1: faster than both onnxruntime-web and tfjs-wasm). Each cell: ms · GF/s · ×.',
     '- Our wasm and the peers are called through their JS APIs with inputs in JS arrays and the output read back each call (tfjs keeps its inputs as tensors uploaded once, which favours it slightly). '

@@ -120,7 +120,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       }
     }
     try {
-      Object.assign(row.results, await checkThenTime(cases, want, cols, { budgetMs: 800 }));
+      Object.assign(row.results, await checkThenTime(cases, want, cols, { budgetMs: 800, minSamples: 5 }));
     } finally {
       cases.forEach((c) => c.prepared.dispose());
     }
@@ -202,7 +202,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
         warm: () => warmUpAttention(warmImpl, shape) });
     }
     try {
-      Object.assign(row.results, await checkThenTime(cases, want, cols, shape.n >= 8192 ? { budgetMs: 0 } : { budgetMs: 400 }));
+      Object.assign(row.results, await checkThenTime(cases, want, cols, shape.n >= 8192 ? { budgetMs: 0 } : { budgetMs: 800, minSamples: 5 }));
     } finally {
       cases.forEach((c) => c.prepared.dispose());
     }
