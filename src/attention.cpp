@@ -18,27 +18,6 @@ namespace {
 // The trace keeps scores and weights for every head: 2·heads·n² floats. Cap it.
 constexpr long long kMaxTraceCells = 32ll * 1024 * 1024;
 
-// Index of the first non-finite value, or -1. Chunks are first checked without a branch per
-// value (all exponent bits set = ±∞ or NaN), which the compiler vectorises; only a chunk that
-// holds a bad value is searched one by one.
-long long first_non_finite(const float* p, size_t count) {
-  constexpr size_t kChunk = 512;
-  for (size_t base = 0; base < count; base += kChunk) {
-    const size_t end = std::min(count, base + kChunk);
-    uint32_t bad = 0;
-    for (size_t i = base; i < end; ++i) {
-      uint32_t bits;
-      std::memcpy(&bits, p + i, sizeof bits);
-      bad |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
-    }
-    if (bad) {
-      for (size_t i = base; i < end; ++i)
-        if (!std::isfinite(p[i])) return static_cast<long long>(i);
-    }
-  }
-  return -1;
-}
-
 // SplitMix64: a counter-based generator, so element i of a seeded stream is a pure function of
 // (seed, i) and every platform produces the same bits.
 uint64_t splitmix64(uint64_t x) {
@@ -74,6 +53,26 @@ uint64_t fnv1a64(std::string_view text) {
 }
 
 }  // namespace
+
+// Chunks are first checked without a branch per value (all exponent bits set = ±∞ or NaN), which
+// the compiler vectorises; only a chunk that holds a bad value is searched one by one.
+long long first_non_finite(const float* p, size_t count) {
+  constexpr size_t kChunk = 512;
+  for (size_t base = 0; base < count; base += kChunk) {
+    const size_t end = std::min(count, base + kChunk);
+    uint32_t bad = 0;
+    for (size_t i = base; i < end; ++i) {
+      uint32_t bits;
+      std::memcpy(&bits, p + i, sizeof bits);
+      bad |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
+    }
+    if (bad) {
+      for (size_t i = base; i < end; ++i)
+        if (!std::isfinite(p[i])) return static_cast<long long>(i);
+    }
+  }
+  return -1;
+}
 
 // ===========================================================================
 // Names

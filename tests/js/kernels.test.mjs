@@ -82,6 +82,10 @@ for (const simd of builds) {
       assert.throws(() => core.scaledDotProductAttention(null), /takes a parameter object/);
       assert.throws(call({ q: new Float32Array(3) }), /q must hold n·heads·dHead = 2·1·2 = 4 values, got 3/);
       assert.throws(call({ v: new Float32Array([0, NaN, 0, 0]) }), /v holds a non-finite value \(NaN\) at index 1/);
+      assert.throws(call({ q: new Float32Array([0, 0, 0, -Infinity]) }), /q holds a non-finite value \(-Infinity\) at index 3/);
+      assert.throws(call({ k: [1, 2, Infinity, 0] }), /k holds a non-finite value \(Infinity\) at index 2/);
+      // A float64 value beyond float32's range is infinite once copied into the core.
+      assert.throws(call({ k: new Float64Array([1e300, 0, 0, 0]) }), /k holds a non-finite value \(Infinity\) at index 0/);
       assert.throws(call({ k: 'abc' }), /k must be a Float32Array/);
       assert.throws(call({ n: 0 }), /n must be between 1 and 65536/);
       assert.throws(call({ heads: 1.5 }), /heads must be an integer/);
@@ -98,6 +102,8 @@ for (const simd of builds) {
       }
       assert.throws(() => core.matmul({ a: new Float32Array(2), b: new Float32Array(2), m: 1, k: 2, n: 2 }),
         /b must hold k·n = 2·2 = 4 values, got 2/);
+      assert.throws(() => core.matmul({ a: new Float32Array([0, NaN]), b: new Float32Array(4), m: 1, k: 2, n: 2 }),
+        /a holds a non-finite value \(NaN\) at index 1/);
       assert.throws(() => core.matmul({ a: [], b: [], m: 0, k: 1, n: 1 }), /m must be between 1/);
     });
   });

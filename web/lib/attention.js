@@ -111,14 +111,8 @@ function checkInteger(name, value, min, max) {
   return value;
 }
 
-function checkArray(name, value, length, shape) {
-  checkShape(name, value, length, shape);
-  if (!Array.isArray(value) && allFinite(value)) return value;  // typed arrays hold only numbers
-  return checkEntries(name, value);
-}
-
 // The type and length of an array input. A plain Array's entries are checked here too (the copy
-// into the core would turn '1' into 1); a typed array's finiteness is left to the caller.
+// into the core would turn '1' into 1); a typed array's finiteness is checked by the core (vectorised).
 function checkShape(name, value, length, shape) {
   if (!(value instanceof Float32Array || value instanceof Float64Array || Array.isArray(value))) {
     throw new Error(`${name} must be a Float32Array, got ${describe(value)}`);
@@ -138,22 +132,6 @@ function checkEntries(name, value) {
     }
   }
   return value;
-}
-
-// True when every entry of a Float32Array / Float64Array is finite: x·0 is 0 for a finite x and
-// NaN for ±∞ and NaN, so the sums stay 0 exactly when all are finite. Four partial sums, no branch
-// per entry: about 2× faster than a Number.isFinite() per entry.
-function allFinite(a) {
-  const end = a.length & ~3;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
-  for (; i < end; i += 4) {
-    s0 += a[i] * 0;
-    s1 += a[i + 1] * 0;
-    s2 += a[i + 2] * 0;
-    s3 += a[i + 3] * 0;
-  }
-  for (; i < a.length; i++) s0 += a[i] * 0;
-  return s0 + s1 + s2 + s3 === 0;
 }
 
 function checkMask(name, value, length, shape) {
@@ -358,7 +336,7 @@ class AttentionCore {
     if (size > 1 << 24) throw new Error(`n·heads·dHead must be at most ${1 << 24}, got ${size}`);
     const shape = `n·heads·dHead = ${n}·${heads}·${dHead}`;
     const args = { n, heads, dHead, causal };
-    for (const name of ['q', 'k', 'v']) args[name] = checkArray(name, params[name], size, shape);
+    for (const name of ['q', 'k', 'v']) args[name] = checkShape(name, params[name], size, shape);
     return unwrap(this.#m.scaledDotProductAttention(args)).output;
   }
 
@@ -372,8 +350,8 @@ class AttentionCore {
     for (const [name, size] of [['m·k', m * k], ['k·n', k * n], ['m·n', m * n]]) {
       if (size > 1 << 24) throw new Error(`${name} must be at most ${1 << 24}, got ${size}`);
     }
-    const a = checkArray('a', params.a, m * k, `m·k = ${m}·${k}`);
-    const b = checkArray('b', params.b, k * n, `k·n = ${k}·${n}`);
+    const a = checkShape('a', params.a, m * k, `m·k = ${m}·${k}`);
+    const b = checkShape('b', params.b, k * n, `k·n = ${k}·${n}`);
     return unwrap(this.#m.matmul({ a, b, m, k, n })).output;
   }
   // ---- end kernels (issue 3) ----
