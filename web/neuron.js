@@ -7,7 +7,7 @@
 // Numbers the core produced carry data-* attributes with their exact value, for tests.
 
 import { t, formatNumber as f } from './i18n.js';
-import { rowStats } from './explain.js';
+import { alibiSlope, rowStats } from './explain.js';
 import { el } from './dom.js';
 import { formula } from './math.js';
 
@@ -75,7 +75,12 @@ export function renderNeuron(root, trace, h, i, j, { upTo = 'softmax' } = {}) {
   const root2 = Math.sqrt(dHead);
   if (trace.scale === false) line(t('neuron.noScale'));
   else line(t('neuron.scale'), t('neuron.scale.f', { i, j, dHead, sum: f(sum, 5), root: f(root2, 4), temp: f(temperature, 3), scaled: f(sum / (root2 * temperature), 5) }));
-  if (trace.positional === 'alibi') line(t('neuron.alibi'));
+  if (trace.positional === 'alibi' && score !== -Infinity) {
+    const slope = alibiSlope(h, trace.heads);
+    const dist = Math.abs(i - j);
+    const bias = -slope * dist;
+    line(t('neuron.alibi'), t('neuron.alibi.f', { h, i, j, slope: f(slope, 4), dist, bias: f(bias, 5) })).dataset.bias = String(bias);
+  }
   const scoreLine = el('li', 'nv-score', steps);
   scoreLine.dataset.score = String(score);
   scoreLine.textContent = score === -Infinity

@@ -195,6 +195,25 @@ test("neuron view: q_i, k_j, the score and the row's weights are the trace's; a 
   }
 });
 
+test('neuron view under ALiBi: the bias line gives −m_h·|i − j|, and scaled dot + bias is the core\'s score', async () => {
+  const { page, problems, close } = await harness.open('#step=8&f=1&pair=7.2&p=alibi');
+  try {
+    const v = await page.evaluate(() => {
+      const tr = window.__ap.trace;
+      const line = document.querySelector('.neuron [data-bias]');
+      const dot = Array.from({ length: tr.dHead }, (_, d) => tr.q[1][7 * tr.dHead + d] * tr.k[1][2 * tr.dHead + d]).reduce((a, b) => a + b, 0);
+      return { bias: line && Number(line.dataset.bias), text: line?.textContent, dot, dHead: tr.dHead, heads: tr.heads, score: tr.scores[1][7 * tr.n + 2] };
+    });
+    const slope = 2 ** (-8 * 2 / v.heads); // head 1 of H: m = 2^(−8(h+1)/H)
+    assert.ok(Math.abs(v.bias - -slope * 5) < 1e-12, `bias ${v.bias}`);
+    assert.match(v.text, /ALiBi/);
+    assert.ok(Math.abs(v.dot / Math.sqrt(v.dHead) + v.bias - v.score) < 1e-5 * (1 + Math.abs(v.score)));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 // Rows of weights sum to 1 over the cells the mask allows, and are exactly 0 elsewhere; a row with
 // nothing allowed is all 0 (never NaN). Returns the rows with nothing allowed.
 async function checkRows(page) {
