@@ -156,7 +156,7 @@ TEST_CASE("kernels: attention with many heads and ragged tiles", "[kernels]") {
   uint32_t seed = 500;
   for (KernelPath path : kPaths)
     for (int heads : {2, 5, 8})
-      for (int n : {4, 31, 32, 63, 65, 97})
+      for (int n : {4, 31, 32, 63, 65, 97, 127, 129, 257})
         for (bool causal : {false, true})
           check_sdpa({n, heads, heads == 5 ? 12 : 8, causal, heads == 8}, path, seed++);
 }
