@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "test_buffers.h"
+
 namespace {
 
 using ap::KernelPath;
@@ -54,39 +56,8 @@ std::vector<double> reference_softmax(const std::vector<double>& s, double* entr
 
 // ---- helpers ---------------------------------------------------------------------------
 
-std::vector<float> random_values(size_t count, uint32_t seed, float stddev = 1.0f) {
-  uint64_t state = 0x9E3779B97F4A7C15ull * (seed + 1);
-  auto uniform = [&state] {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return float((state >> 40) & 0xFFFFFF) / 16777216.0f;  // [0, 1)
-  };
-  std::vector<float> out(count);
-  for (auto& x : out) x = (uniform() + uniform() + uniform() + uniform() - 2.0f) * 1.7320508f * stddev;
-  return out;
-}
-
-// A buffer one float past a 16-byte boundary, followed by guard values nothing may touch.
-constexpr int kGuard = 8;
-constexpr float kGuardValue = -12345.5f;
-struct Unaligned {
-  std::vector<float> storage;
-  size_t size;
-  explicit Unaligned(size_t n, float fill = 0.0f) : storage(n + 4 + kGuard, kGuardValue), size(n) {
-    std::fill(data(), data() + n, fill);
-  }
-  explicit Unaligned(const std::vector<float>& values) : Unaligned(values.size()) {
-    std::copy(values.begin(), values.end(), data());
-  }
-  float* data() {
-    auto addr = reinterpret_cast<uintptr_t>(storage.data());
-    return storage.data() + ((16 - addr % 16) % 16) / sizeof(float) + 1;
-  }
-  bool guards_intact() {
-    for (int g = 0; g < kGuard; ++g)
-      if (data()[size + g] != kGuardValue) return false;
-    return true;
-  }
-};
+using ap_test::random_values;
+using ap_test::Unaligned;
 
 const char* path_name(KernelPath p) { return p == KernelPath::Simd ? "simd" : "scalar"; }
 const KernelPath kPaths[] = {KernelPath::Simd, KernelPath::Scalar};
