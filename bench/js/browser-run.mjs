@@ -3,19 +3,16 @@
 // runBench() there and returns its results. Progress lines are forwarded to log.
 import { chromium } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS } from '../../scripts/lib/chromium.mjs';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
-];
 
 // clock: 'wall' (performance.now()) or 'cpu' (the page's main-thread CPU time, over the DevTools
 // protocol). jsFlags: V8 flags for the renderer (e.g. '--no-wasm-dynamic-tiering'), or null.
 export async function runChromium({ time = true, quick = false, only = null, log = console.log, clock = 'wall', jsFlags = null } = {}) {
   const server = await serveStatic({ root: ROOT, port: 0 });
-  const args = jsFlags ? [...CHROMIUM_ARGS, `--js-flags=${jsFlags}`] : CHROMIUM_ARGS;
+  const args = jsFlags ? [...CHROMIUM_ARGS, `--js-flags=${jsFlags}`] : [...CHROMIUM_ARGS];
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
   try {
     const page = await browser.newPage();
