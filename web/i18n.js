@@ -161,6 +161,11 @@ const en = {
   'error.tooManyKv': 'The second sentence has {n} tokens; this page draws at most {max}. Shorten it.',
   'controls.scale': 'Divide scores by √d_head',
   'controls.independent': 'Each head its own colour scale',
+  // Narrow screens: the settings after the sentence fold behind one button, which sums them up.
+  'controls.more': 'More settings',
+  'controls.moreSummary': 'h = {heads} · d_model = {dModel} · T = {temperature}',
+  'controls.moreCausal': 'causal',
+  'controls.moreCross': 'cross-attention',
   'mode.label': 'View',
   'mode.walk': 'Step by step',
   'mode.all': 'All steps at once',

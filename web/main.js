@@ -92,10 +92,37 @@ function syncControls(except = null) {
   set(controls.kv, state.kv);
   $('kv-field').hidden = !state.cross;
   set(controls.seed, state.seed);
+  // The folded settings' button says what they are set to (narrow screens).
+  $('more-summary').textContent = [
+    t('controls.moreSummary', { heads: state.heads, dModel: state.dModel, temperature: state.temperature }),
+    ...(state.causal ? [t('controls.moreCausal')] : []),
+    ...(state.cross ? [t('controls.moreCross')] : []),
+  ].join(' · ');
   const dHead = state.dModel / state.heads;
   $('dhead').textContent = Number.isInteger(dHead)
     ? t('controls.dHead', { value: dHead })
     : t('controls.dHeadInvalid');
+}
+
+// ---- narrow screens: the settings after the sentence fold behind "More settings" -----------
+// style.css shows the button and folds only at ≤ 860 px; wide screens always show the settings.
+// Nothing is remembered: a narrow page opens folded (unless a field in the fold is at fault).
+// No fold where it would hide the point of the page: in compact mode (embed=1), or when a
+// teacher (hide=) leaves the sentence out or fewer than three settings in the fold.
+const moreToggle = $('more-toggle');
+const moreSettings = $('more-settings');
+
+function setFolded(folded) {
+  moreToggle.setAttribute('aria-expanded', String(!folded));
+  moreSettings.classList.toggle('is-open', !folded);
+}
+moreToggle.addEventListener('click', () => setFolded(moreToggle.getAttribute('aria-expanded') === 'true'));
+
+function updateFold() {
+  const shown = (node) => !node.closest('[data-teacher-hidden]');
+  const inFold = [...moreSettings.querySelectorAll('.field')].filter((node) => node.id !== 'kv-field' && shown(node));
+  const fold = !state.embed && shown($('sentence')) && inFold.length >= 3;
+  $('controls').classList.toggle('can-fold', fold);
 }
 
 // ---- computation ------------------------------------------------------------------
@@ -138,6 +165,8 @@ function showError(message, field = null) {
   const fields = [field].flat();
   for (const [key, input] of Object.entries(controls)) {
     if (input.type !== 'range') input.toggleAttribute('aria-invalid', fields.includes(key));
+    // A field at fault must be in sight, also when it sits in the folded settings.
+    if (fields.includes(key) && moreSettings.contains(input)) setFolded(false);
   }
   debug.error = message;
 }
@@ -414,6 +443,7 @@ const teacher = {
       .some((node) => node.id !== 'kv-field' && !node.closest('[data-teacher-hidden]'));
     aside.hidden = !visible;
     document.body.classList.toggle('no-controls', !visible);
+    updateFold();
     markHeadLock();
   },
 };
@@ -431,6 +461,7 @@ function markHeadLock() {
 function setEmbed() {
   document.body.classList.toggle('is-embed', state.embed);
   document.querySelector('.embed-foot').hidden = !state.embed;
+  updateFold();
   $('open-full').href = embedSnippets(state, { baseUrl: location.href }).url;
 }
 
