@@ -754,6 +754,85 @@ test('lang=zh (or a Chinese browser) shows the page in Chinese; English loads no
   }
 });
 
+test('narrow screens: the sentence and the invitation come first, the other settings fold and open by keyboard', async () => {
+  // The layout's facts at a width, read in the page.
+  const layout = (page) => page.evaluate(() => {
+    const box = (sel) => document.querySelector(sel)?.getBoundingClientRect();
+    const visible = (sel) => document.querySelector(sel).checkVisibility();
+    return {
+      sentence: box('#sentence').bottom + scrollY, invite: box('.invite')?.top + scrollY,
+      toggle: visible('#more-toggle'), heads: visible('#heads'), seed: visible('#seed'),
+      expanded: document.getElementById('more-toggle').getAttribute('aria-expanded'),
+      summary: document.getElementById('more-summary').textContent,
+      wide: document.documentElement.scrollWidth - innerWidth,
+    };
+  });
+  for (const [width, lang] of [[400, 'en'], [320, 'en'], [320, 'zh']]) {
+    const { page, problems, close } = await open(`#lang=${lang}`, { width, height: 700 });
+    try {
+      await page.locator('.invite').waitFor();
+      const r = await layout(page);
+      assert.ok(r.sentence < 500, `${width} px ${lang}: the sentence field ends ${r.sentence} px down`);
+      assert.ok(r.invite < 900, `${width} px ${lang}: the invitation starts ${r.invite} px down`);
+      assert.deepEqual([r.toggle, r.heads, r.seed, r.expanded], [true, false, false, 'false'], 'folded');
+      assert.equal(r.summary, 'h = 4 · d_model = 64 · T = 1');
+      assert.ok(r.wide <= 0, `${width} px ${lang}: the page scrolls sideways by ${r.wide} px`);
+      if (width === 320 && lang === 'en') await page.screenshot({ path: join(SHOTS, 'narrow-320.png') });
+      if (width === 400) {
+        // The keyboard: Tab from the example list reaches the button, Enter opens it, the next
+        // Tab enters the settings, and a setting typed there drives the computation.
+        await page.locator('#examples').focus();
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'more-toggle');
+        await page.keyboard.press('Enter');
+        let s = await layout(page);
+        assert.deepEqual([s.heads, s.seed, s.expanded], [true, true, 'true'], 'open');
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'cross');
+        const before = await renders(page);
+        await page.locator('#heads').focus();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type('2');
+        await settled(page, before);
+        assert.equal(await page.evaluate(() => __ap.trace.heads), 2);
+        assert.match(await page.locator('#more-summary').textContent(), /^h = 2 · /);
+        assert.match(await page.evaluate(() => location.hash), /h=2/);
+        await page.locator('#more-toggle').focus();
+        await page.keyboard.press('Space');
+        s = await layout(page);
+        assert.deepEqual([s.heads, s.expanded], [false, 'false'], 'closed again');
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+
+  // A field at fault is shown, fold or not.
+  const invalid = await open('#d=30', { width: 400, wait: false });
+  try {
+    await invalid.page.locator('#alert').waitFor({ state: 'visible' });
+    assert.equal(await invalid.page.locator('#dmodel').isVisible(), true);
+    assert.equal(await invalid.page.getAttribute('#more-toggle', 'aria-expanded'), 'true');
+  } finally {
+    await invalid.close();
+  }
+
+  // No fold where it would hide the point: wide screens, compact mode, a teacher's few settings.
+  for (const [hash, width] of [['', 1280], ['#embed=1', 400], ['#hide=sentence,heads,d-model,positional,seed,independent,cross', 400]]) {
+    const { page, problems, close } = await open(hash, { width });
+    try {
+      const r = await layout(page);
+      assert.equal(r.toggle, false, `${hash} at ${width} px: no “More settings”`);
+      if (!hash.startsWith('#hide')) assert.equal(r.heads, true, `${hash} at ${width} px: the settings shown`);
+      else assert.equal(await page.locator('#temperature').isVisible(), true, 'the teacher’s setting shown');
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+});
+
 test('Export: any matrix of the result, as PNG, SVG, CSV and JSON, with labels', async () => {
   const { page, problems, close } = await open('#s=one+two+three&h=2&d=16&f=1&c=1');
   try {
