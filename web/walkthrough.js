@@ -266,18 +266,54 @@ export class Walkthrough {
   // Draws every figure of the stage: all widths read first, then every map sized (one layout).
   flush() {
     const widths = new Map([...this.figs].map(([id, f]) => [id, f.host.clientWidth]));
+    // spec.labelsAtLineStart: row labels only on a figure that begins a line of its grid (step
+    // 10's head outputs: one set of labels per line, however many lines the width makes).
+    const lineStart = (wrap) => {
+      const prev = wrap.previousElementSibling;
+      return !prev || prev.offsetTop !== wrap.offsetTop;
+    };
+    const unlabelled = new Set([...this.figs].filter(([, f]) => f.spec.labelsAtLineStart && !lineStart(f.host.parentElement)).map(([id]) => id));
     for (const [id, { spec, map }] of this.figs) {
       map.update({
         rows: spec.rows, cols: spec.cols, data: spec.data,
         range: spec.range ?? symmetricRange(spec.data),
-        rowLabels: spec.rowLabels === false ? undefined : spec.rowLabels ?? this.trace.tokens,
+        rowLabels: spec.rowLabels === false || unlabelled.has(id) ? undefined : spec.rowLabels ?? this.trace.tokens,
         colLabels: spec.colLabels || undefined,
         colGroups: spec.groups, mask: spec.mask,
         width: widths.get(id) || 300,
         cellHeight: spec.cellHeight ?? (this.trace.n <= 16 ? 16 : 12),
       });
     }
+    this.fitSoftmax();
     this.alignEntropy();
+  }
+
+  // Step 8: S → softmax → P. Each map's column is no wider than the figure needs at its largest
+  // cells (the map and its caption: --w-Sm, --w-A, read by style.css), so a map of few
+  // keys (cross-attention onto a short sentence) keeps the arrow beside it, not across empty space.
+  fitSoftmax() {
+    const row = this.body.querySelector('.wt-softmax');
+    if (!row) return;
+    const natural = (node) => {
+      if (!node) return 0;
+      node.style.width = 'max-content';
+      const w = node.getBoundingClientRect().width;
+      node.style.width = '';
+      return w;
+    };
+    for (const id of ['Sm', 'A']) {
+      const { map, host } = this.figs.get(id);
+      map.layout(1e6);
+      const wrap = host.closest('.figure');
+      // S's legend may reach under the arrow (centred on the map, above it); P's may not reach H.
+      const legend = id === 'A' ? natural(wrap.querySelector('.hm-legend')) : 0;
+      const w = Math.max(map.layoutBox.stageW, natural(wrap.querySelector('.figure-cap')), legend);
+      row.style.setProperty(`--w-${id}`, `${Math.ceil(w)}px`);
+    }
+    for (const id of ['Sm', 'A']) {
+      const { map, host } = this.figs.get(id);
+      map.layout(host.clientWidth);
+    }
   }
 
   // Lines the entropy column's rows up with the weights' rows (which have column labels above).
@@ -292,6 +328,8 @@ export class Walkthrough {
   }
 
   relayout() {
+    // A new width can move figures to other lines, and so their row labels.
+    if ([...this.figs.values()].some((f) => f.spec.labelsAtLineStart)) { this.flush(); return; }
     for (const { map, host } of this.figs.values()) map.layout(host.clientWidth);
     this.alignEntropy();
   }
@@ -537,7 +575,7 @@ export class Walkthrough {
     // One colour scale for the heads and concat: the same numbers, the same colours.
     const range = symmetricRange(tr.concat);
     for (let g = 0; g < heads; g++) {
-      this.fig(row, { id: `O${g}`, name: `out_${g}`, rows: n, cols: dHead, data: tr.headOutput[g], rowLabels: g === 0 ? undefined : false, legend: false, range });
+      this.fig(row, { id: `O${g}`, name: `out_${g}`, rows: n, cols: dHead, data: tr.headOutput[g], labelsAtLineStart: true, legend: false, range });
     }
     const groups = heads > 1 ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) } : undefined;
     this.fig(this.row(), { id: 'C', name: 'concat', rows: n, cols: dModel, data: tr.concat, groups, kind: 'concat', range });

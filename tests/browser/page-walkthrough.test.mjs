@@ -870,3 +870,44 @@ test('the overview: headings typeset their notation, labels read it as text; the
     await close();
   }
 });
+
+test('softmax step with few keys: the arrow stays beside S and P; head outputs label the rows on every line at 400 px', async () => {
+  // Cross-attention onto two keys: S and P are narrow maps, and the arrow between them.
+  const { page, problems, close } = await harness.open('#step=8&x=1&kv=Le+chat', { width: 1280 });
+  try {
+    const gaps = await page.evaluate(() => {
+      const box = (node) => node.getBoundingClientRect();
+      const s = box(document.querySelector('.wt-softmax .wt-fig-Sm .hm-data'));
+      const p = box(document.querySelector('.wt-softmax .wt-fig-A .hm-data'));
+      const arrow = box(document.querySelector('.wt-softmax .wt-arrow'));
+      return { sToArrow: arrow.left - s.right, arrowToP: p.left - arrow.right, cols: document.querySelector('.wt-fig-A .shape').dataset.cols };
+    });
+    assert.equal(gaps.cols, '2');
+    assert.ok(gaps.sToArrow >= 0 && gaps.sToArrow < 140, `S map → arrow: ${gaps.sToArrow} px`);
+    assert.ok(gaps.arrowToP >= 0 && gaps.arrowToP < 140, `arrow → P map: ${gaps.arrowToP} px`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+
+  // Step 10 at 400 px: the four head outputs on two lines, each line with its row labels; wide,
+  // one line, one set of labels.
+  const narrow = await harness.open('#step=10', { width: 400 });
+  try {
+    const labels = () => narrow.page.evaluate(() => [0, 1, 2, 3].map((g) => {
+      const f = window.__ap.walkthrough.figs.get(`O${g}`);
+      return { top: f.host.parentElement.offsetTop, left: f.map.layoutBox.left };
+    }));
+    let heads = await labels();
+    assert.ok(heads[2].top > heads[0].top, 'two lines at 400 px');
+    assert.deepEqual(heads.map((h) => h.left > 0), [true, false, true, false], 'labels at the start of each line');
+    await narrow.page.setViewportSize({ width: 1280, height: 900 });
+    await narrow.page.waitForFunction(() => window.__ap.walkthrough.figs.get('O2').map.layoutBox.left === 0, null, { timeout: 5000 });
+    heads = await labels();
+    assert.ok(heads.every((h) => h.top === heads[0].top), 'one line at 1280 px');
+    assert.deepEqual(heads.map((h) => h.left > 0), [true, false, false, false]);
+    assert.deepEqual(narrow.problems, []);
+  } finally {
+    await narrow.close();
+  }
+});
