@@ -911,3 +911,20 @@ test('softmax step with few keys: the arrow stays beside S and P; head outputs l
     await narrow.close();
   }
 });
+
+test('at 320 px no step of the walkthrough scrolls the page sideways (typeset formulas scroll in their own box)', async () => {
+  for (const hash of ['#step=1', '#step=1&lang=zh&x=1&kv=Le+chat']) {
+    const { page, problems, close } = await harness.open(hash, { width: 320, height: 700 });
+    try {
+      for (let k = 1; k <= 12; k++) {
+        if (k > 1) await page.evaluate(() => window.__ap.walkthrough.next.click());
+        assert.equal(await step(page), k);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+        assert.ok(wide <= 0, `${hash}, step ${k}: the page scrolls sideways by ${wide} px`);
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+});
