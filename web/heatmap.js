@@ -392,7 +392,12 @@ export class Heatmap {
     };
     this.overlay.addEventListener('pointermove', point);
     this.overlay.addEventListener('pointerdown', point);
-    this.overlay.addEventListener('pointerleave', () => this.setHover(null));
+    // A finger lifted fires pointerleave at once: after a tap the value stays up until the next
+    // touch anywhere else (or the next drawing).
+    this.overlay.addEventListener('pointerleave', (e) => {
+      if (e.pointerType !== 'touch') { this.setHover(null); return; }
+      document.addEventListener('pointerdown', (d) => { if (d.target !== this.overlay) this.setHover(null); }, { once: true, capture: true });
+    });
     if (this.options.onClick) {
       this.overlay.addEventListener('click', (e) => this.options.onClick(this.cellAt(e.clientX, e.clientY)));
       this.overlay.style.cursor = 'pointer';

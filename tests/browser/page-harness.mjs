@@ -21,7 +21,7 @@ const CSP = [
 ].join('; ');
 
 // Starts the server and the browser; returns { server, browser, open, close }.
-// open(hash, { width, height, dpr, wait, locale }) → { page, problems, close }: problems
+// open(hash, { width, height, dpr, wait, locale, touch }) → { page, problems, close }: problems
 // collects console errors and warnings, page errors, failed and off-origin requests, so a test
 // can assert there were none. The tests' own getImageData readbacks make Chromium suggest
 // willReadFrequently; that warning is ignored.
@@ -32,8 +32,11 @@ export async function startHarness() {
   const server = await serveStatic({ root: WEB, port: 0, headers: { 'Content-Security-Policy': CSP } });
   const browser = await launchChromium();
 
-  async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true, locale } = {}) {
-    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: dpr, ...(locale ? { locale } : {}) });
+  async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true, locale, touch = false } = {}) {
+    const context = await browser.newContext({
+      viewport: { width, height }, deviceScaleFactor: dpr, ...(locale ? { locale } : {}),
+      ...(touch ? { hasTouch: true, isMobile: true } : {}),
+    });
     const page = await context.newPage();
     const problems = [];
     page.on('console', (m) => {

@@ -881,3 +881,34 @@ test('Export: any matrix of the result, as PNG, SVG, CSV and JSON, with labels',
     await close();
   }
 });
+
+test('touch at 400 px: a tap on a cell shows that cell’s value and keeps it up; a tap elsewhere hides it; More settings opens by tap', async () => {
+  const { page, problems, close } = await open('', { width: 400, height: 800, touch: true });
+  try {
+    const target = await page.evaluate(() => {
+      const overlay = document.querySelector('.figure-weights .hm-overlay');
+      overlay.scrollIntoView({ block: 'center' });
+      const r = overlay.getBoundingClientRect();
+      return { x: r.left + r.width * 0.6, y: r.top + r.height * 0.6 };
+    });
+    await page.touchscreen.tap(target.x, target.y);
+    const tooltip = page.locator('.tooltip');
+    await tooltip.waitFor({ state: 'visible', timeout: 2000 });
+    const title = await tooltip.locator('.tooltip-title').textContent();
+    const [, row, col, value] = title.match(/^weights_0\[(\d+), (\d+)\] = (\S+)$/) ?? [];
+    assert.ok(Number(row) > 0 && Number(col) > 0, `the tapped cell, not the first: ${title}`);
+    const expected = await page.evaluate(([r, c]) => __ap.trace.weights[0][r * __ap.trace.nKv + c], [Number(row), Number(col)]);
+    assert.ok(Math.abs(Number(value) - expected) < 1e-5, `${value} vs ${expected}`);
+    await page.waitForTimeout(300);
+    assert.equal(await tooltip.isVisible(), true, 'still shown once the finger is lifted');
+    await page.touchscreen.tap(5, 5);
+    await tooltip.waitFor({ state: 'hidden', timeout: 2000 });
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.locator('#more-toggle').tap();
+    assert.equal(await page.getAttribute('#more-toggle', 'aria-expanded'), 'true');
+    assert.equal(await page.locator('#heads').isVisible(), true);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
