@@ -194,9 +194,11 @@ using namespace simd;
 // R·C4 <= 8 accumulators, C4 loads of B and one splat of A per row and step: with V8 on x64
 // (16 vector registers, no FMA in SIMD128) 2×16 measured fastest (wasm, L1-resident, len 64:
 // 2×16 ≈ 20, 4×8 ≈ 16, 4×12 ≈ 15 GFLOP/s). Callers inline it with constant strides.
-template <int R, int C4>
+// With kRowMax, also rmax(r, 0..3) = lane-wise max of row r of C (merged with rmax unless
+// first), from the registers: the attention's row maxima without another pass over the scores.
+template <int R, int C4, bool kRowMax = false>
 inline void micro(const float* a, int a_rs, const float* b, int b_xs, int len, float* c, int ldc,
-                  bool accumulate) {
+                  bool accumulate, float* rmax = nullptr, bool first = true) {
   // The r and j loops must unroll completely so that acc lives in registers: GCC -O2 does not
   // unroll them by itself (the kernel then ran 2x slower natively), hence the pragmas. The x loop
   // must not unroll, even when len is a constant (a specialised head size): LLVM interleaves the
@@ -224,6 +226,15 @@ inline void micro(const float* a, int a_rs, const float* b, int b_xs, int len, f
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
     for (int j = 0; j < C4; ++j) store(c + r * ldc + 4 * j, acc[r][j]);
+  if (kRowMax) {
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+      f32x4 m = acc[r][0];
+#pragma GCC unroll 8
+      for (int j = 1; j < C4; ++j) m = max(m, acc[r][j]);
+      store(rmax + 4 * r, first ? m : max(m, load(rmax + 4 * r)));
+    }
+  }
 }
 
 constexpr int kMr = 2;   // rows of a micro-kernel block
@@ -244,11 +255,12 @@ constexpr int kNr = 16;  // columns of a micro-kernel block = width of a packed 
 #endif
 
 // S(2, 16) = Q(2 rows, d)·K(16 keys, d)ᵀ; q rows have stride d, panel is (d, 16); S stride kBc.
+// rmax (2 × 4 floats): lane-wise row maxima of this tile's S so far (set when first).
 // D > 0: a head size known at compile time (see sdpa_simd); D = 0: d as passed.
 template <int D>
-AP_NOINLINE void qk_block(const float* q, const float* panel, int d, float* s) {
+AP_NOINLINE void qk_block(const float* q, const float* panel, int d, float* s, float* rmax, bool first) {
   if (D > 0) d = D;
-  micro<kMr, kNr / 4>(q, d, panel, kNr, d, s, kBc, false);
+  micro<kMr, kNr / 4, true>(q, d, panel, kNr, d, s, kBc, false, rmax, first);
 }
 // O(2, 16) += P(2, len)·V(len, 16); P rows have stride kBc, V and O rows stride dp.
 template <int D>
@@ -277,6 +289,7 @@ struct SimdScratch {
   Buffer s;   // (kBr, kBc)       scores, then probabilities, of one tile; rows are queries
   Buffer o;   // (kBr, dp)        output accumulators of one query tile
   Buffer ml;  // (2·kBr)          running max m and running sum l of each row
+  Buffer rm;  // (kBr, 4)         lane-wise maxima of each row of S, from qk_block
 };
 
 template <int D>
@@ -296,6 +309,7 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
   float* O = sc.o.get(size_t(kBr) * dp);
   float* M = sc.ml.get(2 * kBr);
   float* L = M + kBr;
+  float* RM = sc.rm.get(size_t(kBr) * 4);
   const f32x4 iota = [] {
     alignas(16) const float v4[4] = {0, 1, 2, 3};
     return load(v4);
@@ -343,7 +357,8 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
         // 1. S(rows2, cols16) = Qh(i0.., :)·K(j0.., :)ᵀ, 2 query rows × 16 keys at a time.
         for (int r = 0; r < rows2; r += kMr)
           for (int c = 0; c < cols16; c += kNr)
-            qk_block<D>(qh + size_t(i0 + r) * d, kp + size_t(j0 + c) * d, d, S + r * kBc + c);
+            qk_block<D>(qh + size_t(i0 + r) * d, kp + size_t(j0 + c) * d, d, S + r * kBc + c, RM + r * 4,
+                        c == 0);
 
         // 2. Bias, mask, online softmax: P = 2^(S − m_new), m, l and O rescaled per row.
         for (int r = 0; r < rows2; ++r) {
@@ -366,27 +381,50 @@ void sdpa_simd(const float* q, const float* k, const float* v, float* out, int n
               store(srow + c, sub(load(srow + c), mul(vs, dist)));
             }
           }
-          for (int c = limit; c < cols16; ++c) srow[c] = kNegInf;
-          // Four independent maxima per step (cols16 is a multiple of 16): one running max would
-          // be a chain of 16 dependent 4-cycle ops per row.
-          f32x4 mx0 = splat(kNegInf), mx1 = mx0, mx2 = mx0, mx3 = mx0;
-          for (int c = 0; c < cols16; c += 16) {
-            mx0 = max(mx0, load(srow + c));
-            mx1 = max(mx1, load(srow + c + 4));
-            mx2 = max(mx2, load(srow + c + 8));
-            mx3 = max(mx3, load(srow + c + 12));
+          f32x4 vmax;
+          const bool clean = limit == cols16 && slope == 0.0f;  // every key visible, no bias
+          if (clean) {
+            vmax = load(RM + r * 4);  // qk_block's maxima hold
+          } else {
+            for (int c = limit; c < cols16; ++c) srow[c] = kNegInf;
+            // Four independent maxima per step (cols16 is a multiple of 16): one running max
+            // would be a chain of 16 dependent 4-cycle ops per row.
+            f32x4 mx0 = splat(kNegInf), mx1 = mx0, mx2 = mx0, mx3 = mx0;
+            for (int c = 0; c < cols16; c += 16) {
+              mx0 = max(mx0, load(srow + c));
+              mx1 = max(mx1, load(srow + c + 4));
+              mx2 = max(mx2, load(srow + c + 8));
+              mx3 = max(mx3, load(srow + c + 12));
+            }
+            vmax = max(max(mx0, mx1), max(mx2, mx3));
           }
-          const f32x4 vmax = max(max(mx0, mx1), max(mx2, mx3));
-          const float m_new = std::max(M[r], reduce_max(vmax));  // finite: limit > 0
-          const f32x4 vm = splat(m_new);
+          // In a clean tile the reference max is the tile max rounded to an integer (softmax is
+          // the same for any shift; every weight stays <= 2^(1/2)), so exp2_minus_int saves the
+          // subtraction. Tiles with a mask or a bias keep the exact max: there a lone visible
+          // key gets weight exactly 1 (the output is then exactly its value).
+          const float tile_max = reduce_max(vmax);
+          const float m_new = std::max(M[r], clean ? std::nearbyint(tile_max) : tile_max);  // finite
           f32x4 sum0 = zero(), sum1 = zero();
-          for (int c = 0; c < cols16; c += 8) {
-            const f32x4 p0 = exp2_nonpositive(sub(load(srow + c), vm));
-            const f32x4 p1 = exp2_nonpositive(sub(load(srow + c + 4), vm));
-            store(srow + c, p0);
-            store(srow + c + 4, p1);
-            sum0 = add(sum0, p0);
-            sum1 = add(sum1, p1);
+          if (clean && std::fabs(m_new) <= 2097152.0f && m_new == std::nearbyint(m_new)) {  // 2^21
+            const f32x4 vc = splat(12582912.0f - m_new), vf = splat(m_new + kExp2Flush);
+            for (int c = 0; c < cols16; c += 8) {
+              const f32x4 p0 = exp2_minus_int(load(srow + c), vc, vf);
+              const f32x4 p1 = exp2_minus_int(load(srow + c + 4), vc, vf);
+              store(srow + c, p0);
+              store(srow + c + 4, p1);
+              sum0 = add(sum0, p0);
+              sum1 = add(sum1, p1);
+            }
+          } else {  // a mask or bias, a score beyond ±2^21, or m from such a tile
+            const f32x4 vm = splat(m_new);
+            for (int c = 0; c < cols16; c += 8) {
+              const f32x4 p0 = exp2_nonpositive(sub(load(srow + c), vm));
+              const f32x4 p1 = exp2_nonpositive(sub(load(srow + c + 4), vm));
+              store(srow + c, p0);
+              store(srow + c + 4, p1);
+              sum0 = add(sum0, p0);
+              sum1 = add(sum1, p1);
+            }
           }
           const f32x4 vsum = add(sum0, sum1);
           const float alpha = exp2_nonpositive_scalar(M[r] - m_new);  // 0 when M was −∞

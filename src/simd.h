@@ -121,11 +121,8 @@ inline constexpr float kExp2C3 = 0.05550733581185341f;
 inline constexpr float kExp2C4 = 0.009671512991189957f;
 inline constexpr float kExp2C5 = 0.0013264723820611835f;
 
-inline f32x4 exp2_nonpositive(f32x4 x) {
-  const f32x4 flush = less(x, splat(kExp2Flush));  // below it, t and p may be garbage: masked
-  const f32x4 magic = splat(12582912.0f);          // 1.5·2^23
-  const f32x4 t = add(x, magic);
-  const f32x4 f = sub(x, sub(t, magic));  // x − round(x), in [−1/2, 1/2]
+// 2^f·2^n from f in [−1/2, 1/2] and t, whose bits are 0x4B400000 + n; 0 where flush is set.
+inline f32x4 exp2_from_parts(f32x4 f, f32x4 t, f32x4 flush) {
   // Estrin's scheme, 1 + f·((C1 + C2·f) + f²·(C3 + C4·f + C5·f²)): a dependency chain of 4
   // multiplies and 3 adds instead of Horner's 5 + 5, so more exponentials overlap in flight.
   const f32x4 f2 = mul(f, f);
@@ -137,6 +134,25 @@ inline f32x4 exp2_nonpositive(f32x4 x) {
   // the bits of 1.0f (127 << 23) gives the float 2^n.
   const f32x4 pow2n = i32_add(i32_shl23(t), one);
   return bit_andnot(flush, mul(p, pow2n));
+}
+
+inline f32x4 exp2_nonpositive(f32x4 x) {
+  const f32x4 flush = less(x, splat(kExp2Flush));  // below it, t and p may be garbage: masked
+  const f32x4 magic = splat(12582912.0f);          // 1.5·2^23
+  const f32x4 t = add(x, magic);
+  const f32x4 f = sub(x, sub(t, magic));  // x − round(x), in [−1/2, 1/2]
+  return exp2_from_parts(f, t, flush);
+}
+
+// 2^(x − m) for an integer m with |m| <= 2^21 and x <= m + 1/2, without computing x − m, given
+// c = 1.5·2^23 − m (exact) and flush_at = m − 115: t = x + c rounds x to an integer and its low
+// bits hold round(x) − m; f = x − (t − c) = x − round(x) is exact. One operation fewer than
+// exp2_nonpositive(x − m); likewise exactly 0 below 2^−115 and for x = −∞.
+inline f32x4 exp2_minus_int(f32x4 x, f32x4 c, f32x4 flush_at) {
+  const f32x4 flush = less(x, flush_at);
+  const f32x4 t = add(x, c);
+  const f32x4 f = sub(x, sub(t, c));
+  return exp2_from_parts(f, t, flush);
 }
 
 }  // namespace ap::simd

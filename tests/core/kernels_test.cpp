@@ -140,6 +140,9 @@ TEST_CASE("kernels: attention with peaked softmax and explicit scale", "[kernels
       // scores of magnitude ~100: the running max changes many times, most weights underflow
       check_sdpa({200, 2, 16, causal, false, 3.0f, 1.0f}, path, seed++);
       check_sdpa({70, 3, 7, causal, true, 2.0f, 0.5f}, path, seed++);
+      // scores of magnitude ~2^21 and beyond (the SIMD path's integer-max exp holds up to 2^21
+      // in log2 units, larger maxima take the subtracting exp): a near one-hot softmax
+      check_sdpa({300, 1, 16, causal, false, 1.0f, 4e5f}, path, seed++);
     }
 }
 
