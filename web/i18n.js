@@ -13,10 +13,10 @@
 const en = {
   'app.title': 'Attention Playground',
   'app.tagline': 'Every step of multi-head self-attention, computed by a C++ core in WebAssembly.',
-  'app.formula.head': '"per head" h :   weights_h = softmax ( Q_h K_h^T / ( √d_head · T ) + mask ) ,   out_h = weights_h V_h',
+  'app.formula.head': '"per head" h :   weights_h = softmax ( \\frac{Q_h K_h^T}{√d_head · T} + mask ) ,   out_h = weights_h V_h',
   'app.formula.output': 'output = concat ( out_0 , out_1 , … ) W_O',
   'app.untrained':
-    'The weights here are random and untrained: the patterns show how the computation flows, not what a trained model has learned. A trained model comes later.',
+    'The weights here are random and untrained: the patterns show how the computation flows, not what a trained model has learned.',
 
   'controls.heading': 'Inputs',
   'controls.examples': 'Examples',

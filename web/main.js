@@ -28,7 +28,12 @@ document.documentElement.lang = locale;
 // ---- static text --------------------------------------------------------------
 for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
 // The header's formulas, typeset (MathML, math.js).
-for (const node of document.querySelectorAll('.formula [data-i18n]')) node.replaceChildren(formula(t(node.dataset.i18n), { display: 'inline' }));
+// The header's formulas: one <math> per formula (a wide gap in the source parts them), so a
+// narrow screen can wrap between them; MathML itself does not wrap.
+for (const node of document.querySelectorAll('.formula [data-i18n]')) {
+  const parts = t(node.dataset.i18n).split(/ {3,}/).map((source) => formula(source, { display: 'inline', displaystyle: true }));
+  node.replaceChildren(...parts.flatMap((math, k) => (k ? [' ', math] : [math])));
+}
 for (const node of document.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
 $('sentence-hint').textContent = t('controls.sentenceHint', { max: LIMITS.maxTokens });
 $('build-info').textContent = t('footer.loading');

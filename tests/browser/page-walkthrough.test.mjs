@@ -574,11 +574,13 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
     assert.equal(await page.locator('.nv-result math > semantics > mrow > mfrac').count(), 2);
     assert.match(await page.locator('.nv-result math').getAttribute('aria-label'), /^P_\(0,0\) = \(exp\(s_\(0,0\) − m\)\) \/ \(∑_k exp\(s_\(0,k\) − m\)\) = /);
 
-    // The header's two formulas, typeset (the words "per head" as text).
-    assert.equal(await page.locator('.formula math').count(), 2);
+    // The header's formulas, typeset, one <math> each so a narrow screen wraps between them
+    // ("per head h:" with its words as text; the scores over √d_head · T as a fraction).
+    assert.equal(await page.locator('.formula math').count(), 4);
     const head = await shapeOf(page, '.formula math');
     assert.deepEqual(head[1][1][1], ['mtext', 'per head\u00a0']);
-    assert.ok(await page.locator('.formula math msqrt msub').count() === 1, '√d_head');
+    assert.equal(await page.locator('.formula math mfrac msqrt msub').count(), 1, '√d_head under the fraction');
+    assert.equal(await page.locator('.formula math').nth(1).getAttribute('aria-label'), 'weights_h = softmax((Q_h K_h^T) / (√d_head ⋅ T) + mask),');
 
     // The mask: a brace with one row per case; the scaling: S over √d_head · T.
     await page.keyboard.press('ArrowLeft');

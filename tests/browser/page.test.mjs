@@ -772,7 +772,8 @@ test('narrow screens: the sentence and the invitation come first, the other sett
     try {
       await page.locator('.invite').waitFor();
       const r = await layout(page);
-      assert.ok(r.sentence < 500, `${width} px ${lang}: the sentence field ends ${r.sentence} px down`);
+      // (520: at 320 px the header's formulas take four lines, the fraction whole rather than cut.)
+      assert.ok(r.sentence < 520, `${width} px ${lang}: the sentence field ends ${r.sentence} px down`);
       assert.ok(r.invite < 900, `${width} px ${lang}: the invitation starts ${r.invite} px down`);
       assert.deepEqual([r.toggle, r.heads, r.seed, r.expanded], [true, false, false, 'false'], 'folded');
       assert.equal(r.summary, 'h = 4 · d_model = 64 · T = 1');

@@ -11,10 +11,10 @@
 const zh = {
   'app.title': '注意力游乐场',
   'app.tagline': '多头自注意力的每一步，都由编译为 WebAssembly 的 C++ 核心实时计算。',
-  'app.formula.head': '"每个头" h :   weights_h = softmax ( Q_h K_h^T / ( √d_head · T ) + mask ) ,   out_h = weights_h V_h',
+  'app.formula.head': '"每个头" h :   weights_h = softmax ( \\frac{Q_h K_h^T}{√d_head · T} + mask ) ,   out_h = weights_h V_h',
   'app.formula.output': 'output = concat ( out_0 , out_1 , … ) W_O',
   'app.untrained':
-    '这里的权重是随机的、未经训练：图案展示的是计算如何流动，而不是训练好的模型学到了什么。训练好的模型稍后加入。',
+    '这里的权重是随机的、未经训练：图案展示的是计算如何流动，而不是训练好的模型学到了什么。',
 
   'controls.heading': '输入',
   'controls.examples': '示例',
