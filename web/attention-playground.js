@@ -29,10 +29,11 @@ import './seeded.js';
 export { configureCore };
 
 const LIMITS = { maxTokens: 32, maxHeads: 16, maxModelDim: 512, maxSeed: 999999 };
-const VIEWS = ['weights', 'scores', 'q', 'k', 'v', 'output'];
+const VIEWS = ['weights', 'scores', 'q', 'k', 'v', 'head-output', 'concat', 'output'];
+const WHOLE_LAYER = ['concat', 'output']; // views of every head at once: no head to choose
 const POSITIONAL = ['none', 'sinusoidal', 'rope', 'alibi'];
 // Control names, in display order; `controls` and `locked` take comma-separated lists of these.
-const CONTROLS = ['sentence', 'heads', 'd-model', 'temperature', 'causal', 'positional', 'seed', 'view', 'head', 'export'];
+const CONTROLS = ['sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'view', 'head', 'export'];
 const DEFAULTS = { sentence: 'The cat sat on the mat', heads: 2, dModel: 16, temperature: 1, positional: 'none', seed: 42, view: 'weights', head: 0 };
 
 let sheet = null;
@@ -49,6 +50,7 @@ const num = (text, fallback) => {
   const v = Number(text);
   return Number.isFinite(v) ? v : fallback;
 };
+const off = (text) => text === 'false' || text === '0';
 const list = (text) => (text ?? '').split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
 
 function el(tag, props = {}, parent = null) {
@@ -65,7 +67,7 @@ function el(tag, props = {}, parent = null) {
 
 export class AttentionPlaygroundElement extends HTMLElement {
   static get observedAttributes() {
-    return ['sentence', 'heads', 'd-model', 'temperature', 'causal', 'positional', 'seed', 'view', 'head', 'controls', 'locked', 'theme', 'lang'];
+    return ['sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'padding', 'mask', 'view', 'head', 'controls', 'locked', 'theme', 'lang'];
   }
 
   constructor() {
@@ -99,7 +101,11 @@ export class AttentionPlaygroundElement extends HTMLElement {
       heads: num(a('heads'), DEFAULTS.heads),
       dModel: num(a('d-model'), DEFAULTS.dModel),
       temperature: num(a('temperature'), DEFAULTS.temperature),
-      causal: causal !== null && causal !== 'false' && causal !== '0',
+      causal: causal !== null && !off(causal),
+      scale: !off(a('scale')),
+      kv: a('kv') ?? '',          // blank: self-attention
+      padding: a('padding') ?? '', // parsed, with messages, by parseIndices()
+      mask: a('mask') ?? '',       // parsed, with messages, by parseCells()
       positional: POSITIONAL.includes(positional) ? positional : DEFAULTS.positional,
       seed: num(a('seed'), DEFAULTS.seed),
       view: VIEWS.includes(view) ? view : DEFAULTS.view,
@@ -216,12 +222,13 @@ export class AttentionPlaygroundElement extends HTMLElement {
       return input;
     };
     for (const name of shown) {
-      if (name === 'sentence') {
-        const f = field(name, 'sentence', 'sentence');
+      if (name === 'sentence' || name === 'kv') {
+        const f = field(name, name, 'sentence');
         const input = lock(el('input', { type: 'text', dir: 'auto', spellcheck: false }, f), name);
-        input.addEventListener('change', () => set('sentence', input.value));
-        input.addEventListener('input', () => set('sentence', input.value));
-        this.inputs.sentence = input;
+        if (name === 'kv') input.placeholder = this.t('kvPlaceholder');
+        input.addEventListener('change', () => set(name, input.value));
+        input.addEventListener('input', () => set(name, input.value));
+        this.inputs[name] = input;
       } else if (name === 'heads' || name === 'seed') {
         const f = field(name, name);
         const input = lock(el('input', { type: 'number', min: name === 'heads' ? 1 : 0, max: name === 'heads' ? LIMITS.maxHeads : LIMITS.maxSeed, step: 1 }, f), name);
@@ -243,12 +250,14 @@ export class AttentionPlaygroundElement extends HTMLElement {
         input.addEventListener('input', () => set('temperature', Number((10 ** (input.value / 100)).toPrecision(3))));
         this.inputs.temperature = input;
         this.temperatureOut = out;
-      } else if (name === 'causal') {
+      } else if (name === 'causal' || name === 'scale') {
         const label = el('label', { class: 'field check' }, this.controlsBox);
         const input = lock(el('input', { type: 'checkbox' }, label), name);
-        el('span', { text: this.t('causal') }, label);
-        input.addEventListener('change', () => (input.checked ? this.setAttribute('causal', '') : this.removeAttribute('causal')));
-        this.inputs.causal = input;
+        el('span', { text: this.t(name) }, label);
+        // causal is off unless present; scale is on unless "false".
+        if (name === 'causal') input.addEventListener('change', () => (input.checked ? this.setAttribute('causal', '') : this.removeAttribute('causal')));
+        else input.addEventListener('change', () => (input.checked ? this.removeAttribute('scale') : this.setAttribute('scale', 'false')));
+        this.inputs[name] = input;
       } else if (name === 'positional' || name === 'view') {
         const f = field(name, name);
         const select = lock(el('select', {}, f), name);
@@ -280,6 +289,8 @@ export class AttentionPlaygroundElement extends HTMLElement {
     const s = this.state;
     const i = this.inputs;
     if (i.sentence && i.sentence.value !== s.sentence) i.sentence.value = s.sentence;
+    if (i.kv && i.kv.value !== s.kv) i.kv.value = s.kv;
+    if (i.scale) i.scale.checked = s.scale;
     if (i.heads && Number(i.heads.value) !== s.heads) i.heads.value = String(s.heads);
     if (i.seed && Number(i.seed.value) !== s.seed) i.seed.value = String(s.seed);
     if (i['d-model']) {
@@ -299,65 +310,116 @@ export class AttentionPlaygroundElement extends HTMLElement {
         i.head.replaceChildren(...Array.from({ length: heads }, (_, h) => el('option', { value: String(h), text: String(h) })));
       }
       i.head.value = String(Math.min(s.head, heads - 1));
-      i.head.disabled = this.lockedControls.has('head') || s.view === 'output';
+      i.head.disabled = this.lockedControls.has('head') || WHOLE_LAYER.includes(s.view);
     }
   }
 
   // ---- computing and drawing ---------------------------------------------------
-  check(s, tokens) {
+  // The problem with the settings, in words, or null. tokensKv: the key sentence's tokens (null
+  // for self-attention); nKv: the number of keys.
+  check(s, tokens, tokensKv) {
     if (tokens.length === 0) return this.t('error.empty');
     if (tokens.length > LIMITS.maxTokens) return this.t('error.tooMany', { n: tokens.length, max: LIMITS.maxTokens });
+    if (tokensKv && tokensKv.length > LIMITS.maxTokens) return this.t('error.tooManyKv', { n: tokensKv.length, max: LIMITS.maxTokens });
     if (Number.isInteger(s.heads) && Number.isInteger(s.dModel) && s.heads > 0 && s.dModel % s.heads !== 0) {
       return this.t('error.divisible', { dModel: s.dModel, heads: s.heads });
     }
     return null;
   }
 
+  // padding="1, 3" → { list: [1, 3] }, or { error } naming what is wrong; nKv: the keys' count.
+  parsePadding(text, nKv, keyTokens) {
+    const list = [];
+    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      if (!/^\d{1,6}$/.test(part)) return { error: this.t('error.padding', { value: text }) };
+      const j = Number(part);
+      if (j >= nKv) return { error: this.t('error.paddingRange', { index: j, n: nKv, max: nKv - 1, tokens: keyTokens.join(' ') }) };
+      if (!list.includes(j)) list.push(j);
+    }
+    return { list };
+  }
+
+  // mask="0.1, 2.0" → { list: [[0, 1], [2, 0]] } (query.key), or { error }.
+  parseMask(text, n, nKv) {
+    const list = [];
+    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^(\d{1,6})\.(\d{1,6})$/.exec(part);
+      if (!m) return { error: this.t('error.mask', { value: text, part }) };
+      const [i, j] = [Number(m[1]), Number(m[2])];
+      if (i >= n || j >= nKv) return { error: this.t('error.maskRange', { cell: part, rows: n, cols: nKv }) };
+      list.push([i, j]);
+    }
+    return { list };
+  }
+
+  fail(message) {
+    this.errorBox.textContent = message;
+  }
+
   render() {
     if (!this.core) return;
     const s = this.state;
     const tokens = tokenize(s.sentence);
-    let trace;
-    const problem = this.check(s, tokens);
-    if (problem) {
-      this.errorBox.textContent = problem;
-      return;
-    }
+    const kvTokens = tokenize(s.kv);
+    const tokensKv = kvTokens.length ? kvTokens : null;  // a blank kv: self-attention
+    const keyTokens = tokensKv ?? tokens;
+    const nKv = keyTokens.length;
+    const problem = this.check(s, tokens, tokensKv);
+    if (problem) return this.fail(problem);
+    const padding = this.parsePadding(s.padding, nKv, keyTokens);
+    if (padding.error) return this.fail(padding.error);
+    const painted = this.parseMask(s.mask, tokens.length, nKv);
+    if (painted.error) return this.fail(painted.error);
+    let run;
     try {
-      trace = runAttention(this.core, { tokens, heads: s.heads, dModel: s.dModel, temperature: s.temperature, causal: s.causal, positional: s.positional, seed: Math.trunc(s.seed) });
+      run = runAttention(this.core, {
+        tokens, tokensKv, heads: s.heads, dModel: s.dModel, temperature: s.temperature, causal: s.causal,
+        positional: s.positional, seed: Math.trunc(s.seed), scale: s.scale, padding: padding.list, painted: painted.list,
+      });
     } catch (err) {
-      this.errorBox.textContent = this.t('error.core', { message: err?.message ?? String(err) });
-      return;
+      return this.fail(this.t('error.core', { message: err?.message ?? String(err) }));
     }
+    const { trace, mask } = run;
     this.errorBox.textContent = '';
     const head = Math.min(s.head, trace.heads - 1);
     const n = trace.n;
     let model;
     if (s.view === 'weights') {
-      const data = trace.weights(head);
+      const data = trace.weights(head);  // (n, nKv), softmax over keys
       let hi = 0;
       for (const v of data) hi = Math.max(hi, v);
-      model = { rows: n, cols: n, data, range: [0, hi > 0 ? hi : 1], rowLabels: tokens, colLabels: tokens, colormap: 'viridis' };
+      model = { rows: n, cols: nKv, data, range: [0, hi > 0 ? hi : 1], rowLabels: tokens, colLabels: keyTokens, mask, colormap: 'viridis' };
     } else if (s.view === 'scores') {
-      const data = trace.scores(head);
-      model = { rows: n, cols: n, data, range: symmetricRange(data), rowLabels: tokens, colLabels: tokens, colormap: 'diverging' };
+      const data = trace.scores(head);   // (n, nKv), −∞ where masked
+      model = { rows: n, cols: nKv, data, range: symmetricRange(data), rowLabels: tokens, colLabels: keyTokens, mask, colormap: 'diverging' };
     } else {
-      const data = s.view === 'output' ? trace.output : trace[s.view](head);
-      const cols = s.view === 'output' ? trace.dModel : trace.dHead;
-      model = { rows: n, cols, data, range: symmetricRange(data), rowLabels: tokens, colLabels: null, colormap: 'diverging' };
+      // q, head-output (n, d_head); k, v (nKv, d_head); concat, output (n, d_model)
+      const byKey = s.view === 'k' || s.view === 'v';
+      const data = s.view === 'output' ? trace.output : s.view === 'concat' ? trace.concat
+        : s.view === 'head-output' ? trace.headOutput(head) : trace[s.view](head);
+      const cols = WHOLE_LAYER.includes(s.view) ? trace.dModel : trace.dHead;
+      model = { rows: byKey ? nKv : n, cols, data, range: symmetricRange(data), rowLabels: byKey ? keyTokens : tokens, colLabels: null, colormap: 'diverging' };
     }
+    const whole = WHOLE_LAYER.includes(s.view);
     const viewName = this.t(`view.${s.view}`);
     const dims = { view: viewName, head, heads: trace.heads, rows: model.rows, cols: model.cols };
-    model.title = this.t(s.view === 'output' ? 'captionAll' : 'caption', dims);
+    model.title = this.t(whole ? 'captionAll' : 'caption', dims);
     this.caption.textContent = model.title;
-    this.current = { model, meta: { view: s.view, head: s.view === 'output' ? null : head, sentence: s.sentence, tokens, heads: trace.heads, dModel: trace.dModel, temperature: s.temperature, causal: s.causal, positional: s.positional, seed: s.seed } };
+    this.current = {
+      model,
+      meta: {
+        view: s.view, head: whole ? null : head, sentence: s.sentence, tokens, heads: trace.heads, dModel: trace.dModel,
+        temperature: s.temperature, causal: s.causal, positional: s.positional, seed: s.seed, scale: s.scale,
+        padding: padding.list, mask: painted.list, ...(tokensKv ? { kv: s.kv, keyTokens } : {}),
+      },
+    };
     this.draw(model);
     this.renders++;
     this.dispatchEvent(new CustomEvent('ap-render', { detail: { renders: this.renders } }));
   }
 
   draw(model) {
-    const square = model.rows === model.cols && model.colLabels !== null;
+    const square = model.colLabels !== null;  // attention maps (n × nKv): square cells, both label sets
     const kind = `${model.colormap}:${square}`;
     if (kind !== this.heatmapKind) {
       this.plot.replaceChildren();

@@ -5,16 +5,18 @@
 //
 //   embedSnippets(state, { baseUrl }) → { url, embedUrl, iframe, element }
 //   state: the page's state (state.js): { sentence, heads, dModel, temperature, causal,
-//          positional, seed, focus, step, hide, lock, lang, ... }; baseUrl: the page's URL
+//          positional, seed, focus, step, scale, padding, painted, cross, kv, hide, lock, lang,
+//          ... }; baseUrl: the page's URL
 //          without the hash (default: location.href without its hash).
 //   url: the share link (the full page); embedUrl: the iframe's src (embed=1).
 
 import { DEFAULT_STATE, toHash } from './state.js';
+import { tokenize } from './tokenizer.js';
 
 const attr = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 // The widget's controls, in its display order (attention-playground.js, CONTROLS).
-const WIDGET_CONTROLS = ['sentence', 'heads', 'd-model', 'temperature', 'causal', 'positional', 'seed', 'view', 'head', 'export'];
+const WIDGET_CONTROLS = ['sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'view', 'head', 'export'];
 
 // The widget's matrix for a walkthrough step: the one the step is about (weights otherwise).
 const STEP_VIEW = { 4: 'q', 5: 'scores', 6: 'scores', 7: 'scores', 11: 'output', 12: 'output' };
@@ -34,13 +36,26 @@ export function embedSnippets(partial, { baseUrl } = {}) {
     ['temperature', Number(Number(state.temperature).toPrecision(4))], ['positional', state.positional],
     ['seed', state.seed], ['head', state.focus ?? 0], ['view', STEP_VIEW[state.step] ?? 'weights'],
   ];
+  // What the page computes with (params.js keeps only the padding and painted cells that name a
+  // token, so the element gets those, and never an index it would refuse).
+  const n = tokenize(state.sentence).length;
+  const nKv = state.cross ? tokenize(state.kv).length : n;
+  if (state.cross) attrs.splice(1, 0, ['kv', state.kv]);
+  if (state.scale === false) attrs.push(['scale', 'false']);
+  const padding = (state.padding ?? []).filter((j) => j < nKv);
+  if (padding.length) attrs.push(['padding', padding.join(',')]);
+  const painted = (state.painted ?? []).filter(([i, j]) => i < n && j < nKv);
+  if (painted.length) attrs.push(['mask', painted.map(([i, j]) => `${i}.${j}`).join(',')]);
   // Teacher mode: the page shows every control but the hidden ones, so the element does too.
   const hide = state.hide ?? [];
   const lock = state.lock ?? [];
   if (hide.length || lock.length) {
-    const shown = hide.includes('all') ? [] : WIDGET_CONTROLS.filter((c) => !hide.includes(c));
+    // The page's cross switch and its sentence are the element's kv field, shown when cross.
+    const asWidget = (name) => (name === 'cross' ? 'kv' : name);
+    const hidden = hide.map(asWidget);
+    const shown = hide.includes('all') ? [] : WIDGET_CONTROLS.filter((c) => !hidden.includes(c) && (c !== 'kv' || state.cross));
     attrs.push(['controls', shown.join(',')]);
-    const locked = lock.includes('all') ? ['all'] : lock.filter((c) => shown.includes(c));
+    const locked = lock.includes('all') ? ['all'] : lock.map(asWidget).filter((c) => shown.includes(c));
     if (locked.length) attrs.push(['locked', locked.join(',')]);
   }
   if (state.lang) attrs.push(['lang', state.lang]);

@@ -34,10 +34,37 @@ function inputsFor(core) {
   return inputs;
 }
 
-// params: { tokens, heads, dModel, temperature, causal, positional, seed } → the core's trace.
-export function runAttention(core, { tokens, heads, dModel, temperature, causal, positional, seed }) {
+// params: { tokens, heads, dModel, temperature, causal, positional, seed, scale = true,
+//          tokensKv = null, padding = [], painted = [] } → { trace, mask }.
+// tokensKv: cross-attention, K and V from this second sentence (maps n × nKv); padding: key
+// indices hidden as keys; painted: [i, j] cells where query i may not attend to key j. Built like
+// worker.js builds them (the mask and keyPadding passed only when there are any), so the numbers
+// are the page's. mask: Uint8Array (n, nKv), 1 = masked by any kind (causal, padding, painted),
+// for drawing.
+export function runAttention(core, params) {
+  const { tokens, heads, dModel, temperature, causal, positional, seed } = params;
   const inputs = inputsFor(core);
+  const n = tokens.length;
   const x = inputs.embeddings(tokens, dModel, seed);
   const w = inputs.weights(dModel, seed);
-  return core.attention({ x, n: tokens.length, dModel, heads, ...w, causal, temperature, positional });
+  const tokensKv = params.tokensKv ?? null;
+  const nKv = tokensKv ? tokensKv.length : n;
+  const padding = params.padding ?? [];
+  const painted = params.painted ?? [];
+  const mask = new Uint8Array(n * nKv).fill(1);              // (n, nKv) 1 = may attend
+  for (const [i, j] of painted) mask[i * nKv + j] = 0;
+  const keyPadding = new Uint8Array(nKv);                     // (nKv) 1 = padding
+  for (const j of padding) keyPadding[j] = 1;
+  const trace = core.attention({
+    x, n, dModel, heads, ...w, causal, temperature, positional, scale: params.scale ?? true,
+    ...(tokensKv ? { xKv: inputs.embeddings(tokensKv, dModel, seed), nKv } : {}),
+    ...(painted.length ? { mask } : {}),
+    ...(padding.length ? { keyPadding } : {}),
+  });
+  const masked = Uint8Array.from(mask, (m, k) => {
+    const i = Math.floor(k / nKv);
+    const j = k % nKv;
+    return m && !keyPadding[j] && !(causal && j > i) ? 0 : 1;
+  });
+  return { trace, mask: masked };
 }
