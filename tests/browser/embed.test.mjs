@@ -286,13 +286,197 @@ test('lang="zh" shows the Chinese UI; arrow keys over the cells announce values'
   assert.equal(await widget.evaluate((el) => el.shadowRoot.querySelector('.field.check span').textContent), '因果掩码');
   assert.equal(await widget.evaluate((el) => el.shadowRoot.querySelector('.hm-legend-masked').textContent), '已掩码');
   await widget.evaluate((el) => el.shadowRoot.querySelector('.hm-overlay').focus());
-  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowDown');
   const { live, text, weight } = await widget.evaluate((el) => {
     const readout = el.shadowRoot.querySelector('.readout');
-    return { live: readout.getAttribute('aria-live'), text: readout.textContent, weight: el.current.model.data[1] };
+    return { live: readout.getAttribute('aria-live'), text: readout.textContent, weight: el.current.model.data[3] };
   });
   assert.equal(live, 'polite');
-  assert.equal(text, `我 → 爱：${Number(weight.toPrecision(4))}`);
+  assert.equal(text, `爱 → 我：${Number(weight.toPrecision(4))}`);
+  // Above the diagonal the causal mask hides the key: announced as masked, like on the page.
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await widget.evaluate((el) => el.shadowRoot.querySelector('.readout').textContent), '爱 → 你：已掩码');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+// ---- the page's options as attributes: scale, padding, mask, kv ---------------------------------
+
+// A widget page in dist/ holding `body`; returns the opened page once every widget has drawn or
+// shown an error.
+async function widgetPage(name, body) {
+  writeFileSync(join(DIST, name), hostPage(`<script type="module" src="attention-playground.js"></script>${body}`));
+  const opened = await open(`${site.url}${name}`);
+  for (const handle of await opened.page.locator('attention-playground').elementHandles()) {
+    await opened.page.waitForFunction((el) => el.renders > 0 || el.shadowRoot.querySelector('.error').textContent, handle, { timeout: 15000 });
+  }
+  return opened;
+}
+
+// The widget's matrices for each view, as strings (−∞ survives the trip); and its mask.
+async function widgetViews(locator, views) {
+  const out = {};
+  for (const view of views) {
+    out[view] = await locator.evaluate(async (el, v) => {
+      const before = el.renders;
+      el.setAttribute('view', v);
+      if (el.current?.meta.view !== v) await new Promise((resolve) => el.addEventListener('ap-render', resolve, { once: true }));
+      if (el.renders === before && el.current.meta.view !== v) throw new Error(`view ${v} not drawn`);
+      const m = el.current.model;
+      return { rows: m.rows, cols: m.cols, data: Array.from(m.data, String), rowLabels: m.rowLabels, colLabels: m.colLabels, mask: m.mask ? Array.from(m.mask) : null };
+    }, view);
+  }
+  return out;
+}
+
+const PARITY_STATES = [
+  ['scale off', { sentence: 'The cat sat on the mat', heads: 2, dModel: 16, scale: false }],
+  ['padding', { sentence: 'The cat sat on the mat', heads: 2, dModel: 16, padding: [1, 4] }],
+  ['painted mask, causal', { sentence: 'The cat sat on the mat', heads: 2, dModel: 16, causal: true, painted: [[0, 0], [2, 0], [3, 3], [5, 1]] }],
+  ['cross-attention with padding, mask, RoPE, no scale, head 1', {
+    sentence: 'The cat sat on the mat', cross: true, kv: 'Le chat est assis sur le tapis', heads: 4, dModel: 32,
+    padding: [6], painted: [[0, 1], [2, 0]], positional: 'rope', scale: false, temperature: 0.7, seed: 7, focus: 1,
+  }],
+];
+
+test('scale, padding, mask and kv: the widget from the Embed snippet draws the page\'s numbers', async () => {
+  for (const [what, partial] of PARITY_STATES) {
+    const { url, element } = embedSnippets(partial, { baseUrl: `${site.url}index.html` });
+    const pageSide = await open(url);
+    await pageSide.page.waitForFunction(() => window.__ap?.trace && window.__ap.renders > 0, null, { timeout: 15000 });
+    const head = partial.focus ?? 0;
+    const ref = await pageSide.page.evaluate((h) => {
+      const tr = window.__ap.trace;
+      const s = (a) => Array.from(a, String);
+      return {
+        n: tr.n, nKv: tr.nKv, tokens: tr.tokens, keyTokens: tr.keyTokens, mask: Array.from(tr.mask),
+        weights: s(tr.weights[h]), scores: s(tr.scores[h]), q: s(tr.q[h]), k: s(tr.k[h]),
+        'head-output': s(tr.headOutput[h]), concat: s(tr.concat), output: s(tr.output),
+      };
+    }, head);
+    assert.deepEqual(pageSide.problems, [], what);
+    await pageSide.close();
+
+    const { page, problems, close } = await widgetPage('parity.html', element.replace(/^<script[^>]*><\/script>\n/, ''));
+    const widget = page.locator('attention-playground');
+    assert.equal(await widget.evaluate((el) => el.shadowRoot.querySelector('.error').textContent), '', what);
+    const views = await widgetViews(widget, ['weights', 'scores', 'q', 'k', 'head-output', 'concat', 'output']);
+    for (const [view, got] of Object.entries(views)) {
+      assert.deepEqual(got.data, ref[view], `${what}: ${view} differs from the page's`);
+    }
+    assert.equal(views.weights.rows, ref.n, what);
+    assert.equal(views.weights.cols, ref.nKv, what);
+    assert.deepEqual(views.weights.rowLabels, ref.tokens, what);
+    assert.deepEqual(views.weights.colLabels, ref.keyTokens, what);
+    assert.deepEqual(views.k.rowLabels, ref.keyTokens, `${what}: K has a row per key token`);
+    // The page's mask says who may attend (1); the widget's, drawn hatched, who may not (1).
+    assert.deepEqual(views.weights.mask, ref.mask.map((m) => 1 - m), `${what}: masked cells`);
+    assert.deepEqual(problems, [], what);
+    await close();
+  }
+});
+
+test('kv: cross-attention draws an n_q × n_k map with the queries down the side and the keys along the top', async () => {
+  const { page, problems, close } = await widgetPage('cross.html',
+    '<attention-playground sentence="The cat sat" kv="Le chat est assis sur le tapis" heads="2" controls="kv"></attention-playground>');
+  const widget = page.locator('attention-playground');
+  const shown = await widget.evaluate((el) => {
+    const data = el.shadowRoot.querySelector('.hm-data');
+    return { rows: el.current.model.rows, cols: el.current.model.cols, rowLabels: el.current.model.rowLabels, colLabels: el.current.model.colLabels,
+      canvas: [data.width, data.height], caption: el.shadowRoot.querySelector('.caption').textContent };
+  });
+  assert.deepEqual([shown.rows, shown.cols], [3, 7]);
+  assert.deepEqual(shown.canvas, [7, 3], 'the drawn map is 3 rows by 7 columns');
+  assert.deepEqual(shown.rowLabels, tokenize('The cat sat'));
+  assert.deepEqual(shown.colLabels, tokenize('Le chat est assis sur le tapis'));
+  assert.match(shown.caption, /3 × 7/);
+  // The kv field: clearing it goes back to self-attention (3 × 3).
+  await widget.evaluate((el) => {
+    const input = el.shadowRoot.querySelector('[data-control=kv]');
+    input.value = '';
+    input.dispatchEvent(new Event('input'));
+  });
+  await page.waitForFunction(() => document.querySelector('attention-playground').current.model.cols === 3);
+  assert.deepEqual(await widget.evaluate((el) => el.current.model.colLabels), tokenize('The cat sat'));
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('padding, mask and scale: the widget\'s weights are the core\'s; rows sum to 1 over the keys left', async () => {
+  const { page, problems, close } = await widgetPage('masks.html',
+    '<attention-playground id="pm" sentence="one two three four five" heads="2" d-model="16" seed="5" padding="1,3" mask="0.0,2.4,4.2" causal scale="false" temperature="0.5" controls="scale"></attention-playground>');
+  const widget = page.locator('attention-playground');
+  const check = () => widget.evaluate(async (el) => {
+    // The reference: a direct attention() call on the seeded inputs, masks built here.
+    const { loadAttention } = await import('./lib/attention.js');
+    const { seededInputs } = await import('./seeded.js');
+    const core = await loadAttention();
+    const inputs = seededInputs(core);
+    const tokens = el.current.meta.tokens;
+    const n = tokens.length;
+    const scale = el.getAttribute('scale') !== 'false';
+    const allowed = new Uint8Array(n * n).fill(1);
+    for (const [i, j] of [[0, 0], [2, 4], [4, 2]]) allowed[i * n + j] = 0;
+    const trace = core.attention({
+      x: inputs.embeddings(tokens, 16, 5), n, dModel: 16, heads: 2, ...inputs.weights(16, 5),
+      causal: true, temperature: 0.5, scale, mask: allowed, keyPadding: Uint8Array.from([0, 1, 0, 1, 0]),
+    });
+    const w = el.current.model.data;
+    const sums = [];
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const open = allowed[i * n + j] && j !== 1 && j !== 3 && j <= i;
+        if (!open && w[i * n + j] !== 0) throw new Error(`weight (${i}, ${j}) is masked but ${w[i * n + j]}`);
+        if (open) sum += w[i * n + j];
+      }
+      sums.push(sum);
+    }
+    return { same: Array.from(trace.weights(0)).every((v, k) => v === w[k]), sums, scale };
+  });
+  const off = await check();
+  assert.equal(off.scale, false);
+  assert.ok(off.same, 'the widget\'s weights differ from attention() with scale: false');
+  // Row 0 may attend only to itself, and that cell is painted: the row is all zeros.
+  assert.equal(off.sums[0], 0);
+  for (const sum of off.sums.slice(1)) assert.ok(Math.abs(sum - 1) < 1e-6, `a row sums to ${sum}`);
+  // The scale checkbox sets the attribute, and the numbers follow.
+  const before = await widget.evaluate((el) => el.renders);
+  await widget.evaluate((el) => el.shadowRoot.querySelector('[data-control=scale]').click());
+  await page.waitForFunction((r) => document.querySelector('attention-playground').renders > r, before);
+  const on = await check();
+  assert.equal(on.scale, true);
+  assert.ok(on.same, 'the widget\'s weights differ from attention() with scale: true');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('bad padding, mask or kv values give a message in the widget, not a throw or a blank', async () => {
+  const cases = [
+    ['padding="9"', /padding: there is no key token 9; the 3 keys are numbered 0 … 2/],
+    ['padding="1;2"', /padding="1;2" is not a list of token indices/],
+    ['padding="-1"', /padding="-1" is not a list of token indices/],
+    ['mask="0-1"', /mask="0-1": "0-1" is not a cell/],
+    ['mask="0.1,3.0"', /mask: cell 3\.0 is outside the 3 × 3 map/],
+    ['kv="a b" mask="0.2"', /mask: cell 0\.2 is outside the 3 × 2 map/],
+    ['kv="a b" padding="2"', /there is no key token 2; the 2 keys are numbered 0 … 1/],
+    [`kv="${Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ')}"`, /The key sentence \(kv\) has 40 tokens; the widget draws at most 32/],
+  ];
+  const { page, problems, close } = await widgetPage('bad.html',
+    cases.map(([attrs]) => `<attention-playground sentence="one two three" loading="eager" ${attrs}></attention-playground>`).join(''));
+  const shown = await page.locator('attention-playground').evaluateAll((els) => els.map((el) => el.shadowRoot.querySelector('.error').textContent));
+  cases.forEach(([attrs, expected], i) => assert.match(shown[i], expected, attrs));
+  // Fixing the value clears the message and draws.
+  const first = page.locator('attention-playground').first();
+  await first.evaluate((el) => el.setAttribute('padding', '2'));
+  await page.waitForFunction(() => document.querySelector('attention-playground').renders > 0);
+  assert.equal(await first.evaluate((el) => el.shadowRoot.querySelector('.error').textContent), '');
+  assert.deepEqual(await first.evaluate((el) => el.current.meta.padding), [2]);
+  // The Chinese catalogue has these messages too.
+  await first.evaluate((el) => { el.setAttribute('lang', 'zh'); el.setAttribute('mask', '0.x'); });
+  await page.waitForFunction(() => document.querySelector('attention-playground').shadowRoot.querySelector('.error').textContent !== '');
+  assert.match(await first.evaluate((el) => el.shadowRoot.querySelector('.error').textContent), /^mask="0\.x"：“0\.x” 不是单元格/);
   assert.deepEqual(problems, []);
   await close();
 });
