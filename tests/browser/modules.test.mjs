@@ -284,3 +284,37 @@ test('embed snippets: the iframe is compact (embed=1); teacher mode and language
   assert.match(teacher.element, / causal>/);
   assert.match(embedSnippets({ hide: ['all'] }, { baseUrl: base }).element, / controls=""/);
 });
+
+test('embed snippets: the element carries scale, padding, mask and kv, only where the page uses them', () => {
+  const base = 'https://example.org/ap/index.html';
+  const attrs = (element) => Object.fromEntries([...element.matchAll(/ ([a-z-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  // Defaults: none of the four.
+  const plain = attrs(embedSnippets({ sentence: 'a b c' }, { baseUrl: base }).element);
+  for (const name of ['scale', 'padding', 'mask', 'kv']) assert.ok(!(name in plain), `${name} written for the default state`);
+  // Self-attention: indices past the sentence's 3 tokens are dropped, as checkParams drops them.
+  const self = attrs(embedSnippets({ sentence: 'a b c', scale: false, padding: [0, 2, 3], painted: [[0, 1], [3, 0], [2, 2]], kv: 'ignored' }, { baseUrl: base }).element);
+  assert.equal(self.scale, 'false');
+  assert.equal(self.padding, '0,2');
+  assert.equal(self.mask, '0.1,2.2');
+  assert.ok(!('kv' in self), 'kv without cross');
+  const state = { ...DEFAULT_STATE, sentence: 'a b c', scale: false, padding: [0, 2, 3], painted: [[0, 1], [3, 0], [2, 2]] };
+  const check = checkParams(state, tokenize(state.sentence));
+  assert.deepEqual(self.padding.split(',').map(Number), check.params.padding);
+  assert.deepEqual(self.mask.split(',').map((c) => c.split('.').map(Number)), check.params.painted);
+  // Cross-attention: keys are the kv sentence's (4 tokens), so padding 3 and cell 0.3 stay; kv is written, escaped.
+  const cross = embedSnippets({ sentence: 'a b c', cross: true, kv: 'w x y z', padding: [3, 5], painted: [[0, 3], [3, 0]] }, { baseUrl: base });
+  const c = attrs(cross.element);
+  assert.equal(c.kv, 'w x y z');
+  assert.match(embedSnippets({ cross: true, kv: 'say "<hi>"' }, { baseUrl: base }).element, / kv="say &quot;&lt;hi&gt;&quot;"/);
+  assert.equal(c.padding, '3');
+  assert.equal(c.mask, '0.3');
+  assert.ok(!('scale' in c), 'scale on is the default');
+  // Teacher mode: the page's cross is the element's kv field, shown only with cross-attention.
+  const teacher = attrs(embedSnippets({ sentence: 'a b', cross: true, kv: 'x y', hide: ['seed'], lock: ['cross', 'scale'] }, { baseUrl: base }).element);
+  assert.equal(teacher.controls, 'sentence,kv,heads,d-model,temperature,scale,causal,positional,view,head,export');
+  assert.equal(teacher.locked, 'kv,scale');
+  const hidden = attrs(embedSnippets({ sentence: 'a b', cross: true, kv: 'x y', hide: ['cross'] }, { baseUrl: base }).element);
+  assert.ok(!hidden.controls.split(',').includes('kv'));
+  const noCross = attrs(embedSnippets({ sentence: 'a b', hide: ['seed'] }, { baseUrl: base }).element);
+  assert.ok(!noCross.controls.split(',').includes('kv'));
+});
