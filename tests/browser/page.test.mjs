@@ -636,6 +636,18 @@ test('Share: a link copied after changing the controls opens the identical state
   }
 });
 
+test('on a short wide window the actions (Copy link, Export, Embed) are in view at load', async () => {
+  const { page, problems, close } = await open('', { width: 1280, height: 720 });
+  try {
+    const boxes = await page.evaluate(() => ['copy-link', 'export-open', 'embed-open', 'status']
+      .map((id) => { const r = document.getElementById(id).getBoundingClientRect(); return { id, top: r.top, bottom: r.bottom, height: r.height }; }));
+    for (const b of boxes) assert.ok(b.height > 0 && b.top >= 0 && b.bottom <= 720, `${b.id} at ${b.top}–${b.bottom} px`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('teacher mode: hide= removes controls, lock= disables them, in the panel and the walkthrough', async () => {
   const { page, problems, close } = await open('#step=7&hide=seed,d-model,cross,embed,export&lock=causal,temperature,view');
   try {
