@@ -22,7 +22,6 @@ import { msg } from './widget/messages.js';
 import { CSS } from './widget/style.js';
 // The modules two imports down, named here as well so that the browser fetches them together with
 // the first level instead of one round trip later: start-up is otherwise a chain of imports.
-import './i18n.js';
 import './lib/attention.js';
 import './seeded.js';
 

@@ -11,7 +11,7 @@
 // update() throws on a wrong shape, so a bug cannot draw a plausible but wrong picture.
 
 import { colormaps, MASKED_RGBA, tableIndex, TABLE_SIZE } from './colormap.js';
-import { t, formatNumber } from './i18n.js';
+import { formatNumber } from './format.js';
 
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const FONT_BOLD = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -36,6 +36,13 @@ function el(tag, className, parent) {
   if (className) node.className = className;
   if (parent) parent.appendChild(node);
   return node;
+}
+
+// The one word a heatmap writes itself, the legend's "masked". The page sets it from its message
+// catalogue (setHeatmapText); the widget writes its own into each legend.
+let maskedText = 'masked';
+export function setHeatmapText({ masked } = {}) {
+  if (typeof masked === 'string' && masked) maskedText = masked;
 }
 
 export class Heatmap {
@@ -89,7 +96,7 @@ export class Heatmap {
     this.legendMasked = el('span', 'hm-legend-masked', legend);
     const swatch = el('span', 'hm-swatch', this.legendMasked);
     swatch.style.backgroundColor = `rgb(${MASKED_RGBA.slice(0, 3).join(',')})`;
-    el('span', '', this.legendMasked).textContent = t('legend.masked');
+    el('span', '', this.legendMasked).textContent = maskedText;
   }
 
   // model: { rows, cols, data: Float32Array(rows·cols) row-major, range: [lo, hi],

@@ -10,6 +10,8 @@
 // titles between $…$) are written in math.js's notation and typeset as MathML: translate only
 // the words in "quotes"; the rest is notation.
 
+import { formatNumber } from './format.js';
+
 const en = {
   'app.title': 'Attention Playground',
   'app.tagline': 'Every step of multi-head self-attention, computed by a C++ core in WebAssembly.',
@@ -342,14 +344,5 @@ export function t(key, params = {}) {
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
 }
 
-// Number formatting shared by labels and tooltips: fixed significant digits, a true minus sign.
-export function formatNumber(value, digits = 4) {
-  if (value === Infinity) return '∞';
-  if (value === -Infinity) return '−∞';
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  const text = abs >= 1e5 || abs < 1e-4 ? abs.toExponential(digits - 1) : abs.toPrecision(digits);
-  const trimmed = text.includes('e') ? text : text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-  return (value < 0 ? '−' : '') + trimmed;
-}
+// Number formatting shared by labels and tooltips (format.js, so the widget can use it alone).
+export { formatNumber };

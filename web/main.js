@@ -14,6 +14,7 @@ import { Pipeline } from './pipeline.js';
 import { Tooltip } from './tooltip.js';
 import { Walkthrough } from './walkthrough.js';
 import { formula } from './math.js';
+import { setHeatmapText } from './heatmap.js';
 import { STEPS } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -27,7 +28,8 @@ document.documentElement.lang = locale;
 
 // ---- static text --------------------------------------------------------------
 for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
-// The header's formulas, typeset (MathML, math.js).
+// The heatmaps' own word ("masked" in their legends).
+setHeatmapText({ masked: t('legend.masked') });
 // The header's formulas: one <math> per formula (a wide gap in the source parts them), so a
 // narrow screen can wrap between them; MathML itself does not wrap.
 for (const node of document.querySelectorAll('.formula [data-i18n]')) {

@@ -147,11 +147,15 @@ test('three widgets on one page fetch the wasm once', async () => {
     ['one two three', 'four five', 'six seven eight nine'].map((s) => `<attention-playground sentence="${s}"></attention-playground>`).join('')));
   // A server with the right MIME type: with a wrong one, the fallback fetches the bytes again.
   let fetches = 0;
-  const plain = await serveStatic({ root: DIST, onRequest: (path) => { if (path.endsWith('.wasm')) fetches++; } });
+  const paths = [];
+  const plain = await serveStatic({ root: DIST, onRequest: (path) => { paths.push(path); if (path.endsWith('.wasm')) fetches++; } });
   servers.push(plain);
   const opened = await open(`${plain.url}three.html`);
   assert.equal(await widgetsDrawn(opened.page), 3);
   assert.equal(fetches, 1, `the wasm was fetched ${fetches} times`);
+  // Only what the widget needs: not the page's message catalogues, walkthrough or worker.
+  const extra = paths.filter((p) => /i18n\.js|locales\/|walkthrough|pipeline|worker|main\.js/.test(p));
+  assert.deepEqual(extra, []);
   assert.deepEqual(opened.problems, []);
   await opened.close();
 });
