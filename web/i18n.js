@@ -226,7 +226,7 @@ const en = {
   'wt.wo.f': 'Y = C W_O',
   'wt.output': 'Output',
   'wt.output.desc': 'One new vector per token, the same shape as X: n × d_model = {n} × {dModel}. Each now carries information from the tokens it attended to.',
-  'wt.output.f': 'Y = concat_h ( softmax ( \\frac{Q_h K_h^T}{√d_head} + M ) V_h ) W_O',
+  'wt.output.f': 'Y = concat_h ( softmax ( \\frac{Q_h K_h^T}{√d_head · T} + M ) V_h ) W_O',
   'wt.output.end': 'That is one attention layer, end to end. Change the sentence, turn on the causal mask or add heads, and walk through it again; or see every step at once.',
   'wt.name.E': 'E (embeddings)',
   'wt.name.X': 'X (input)',

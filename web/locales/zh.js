@@ -222,7 +222,7 @@ const zh = {
   'wt.wo.f': 'Y = C W_O',
   'wt.output': '输出',
   'wt.output.desc': '每个词元一个新向量，形状与 X 相同：n × d_model = {n} × {dModel}。每个向量现在都带有它所注意的词元的信息。',
-  'wt.output.f': 'Y = concat_h ( softmax ( \\frac{Q_h K_h^T}{√d_head} + M ) V_h ) W_O',
+  'wt.output.f': 'Y = concat_h ( softmax ( \\frac{Q_h K_h^T}{√d_head · T} + M ) V_h ) W_O',
   'wt.output.end': '这就是一整层注意力，从头到尾。换一个句子、打开因果掩码或增加头数，再走一遍；或者一次查看所有步骤。',
   'wt.name.E': 'E（嵌入）',
   'wt.name.X': 'X（输入）',
