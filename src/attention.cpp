@@ -443,12 +443,14 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
     row.padding = in.key_padding;
     if (c.unmasked_scores) {
       // 3'. The scores before any mask, all (n, n_kv): raw = q·kᵀ + bias, unmasked = q·kᵀ·scale +
-      //     bias; the same products and row kernel as step 3, so the same values where visible.
+      //     bias. The products q·kᵀ, computed once for every key, also stand in scores for step 3,
+      //     which then only finishes them row by row (so the three agree wherever visible).
       float* raw = t->raw_scores[h].data();
       float* unmasked = t->unmasked_scores[h].data();
       transpose(t->k[h].data(), nk, dh, dh, kt);
-      matmul(q, kt, raw, n, dh, nk);
-      std::memcpy(unmasked, raw, sizeof(float) * size_t(n) * nk);
+      matmul(q, kt, scores, n, dh, nk);
+      std::memcpy(raw, scores, sizeof(float) * size_t(n) * nk);
+      std::memcpy(unmasked, scores, sizeof(float) * size_t(n) * nk);
       ScoreRow open;
       open.slope = row.slope;
       open.visible = nk;
@@ -468,13 +470,16 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
 
       // 3. Scores (rows, n_kv) = q·kᵀ · scale, then the ALiBi bias and the masks (causal: key
       //    j > i, the custom mask, key padding), row by row. Keys past kc are masked by the rows.
-      transpose(t->k[h].data(), kc, dh, dh, kt);  // (d_head, kc)
-      if (kc == nk) {
-        matmul(q + size_t(i0) * dh, kt, s_rows, rows, dh, nk);
-      } else {
-        matmul(q + size_t(i0) * dh, kt, tile, rows, dh, kc);
-        for (int r = 0; r < rows; ++r)
-          std::memcpy(s_rows + size_t(r) * nk, tile + size_t(r) * kc, sizeof(float) * kc);
+      //    With unmasked_scores the products are already in place (step 3').
+      if (!c.unmasked_scores) {
+        transpose(t->k[h].data(), kc, dh, dh, kt);  // (d_head, kc)
+        if (kc == nk) {
+          matmul(q + size_t(i0) * dh, kt, s_rows, rows, dh, nk);
+        } else {
+          matmul(q + size_t(i0) * dh, kt, tile, rows, dh, kc);
+          for (int r = 0; r < rows; ++r)
+            std::memcpy(s_rows + size_t(r) * nk, tile + size_t(r) * kc, sizeof(float) * kc);
+        }
       }
       for (int r = 0; r < rows; ++r) {
         const int i = i0 + r;
