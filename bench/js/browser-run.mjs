@@ -1,9 +1,8 @@
 // Runs the suite in headless Chromium (Debian's /usr/bin/chromium via playwright-core): serves
 // the repository root with scripts/lib/static-server.mjs, opens bench/js/index.html, calls
 // runBench() there and returns its results. Progress lines are forwarded to log.
-import { chromium } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS } from '../../scripts/lib/chromium.mjs';
+import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,8 +11,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // protocol). jsFlags: V8 flags for the renderer (e.g. '--no-wasm-dynamic-tiering'), or null.
 export async function runChromium({ time = true, quick = false, only = null, log = console.log, clock = 'wall', jsFlags = null } = {}) {
   const server = await serveStatic({ root: ROOT, port: 0 });
-  const args = jsFlags ? [...CHROMIUM_ARGS, `--js-flags=${jsFlags}`] : [...CHROMIUM_ARGS];
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+  const browser = await launchChromium(jsFlags ? [`--js-flags=${jsFlags}`] : []);
   try {
     const page = await browser.newPage();
     const errors = [];

@@ -305,19 +305,18 @@ function referenceMultiHead({ x, n, dModel, heads, wq, wk, wv, wo }) {
 // or a timed one right after it, may run baseline code.
 const WARM_CALLS = 5, WARM_N = 64;
 
-async function warmUpAttention(impl, shape) {
+function warmUpAttention(impl, shape) {
   const small = { ...shape, n: Math.min(shape.n, WARM_N) };
-  const prepared = await impl.attention(small, attentionInputs(small));
-  try {
-    for (let i = 0; i < WARM_CALLS; i++) await prepared.run();
-  } finally {
-    prepared.dispose();
-  }
+  return runWarmCalls(impl.attention(small, attentionInputs(small)));
 }
 
-async function warmUpGemm(impl, shape, { a, b }) {
+function warmUpGemm(impl, shape, { a, b }) {
   const m = Math.min(shape.m, WARM_N);
-  const prepared = await impl.gemm({ ...shape, m }, { a: a.subarray(0, m * shape.k), b });
+  return runWarmCalls(impl.gemm({ ...shape, m }, { a: a.subarray(0, m * shape.k), b }));
+}
+
+async function runWarmCalls(preparing) {
+  const prepared = await preparing;
   try {
     for (let i = 0; i < WARM_CALLS; i++) await prepared.run();
   } finally {
