@@ -265,10 +265,9 @@ function showView() {
   } else {
     pipeline.setIndependent(state.independent);
     pipeline.render(trace);
-    markHeadLock();
     pipeline.relayout();
   }
-  teacher.apply();
+  teacher.apply();  // also marks the new head thumbnails when the head is locked
 }
 
 let lastStep = state.step || 1; // where "Step by step" resumes
@@ -529,9 +528,12 @@ const MATRICES = {
   headOut: 'export.headOut', output: 'export.output',
 };
 
+// The head the exports are of: the focused one (a link may name one past the trace's heads).
+const exportHead = (trace) => Math.min(state.focus, trace.heads - 1);
+
 // The heatmap model (export.js) of matrix `name` of the trace, for the focused head.
 function exportModel(trace, name) {
-  const h = Math.min(state.focus, trace.heads - 1);
+  const h = exportHead(trace);
   const { n, nKv, dHead, dModel, tokens, keyTokens } = trace;
   const title = t(MATRICES[name], { h });
   if (name === 'weights' || name === 'scores') {
@@ -557,7 +559,7 @@ function exportModel(trace, name) {
 
 $('export-open').addEventListener('click', () => {
   const trace = debug.trace;
-  const h = trace ? Math.min(state.focus, trace.heads - 1) : 0;
+  const h = trace ? exportHead(trace) : 0;
   const chosen = exportPick.value || 'weights';
   exportPick.replaceChildren(...Object.entries(MATRICES).map(([name, key]) => {
     const option = document.createElement('option');
@@ -577,11 +579,12 @@ for (const button of exportDialog.querySelectorAll('[data-format]')) {
     if (!trace) return;
     const name = exportPick.value;
     const model = exportModel(trace, name);
-    const head = name === 'output' ? '' : `-head${Math.min(state.focus, trace.heads - 1)}`;
+    const h = name === 'output' ? null : exportHead(trace);
+    const head = h === null ? '' : `-head${h}`;
     const format = button.dataset.format;
     const file = `attention-${name}${head}.${format}`;
     const meta = {
-      matrix: name, head: head ? Math.min(state.focus, trace.heads - 1) : null, sentence: state.sentence,
+      matrix: name, head: h, sentence: state.sentence,
       heads: trace.heads, dModel: trace.dModel, temperature: trace.temperature, causal: trace.causal,
       positional: trace.positional, seed: trace.seed, link: embedSnippets(state, { baseUrl: location.href }).url,
     };
