@@ -51,3 +51,27 @@ export function seededInputs(core) {
 
   return { weights, embeddings };
 }
+
+// The masks of a state, as the core takes them and combined for drawing (the page's worker and
+// the widget pass the same ones, so their weights agree):
+//   painted: [i, j] cells where query i may not attend to key j; padding: key indices hidden.
+// → { core: { mask?, keyPadding? } to spread into attention()'s params (each only when there is
+//     any), allowed: Uint8Array (n, nKv), 1 = query i may attend to key j after every kind
+//     (causal, padding, painted) }.
+export function attentionMasks({ n, nKv, causal, painted, padding }) {
+  painted ??= [];
+  padding ??= [];
+  const mask = new Uint8Array(n * nKv).fill(1);  // (n, nKv) 1 = may attend
+  for (const [i, j] of painted) mask[i * nKv + j] = 0;
+  const keyPadding = new Uint8Array(nKv);         // (nKv) 1 = padding
+  for (const j of padding) keyPadding[j] = 1;
+  const allowed = Uint8Array.from(mask, (m, k) => {
+    const i = Math.floor(k / nKv);
+    const j = k % nKv;
+    return m && !keyPadding[j] && !(causal && j > i) ? 1 : 0;
+  });
+  return {
+    core: { ...(painted.length ? { mask } : {}), ...(padding.length ? { keyPadding } : {}) },
+    allowed,
+  };
+}

@@ -14,7 +14,7 @@
 // Inputs: the seeded X and W of seeded.js (the widget uses the same recipe), plus hand edits.
 
 import { loadAttention } from './lib/attention.js';
-import { seededInputs } from './seeded.js';
+import { attentionMasks, seededInputs } from './seeded.js';
 
 let core = null;
 let pending = null;   // the newest request not yet computed
@@ -93,23 +93,14 @@ function compute({ id, params }) {
     const nKv = tokensKv ? tokensKv.length : n;
     const xKv = tokensKv ? inputs.embeddings(tokensKv, dModel, seed) : null;
     if (tokensKv) Object.assign(base, { xKv, nKv });
-    // mask (n, n): 1 = query i may attend to key j. The core combines it with causal and padding;
-    // the page's copy combines all three, for drawing.
-    const mask = new Uint8Array(n * nKv).fill(1);
-    for (const [i, j] of params.painted ?? []) mask[i * nKv + j] = 0;
-    const keyPadding = new Uint8Array(nKv);
-    for (const j of params.padding ?? []) keyPadding[j] = 1;
+    // The masks: the core combines painted cells with causal and padding; the page draws the
+    // combination (allowed).
+    const masks = attentionMasks({ n, nKv, causal: params.causal, painted: params.painted, padding: params.padding });
     const trace = core.attention({
       ...base, causal: params.causal, temperature: params.temperature, scale: params.scale, unmaskedScores: true,
-      ...(params.painted?.length ? { mask } : {}),
-      ...(params.padding?.length ? { keyPadding } : {}),
+      ...masks.core,
     });
-    const combined = Uint8Array.from(mask, (m, k) => {
-      const i = Math.floor(k / nKv);
-      const j = k % nKv;
-      return m && !keyPadding[j] && !(params.causal && j > i) ? 1 : 0;
-    });
-    const [message, transfer] = toMessage(trace, params, { x, xKv, w, seeded, mask: combined });
+    const [message, transfer] = toMessage(trace, params, { x, xKv, w, seeded, mask: masks.allowed });
     self.postMessage({ type: 'result', id, trace: message, ms: performance.now() - started }, transfer);
   } catch (err) {
     self.postMessage({ type: 'error', id, message: String(err?.message ?? err) });

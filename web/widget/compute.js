@@ -6,7 +6,7 @@
 // Inputs: the seeded X and W of ../seeded.js, shared with the page's worker.
 
 import { loadAttention } from '../lib/attention.js';
-import { seededInputs } from '../seeded.js';
+import { attentionMasks, seededInputs } from '../seeded.js';
 
 let coreOptions = {};
 let corePromise = null;
@@ -37,10 +37,9 @@ function inputsFor(core) {
 // params: { tokens, heads, dModel, temperature, causal, positional, seed, scale = true,
 //          tokensKv = null, padding = [], painted = [] } → { trace, mask }.
 // tokensKv: cross-attention, K and V from this second sentence (maps n × nKv); padding: key
-// indices hidden as keys; painted: [i, j] cells where query i may not attend to key j. Built like
-// worker.js builds them (the mask and keyPadding passed only when there are any), so the numbers
-// are the page's. mask: Uint8Array (n, nKv), 1 = masked by any kind (causal, padding, painted),
-// for drawing.
+// indices hidden as keys; painted: [i, j] cells where query i may not attend to key j. The masks
+// are ../seeded.js's attentionMasks(), as the page's worker builds them, so the numbers are the
+// page's. mask: Uint8Array (n, nKv), 1 = masked by any kind (causal, padding, painted), for drawing.
 export function runAttention(core, params) {
   const { tokens, heads, dModel, temperature, causal, positional, seed } = params;
   const inputs = inputsFor(core);
@@ -49,22 +48,11 @@ export function runAttention(core, params) {
   const w = inputs.weights(dModel, seed);
   const tokensKv = params.tokensKv ?? null;
   const nKv = tokensKv ? tokensKv.length : n;
-  const padding = params.padding ?? [];
-  const painted = params.painted ?? [];
-  const mask = new Uint8Array(n * nKv).fill(1);              // (n, nKv) 1 = may attend
-  for (const [i, j] of painted) mask[i * nKv + j] = 0;
-  const keyPadding = new Uint8Array(nKv);                     // (nKv) 1 = padding
-  for (const j of padding) keyPadding[j] = 1;
+  const masks = attentionMasks({ n, nKv, causal, painted: params.painted, padding: params.padding });
   const trace = core.attention({
     x, n, dModel, heads, ...w, causal, temperature, positional, scale: params.scale ?? true,
     ...(tokensKv ? { xKv: inputs.embeddings(tokensKv, dModel, seed), nKv } : {}),
-    ...(painted.length ? { mask } : {}),
-    ...(padding.length ? { keyPadding } : {}),
+    ...masks.core,
   });
-  const masked = Uint8Array.from(mask, (m, k) => {
-    const i = Math.floor(k / nKv);
-    const j = k % nKv;
-    return m && !keyPadding[j] && !(causal && j > i) ? 0 : 1;
-  });
-  return { trace, mask: masked };
+  return { trace, mask: masks.allowed.map((a) => 1 - a) };
 }
