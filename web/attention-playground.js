@@ -430,7 +430,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
       this.heatmapKind = kind;
     }
     this.heatmap.setLabel(model.title);
-    // The legend's "masked" comes from the page's catalogue (English); the widget's own language wins.
+    // The legend's "masked" is heatmap.js's default (English, or the page's); the widget's language wins.
     const masked = this.heatmap.legendMasked?.lastElementChild;
     if (masked) masked.textContent = this.t('masked');
     this.heatmap.update({ ...model, width: this.plot.clientWidth || this.clientWidth || 300 });
