@@ -251,6 +251,44 @@ const walkthrough = new Walkthrough(walkRoot, {
 
 debug.walkthrough = walkthrough;
 
+// ---- test hook: the figures on screen, by name -------------------------------------------
+// __ap.figures() lists the names of the heatmaps now drawn (the overview's, or the walkthrough
+// step's); __ap.figure(name) returns one as plain data: { name, rows, cols, data, mask, range,
+// colormap, cell: [w, h] CSS px, pixels: FNV-1a digest of its one-pixel-per-cell canvas }.
+const WALK_NAMES = {
+  E: 'embeddings', Ekv: 'embeddingsKv', X: 'x', Xkv: 'xKv', WQ: 'wq', WK: 'wk', WV: 'wv', WO: 'wo',
+  Q: 'q', K: 'k', V: 'v', Qh: 'qHead', Kh: 'kHead', Vh: 'vHead', S: 'rawScores', Ss: 'scaledScores',
+  Sm: 'scores', M: 'mask', A: 'weights', H: 'entropy', O: 'headOutput', C: 'concat', Y: 'output',
+};
+function shownFigures() {
+  const out = new Map();
+  if (state.step > 0) {
+    for (const [id, { map }] of walkthrough.figs) out.set(WALK_NAMES[id] ?? id.replace(/^O(\d+)$/, 'headOutput.$1'), map);
+  } else {
+    const named = { fX: 'x', fQ: 'q', fK: 'k', fV: 'v', fScores: 'scores', fWeights: 'weights', fEntropy: 'entropy', fHeadOut: 'headOutput', fConcat: 'concat', fOut: 'output' };
+    for (const [key, name] of Object.entries(named)) out.set(name, pipeline[key].map);
+    for (const fig of pipeline.thumbs) out.set(`thumb.${fig.head}`, fig.map);
+  }
+  return out;
+}
+function pixelDigest(canvas) {
+  const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < px.length; i++) h = Math.imul(h ^ px[i], 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+debug.figures = () => [...shownFigures().keys()];
+debug.figure = (name) => {
+  const map = shownFigures().get(name);
+  if (!map?.model) return null;
+  const { rows, cols, data, mask, range } = map.model;
+  return {
+    name, rows, cols, data: Array.from(data), mask: mask ? Array.from(mask) : null, range: [...range],
+    colormap: map.options.colormap, cell: map.layoutBox ? [map.layoutBox.cellW, map.layoutBox.cellH] : null,
+    pixels: pixelDigest(map.dataCanvas),
+  };
+};
+
 function showView() {
   const trace = debug.trace;
   const walking = state.step > 0;
