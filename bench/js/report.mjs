@@ -133,7 +133,7 @@ export function renderTargets(results) {
 }
 
 function renderRest(results, out) {
-  out.splice(out.length - 2, 0, '## The targets of issue 3', '');
+  out.splice(out.length - 2, 0, '## Targets', '');
   out.push('## At a glance: ours (SIMD wasm) and the peers, d_head = 64', '', renderReadmeTables(results), '');
 
   // --- Attention per environment ---
