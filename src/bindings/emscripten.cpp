@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "attention.h"
-#include "kernels.h"  // kernels (issue 3)
+#include "core/attention.h"
+#include "kernels/kernels.h"  // kernels (issue 3)
 
 using emscripten::val;
 
@@ -232,7 +232,7 @@ val memory_stats() {
 }
 
 // ---- kernels (issue 3) ----
-// The hand-written kernels of src/kernels.h on their own, for the benchmark and embedders.
+// The hand-written kernels of src/kernels/kernels.h on their own, for the benchmark and embedders.
 // Arguments are checked by web/lib/attention.js; sizes are checked again here.
 
 constexpr size_t kMaxKernelFloats = size_t(1) << 24;  // per array: 64 MB

@@ -1,5 +1,5 @@
-// Unit tests of the attention core (src/attention.h), natively and in wasm.
-#include "attention.h"
+// Unit tests of the attention core (src/core/attention.h), natively and in wasm.
+#include "core/attention.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
-// Tests of the trace's row kernels (src/trace_kernels.h), both paths (SIMD and scalar), against
+// Tests of the trace's row kernels (src/kernels/trace_kernels.h), both paths (SIMD and scalar), against
 // the plain float64 reference below: sizes around the packet widths, unaligned buffers, guard
 // values after every output, every mask kind, ALiBi, fully masked and very peaked rows.
-#include "trace_kernels.h"
+#include "kernels/trace_kernels.h"
 
 #include <catch2/catch.hpp>
 #include <cfloat>

@@ -13,7 +13,7 @@
 //   - exp is vectorised (simd.h, as 2^x) and returns exactly 0 for masked/tiny arguments, so no
 //     denormal ever reaches the products;
 //   - every buffer is thread_local scratch that only grows: O(n·d) memory, no per-call allocation.
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -22,7 +22,7 @@
 #include <limits>
 #include <vector>
 
-#include "simd.h"
+#include "kernels/simd.h"
 
 namespace ap {
 

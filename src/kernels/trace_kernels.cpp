@@ -7,7 +7,7 @@
 //   H = −Σ w·ln w = ln Z − ln 2·Σ p·t / Z,
 // two non-negative terms (Z >= 1 because the max contributes 2^0, and t <= 0): no cancellation,
 // and no logarithm per entry (the scalar double log per entry used to cost more than the softmax).
-#include "trace_kernels.h"
+#include "kernels/trace_kernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +15,7 @@
 #include <cstring>
 #include <limits>
 
-#include "simd.h"
+#include "kernels/simd.h"
 
 namespace ap {
 

@@ -1,4 +1,4 @@
-#include "attention.h"
+#include "core/attention.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "kernels.h"
-#include "trace_kernels.h"
+#include "kernels/kernels.h"
+#include "kernels/trace_kernels.h"
 
 namespace ap {
 
