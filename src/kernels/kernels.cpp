@@ -10,7 +10,7 @@
 //   - both products run a 2×16 register-blocked micro-kernel (8 accumulators + 4 loads + 1 splat):
 //     S = Q·Kᵀ over K packed once per head into panels of 16 keys, O += P·V over V packed once
 //     per head with rows padded to a multiple of 16 floats;
-//   - exp is vectorised (simd.h, as 2^x) and returns exactly 0 for masked/tiny arguments, so no
+//   - exp is vectorised (exp2.h, as 2^x) and returns exactly 0 for masked/tiny arguments, so no
 //     denormal ever reaches the products;
 //   - every buffer is thread_local scratch that only grows: O(n·d) memory, no per-call allocation.
 #include "kernels/kernels.h"
@@ -22,6 +22,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/exp2.h"
 #include "kernels/simd.h"
 
 namespace ap {
@@ -50,27 +51,8 @@ struct Buffer {
   }
 };
 
-// Scalar 2^x for x <= 0: the same polynomial as simd::exp2_nonpositive (also 0 below −115).
-inline float exp2_nonpositive_scalar(float x) {
-  if (!(x >= -115.0f)) return 0.0f;  // also catches −∞
-  const float t = x + 12582912.0f;
-  const float f = x - (t - 12582912.0f);
-  float p = 0.0013264723820611835f * f + 0.009671512991189957f;
-  p = p * f + 0.05550733581185341f;
-  p = p * f + 0.24022242426872253f;
-  p = p * f + 0.6931470036506653f;
-  p = p * f + 1.0f;
-  uint32_t bits;
-  std::memcpy(&bits, &t, sizeof bits);
-  bits = (bits << 23) + 0x3F800000u;
-  float pow2n;
-  std::memcpy(&pow2n, &bits, sizeof pow2n);
-  return p * pow2n;
-}
-
-// Both paths work in log2 units: scores are q·k·scale·log2(e) and weights 2^(s − max), which
-// equals e^(natural score − natural max).
-constexpr float kLog2e = 1.44269504088896341f;
+// Both paths work in log2 units (exp2.h): scores are q·k·scale·log2(e) and weights 2^(s − max),
+// which equals e^(natural score − natural max).
 
 // ============================================================================
 // Attention, scalar path: one query row at a time, online softmax over key blocks.
