@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/attention.h"
+#include "core/scratch.h"
 #include "kernels/kernels.h"  // kernels (issue 3)
 
 using emscripten::val;
@@ -87,7 +88,7 @@ struct Call {
     if ((has_key_padding = !params["keyPadding"].isUndefined()))
       copy_in(params["keyPadding"], &b.key_padding);
   }
-  ~Call() { release_if_large(); }
+  ~Call() { ap::release_if_large(b, b.x, b.wq, b.wk, b.wv, b.wo, b.x_kv, b.mask, b.key_padding); }
 
   ap::AttentionInputs inputs() const {
     ap::AttentionInputs in{b.x.data(),  b.wq.data(), b.wk.data(), b.wv.data(),
@@ -111,9 +112,6 @@ struct Call {
   static Buffers& buffers() {
     static Buffers instance;
     return instance;
-  }
-  void release_if_large() {  // give very large inputs back (an 8k-token output-only call)
-    if (b.x.capacity() + b.x_kv.capacity() + 4 * b.wq.capacity() > (64u << 20) / sizeof(float)) b = Buffers{};
   }
 };
 
@@ -171,7 +169,7 @@ val run_attention(const val& params) {
   result.set("headOutput", stacked(t.head_output));
   result.set("concat", part(t.concat.data(), t.concat.size()));
   result.set("output", part(t.output.data(), t.output.size()));
-  if (t.block.capacity() > (64u << 20) / sizeof(float)) reused_trace().reset();  // give a large block back
+  ap::release_if_large(reused_trace(), t.block);
   return result;
 }
 
@@ -188,7 +186,7 @@ val run_attention_output(const val& params) {
   ap::attention_output(call.config, call.inputs(), out.data());
   val result = val::object();
   result.set("output", to_js(out.data(), out.size()));
-  if (out.capacity() > (64u << 20) / sizeof(float)) out = std::vector<float>{};
+  ap::release_if_large(out, out);
   return result;
 }
 
@@ -241,12 +239,6 @@ constexpr size_t kMaxKernelFloats = size_t(1) << 24;  // per array: 64 MB
 // copies its inputs in and its output out, and allocates (or zero-fills) nothing in the wasm heap.
 struct KernelBuffers {
   std::vector<float> in[3], out;
-  // Gives very large buffers back after a call (an 8k-token call holds 4 × 16 MB).
-  void release_if_large() {
-    size_t floats = out.capacity();
-    for (const auto& v : in) floats += v.capacity();
-    if (floats > (64u << 20) / sizeof(float)) *this = KernelBuffers{};
-  }
 };
 KernelBuffers& kernel_buffers() {
   static KernelBuffers buffers;
@@ -290,7 +282,7 @@ val kernel_attention(const val& params) {
   ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), b.out.data(), n, heads, d_head, options);
   val result = val::object();
   result.set("output", to_js(b.out.data(), size));
-  b.release_if_large();
+  ap::release_if_large(b, b.in[0], b.in[1], b.in[2], b.out);
   return result;
 }
 
@@ -318,7 +310,7 @@ val kernel_matmul(const val& params) {
   ap::matmul(a.data(), b.data(), c.data(), m, k, n);
   val result = val::object();
   result.set("output", to_js(c.data(), size_t(m) * n));
-  buffers.release_if_large();
+  ap::release_if_large(buffers, buffers.in[0], buffers.in[1], buffers.in[2], buffers.out);
   return result;
 }
 // ---- end kernels (issue 3) ----

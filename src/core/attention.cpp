@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/scratch.h"
 #include "kernels/kernels.h"
 #include "kernels/trace_kernels.h"
 
@@ -382,10 +383,6 @@ struct TraceScratch {
     if (v.size() < size) v.resize(size);
     return v.data();
   }
-  void release_if_large() {  // give a very large buffer back
-    const size_t floats = q_all.size() + k_all.size() + v_all.size() + kt.size() + tile.size();
-    if (floats > (64u << 20) / sizeof(float)) *this = TraceScratch{};
-  }
 };
 
 }  // namespace
@@ -509,7 +506,7 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
 
   // 6. Output projection: (n, d_model).
   matmul(t->concat.data(), in.wo, t->output.data(), n, dm, dm);
-  sc.release_if_large();
+  release_if_large(sc, sc.q_all, sc.k_all, sc.v_all, sc.kt, sc.tile);
   return "";
 }
 
@@ -553,10 +550,7 @@ void attention_output(const AttentionConfig& c, const AttentionInputs& in, float
   }
   scaled_dot_product_attention(q, k, v, concat, n, c.heads, dh, options);
   matmul(concat, in.wo, out, n, dm, dm);
-  if (scratch.size() > (64u << 20) / sizeof(float)) {  // give a very large buffer back
-    scratch.clear();
-    scratch.shrink_to_fit();
-  }
+  release_if_large(scratch, scratch);
 }
 
 // ===========================================================================
