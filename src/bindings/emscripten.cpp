@@ -44,6 +44,14 @@ val error(const std::string& message) {
   return result;
 }
 
+// "'none', 'sinusoidal', 'rope', 'alibi'": every positional encoding the core knows.
+std::string positional_list() {
+  std::string list;
+  for (ap::Positional p : ap::kPositionals)
+    list += (list.empty() ? "'" : ", '") + std::string(ap::positional_name(p)) + "'";
+  return list;
+}
+
 // Reads params { x, n, dModel, heads, wq, wk, wv, wo, causal, temperature, positional } —
 // already type-checked by the JS layer; sizes and values are checked again by ap::validate.
 // Optional: xKv + nKv (cross-attention), mask (n·nKv, 1 = may attend), keyPadding (nKv, 1 = padding),
@@ -67,7 +75,7 @@ struct Call {
     config.causal = params["causal"].as<bool>();
     config.temperature = params["temperature"].as<float>();
     if (!ap::parse_positional(params["positional"].as<std::string>(), &config.positional)) {
-      error = "positional must be one of 'none', 'sinusoidal', 'rope', 'alibi'";
+      error = "positional must be one of " + positional_list();
       return;
     }
     copy_in(params["x"], &b.x);
@@ -217,6 +225,17 @@ val build_info() {
   result.set("simd", info.simd);
   result.set("simdKind", std::string(info.simd_kind));
   result.set("buildType", std::string(info.build_type));
+  val limits = val::object();
+  limits.set("maxTokens", info.limits.max_tokens);
+  limits.set("maxTokensOutputOnly", info.limits.max_tokens_output_only);
+  limits.set("maxModelDim", info.limits.max_model_dim);
+  limits.set("maxHeads", info.limits.max_heads);
+  limits.set("maxKernelFloats", static_cast<double>(info.limits.max_kernel_floats));
+  result.set("limits", limits);
+  val positional = val::array();
+  for (ap::Positional p : ap::kPositionals)
+    positional.call<void>("push", std::string(ap::positional_name(p)));
+  result.set("positionalEncodings", positional);
   return result;
 }
 
@@ -232,8 +251,6 @@ val memory_stats() {
 // ---- kernels (issue 3) ----
 // The hand-written kernels of src/kernels/kernels.h on their own, for the benchmark and embedders.
 // Arguments are checked by web/lib/attention.js; sizes are checked again here.
-
-constexpr size_t kMaxKernelFloats = size_t(1) << 24;  // per array: 64 MB
 
 // Inputs and output of the kernel exports, reused between calls like Call's buffers: a warm call
 // copies its inputs in and its output out, and allocates (or zero-fills) nothing in the wasm heap.
@@ -264,7 +281,9 @@ val kernel_attention(const val& params) {
   const int d_head = params["dHead"].as<int>();
   if (n < 1 || heads < 1 || d_head < 1) return error("n, heads and dHead must be at least 1");
   const size_t size = size_t(n) * size_t(heads) * size_t(d_head);
-  if (size > kMaxKernelFloats) return error("n·heads·dHead must be at most 16,777,216");
+  if (size > ap::kMaxKernelFloats) {
+    return error("n·heads·dHead must be at most " + std::to_string(ap::kMaxKernelFloats));
+  }
   KernelBuffers& b = kernel_buffers();
   std::vector<float>&q = b.in[0], &k = b.in[1], &v = b.in[2];
   copy_in(params["q"], &q);
@@ -292,9 +311,9 @@ val kernel_matmul(const val& params) {
   const int k = params["k"].as<int>();
   const int n = params["n"].as<int>();
   if (m < 1 || k < 1 || n < 1) return error("m, k and n must be at least 1");
-  if (size_t(m) * k > kMaxKernelFloats || size_t(k) * n > kMaxKernelFloats ||
-      size_t(m) * n > kMaxKernelFloats) {
-    return error("m·k, k·n and m·n must each be at most 16,777,216");
+  if (size_t(m) * k > ap::kMaxKernelFloats || size_t(k) * n > ap::kMaxKernelFloats ||
+      size_t(m) * n > ap::kMaxKernelFloats) {
+    return error("m·k, k·n and m·n must each be at most " + std::to_string(ap::kMaxKernelFloats));
   }
   KernelBuffers& buffers = kernel_buffers();
   std::vector<float>&a = buffers.in[0], &b = buffers.in[1], &c = buffers.out;

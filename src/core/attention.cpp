@@ -80,16 +80,9 @@ long long first_non_finite(const float* p, size_t count) {
 // ===========================================================================
 
 bool parse_positional(std::string_view name, Positional* out) {
-  static const struct {
-    const char* name;
-    Positional value;
-  } table[] = {{"none", Positional::None},
-               {"sinusoidal", Positional::Sinusoidal},
-               {"rope", Positional::Rope},
-               {"alibi", Positional::Alibi}};
-  for (const auto& entry : table) {
-    if (name == entry.name) {
-      *out = entry.value;
+  for (Positional p : kPositionals) {
+    if (name == positional_name(p)) {
+      *out = p;
       return true;
     }
   }
@@ -570,7 +563,8 @@ std::vector<float> token_embedding(std::string_view token, int d_model, uint64_t
 }
 
 BuildInfo build_info() {
-  BuildInfo info{AP_VERSION, simd_compiled(), simd_kind(), "release"};
+  BuildInfo info{AP_VERSION, simd_compiled(), simd_kind(), "release",
+                 Limits{kMaxTokens, kMaxTokensOutputOnly, kMaxModelDim, kMaxHeads, kMaxKernelFloats}};
 #ifndef NDEBUG
   info.build_type = "debug";
 #endif

@@ -7,7 +7,13 @@
 // tests/core/kernels_reference.h and the tests compare both paths against it.
 #pragma once
 
+#include <cstddef>
+
 namespace ap {
+
+// The most floats one array of the kernel exports (the bindings' scaledDotProductAttention and
+// matmul) may hold: 64 MB each, so a call's inputs and output stay far below the wasm heap's 2 GB.
+inline constexpr size_t kMaxKernelFloats = size_t(1) << 24;
 
 // Auto = Simd when compiled in (AP_SIMD=1 and a SIMD target), else Scalar.
 // Asking for Simd in a build without it falls back to Scalar.
