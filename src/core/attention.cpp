@@ -219,7 +219,7 @@ namespace {
 
 // Positional tables depend only on (position, width): computed in double once, as the reference
 // does, and kept for later calls, since the page recomputes the same shapes on every slider move
-// (one sin/cos/pow per entry used to cost milliseconds). Tables past kMaxTableFloats are not
+// (one sin/cos/pow per entry costs milliseconds). Tables past kMaxTableFloats are not
 // kept: the values are then computed for the call alone, row by row, the same way.
 constexpr size_t kMaxTableFloats = size_t(1) << 22;  // 16 MB
 

@@ -1,4 +1,4 @@
-// Hand-written fast kernels (issue 3): fused attention and a packed GEMM.
+// Hand-written fast kernels: fused attention and a packed GEMM.
 //
 // Plain C++ (no Emscripten header). The SIMD path uses simd.h: WebAssembly SIMD128 in the wasm
 // build, SSE2 natively, so the same code is tested and benchmarked on both. The scalar path is

@@ -188,9 +188,8 @@ class AttentionCore {
   // The first calls of each export run slower: the engine compiles hot wasm functions a second
   // time, optimised, only after they have run a while (in the background; a running call keeps
   // its baseline code until it returns), and the first large call also grows memory. warmUp() runs
-  // the trace and the output-only path twice on a small shape (measured in Node at n=256,
-  // dModel=256, 4 heads: the first real call then took ≈ 1.35× a warm one, against ≈ 2× without).
-  // It costs a few to ≈ 20 ms (on this loaded 2-core machine), so loading does not run it: it runs
+  // the trace and the output-only path twice on a small shape, which brings the first real call
+  // much closer to a warm one. It costs up to tens of ms, so loading does not run it: it runs
   // when the thread is next idle, and only if no real call came first (a page's first call is its
   // own warm-up, and its first paint should not wait for ours).
   warmUp() {
@@ -263,8 +262,8 @@ class AttentionCore {
       throw new Error(`positional must be one of ${names}, got ${describe(positional)}`);
     }
     // Arrays are checked for type and size here. The core checks every value for finiteness
-    // itself (vectorised, ≈ 0.1 ms for the page's largest trace, against ≈ 0.6 ms for a JS loop in
-    // Chromium); only when it refuses a call are they searched here, for a message with the index.
+    // itself (vectorised, several times faster than a JS loop); only when it refuses a call are
+    // they searched here, for a message with the index.
     const args = {
       n, dModel, heads, causal, temperature, positional, scale, unmaskedScores, into,
       x: checkShape('x', params.x, n * dModel, `n·dModel = ${n}·${dModel}`),
@@ -327,7 +326,7 @@ class AttentionCore {
     return { ...this.#m.memoryStats() };
   }
 
-  // ---- kernels (issue 3) ----
+  // ---- the kernels on their own ----
   /**
    * The fused attention kernel alone (FlashAttention-style tiles, online softmax, no n×n buffer).
    * params: { q, k, v, n, heads, dHead, causal = false }; q, k, v: Float32Array (n, heads·dHead),
@@ -370,7 +369,6 @@ class AttentionCore {
     const b = checkShape('b', params.b, k * n, `k·n = ${k}·${n}`);
     return unwrap(this.#m.matmul({ a, b, m, k, n })).output;
   }
-  // ---- end kernels (issue 3) ----
 }
 
 // The block (one Float32Array) behind each trace attention() returned, for options.into.
