@@ -1,4 +1,4 @@
-// Benchmark of the hand-written kernels (src/kernels.h): fused attention and the packed GEMM.
+// Benchmark of the hand-written kernels (src/kernels/kernels.h): fused attention and the packed GEMM.
 //
 // Built natively by CMake (bench/native/*.cpp); the same file also builds with em++ for timing
 // the wasm kernels under Node (see the comment at the end). Checks each kernel against the plain
@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "../../tests/core/kernels_reference.h"
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 // The clock used for timing, in ms: wall time, or with --clock cpu the process's CPU time
 // (std::clock), which other jobs sharing the machine's two cores disturb less. A build may
@@ -219,6 +219,6 @@ int main(int argc, char** argv) {
 
 // The same file under Node, single-threaded wasm (what the page runs):
 //   export NODE_PATH=/usr/share/nodejs
-//   em++ -std=c++17 -O3 -msimd128 -DAP_SIMD=1 -I src bench/native/bench_kernels.cpp src/kernels.cpp
+//   em++ -std=c++17 -O3 -msimd128 -DAP_SIMD=1 -I src bench/native/bench_kernels.cpp src/kernels/kernels.cpp
 //        -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -o /tmp/bench_kernels.js
 //   node /tmp/bench_kernels.js --quick

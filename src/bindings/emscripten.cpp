@@ -17,8 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "attention.h"
-#include "kernels.h"  // kernels (issue 3)
+#include "core/attention.h"
+#include "core/scratch.h"
+#include "kernels/kernels.h"
 
 using emscripten::val;
 
@@ -41,6 +42,14 @@ val error(const std::string& message) {
   val result = val::object();
   result.set("error", message);
   return result;
+}
+
+// "'none', 'sinusoidal', 'rope', 'alibi'": every positional encoding the core knows.
+std::string positional_list() {
+  std::string list;
+  for (ap::Positional p : ap::kPositionals)
+    list += (list.empty() ? "'" : ", '") + std::string(ap::positional_name(p)) + "'";
+  return list;
 }
 
 // Reads params { x, n, dModel, heads, wq, wk, wv, wo, causal, temperature, positional } —
@@ -66,7 +75,7 @@ struct Call {
     config.causal = params["causal"].as<bool>();
     config.temperature = params["temperature"].as<float>();
     if (!ap::parse_positional(params["positional"].as<std::string>(), &config.positional)) {
-      error = "positional must be one of 'none', 'sinusoidal', 'rope', 'alibi'";
+      error = "positional must be one of " + positional_list();
       return;
     }
     copy_in(params["x"], &b.x);
@@ -87,7 +96,7 @@ struct Call {
     if ((has_key_padding = !params["keyPadding"].isUndefined()))
       copy_in(params["keyPadding"], &b.key_padding);
   }
-  ~Call() { release_if_large(); }
+  ~Call() { ap::release_if_large(b, b.x, b.wq, b.wk, b.wv, b.wo, b.x_kv, b.mask, b.key_padding); }
 
   ap::AttentionInputs inputs() const {
     ap::AttentionInputs in{b.x.data(),  b.wq.data(), b.wk.data(), b.wv.data(),
@@ -111,9 +120,6 @@ struct Call {
   static Buffers& buffers() {
     static Buffers instance;
     return instance;
-  }
-  void release_if_large() {  // give very large inputs back (an 8k-token output-only call)
-    if (b.x.capacity() + b.x_kv.capacity() + 4 * b.wq.capacity() > (64u << 20) / sizeof(float)) b = Buffers{};
   }
 };
 
@@ -171,7 +177,7 @@ val run_attention(const val& params) {
   result.set("headOutput", stacked(t.head_output));
   result.set("concat", part(t.concat.data(), t.concat.size()));
   result.set("output", part(t.output.data(), t.output.size()));
-  if (t.block.capacity() > (64u << 20) / sizeof(float)) reused_trace().reset();  // give a large block back
+  ap::release_if_large(reused_trace(), t.block);
   return result;
 }
 
@@ -188,7 +194,7 @@ val run_attention_output(const val& params) {
   ap::attention_output(call.config, call.inputs(), out.data());
   val result = val::object();
   result.set("output", to_js(out.data(), out.size()));
-  if (out.capacity() > (64u << 20) / sizeof(float)) out = std::vector<float>{};
+  ap::release_if_large(out, out);
   return result;
 }
 
@@ -219,6 +225,17 @@ val build_info() {
   result.set("simd", info.simd);
   result.set("simdKind", std::string(info.simd_kind));
   result.set("buildType", std::string(info.build_type));
+  val limits = val::object();
+  limits.set("maxTokens", info.limits.max_tokens);
+  limits.set("maxTokensOutputOnly", info.limits.max_tokens_output_only);
+  limits.set("maxModelDim", info.limits.max_model_dim);
+  limits.set("maxHeads", info.limits.max_heads);
+  limits.set("maxKernelFloats", static_cast<double>(info.limits.max_kernel_floats));
+  result.set("limits", limits);
+  val positional = val::array();
+  for (ap::Positional p : ap::kPositionals)
+    positional.call<void>("push", std::string(ap::positional_name(p)));
+  result.set("positionalEncodings", positional);
   return result;
 }
 
@@ -231,22 +248,14 @@ val memory_stats() {
   return result;
 }
 
-// ---- kernels (issue 3) ----
-// The hand-written kernels of src/kernels.h on their own, for the benchmark and embedders.
+// ---- the kernels on their own ----
+// The hand-written kernels of src/kernels/kernels.h on their own, for the benchmark and embedders.
 // Arguments are checked by web/lib/attention.js; sizes are checked again here.
-
-constexpr size_t kMaxKernelFloats = size_t(1) << 24;  // per array: 64 MB
 
 // Inputs and output of the kernel exports, reused between calls like Call's buffers: a warm call
 // copies its inputs in and its output out, and allocates (or zero-fills) nothing in the wasm heap.
 struct KernelBuffers {
   std::vector<float> in[3], out;
-  // Gives very large buffers back after a call (an 8k-token call holds 4 × 16 MB).
-  void release_if_large() {
-    size_t floats = out.capacity();
-    for (const auto& v : in) floats += v.capacity();
-    if (floats > (64u << 20) / sizeof(float)) *this = KernelBuffers{};
-  }
 };
 KernelBuffers& kernel_buffers() {
   static KernelBuffers buffers;
@@ -254,8 +263,8 @@ KernelBuffers& kernel_buffers() {
 }
 
 // "" when every value is finite, else the message web/lib/attention.js gives for a plain Array:
-// "q holds a non-finite value (NaN) at index 5". The check is vectorised here (≈ 0.1 ms for a
-// million values) instead of a JS loop over every typed-array input (≈ 1 ms in Chromium).
+// "q holds a non-finite value (NaN) at index 5". The check is vectorised here, about ten times
+// faster than a JS loop over every typed-array input.
 std::string non_finite_message(const char* name, const std::vector<float>& values) {
   const long long at = ap::first_non_finite(values.data(), values.size());
   if (at < 0) return "";
@@ -272,7 +281,9 @@ val kernel_attention(const val& params) {
   const int d_head = params["dHead"].as<int>();
   if (n < 1 || heads < 1 || d_head < 1) return error("n, heads and dHead must be at least 1");
   const size_t size = size_t(n) * size_t(heads) * size_t(d_head);
-  if (size > kMaxKernelFloats) return error("n·heads·dHead must be at most 16,777,216");
+  if (size > ap::kMaxKernelFloats) {
+    return error("n·heads·dHead must be at most " + std::to_string(ap::kMaxKernelFloats));
+  }
   KernelBuffers& b = kernel_buffers();
   std::vector<float>&q = b.in[0], &k = b.in[1], &v = b.in[2];
   copy_in(params["q"], &q);
@@ -290,7 +301,7 @@ val kernel_attention(const val& params) {
   ap::scaled_dot_product_attention(q.data(), k.data(), v.data(), b.out.data(), n, heads, d_head, options);
   val result = val::object();
   result.set("output", to_js(b.out.data(), size));
-  b.release_if_large();
+  ap::release_if_large(b, b.in[0], b.in[1], b.in[2], b.out);
   return result;
 }
 
@@ -300,9 +311,9 @@ val kernel_matmul(const val& params) {
   const int k = params["k"].as<int>();
   const int n = params["n"].as<int>();
   if (m < 1 || k < 1 || n < 1) return error("m, k and n must be at least 1");
-  if (size_t(m) * k > kMaxKernelFloats || size_t(k) * n > kMaxKernelFloats ||
-      size_t(m) * n > kMaxKernelFloats) {
-    return error("m·k, k·n and m·n must each be at most 16,777,216");
+  if (size_t(m) * k > ap::kMaxKernelFloats || size_t(k) * n > ap::kMaxKernelFloats ||
+      size_t(m) * n > ap::kMaxKernelFloats) {
+    return error("m·k, k·n and m·n must each be at most " + std::to_string(ap::kMaxKernelFloats));
   }
   KernelBuffers& buffers = kernel_buffers();
   std::vector<float>&a = buffers.in[0], &b = buffers.in[1], &c = buffers.out;
@@ -318,10 +329,9 @@ val kernel_matmul(const val& params) {
   ap::matmul(a.data(), b.data(), c.data(), m, k, n);
   val result = val::object();
   result.set("output", to_js(c.data(), size_t(m) * n));
-  buffers.release_if_large();
+  ap::release_if_large(buffers, buffers.in[0], buffers.in[1], buffers.in[2], buffers.out);
   return result;
 }
-// ---- end kernels (issue 3) ----
 
 }  // namespace
 
@@ -333,8 +343,7 @@ EMSCRIPTEN_BINDINGS(attention_core) {
   emscripten::function("buildInfo", &build_info);
   emscripten::function("memoryStats", &memory_stats);
 
-  // ---- kernels (issue 3) ----
+  // The kernels on their own.
   emscripten::function("scaledDotProductAttention", &kernel_attention);
   emscripten::function("matmul", &kernel_matmul);
-  // ---- end kernels (issue 3) ----
 }

@@ -1,5 +1,5 @@
-// Unit tests of the attention core (src/attention.h), natively and in wasm.
-#include "attention.h"
+// Unit tests of the attention core (src/core/attention.h), natively and in wasm.
+#include "core/attention.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "kernels/kernels.h"
 #include "reference.h"
 
 namespace {
@@ -654,4 +655,24 @@ TEST_CASE("unmasked_scores: the scores before masks, equal to passes without sca
       CHECK(t.output == plain.output);
     }
   }
+}
+
+TEST_CASE("build info reports the limits validate() enforces and every positional encoding", "[core]") {
+  const ap::Limits limits = ap::build_info().limits;
+  CHECK(limits.max_tokens == ap::kMaxTokens);
+  CHECK(limits.max_tokens_output_only == ap::kMaxTokensOutputOnly);
+  CHECK(limits.max_model_dim == ap::kMaxModelDim);
+  CHECK(limits.max_heads == ap::kMaxHeads);
+  CHECK(limits.max_kernel_floats == ap::kMaxKernelFloats);
+  std::string names;
+  for (ap::Positional p : ap::kPositionals) {
+    ap::Positional parsed;
+    REQUIRE(ap::parse_positional(ap::positional_name(p), &parsed));
+    CHECK(parsed == p);
+    names += std::string(names.empty() ? "" : ",") + ap::positional_name(p);
+  }
+  CHECK(names == "none,sinusoidal,rope,alibi");
+  ap::AttentionConfig c;
+  c.n = 1, c.d_model = ap::kMaxHeads + 1, c.heads = ap::kMaxHeads + 1;
+  CHECK(ap::validate(c, {}).find("heads must be between 1 and " + std::to_string(ap::kMaxHeads)) == 0);
 }

@@ -2,7 +2,7 @@
 //
 // Written for reading, not speed (after llm.c's attention_forward_cpu): numbered passes, one
 // thing each, sums in double so the reference is more accurate than the kernels it checks.
-// Layout as in src/kernels.h: q, k, v, out are (n, heads·d_head) row-major; head h is columns
+// Layout as in src/kernels/kernels.h: q, k, v, out are (n, heads·d_head) row-major; head h is columns
 // h·d_head … (h+1)·d_head−1.
 #pragma once
 

@@ -1,8 +1,8 @@
-// Tests of the hand-written kernels (src/kernels.h) against the plain reference
+// Tests of the hand-written kernels (src/kernels/kernels.h) against the plain reference
 // (kernels_reference.h): both paths (SIMD and scalar), causal or not, ALiBi on or off, sizes
 // around the packet widths, unaligned buffers, guard values after every output.
 // Runs natively and in wasm under Node (keep it to a few seconds there).
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>

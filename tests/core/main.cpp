@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 
-#include "attention.h"
+#include "core/attention.h"
 
 int main(int argc, char* argv[]) {
   const ap::BuildInfo info = ap::build_info();

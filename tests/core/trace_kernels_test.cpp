@@ -1,17 +1,19 @@
-// Tests of the trace's row kernels (src/trace_kernels.h), both paths (SIMD and scalar), against
+// Tests of the trace's row kernels (src/kernels/trace_kernels.h), both paths (SIMD and scalar), against
 // the plain float64 reference below: sizes around the packet widths, unaligned buffers, guard
 // values after every output, every mask kind, ALiBi, fully masked and very peaked rows.
-#include "trace_kernels.h"
+#include "kernels/trace_kernels.h"
 
 #include <catch2/catch.hpp>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "kernels/exp2.h"
 #include "test_buffers.h"
 
 namespace {
@@ -224,6 +226,34 @@ TEST_CASE("trace kernels: both paths agree bit for bit on the scores", "[trace_k
     ap::finish_scores_row(b.data(), count, row, KernelPath::Scalar);
     CHECK(a == b);
   }
+}
+
+TEST_CASE("exp2: within 2e-7 of 2^x, exactly 0 below 2^-115; SIMD gives the scalar's bits", "[exp2]") {
+  std::vector<float> xs = {0.0f,     -0.0f,    -0.5f,
+                           -1.0f,    -114.99f, -115.0f,
+                           -115.01f, -200.0f,  -std::numeric_limits<float>::infinity()};
+  for (float x = 0.5f; x > -120.0f; x -= 0.0078125f * 3.1f) xs.push_back(x);
+  for (float x : random_values(4096, 7)) xs.push_back(-std::fabs(x) * 40.0f);
+  int bad = 0;
+  for (float x : xs) {
+    const float got = ap::exp2_nonpositive_scalar(x);
+    const double want = x < ap::kExp2Flush ? 0.0 : std::exp2(double(x));
+    if (std::fabs(got - want) > 2e-7 * want) bad++;
+  }
+  CHECK(bad == 0);
+#if AP_HAVE_F32X4
+  xs.resize(xs.size() / 4 * 4);
+  int differ = 0;
+  for (size_t i = 0; i < xs.size(); i += 4) {
+    float lanes[4];
+    ap::simd::store(lanes, ap::simd::exp2_nonpositive(ap::simd::load(&xs[i])));
+    for (int l = 0; l < 4; ++l) {
+      const float scalar = ap::exp2_nonpositive_scalar(xs[i + l]);
+      differ += std::memcmp(&lanes[l], &scalar, sizeof scalar) != 0;
+    }
+  }
+  CHECK(differ == 0);
+#endif
 }
 
 TEST_CASE("trace kernels: transpose", "[trace_kernels]") {

@@ -12,7 +12,9 @@
 // an Error whose message says what is wrong. Bound C++ objects never reach the caller, so there
 // is nothing to delete().
 
-const POSITIONAL = ['none', 'sinusoidal', 'rope', 'alibi'];
+// The positional encodings, for importers that need them before a core is loaded; a loaded core
+// reports its own list as buildInfo.positionalEncodings (the JS tests check they are the same).
+const POSITIONAL = Object.freeze(['none', 'sinusoidal', 'rope', 'alibi']);
 
 // The smallest module that uses a SIMD128 instruction (i32x4.splat in a function body);
 // WebAssembly.validate() says whether this engine can run the SIMD build.
@@ -170,7 +172,15 @@ class AttentionCore {
 
   constructor(module) {
     this.#m = module;
-    this.buildInfo = Object.freeze({ ...module.buildInfo() });
+    // { version, simd, simdKind, buildType, limits, positionalEncodings }: limits are the core's
+    // (maxTokens, maxTokensOutputOnly, maxModelDim, maxHeads, maxKernelFloats), the numbers every
+    // check below uses.
+    const info = module.buildInfo();
+    this.buildInfo = Object.freeze({
+      ...info,
+      limits: Object.freeze({ ...info.limits }),
+      positionalEncodings: Object.freeze([...info.positionalEncodings]),
+    });
   }
 
   #used = false;  // set by the first real call
@@ -178,9 +188,8 @@ class AttentionCore {
   // The first calls of each export run slower: the engine compiles hot wasm functions a second
   // time, optimised, only after they have run a while (in the background; a running call keeps
   // its baseline code until it returns), and the first large call also grows memory. warmUp() runs
-  // the trace and the output-only path twice on a small shape (measured in Node at n=256,
-  // dModel=256, 4 heads: the first real call then took ≈ 1.35× a warm one, against ≈ 2× without).
-  // It costs a few to ≈ 20 ms (on this loaded 2-core machine), so loading does not run it: it runs
+  // the trace and the output-only path twice on a small shape, which brings the first real call
+  // much closer to a warm one. It costs up to tens of ms, so loading does not run it: it runs
   // when the thread is next idle, and only if no real call came first (a page's first call is its
   // own warm-up, and its first paint should not wait for ours).
   warmUp() {
@@ -239,20 +248,22 @@ class AttentionCore {
       into = blocks.get(options.into);
       if (!into) throw new Error('into must be a trace returned by attention()');
     }
-    const n = checkInteger('n', params.n, 1, trace ? 4096 : 65536);
-    const dModel = checkInteger('dModel', params.dModel, 1, 4096);
-    const heads = checkInteger('heads', params.heads, 1, 256);
+    const { limits, positionalEncodings } = this.buildInfo;
+    const n = checkInteger('n', params.n, 1, trace ? limits.maxTokens : limits.maxTokensOutputOnly);
+    const dModel = checkInteger('dModel', params.dModel, 1, limits.maxModelDim);
+    const heads = checkInteger('heads', params.heads, 1, limits.maxHeads);
     if (dModel % heads !== 0) throw new Error(`dModel (${dModel}) must be divisible by heads (${heads})`);
     if (typeof causal !== 'boolean') throw new Error(`causal must be true or false, got ${describe(causal)}`);
     if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
       throw new Error(`temperature must be a finite number greater than 0, got ${describe(temperature)}`);
     }
-    if (!POSITIONAL.includes(positional)) {
-      throw new Error(`positional must be one of ${POSITIONAL.map((p) => `'${p}'`).join(', ')}, got ${describe(positional)}`);
+    if (!positionalEncodings.includes(positional)) {
+      const names = positionalEncodings.map((p) => `'${p}'`).join(', ');
+      throw new Error(`positional must be one of ${names}, got ${describe(positional)}`);
     }
     // Arrays are checked for type and size here. The core checks every value for finiteness
-    // itself (vectorised, ≈ 0.1 ms for the page's largest trace, against ≈ 0.6 ms for a JS loop in
-    // Chromium); only when it refuses a call are they searched here, for a message with the index.
+    // itself (vectorised, several times faster than a JS loop); only when it refuses a call are
+    // they searched here, for a message with the index.
     const args = {
       n, dModel, heads, causal, temperature, positional, scale, unmaskedScores, into,
       x: checkShape('x', params.x, n * dModel, `n·dModel = ${n}·${dModel}`),
@@ -263,7 +274,7 @@ class AttentionCore {
     let nKv = n;
     if (params.xKv !== undefined || params.nKv !== undefined) {
       if (!trace) throw new Error('cross-attention (xKv) needs a full trace');
-      nKv = checkInteger('nKv', params.nKv, 1, 4096);
+      nKv = checkInteger('nKv', params.nKv, 1, limits.maxTokens);
       args.nKv = nKv;
       args.xKv = checkShape('xKv', params.xKv, nKv * dModel, `nKv·dModel = ${nKv}·${dModel}`);
     }
@@ -288,7 +299,7 @@ class AttentionCore {
     if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string')) {
       throw new Error('tokens must be an array of strings');
     }
-    checkInteger('dModel', dModel, 1, 4096);
+    checkInteger('dModel', dModel, 1, this.buildInfo.limits.maxModelDim);
     checkInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
     return unwrap(this.#m.tokenEmbeddings(tokens, dModel, seed));
   }
@@ -315,7 +326,7 @@ class AttentionCore {
     return { ...this.#m.memoryStats() };
   }
 
-  // ---- kernels (issue 3) ----
+  // ---- the kernels on their own ----
   /**
    * The fused attention kernel alone (FlashAttention-style tiles, online softmax, no n×n buffer).
    * params: { q, k, v, n, heads, dHead, causal = false }; q, k, v: Float32Array (n, heads·dHead),
@@ -328,12 +339,15 @@ class AttentionCore {
       throw new Error('scaledDotProductAttention() takes a parameter object');
     }
     const { causal = false } = params;
-    const n = checkInteger('n', params.n, 1, 65536);
-    const heads = checkInteger('heads', params.heads, 1, 256);
-    const dHead = checkInteger('dHead', params.dHead, 1, 4096);
+    const { limits } = this.buildInfo;
+    const n = checkInteger('n', params.n, 1, limits.maxTokensOutputOnly);
+    const heads = checkInteger('heads', params.heads, 1, limits.maxHeads);
+    const dHead = checkInteger('dHead', params.dHead, 1, limits.maxModelDim);
     if (typeof causal !== 'boolean') throw new Error(`causal must be true or false, got ${describe(causal)}`);
     const size = n * heads * dHead;
-    if (size > 1 << 24) throw new Error(`n·heads·dHead must be at most ${1 << 24}, got ${size}`);
+    if (size > limits.maxKernelFloats) {
+      throw new Error(`n·heads·dHead must be at most ${limits.maxKernelFloats}, got ${size}`);
+    }
     const shape = `n·heads·dHead = ${n}·${heads}·${dHead}`;
     const args = { n, heads, dHead, causal };
     for (const name of ['q', 'k', 'v']) args[name] = checkShape(name, params[name], size, shape);
@@ -344,17 +358,17 @@ class AttentionCore {
   matmul(params) {
     this.#used = true;
     if (params === null || typeof params !== 'object') throw new Error('matmul() takes a parameter object');
-    const m = checkInteger('m', params.m, 1, 1 << 24);
-    const k = checkInteger('k', params.k, 1, 1 << 24);
-    const n = checkInteger('n', params.n, 1, 1 << 24);
+    const max = this.buildInfo.limits.maxKernelFloats;
+    const m = checkInteger('m', params.m, 1, max);
+    const k = checkInteger('k', params.k, 1, max);
+    const n = checkInteger('n', params.n, 1, max);
     for (const [name, size] of [['m·k', m * k], ['k·n', k * n], ['m·n', m * n]]) {
-      if (size > 1 << 24) throw new Error(`${name} must be at most ${1 << 24}, got ${size}`);
+      if (size > max) throw new Error(`${name} must be at most ${max}, got ${size}`);
     }
     const a = checkShape('a', params.a, m * k, `m·k = ${m}·${k}`);
     const b = checkShape('b', params.b, k * n, `k·n = ${k}·${n}`);
     return unwrap(this.#m.matmul({ a, b, m, k, n })).output;
   }
-  // ---- end kernels (issue 3) ----
 }
 
 // The block (one Float32Array) behind each trace attention() returned, for options.into.

@@ -1,4 +1,4 @@
-#include "attention.h"
+#include "core/attention.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "kernels.h"
-#include "trace_kernels.h"
+#include "core/scratch.h"
+#include "kernels/kernels.h"
+#include "kernels/trace_kernels.h"
 
 namespace ap {
 
@@ -79,16 +80,9 @@ long long first_non_finite(const float* p, size_t count) {
 // ===========================================================================
 
 bool parse_positional(std::string_view name, Positional* out) {
-  static const struct {
-    const char* name;
-    Positional value;
-  } table[] = {{"none", Positional::None},
-               {"sinusoidal", Positional::Sinusoidal},
-               {"rope", Positional::Rope},
-               {"alibi", Positional::Alibi}};
-  for (const auto& entry : table) {
-    if (name == entry.name) {
-      *out = entry.value;
+  for (Positional p : kPositionals) {
+    if (name == positional_name(p)) {
+      *out = p;
       return true;
     }
   }
@@ -225,7 +219,7 @@ namespace {
 
 // Positional tables depend only on (position, width): computed in double once, as the reference
 // does, and kept for later calls, since the page recomputes the same shapes on every slider move
-// (one sin/cos/pow per entry used to cost milliseconds). Tables past kMaxTableFloats are not
+// (one sin/cos/pow per entry costs milliseconds). Tables past kMaxTableFloats are not
 // kept: the values are then computed for the call alone, row by row, the same way.
 constexpr size_t kMaxTableFloats = size_t(1) << 22;  // 16 MB
 
@@ -382,10 +376,6 @@ struct TraceScratch {
     if (v.size() < size) v.resize(size);
     return v.data();
   }
-  void release_if_large() {  // give a very large buffer back
-    const size_t floats = q_all.size() + k_all.size() + v_all.size() + kt.size() + tile.size();
-    if (floats > (64u << 20) / sizeof(float)) *this = TraceScratch{};
-  }
 };
 
 }  // namespace
@@ -509,7 +499,7 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
 
   // 6. Output projection: (n, d_model).
   matmul(t->concat.data(), in.wo, t->output.data(), n, dm, dm);
-  sc.release_if_large();
+  release_if_large(sc, sc.q_all, sc.k_all, sc.v_all, sc.kt, sc.tile);
   return "";
 }
 
@@ -553,10 +543,7 @@ void attention_output(const AttentionConfig& c, const AttentionInputs& in, float
   }
   scaled_dot_product_attention(q, k, v, concat, n, c.heads, dh, options);
   matmul(concat, in.wo, out, n, dm, dm);
-  if (scratch.size() > (64u << 20) / sizeof(float)) {  // give a very large buffer back
-    scratch.clear();
-    scratch.shrink_to_fit();
-  }
+  release_if_large(scratch, scratch);
 }
 
 // ===========================================================================
@@ -576,7 +563,8 @@ std::vector<float> token_embedding(std::string_view token, int d_model, uint64_t
 }
 
 BuildInfo build_info() {
-  BuildInfo info{AP_VERSION, simd_compiled(), simd_kind(), "release"};
+  BuildInfo info{AP_VERSION, simd_compiled(), simd_kind(), "release",
+                 Limits{kMaxTokens, kMaxTokensOutputOnly, kMaxModelDim, kMaxHeads, kMaxKernelFloats}};
 #ifndef NDEBUG
   info.build_type = "debug";
 #endif

@@ -1,4 +1,4 @@
-// Hand-written fast kernels (issue 3): fused attention and a packed GEMM.
+// Hand-written fast kernels: fused attention and a packed GEMM.
 //
 // Plain C++ (no Emscripten header). The SIMD path uses simd.h: WebAssembly SIMD128 in the wasm
 // build, SSE2 natively, so the same code is tested and benchmarked on both. The scalar path is
@@ -7,7 +7,13 @@
 // tests/core/kernels_reference.h and the tests compare both paths against it.
 #pragma once
 
+#include <cstddef>
+
 namespace ap {
+
+// The most floats one array of the kernel exports (the bindings' scaledDotProductAttention and
+// matmul) may hold: 64 MB each, so a call's inputs and output stay far below the wasm heap's 2 GB.
+inline constexpr size_t kMaxKernelFloats = size_t(1) << 24;
 
 // Auto = Simd when compiled in (AP_SIMD=1 and a SIMD target), else Scalar.
 // Asking for Simd in a build without it falls back to Scalar.

@@ -1,7 +1,8 @@
-// Hand-written fast kernels (issue 3). See kernels.h for the contracts and
+// Hand-written fast kernels. See kernels.h for the contracts and
 // tests/core/kernels_reference.h for the plain reference each kernel is tested against.
 //
-// Design (measured in wasm on V8/x64, which has ~15 usable vector registers):
+// Design (tuned for wasm on V8/x64, which has ~15 usable vector registers; timings in
+// bench/NOTES.md):
 //   - attention works on tiles of kBr query rows × kBc keys, small enough for L1;
 //   - online softmax: per query row a running max m, running sum l, and the output accumulator O
 //     rescaled by 2^(m_old − m_new) when the max grows (scores are kept in log2 units);
@@ -10,10 +11,10 @@
 //   - both products run a 2×16 register-blocked micro-kernel (8 accumulators + 4 loads + 1 splat):
 //     S = Q·Kᵀ over K packed once per head into panels of 16 keys, O += P·V over V packed once
 //     per head with rows padded to a multiple of 16 floats;
-//   - exp is vectorised (simd.h, as 2^x) and returns exactly 0 for masked/tiny arguments, so no
+//   - exp is vectorised (exp2.h, as 2^x) and returns exactly 0 for masked/tiny arguments, so no
 //     denormal ever reaches the products;
 //   - every buffer is thread_local scratch that only grows: O(n·d) memory, no per-call allocation.
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -22,7 +23,8 @@
 #include <limits>
 #include <vector>
 
-#include "simd.h"
+#include "kernels/exp2.h"
+#include "kernels/simd.h"
 
 namespace ap {
 
@@ -33,9 +35,9 @@ namespace {
 // ============================================================================
 
 constexpr int kBr = 32;  // query rows per attention tile (a multiple of the micro-kernel rows, 2)
-// Keys per attention tile (a multiple of the panel width, 16). 128 measured ~2 % faster than 64
-// in Chromium 156 (N=2048 H=4 d=64, the page's module side by side, three runs) and the same in
-// Node 20; a tile's K and V (2 × 32 KB at d=64) then no longer fit L1 together, S does (16 KB).
+// Keys per attention tile (a multiple of the panel width, 16): 128 rather than 64 (a little
+// faster in Chromium, the same in Node), though a tile's K and V (2 × 32 KB at d=64) then no
+// longer fit L1 together; S does (16 KB).
 constexpr int kBc = 128;
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
@@ -50,27 +52,8 @@ struct Buffer {
   }
 };
 
-// Scalar 2^x for x <= 0: the same polynomial as simd::exp2_nonpositive (also 0 below −115).
-inline float exp2_nonpositive_scalar(float x) {
-  if (!(x >= -115.0f)) return 0.0f;  // also catches −∞
-  const float t = x + 12582912.0f;
-  const float f = x - (t - 12582912.0f);
-  float p = 0.0013264723820611835f * f + 0.009671512991189957f;
-  p = p * f + 0.05550733581185341f;
-  p = p * f + 0.24022242426872253f;
-  p = p * f + 0.6931470036506653f;
-  p = p * f + 1.0f;
-  uint32_t bits;
-  std::memcpy(&bits, &t, sizeof bits);
-  bits = (bits << 23) + 0x3F800000u;
-  float pow2n;
-  std::memcpy(&pow2n, &bits, sizeof pow2n);
-  return p * pow2n;
-}
-
-// Both paths work in log2 units: scores are q·k·scale·log2(e) and weights 2^(s − max), which
-// equals e^(natural score − natural max).
-constexpr float kLog2e = 1.44269504088896341f;
+// Both paths work in log2 units (exp2.h): scores are q·k·scale·log2(e) and weights 2^(s − max),
+// which equals e^(natural score − natural max).
 
 // ============================================================================
 // Attention, scalar path: one query row at a time, online softmax over key blocks.
@@ -192,17 +175,17 @@ using namespace simd;
 
 // A(r, x) = a[r·a_rs + x], B(x, 0..4·C4) = b[x·b_xs + 0..4·C4], C(r, ·) = c[r·ldc + ·].
 // R·C4 <= 8 accumulators, C4 loads of B and one splat of A per row and step: with V8 on x64
-// (16 vector registers, no FMA in SIMD128) 2×16 measured fastest (wasm, L1-resident, len 64:
-// 2×16 ≈ 20, 4×8 ≈ 16, 4×12 ≈ 15 GFLOP/s). Callers inline it with constant strides.
+// (16 vector registers, no FMA in SIMD128) 2×16 is the fastest shape (ahead of 4×8 and 4×12).
+// Callers inline it with constant strides.
 // With kRowMax, also rmax(r, 0..3) = lane-wise max of row r of C (merged with rmax unless
 // first), from the registers: the attention's row maxima without another pass over the scores.
 template <int R, int C4, bool kRowMax = false>
 inline void micro(const float* a, int a_rs, const float* b, int b_xs, int len, float* c, int ldc,
                   bool accumulate, float* rmax = nullptr, bool first = true) {
   // The r and j loops must unroll completely so that acc lives in registers: GCC -O2 does not
-  // unroll them by itself (the kernel then ran 2x slower natively), hence the pragmas. The x loop
-  // must not unroll, even when len is a constant (a specialised head size): LLVM interleaves the
-  // unrolled steps and V8 then spills registers (measured 25 % slower unrolled by 2 or 4).
+  // unroll them by itself, hence the pragmas. The x loop must not unroll, even when len is a
+  // constant (a specialised head size): LLVM interleaves the unrolled steps and V8 then spills
+  // registers.
   f32x4 acc[R][C4];
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r)
@@ -242,12 +225,9 @@ constexpr int kNr = 16;  // columns of a micro-kernel block = width of a packed 
 
 // Each use gets its own small, non-inlined function, so V8 allocates the 8 accumulators of a
 // tight loop rather than of one huge function (V8 may switch huge functions to a simpler register
-// allocator). One call per 2×16 block of d or kBc steps costs next to nothing. The first inlined
-// build measured 536 ms for N=2048 H=4 d=64 against ~290 ms this way, but on a machine shared
-// with other jobs: treat it as a precaution, not a measured gain. In the wasm build it holds only
-// until the link: emcc's optimiser (Binaryen) does not see noinline and inlines these blocks into
-// their single callers (calling them through volatile pointers instead, to keep them apart,
-// measured 128 against 125 ms: no gain). It does hold natively.
+// allocator). One call per 2×16 block of d or kBc steps costs next to nothing. A precaution: in
+// the wasm build it holds only until the link, since emcc's optimiser (Binaryen) does not see
+// noinline and inlines these blocks into their single callers; natively it holds.
 #if defined(__GNUC__)
 #define AP_NOINLINE __attribute__((noinline))
 #else
@@ -541,9 +521,8 @@ void scaled_dot_product_attention(const float* q, const float* k, const float* v
 #if AP_HAVE_F32X4
   if (use_simd(path)) {
     // The common head sizes (64: GPT-2, BERT, the benchmark; 128: Llama) are compiled with the
-    // size as a constant, so every stride and trip count that depends on it folds. Measured in
-    // the page's wasm module under Node 20, N=2048 H=4 d_head=64, the kernel alone (min of 5):
-    // 107 ms specialised against 120 ms generic. The generic version serves every other size.
+    // size as a constant, so every stride and trip count that depends on it folds (about 10 %
+    // faster). The generic version serves every other size.
     if (d_head == 64) return sdpa_simd<64>(q, k, v, out, n, heads, d_head, opt, scale * kLog2e);
     if (d_head == 128) return sdpa_simd<128>(q, k, v, out, n, heads, d_head, opt, scale * kLog2e);
     return sdpa_simd<0>(q, k, v, out, n, heads, d_head, opt, scale * kLog2e);

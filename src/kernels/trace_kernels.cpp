@@ -2,49 +2,31 @@
 // tests/core/trace_kernels_test.cpp for the plain reference both paths are tested against.
 //
 // Softmax works in log2 units, like the fused kernel in kernels.cpp: t = (s − max)·log2(e) and
-// p = 2^t by simd::exp2_nonpositive, which returns exactly 0 below 2^−115 (so −∞ gives 0 and no
-// denormal is ever written). With w = p / Z and Z = Σ p, ln w = t·ln 2 − ln Z, so the entropy is
+// p = 2^t by exp2.h (scalar and SIMD give the same bits), which returns exactly 0 below 2^−115
+// (so −∞ gives 0 and no denormal is ever written). With w = p / Z and Z = Σ p,
+// ln w = t·ln 2 − ln Z, so the entropy is
 //   H = −Σ w·ln w = ln Z − ln 2·Σ p·t / Z,
 // two non-negative terms (Z >= 1 because the max contributes 2^0, and t <= 0): no cancellation,
-// and no logarithm per entry (the scalar double log per entry used to cost more than the softmax).
-#include "trace_kernels.h"
+// and no logarithm per entry (one per entry would cost more than the softmax itself).
+#include "kernels/trace_kernels.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 
-#include "simd.h"
+#include "kernels/exp2.h"
+#include "kernels/simd.h"
 
 namespace ap {
 
 namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
-constexpr float kLog2e = 1.44269504088896341f;
 constexpr double kLn2 = 0.69314718055994530942;
 // Entropy terms p·t: t is clamped here so a masked entry (p = 0, t = −∞) adds 0, not NaN.
 // Anything below −115 has p = 0 anyway.
 constexpr float kTFloor = -128.0f;
-
-// 2^x for x <= 0, 0 below −115 (also for −∞): the polynomial of simd::exp2_nonpositive, scalar.
-inline float exp2_nonpositive_scalar(float x) {
-  if (!(x >= -115.0f)) return 0.0f;
-  const float magic = 12582912.0f;  // 1.5·2^23: t's low mantissa bits hold round(x)
-  const float t = x + magic;
-  const float f = x - (t - magic);  // in [−1/2, 1/2]
-  const float f2 = f * f;
-  const float lo = 0.6931470036506653f + 0.24022242426872253f * f;
-  const float hi = (0.05550733581185341f + 0.009671512991189957f * f) + 0.0013264723820611835f * f2;
-  const float p = 1.0f + f * (lo + f2 * hi);
-  uint32_t bits;
-  std::memcpy(&bits, &t, sizeof bits);
-  bits = (bits << 23) + 0x3F800000u;  // 2^round(x)
-  float pow2n;
-  std::memcpy(&pow2n, &bits, sizeof pow2n);
-  return p * pow2n;
-}
 
 // The masks, shared by both paths: −∞ past `visible` and wherever allowed/padding say so.
 void mask_row(float* s, int count, const ScoreRow& r) {

@@ -28,6 +28,9 @@ using MatrixMap = Eigen::Map<Matrix>;
 using ConstMatrixMap = Eigen::Map<const Matrix>;
 
 enum class Positional { None, Sinusoidal, Rope, Alibi };
+// Every positional encoding, in this order; the bindings report their names (build info).
+inline constexpr Positional kPositionals[] = {Positional::None, Positional::Sinusoidal, Positional::Rope,
+                                              Positional::Alibi};
 
 // Parses "none", "sinusoidal", "rope", "alibi"; returns false for anything else.
 bool parse_positional(std::string_view name, Positional* out);
@@ -130,8 +133,8 @@ void attention_output(const AttentionConfig& config, const AttentionInputs& inpu
 
 // ---- building blocks, exposed for tests and for the page ------------------
 
-// Index of the first non-finite value (±∞ or NaN) of p[0 … count−1], or −1. Vectorised: about
-// 0.1 ms for a million values.
+// Index of the first non-finite value (±∞ or NaN) of p[0 … count−1], or −1. Vectorised (no
+// branch per value), so the bindings check every input with it.
 long long first_non_finite(const float* p, size_t count);
 
 // Adds the sinusoidal table to x in place. x: (n, d_model).
@@ -154,12 +157,23 @@ Matrix random_matrix(int rows, int cols, uint64_t seed, float stddev);
 // The same text and seed always give the same vector, on every platform.
 std::vector<float> token_embedding(std::string_view token, int d_model, uint64_t seed);
 
+// The limits validate() and the kernel exports enforce, reported so that callers check against
+// the same numbers.
+struct Limits {
+  int max_tokens;              // kMaxTokens: n and n_kv of a full trace
+  int max_tokens_output_only;  // kMaxTokensOutputOnly
+  int max_model_dim;           // kMaxModelDim
+  int max_heads;               // kMaxHeads
+  size_t max_kernel_floats;    // kMaxKernelFloats (kernels.h): floats per array of the kernel exports
+};
+
 // Build information, shown on the page and in test logs.
 struct BuildInfo {
   const char* version;
   bool simd;
   const char* simd_kind;  // what the kernels run: "wasm-simd128", "sse2" or "scalar"
   const char* build_type;
+  Limits limits;
 };
 BuildInfo build_info();
 

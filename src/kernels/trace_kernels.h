@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "kernels.h"  // KernelPath
+#include "kernels/kernels.h"  // KernelPath
 
 namespace ap {
 

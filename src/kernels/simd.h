@@ -1,4 +1,4 @@
-// A tiny 4-lane float vector (f32x4) for the hand-written kernels in kernels.cpp.
+// A tiny 4-lane float vector (f32x4) for the hand-written kernels (kernels/).
 //
 // One set of inline functions, three backends chosen at compile time:
 //   - WebAssembly SIMD128 (wasm_simd128.h) when __wasm_simd128__ is defined (em++ -msimd128);
@@ -53,7 +53,7 @@ inline f32x4 min(f32x4 a, f32x4 b) { return wasm_f32x4_pmin(a, b); }
 inline f32x4 less(f32x4 a, f32x4 b) { return wasm_f32x4_lt(a, b); }
 inline f32x4 bit_and(f32x4 a, f32x4 b) { return wasm_v128_and(a, b); }
 inline f32x4 bit_andnot(f32x4 mask, f32x4 a) { return wasm_v128_andnot(a, mask); }  // ~mask & a
-// Integer lane ops on the bit patterns (used by exp).
+// Integer lane ops on the bit patterns (used by exp2.h).
 inline f32x4 i32_add(f32x4 a, f32x4 b) { return wasm_i32x4_add(a, b); }
 inline f32x4 i32_shl23(f32x4 a) { return wasm_i32x4_shl(a, 23); }
 inline f32x4 i32_splat(int32_t x) { return wasm_i32x4_splat(x); }
@@ -103,57 +103,6 @@ inline float reduce_add(f32x4 v) {
 }
 
 #endif
-
-// 2^x for x <= 0 (softmax arguments in log2 units after max subtraction), ~2e-7 relative error.
-//
-// x = n + f with n = round(x) and |f| <= 1/2; 2^f by a degree-5 polynomial (minimax for relative
-// error on [-1/2, 1/2], fitted by Lawson-weighted least squares, max error 1.9e-7 in float
-// arithmetic), 2^n built in the exponent bits. n = round(x) uses the 1.5·2^23 "magic add": the
-// low mantissa bits of t then hold n. Working in log2 units (scores pre-multiplied by log2 e)
-// saves the multiply and the Cody–Waite reduction of a natural exp, and needs few constants, which
-// matters on V8/x64 where constants compete with accumulators for 16 vector registers.
-// Results for x < kExp2Flush (including −∞ and NaN-free garbage past it) are exactly 0: masked
-// weights are exact zeros and no denormal ever reaches a later product (denormals cost ~10x).
-inline constexpr float kExp2Flush = -115.0f;  // 2^-115 ≈ 2.4e-35 ≈ e^-79.7
-inline constexpr float kExp2C1 = 0.6931470036506653f;
-inline constexpr float kExp2C2 = 0.24022242426872253f;
-inline constexpr float kExp2C3 = 0.05550733581185341f;
-inline constexpr float kExp2C4 = 0.009671512991189957f;
-inline constexpr float kExp2C5 = 0.0013264723820611835f;
-
-// 2^f·2^n from f in [−1/2, 1/2] and t, whose bits are 0x4B400000 + n; 0 where flush is set.
-inline f32x4 exp2_from_parts(f32x4 f, f32x4 t, f32x4 flush) {
-  // Estrin's scheme, 1 + f·((C1 + C2·f) + f²·(C3 + C4·f + C5·f²)): a dependency chain of 4
-  // multiplies and 3 adds instead of Horner's 5 + 5, so more exponentials overlap in flight.
-  const f32x4 f2 = mul(f, f);
-  const f32x4 lo = add(splat(kExp2C1), mul(splat(kExp2C2), f));
-  const f32x4 hi = add(add(splat(kExp2C3), mul(splat(kExp2C4), f)), mul(splat(kExp2C5), f2));
-  const f32x4 one = splat(1.0f);
-  const f32x4 p = add(one, mul(f, add(lo, mul(f2, hi))));
-  // bits(t) = 0x4B400000 + n, whose low 9 bits are n's: shifting by 23 leaves n << 23, and adding
-  // the bits of 1.0f (127 << 23) gives the float 2^n.
-  const f32x4 pow2n = i32_add(i32_shl23(t), one);
-  return bit_andnot(flush, mul(p, pow2n));
-}
-
-inline f32x4 exp2_nonpositive(f32x4 x) {
-  const f32x4 flush = less(x, splat(kExp2Flush));  // below it, t and p may be garbage: masked
-  const f32x4 magic = splat(12582912.0f);          // 1.5·2^23
-  const f32x4 t = add(x, magic);
-  const f32x4 f = sub(x, sub(t, magic));  // x − round(x), in [−1/2, 1/2]
-  return exp2_from_parts(f, t, flush);
-}
-
-// 2^(x − m) for an integer m with |m| <= 2^21 and x <= m + 1/2, without computing x − m, given
-// c = 1.5·2^23 − m (exact) and flush_at = m − 115: t = x + c rounds x to an integer and its low
-// bits hold round(x) − m; f = x − (t − c) = x − round(x) is exact. One operation fewer than
-// exp2_nonpositive(x − m); likewise exactly 0 below 2^−115 and for x = −∞.
-inline f32x4 exp2_minus_int(f32x4 x, f32x4 c, f32x4 flush_at) {
-  const f32x4 flush = less(x, flush_at);
-  const f32x4 t = add(x, c);
-  const f32x4 f = sub(x, sub(t, c));
-  return exp2_from_parts(f, t, flush);
-}
 
 }  // namespace ap::simd
 
