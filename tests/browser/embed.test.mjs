@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { buildSite } from '../../scripts/lib/build-site.mjs';
-import { embedSnippets } from '../../web/embed.js';
-import { tokenize } from '../../web/tokenizer.js';
+import { embedSnippets } from '../../web/page/embed-snippets.js';
+import { tokenize } from '../../web/views/tokenizer.js';
 import { SHOTS } from './page-harness.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -153,8 +153,8 @@ test('three widgets on one page fetch the wasm once', async () => {
   const opened = await open(`${plain.url}three.html`);
   assert.equal(await widgetsDrawn(opened.page), 3);
   assert.equal(fetches, 1, `the wasm was fetched ${fetches} times`);
-  // Only what the widget needs: not the page's message catalogues, walkthrough or worker.
-  const extra = paths.filter((p) => /i18n\.js|locales\/|walkthrough|pipeline|worker|main\.js/.test(p));
+  // Only what the widget needs: nothing of the page's (web/page/: catalogues, walkthrough, worker).
+  const extra = paths.filter((p) => p.includes('/page/'));
   assert.deepEqual(extra, []);
   assert.deepEqual(opened.problems, []);
   await opened.close();
@@ -414,7 +414,7 @@ test('padding, mask and scale: the widget\'s weights are the core\'s; rows sum t
   const check = () => widget.evaluate(async (el) => {
     // The reference: a direct attention() call on the seeded inputs, masks built here.
     const { loadAttention } = await import('./lib/attention.js');
-    const { seededInputs } = await import('./seeded.js');
+    const { seededInputs } = await import('./views/seeded.js');
     const core = await loadAttention();
     const inputs = seededInputs(core);
     const tokens = el.current.meta.tokens;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 import { WEB, SHOTS, startHarness, settled, renders } from './page-harness.mjs';
-import { embedSnippets } from '../../web/embed.js';
+import { embedSnippets } from '../../web/page/embed-snippets.js';
 
 const SCREENSHOT = join(SHOTS, 'screenshot.png');
 const SCREENSHOT_ZH = join(SHOTS, 'screenshot-zh.png');
@@ -400,7 +400,7 @@ test('the heatmap draws one pixel per cell and rejects wrong shapes', async () =
   const { page, problems, close } = await open();
   try {
     const result = await page.evaluate(async () => {
-      const { Heatmap } = await import('./heatmap.js');
+      const { Heatmap } = await import('./draw/heatmap.js');
       const host = document.createElement('div');
       document.body.appendChild(host);
       const map = new Heatmap(host, { colormap: 'diverging' });

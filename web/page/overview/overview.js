@@ -6,14 +6,14 @@
 // answered). The DOM is built once; render() only feeds new data to the heatmaps. All text
 // from i18n.js, and every token is inserted with textContent.
 
-import { Heatmap, alignTops } from './heatmap.js';
-import { symmetricRange } from './colormap.js';
-import { t } from './i18n.js';
-import { explainCell } from './explain.js';
+import { Heatmap, alignTops } from '../../draw/heatmap.js';
+import { symmetricRange } from '../../draw/colormap.js';
+import { t } from '../i18n/i18n.js';
+import { explainCell } from '../explain/explain.js';
 import { HeadView } from './headview.js';
-import { el } from './dom.js';
-import { STEPS } from './state.js';
-import { mixed, plain } from './math.js';
+import { el } from '../../draw/dom.js';
+import { STEPS } from '../state.js';
+import { mixed, plain } from '../../draw/math.js';
 
 
 const shape = (rows, cols) => t('shape.matrix', { rows, cols });

@@ -6,7 +6,7 @@
 // Inputs: the seeded X and W of ../seeded.js, shared with the page's worker.
 
 import { loadAttention } from '../lib/attention.js';
-import { attentionMasks, seededInputs } from '../seeded.js';
+import { attentionMasks, seededInputs } from '../views/seeded.js';
 
 let coreOptions = {};
 let corePromise = null;

@@ -11,7 +11,7 @@
 //   url: the share link (the full page); embedUrl: the iframe's src (embed=1).
 
 import { DEFAULT_STATE, toHash } from './state.js';
-import { tokenize } from './tokenizer.js';
+import { tokenize } from '../views/tokenizer.js';
 
 const attr = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 

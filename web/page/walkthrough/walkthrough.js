@@ -9,14 +9,14 @@
 // are declared in links(). Every number drawn is the core's (see worker.js). Formulas are built
 // by math.js from the catalogue's notation.
 
-import { Heatmap, alignTops } from './heatmap.js';
-import { symmetricRange } from './colormap.js';
-import { t, formatNumber } from './i18n.js';
-import { explainCell } from './explain.js';
-import { renderNeuron } from './neuron.js';
-import { STEPS } from './state.js';
-import { el } from './dom.js';
-import { formula } from './math.js';
+import { Heatmap, alignTops } from '../../draw/heatmap.js';
+import { symmetricRange } from '../../draw/colormap.js';
+import { t, formatNumber } from '../i18n/i18n.js';
+import { explainCell } from '../explain/explain.js';
+import { renderNeuron } from '../explain/neuron.js';
+import { STEPS } from '../state.js';
+import { el } from '../../draw/dom.js';
+import { formula } from '../../draw/math.js';
 
 
 // Q, K or V as one (n, d_model) matrix from its per-head (n, d_head) blocks.

@@ -13,8 +13,8 @@
 //
 // Inputs: the seeded X and W of seeded.js (the widget uses the same recipe), plus hand edits.
 
-import { loadAttention } from './lib/attention.js';
-import { attentionMasks, seededInputs } from './seeded.js';
+import { loadAttention } from '../lib/attention.js';
+import { attentionMasks, seededInputs } from '../views/seeded.js';
 
 let core = null;
 let pending = null;   // the newest request not yet computed

@@ -2,7 +2,7 @@
 // what is wrong. The checks here mirror the core's own, in words a page user can act on;
 // the core still validates everything and its message is shown if it disagrees.
 
-import { t, LOCALE } from './i18n.js';
+import { t, LOCALE } from './i18n/i18n.js';
 
 export const LIMITS = Object.freeze({
   maxTokens: 64,    // the page's cap: more makes unreadable n × n maps

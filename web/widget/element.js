@@ -13,17 +13,17 @@
 // redraws. Text reaches the DOM through textContent only and the canvas through fillText.
 // All attributes are listed in README.md, section "Embedding".
 
-import { Heatmap } from './heatmap.js';
-import { symmetricRange } from './colormap.js';
-import { tokenize } from './tokenizer.js';
-import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from './export.js';
-import { getCore, runAttention, configureCore } from './widget/compute.js';
-import { msg } from './widget/messages.js';
-import { CSS } from './widget/style.js';
+import { Heatmap } from '../draw/heatmap.js';
+import { symmetricRange } from '../draw/colormap.js';
+import { tokenize } from '../views/tokenizer.js';
+import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from '../draw/export.js';
+import { getCore, runAttention, configureCore } from './core.js';
+import { msg } from './messages.js';
+import { CSS } from './style.js';
 // The modules two imports down, named here as well so that the browser fetches them together with
 // the first level instead of one round trip later: start-up is otherwise a chain of imports.
-import './lib/attention.js';
-import './seeded.js';
+import '../lib/attention.js';
+import '../views/seeded.js';
 
 export { configureCore };
 

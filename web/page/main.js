@@ -2,19 +2,19 @@
 // the page's language, teacher mode (hide=, lock=), the compact iframe mode (embed=1), and the
 // Embed and Export dialogs. No drawing or maths here; see pipeline.js, heatmap.js, worker.js.
 
-import { t, list, loadLocale, LOCALES } from './i18n.js';
+import { t, list, loadLocale, LOCALES } from './i18n/i18n.js';
 import { parseHash, toHash } from './state.js';
-import { embedSnippets } from './embed.js';
-import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from './export.js';
-import { symmetricRange } from './colormap.js';
-import { tokenize } from './tokenizer.js';
+import { embedSnippets } from './embed-snippets.js';
+import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from '../draw/export.js';
+import { symmetricRange } from '../draw/colormap.js';
+import { tokenize } from '../views/tokenizer.js';
 import { checkParams, LIMITS } from './params.js';
-import { ComputeClient } from './compute.js';
-import { Pipeline } from './pipeline.js';
-import { Tooltip } from './tooltip.js';
-import { Walkthrough } from './walkthrough.js';
-import { formula } from './math.js';
-import { setHeatmapText } from './heatmap.js';
+import { ComputeClient } from './worker-client.js';
+import { Pipeline } from './overview/overview.js';
+import { Tooltip } from '../draw/tooltip.js';
+import { Walkthrough } from './walkthrough/walkthrough.js';
+import { formula } from '../draw/math.js';
+import { setHeatmapText } from '../draw/heatmap.js';
 import { STEPS } from './state.js';
 
 const $ = (id) => document.getElementById(id);
