@@ -7,6 +7,7 @@ import { parseHash, toHash } from './state.js';
 import { embedSnippets } from './embed-snippets.js';
 import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from '../draw/export.js';
 import { symmetricRange } from '../draw/colormap.js';
+import { weightsRange } from '../views/figures.js';
 import { tokenize } from '../views/tokenizer.js';
 import { checkParams, LIMITS } from './params.js';
 import { ComputeClient } from './worker-client.js';
@@ -578,11 +579,9 @@ function exportModel(trace, name) {
     const data = trace[name][h];
     const scores = trace.scores[h];
     const mask = Uint8Array.from(scores, (v) => (Number.isFinite(v) ? 0 : 1));
-    let hi = 0;
-    if (name === 'weights') for (const v of data) hi = Math.max(hi, v);
     return {
       rows: n, cols: nKv, data, mask, rowLabels: tokens, colLabels: keyTokens, title,
-      range: name === 'weights' ? [0, hi > 0 ? hi : 1] : symmetricRange(data),
+      range: name === 'weights' ? weightsRange(trace, state.independent ? [h] : Array.from({ length: trace.heads }, (_, g) => g)) : symmetricRange(data),
       colormap: name === 'weights' ? 'viridis' : 'diverging',
     };
   }

@@ -15,6 +15,7 @@
 
 import { Heatmap } from '../draw/heatmap.js';
 import { symmetricRange } from '../draw/colormap.js';
+import { weightsRange } from '../views/figures.js';
 import { tokenize } from '../views/tokenizer.js';
 import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from '../draw/export.js';
 import { getCore, runAttention, configureCore } from './core.js';
@@ -385,9 +386,10 @@ export class AttentionPlaygroundElement extends HTMLElement {
     let model;
     if (s.view === 'weights') {
       const data = trace.weights(head);  // (n, nKv), softmax over keys
-      let hi = 0;
-      for (const v of data) hi = Math.max(hi, v);
-      model = { rows: n, cols: nKv, data, range: [0, hi > 0 ? hi : 1], rowLabels: tokens, colLabels: keyTokens, mask, colormap: 'viridis' };
+      // The page's rule (views/figures.js): every head's weights on one scale.
+      const all = { n, nKv, mask: Uint8Array.from(mask, (m) => 1 - m), weights: Array.from({ length: trace.heads }, (_, h) => trace.weights(h)) };
+      const range = weightsRange(all, Array.from({ length: trace.heads }, (_, h) => h));
+      model = { rows: n, cols: nKv, data, range, rowLabels: tokens, colLabels: keyTokens, mask, colormap: 'viridis' };
     } else if (s.view === 'scores') {
       const data = trace.scores(head);   // (n, nKv), −∞ where masked
       model = { rows: n, cols: nKv, data, range: symmetricRange(data), rowLabels: tokens, colLabels: keyTokens, mask, colormap: 'diverging' };

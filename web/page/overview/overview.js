@@ -8,6 +8,7 @@
 
 import { Heatmap, alignTops } from '../../draw/heatmap.js';
 import { symmetricRange } from '../../draw/colormap.js';
+import { weightsRange } from '../../views/figures.js';
 import { t } from '../i18n/i18n.js';
 import { explainCell } from '../explain/explain.js';
 import { HeadView } from './headview.js';
@@ -42,21 +43,6 @@ function maskOf(scores) {
 // untrained, nearly uniform rows still show contrast, and every head shares it so heads can be
 // compared. Rows with a single unmasked key are left out: their weight is always exactly 1
 // (the first query under the causal mask) and would flatten the scale; they clamp to its top.
-function weightScale(weights, scores, n, nKv = n) {
-  let m = 0;
-  for (let h = 0; h < weights.length; h++) {
-    for (let i = 0; i < n; i++) {
-      let open = 0;
-      let rowMax = 0;
-      for (let j = 0; j < nKv; j++) {
-        if (scores[h][i * nKv + j] !== -Infinity) open++;
-        rowMax = Math.max(rowMax, weights[h][i * nKv + j]);
-      }
-      if (open > 1 && rowMax > m) m = rowMax;
-    }
-  }
-  return [0, m > 0 ? m : 1];
-}
 
 // Whether the reader already answered the walkthrough invitation ('started', 'dismissed'), or
 // null. Storage can be refused (private modes, sandboxed frames): then the answer lasts the visit.
@@ -263,7 +249,7 @@ export class Pipeline {
   // The colour range of head h's weights.
   rangeOf(h) {
     if (!this.independent) return this.weightRange;
-    return weightScale([this.trace.weights[h]], [this.trace.scores[h]], this.trace.n, this.trace.nKv);
+    return weightsRange(this.trace, [h]);
   }
 
   setFocus(h) {
@@ -275,7 +261,7 @@ export class Pipeline {
   render(trace) {
     this.trace = trace;
     this.updateInvite();
-    this.weightRange = weightScale(trace.weights, trace.scores, trace.n, trace.nKv);
+    this.weightRange = weightsRange(trace, Array.from({ length: trace.heads }, (_, h) => h));
     const { tokens, n, dModel, heads, dHead, nKv, keyTokens } = trace;
     this.focus = Math.min(this.focus, heads - 1);
     const labels = tokens;

@@ -11,6 +11,7 @@
 
 import { Heatmap, alignTops } from '../../draw/heatmap.js';
 import { symmetricRange } from '../../draw/colormap.js';
+import { matrix } from '../../views/figures.js';
 import { t, formatNumber } from '../i18n/i18n.js';
 import { explainCell } from '../explain/explain.js';
 import { renderNeuron } from '../explain/neuron.js';
@@ -398,11 +399,9 @@ export class Walkthrough {
     }
   }
 
+  // The weights' colour range: views/figures.js's rule, as the overview colours them.
   weightRange(trace) {
-    // Weights on [0, the largest weight of this head], or [0, 1] when every row is one-hot.
-    let m = 0;
-    for (const w of trace.weights[this.head]) if (w < 1 && w > m) m = w;
-    return [0, m > 0 ? m : 1];
+    return matrix(trace, 'weights', { head: this.head, independent: this.state.independent }).range;
   }
 
   pairClick() {
