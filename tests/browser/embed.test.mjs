@@ -328,7 +328,7 @@ async function widgetViews(locator, views) {
       if (el.current?.meta.view !== v) await new Promise((resolve) => el.addEventListener('ap-render', resolve, { once: true }));
       if (el.renders === before && el.current.meta.view !== v) throw new Error(`view ${v} not drawn`);
       const m = el.current.model;
-      return { rows: m.rows, cols: m.cols, data: Array.from(m.data, String), rowLabels: m.rowLabels, colLabels: m.colLabels, mask: m.mask ? Array.from(m.mask) : null };
+      return { rows: m.rows, cols: m.cols, data: Array.from(m.data, String), rowLabels: m.rowLabels, colLabels: m.colLabels, masked: m.masked ? Array.from(m.masked) : null };
     }, view);
   }
   return out;
@@ -375,7 +375,7 @@ test('scale, padding, mask and kv: the widget from the Embed snippet draws the p
     assert.deepEqual(views.weights.colLabels, ref.keyTokens, what);
     assert.deepEqual(views.k.rowLabels, ref.keyTokens, `${what}: K has a row per key token`);
     // The page's mask says who may attend (1); the widget's, drawn hatched, who may not (1).
-    assert.deepEqual(views.weights.mask, ref.mask.map((m) => 1 - m), `${what}: masked cells`);
+    assert.deepEqual(views.weights.masked, ref.mask.map((m) => 1 - m), `${what}: masked cells`);
     assert.deepEqual(problems, [], what);
     await close();
   }

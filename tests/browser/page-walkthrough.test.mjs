@@ -107,7 +107,7 @@ test('walkthrough: every step renders its matrices with shapes; keys, buttons an
 test('provenance: hovering a cell outlines the rows and columns it came from', async () => {
   const { page, problems, close } = await harness.open('#step=8&f=1');
   try {
-    await hoverCell(page, 'A', 3, 7);
+    await hoverCell(page, 'weights', 3, 7);
     let lit = await highlights(page);
     assert.deepEqual(lit.Qh, [{ row: 3 }]);
     assert.deepEqual(lit.Kh, [{ row: 7 }]);
@@ -127,20 +127,20 @@ test('provenance: hovering a cell outlines the rows and columns it came from', a
     assert.deepEqual(lit.Qh, []);
 
     await page.keyboard.press('ArrowRight'); // step 9: out(i, c) ← weights row i, V_h column c
-    await hoverCell(page, 'O', 5, 2);
+    await hoverCell(page, 'headOutput', 5, 2);
     lit = await highlights(page);
     assert.deepEqual([lit.A, lit.Vh], [[{ row: 5 }], [{ col: 2 }]]);
 
     await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=4'); });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '4');
     await settled(page, await renders(page) - 1);
-    await hoverCell(page, 'Q', 2, 20); // Q(i, c) ← x_i and column c of W_Q
+    await hoverCell(page, 'q', 2, 20); // Q(i, c) ← x_i and column c of W_Q
     lit = await highlights(page);
     assert.deepEqual([lit.X, lit.WQ, lit.WK], [[{ row: 2 }], [{ col: 20 }], []]);
 
     await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=11'); });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '11');
-    await hoverCell(page, 'Y', 4, 9); // output(i, c) ← concat row i and column c of W_O
+    await hoverCell(page, 'output', 4, 9); // output(i, c) ← concat row i and column c of W_O
     lit = await highlights(page);
     assert.deepEqual([lit.C, lit.WO], [[{ row: 4 }], [{ col: 9 }]]);
     assert.deepEqual(problems, []);
@@ -183,7 +183,7 @@ test("neuron view: q_i, k_j, the score and the row's weights are the trace's; a 
     assert.ok(Math.abs(v.dot / Math.sqrt(v.dHead) - v.traceScore) < 1e-5 * (1 + Math.abs(v.traceScore)));
     assert.match(await page.locator('.nv-title').textContent(), /query 6 “because” → key 2 “didn't”/);
 
-    await clickCell(page, 'A', 9, 4);
+    await clickCell(page, 'weights', 9, 4);
     await page.waitForFunction(() => document.querySelector('.neuron')?.dataset.pair === '9.4');
     v = await read();
     assert.equal(v.score, v.traceScore);
@@ -262,9 +262,9 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
     assert.match(await page.evaluate(() => location.hash), /pad=3/);
 
     // The mask's tooltip reads M: 0 for the padded key, 1 elsewhere.
-    await hoverCell(page, 'M', 1, 3);
+    await hoverCell(page, 'mask', 1, 3);
     assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 3\] = 0.*key 3 “cross”.*M = 0: hidden/);
-    await hoverCell(page, 'M', 1, 2);
+    await hoverCell(page, 'mask', 1, 2);
     assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 2\] = 1.*may attend/);
     // The map is drawn white where allowed (0 on the diverging scale) and masked where hidden.
     const px = await page.evaluate(() => {
@@ -272,7 +272,7 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
       return [Array.from(ctx.getImageData(2, 1, 1, 1).data.slice(0, 3)), Array.from(ctx.getImageData(3, 1, 1, 1).data.slice(0, 3))];
     });
     const { colormaps, MASKED_RGBA } = await page.evaluate(async () => {
-      const c = await import('./colormap.js');
+      const c = await import('./draw/colormap.js');
       return { colormaps: { mid: Array.from(c.colormaps.diverging.slice(128 * 4, 128 * 4 + 3)) }, MASKED_RGBA: Array.from(c.MASKED_RGBA.slice(0, 3)) };
     });
     assert.ok(px[0].every((v, k) => Math.abs(v - colormaps.mid[k]) <= 3) && px[0].every((v) => v > 230), `allowed cell drawn near white: ${px[0]}`);
@@ -282,7 +282,7 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
     for (let j = 0; j < r.n; j++) {
       if (j === 3) continue;
       before = await renders(page);
-      await clickCell(page, 'M', 0, j);
+      await clickCell(page, 'mask', 0, j);
       await settled(page, before);
     }
     r = await checkRows(page);
@@ -420,7 +420,7 @@ test('editing an embedding or a W_Q entry recomputes everything downstream, as t
   const { page, problems, close } = await harness.open('#step=2');
   try {
     const seeded = await page.evaluate(() => ({ e: Array.from(__ap.trace.embeddings), q: Array.from(__ap.trace.q[0]), out: Array.from(__ap.trace.output), d: __ap.trace.dModel }));
-    await clickCell(page, 'E', 3, 5);
+    await clickCell(page, 'embeddings', 3, 5);
     assert.equal(await page.locator('#wt-edit-value').isVisible(), true);
     assert.match(await page.locator('.wt-editor-label').textContent(), /E\[3, 5\] \(“cross”/);
     let before = await renders(page);
@@ -443,7 +443,7 @@ test('editing an embedding or a W_Q entry recomputes everything downstream, as t
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     assert.equal(await step(page), 4);
-    await clickCell(page, 'WQ', 0, 2);
+    await clickCell(page, 'wq', 0, 2);
     before = await renders(page);
     await page.locator('.wt-editor input[type="range"]').fill('0.9');
     await settled(page, before);
@@ -607,7 +607,7 @@ test('math.js builds elements, never HTML: markup in a formula is text', async (
   const { page, problems, close } = await harness.open('#step=1');
   try {
     const r = await page.evaluate(async () => {
-      const { formula, linear } = await import('./math.js');
+      const { formula, linear } = await import('./draw/math.js');
       window.__pwned = false;
       const m = formula('"<img src=x onerror=\'window.__pwned=true\'>" x_{<b>} = \\frac{1}{2}');
       document.body.appendChild(m);
@@ -639,7 +639,7 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
     const figs = await figures(page);
     assert.deepEqual([figs.Sm, figs.A], ['11×11', '11×11']);
     const r = await page.evaluate(async () => {
-      const { colormaps, tableIndex, MASKED_RGBA } = await import('./colormap.js');
+      const { colormaps, tableIndex, MASKED_RGBA } = await import('./draw/colormap.js');
       const wt = window.__ap.walkthrough;
       const tr = window.__ap.trace;
       const p = wt.figs.get('A').map;
@@ -691,7 +691,7 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
 test('provenance of weights: a cell of W_Q, W_K, W_V or W_O lights the column it feeds and the column it multiplies', async () => {
   const { page, problems, close } = await harness.open('#step=4');
   try {
-    await hoverCell(page, 'WQ', 5, 20); // Q(i, 20) = Σ_r X(i, r) W_Q(r, 20): column 20 of Q, column 5 of X
+    await hoverCell(page, 'wq', 5, 20); // Q(i, 20) = Σ_r X(i, r) W_Q(r, 20): column 20 of Q, column 5 of X
     let lit = await highlights(page);
     assert.deepEqual([lit.X, lit.Q, lit.K, lit.V, lit.WK], [[{ col: 5 }], [{ col: 20 }], [], [], []]);
     // Drawn: the highlight colour on the top edge of X's column 5.
@@ -708,14 +708,14 @@ test('provenance of weights: a cell of W_Q, W_K, W_V or W_O lights the column it
     assert.match(tip, /W_Q\[5, 20\]/);
     assert.match(tip, /multiplies column 5 of X.*adds into column 20 of Q \(head 1, dim 4\)/);
 
-    await hoverCell(page, 'WK', 3, 40);
+    await hoverCell(page, 'wk', 3, 40);
     lit = await highlights(page);
     assert.deepEqual([lit.X, lit.K, lit.Q], [[{ col: 3 }], [{ col: 40 }], []]);
-    await hoverCell(page, 'WV', 63, 0);
+    await hoverCell(page, 'wv', 63, 0);
     lit = await highlights(page);
     assert.deepEqual([lit.X, lit.V, lit.K], [[{ col: 63 }], [{ col: 0 }], []]);
     // An entry of X feeds row i of Q, K, V, multiplying row r of each weight matrix.
-    await hoverCell(page, 'X', 2, 7);
+    await hoverCell(page, 'x', 2, 7);
     lit = await highlights(page);
     assert.deepEqual([lit.Q, lit.K, lit.V, lit.WQ, lit.WK, lit.WV], [[{ row: 2 }], [{ row: 2 }], [{ row: 2 }], [{ row: 7 }], [{ row: 7 }], [{ row: 7 }]]);
 
@@ -723,7 +723,7 @@ test('provenance of weights: a cell of W_Q, W_K, W_V or W_O lights the column it
     await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=11'); });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '11');
     await settled(page, await renders(page) - 1);
-    await hoverCell(page, 'WO', 12, 9);
+    await hoverCell(page, 'wo', 12, 9);
     lit = await highlights(page);
     assert.deepEqual([lit.C, lit.Y], [[{ col: 12 }], [{ col: 9 }]]);
     assert.match(await page.locator('.tooltip').textContent(), /multiplies column 12 of concat.*column 9 of the output/);
@@ -734,7 +734,7 @@ test('provenance of weights: a cell of W_Q, W_K, W_V or W_O lights the column it
   // Cross-attention: W_K and W_V multiply the second sentence's X.
   const cross = await harness.open('#step=4&x=1&kv=Le+chat+dort+.');
   try {
-    await hoverCell(cross.page, 'WK', 1, 2);
+    await hoverCell(cross.page, 'wk', 1, 2);
     const lit = await highlights(cross.page);
     assert.deepEqual([lit.Xkv, lit.X, lit.K], [[{ col: 1 }], [], [{ col: 2 }]]);
     assert.deepEqual(cross.problems, []);
@@ -828,7 +828,7 @@ test('concat step: each head output is drawn in the same colours as its slice of
 test("a head's slice of Q, K or V explains its cell as the d_model column it is, and lights the scores it feeds", async () => {
   const { page, problems, close } = await harness.open('#step=5&f=1');
   try {
-    await hoverCell(page, 'Qh', 2, 4);
+    await hoverCell(page, 'qHead', 2, 4);
     const tip = await page.locator('.tooltip').textContent();
     assert.match(tip, /^Q\[2, 20\] = /);
     assert.match(tip, /column 20 \(head 1, dim 4\)/);
@@ -836,7 +836,7 @@ test("a head's slice of Q, K or V explains its cell as the d_model column it is,
     assert.equal(await page.evaluate(() => window.__ap.walkthrough.figs.get('Qh').map.model.data[2 * 16 + 4]), value);
     let lit = await highlights(page);
     assert.deepEqual(lit.S, [{ row: 2 }], 'q_2 feeds row 2 of the scores');
-    await hoverCell(page, 'Kh', 7, 0);
+    await hoverCell(page, 'kHead', 7, 0);
     lit = await highlights(page);
     assert.deepEqual(lit.S, [{ col: 7 }], 'k_7 feeds column 7');
     assert.match(await page.locator('.tooltip').textContent(), /^K\[7, 16\] = /);

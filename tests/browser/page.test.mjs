@@ -101,7 +101,7 @@ test("the weights heatmap's pixels follow the weights", async () => {
     assert.ok(inversions <= cells.length * 0.02, `${inversions} cells darker than a smaller weight`);
     // Exact colours: each cell is the viridis entry for its weight on [0, max].
     const expected = await page.evaluate(async ({ weights, max }) => {
-      const { colormaps, colorOf } = await import('./colormap.js');
+      const { colormaps, colorOf } = await import('./draw/colormap.js');
       return weights.map((w) => colorOf(colormaps.viridis, w, 0, max));
     }, { weights, max });
     for (let k = 0; k < weights.length; k++) {
@@ -143,7 +143,7 @@ test('hovering a weight shows its exact value and how it was computed', async ()
     await tooltip.waitFor({ state: 'visible' });
     const text = await tooltip.textContent();
     const expected = await page.evaluate(async ({ i, j }) => {
-      const { formatNumber } = await import('./i18n.js');
+      const { formatNumber } = await import('./page/i18n/i18n.js');
       const n = __ap.trace.n;
       return { value: formatNumber(__ap.trace.weights[0][i * n + j], 6), score: formatNumber(__ap.trace.scores[0][i * n + j]) };
     }, { i, j });
@@ -180,7 +180,7 @@ test('hovering a weight shows its exact value and how it was computed', async ()
 test('toggling causal blanks the upper triangle in the masked colour, and back', async () => {
   const { page, problems, close } = await open();
   try {
-    const masked = await page.evaluate(async () => (await import('./colormap.js')).MASKED_RGBA.slice(0, 3));
+    const masked = await page.evaluate(async () => (await import('./draw/colormap.js')).MASKED_RGBA.slice(0, 3));
     const count = async (selector) => {
       const map = await readMap(page, selector);
       let upper = 0; let lower = 0;
@@ -413,7 +413,8 @@ test('the heatmap draws one pixel per cell and rejects wrong shapes', async () =
         { rows: 2, cols: 3, data, range: [2, -2] },
         { rows: 2, cols: 3, data, range: [-2, 2], rowLabels: ['a'] },
         { rows: 0, cols: 3, data: new Float32Array(0), range: [-2, 2] },
-        { rows: 2, cols: 3, data, range: [-2, 2], mask: new Uint8Array(5) },
+        { rows: 2, cols: 3, data, range: [-2, 2], masked: new Uint8Array(5) },
+        { rows: 2, cols: 3, data, range: [-2, 2], mask: new Uint8Array(6) }, // 'mask' means "may attend"
       ]) {
         try { map.update(bad); errors.push(null); } catch (e) { errors.push(e.message); }
       }

@@ -252,25 +252,19 @@ const walkthrough = new Walkthrough(walkRoot, {
 
 debug.walkthrough = walkthrough;
 
-// ---- test hook: the figures on screen, by name -------------------------------------------
-// __ap.figures() lists the names of the heatmaps now drawn (the overview's, or the walkthrough
-// step's); __ap.figure(name) returns one as plain data: { name, rows, cols, data, mask, range,
-// colormap, cell: [w, h] CSS px, pixels: FNV-1a digest of its one-pixel-per-cell canvas }.
-const WALK_NAMES = {
-  E: 'embeddings', Ekv: 'embeddingsKv', X: 'x', Xkv: 'xKv', WQ: 'wq', WK: 'wk', WV: 'wv', WO: 'wo',
-  Q: 'q', K: 'k', V: 'v', Qh: 'qHead', Kh: 'kHead', Vh: 'vHead', S: 'rawScores', Ss: 'scaledScores',
-  Sm: 'scores', M: 'mask', A: 'weights', H: 'entropy', O: 'headOutput', C: 'concat', Y: 'output',
-};
+// ---- test hook: window.__ap --------------------------------------------------------------
+// What tests and debugging may read; nothing here changes the page. Documented in the README
+// ("Testing the page"):
+//   state, trace, renders, idle, error, buildInfo, copied   what the page shows and its status
+//   figures()                   names of the heatmaps now drawn (the overview's, or the step's)
+//   figure(name)                one as plain data: { name, rows, cols, data, masked, range,
+//                               colormap, caption, cell: [w, h] CSS px, box: { left, top, width,
+//                               height } of its cells in the viewport, pixels: FNV-1a digest of
+//                               its one-pixel-per-cell canvas }, or null
+//   cellCenter(name, row, col)  the viewport point at the centre of a cell
+//   cellColor(name, row, col)   [r, g, b] the cell is painted
 function shownFigures() {
-  const out = new Map();
-  if (state.step > 0) {
-    for (const [id, { map }] of walkthrough.figs) out.set(WALK_NAMES[id] ?? id.replace(/^O(\d+)$/, 'headOutput.$1'), map);
-  } else {
-    const named = { fX: 'x', fQ: 'q', fK: 'k', fV: 'v', fScores: 'scores', fWeights: 'weights', fEntropy: 'entropy', fHeadOut: 'headOutput', fConcat: 'concat', fOut: 'output' };
-    for (const [key, name] of Object.entries(named)) out.set(name, pipeline[key].map);
-    for (const fig of pipeline.thumbs) out.set(`thumb.${fig.head}`, fig.map);
-  }
-  return out;
+  return state.step > 0 ? walkthrough.figures() : pipeline.figures();
 }
 function pixelDigest(canvas) {
   const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -278,16 +272,32 @@ function pixelDigest(canvas) {
   for (let i = 0; i < px.length; i++) h = Math.imul(h ^ px[i], 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0');
 }
+function shownFigure(name) {
+  const map = shownFigures().get(name);
+  if (!map?.model) throw new Error(`no figure named ${name} is drawn (${[...shownFigures().keys()].join(', ')})`);
+  return map;
+}
 debug.figures = () => [...shownFigures().keys()];
 debug.figure = (name) => {
   const map = shownFigures().get(name);
   if (!map?.model) return null;
-  const { rows, cols, data, mask, range } = map.model;
+  const { rows, cols, data, masked, range } = map.model;
+  const r = map.dataCanvas.getBoundingClientRect();
   return {
-    name, rows, cols, data: Array.from(data), mask: mask ? Array.from(mask) : null, range: [...range],
-    colormap: map.options.colormap, cell: map.layoutBox ? [map.layoutBox.cellW, map.layoutBox.cellH] : null,
+    name, rows, cols, data: Array.from(data), masked: masked ? Array.from(masked) : null, range: [...range],
+    colormap: map.options.colormap, caption: map.dataCanvas.closest('.figure')?.querySelector('.figure-name')?.textContent ?? '',
+    cell: map.layoutBox ? [map.layoutBox.cellW, map.layoutBox.cellH] : null,
+    box: { left: r.left, top: r.top, width: r.width, height: r.height },
     pixels: pixelDigest(map.dataCanvas),
   };
+};
+debug.cellCenter = (name, row, col) => {
+  const map = shownFigure(name);
+  return map.cellCenter(row, col);
+};
+debug.cellColor = (name, row, col) => {
+  const px = shownFigure(name).dataCanvas.getContext('2d').getImageData(col, row, 1, 1).data;
+  return [px[0], px[1], px[2]];
 };
 
 function showView() {
@@ -446,13 +456,13 @@ const teacher = {
     heads: () => [$('heads').closest('.field')],
     'd-model': () => [$('dmodel').closest('.field')],
     temperature: () => [$('temperature').closest('.field')],
-    causal: () => [$('causal').closest('.field'), ...walkRoot.querySelectorAll('[data-mask]')],
+    causal: () => [$('causal').closest('.field'), ...walkthrough.controlsFor('causal')],
     positional: () => [$('positional').closest('.field')],
     seed: () => [$('seed').closest('.field')],
-    scale: () => [$('scale').closest('.field'), walkRoot.querySelector('.wt-switch')],
+    scale: () => [$('scale').closest('.field'), ...walkthrough.controlsFor('scale')],
     independent: () => [$('independent').closest('.field')],
     cross: () => [$('cross').closest('.field'), $('kv-field')],
-    view: () => [document.querySelector('.modes'), walkRoot.querySelector('.wt-top')],
+    view: () => [document.querySelector('.modes'), ...walkthrough.controlsFor('view')],
     head: () => [],
     share: () => [$('copy-link')],
     embed: () => [$('embed-open')],
@@ -480,8 +490,7 @@ const teacher = {
       }
     }
     // The Back / Next buttons keep their own disabled state at the first and last step.
-    if (!this.locked('view') && state.step > 0) walkthrough.back.disabled = state.step === 1;
-    if (!this.locked('view') && state.step > 0) walkthrough.next.disabled = state.step === STEPS;
+    if (!this.locked('view') && state.step > 0) walkthrough.refreshNav();
     // No empty panel: the controls column goes when nothing in it is shown.
     const aside = document.querySelector('.controls');
     const visible = [...aside.querySelectorAll('.field, #copy-link, #export-open, #embed-open')]
@@ -578,9 +587,9 @@ function exportModel(trace, name) {
   if (name === 'weights' || name === 'scores') {
     const data = trace[name][h];
     const scores = trace.scores[h];
-    const mask = Uint8Array.from(scores, (v) => (Number.isFinite(v) ? 0 : 1));
+    const masked = Uint8Array.from(scores, (v) => (Number.isFinite(v) ? 0 : 1));
     return {
-      rows: n, cols: nKv, data, mask, rowLabels: tokens, colLabels: keyTokens, title,
+      rows: n, cols: nKv, data, masked, rowLabels: tokens, colLabels: keyTokens, title,
       range: name === 'weights' ? weightsRange(trace, state.independent ? [h] : Array.from({ length: trace.heads }, (_, g) => g)) : symmetricRange(data),
       colormap: name === 'weights' ? 'viridis' : 'diverging',
     };

@@ -35,11 +35,11 @@ function inputsFor(core) {
 }
 
 // params: { tokens, heads, dModel, temperature, causal, positional, seed, scale = true,
-//          tokensKv = null, padding = [], painted = [] } → { trace, mask }.
+//          tokensKv = null, padding = [], painted = [] } → { trace, masked }.
 // tokensKv: cross-attention, K and V from this second sentence (maps n × nKv); padding: key
 // indices hidden as keys; painted: [i, j] cells where query i may not attend to key j. The masks
 // are ../seeded.js's attentionMasks(), as the page's worker builds them, so the numbers are the
-// page's. mask: Uint8Array (n, nKv), 1 = masked by any kind (causal, padding, painted), for drawing.
+// page's. masked: Uint8Array (n, nKv), 1 = masked out by any kind (causal, padding, painted), for drawing.
 export function runAttention(core, params) {
   const { tokens, heads, dModel, temperature, causal, positional, seed } = params;
   const inputs = inputsFor(core);
@@ -54,5 +54,5 @@ export function runAttention(core, params) {
     ...(tokensKv ? { xKv: inputs.embeddings(tokensKv, dModel, seed), nKv } : {}),
     ...masks.core,
   });
-  return { trace, mask: masks.allowed.map((a) => 1 - a) };
+  return { trace, masked: masks.allowed.map((a) => 1 - a) };
 }

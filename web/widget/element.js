@@ -379,7 +379,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
     } catch (err) {
       return this.fail(this.t('error.core', { message: err?.message ?? String(err) }));
     }
-    const { trace, mask } = run;
+    const { trace, masked } = run;
     this.errorBox.textContent = '';
     const head = Math.min(s.head, trace.heads - 1);
     const n = trace.n;
@@ -387,12 +387,12 @@ export class AttentionPlaygroundElement extends HTMLElement {
     if (s.view === 'weights') {
       const data = trace.weights(head);  // (n, nKv), softmax over keys
       // The page's rule (views/figures.js): every head's weights on one scale.
-      const all = { n, nKv, mask: Uint8Array.from(mask, (m) => 1 - m), weights: Array.from({ length: trace.heads }, (_, h) => trace.weights(h)) };
+      const all = { n, nKv, mask: Uint8Array.from(masked, (m) => 1 - m), weights: Array.from({ length: trace.heads }, (_, h) => trace.weights(h)) };
       const range = weightsRange(all, Array.from({ length: trace.heads }, (_, h) => h));
-      model = { rows: n, cols: nKv, data, range, rowLabels: tokens, colLabels: keyTokens, mask, colormap: 'viridis' };
+      model = { rows: n, cols: nKv, data, range, rowLabels: tokens, colLabels: keyTokens, masked, colormap: 'viridis' };
     } else if (s.view === 'scores') {
       const data = trace.scores(head);   // (n, nKv), −∞ where masked
-      model = { rows: n, cols: nKv, data, range: symmetricRange(data), rowLabels: tokens, colLabels: keyTokens, mask, colormap: 'diverging' };
+      model = { rows: n, cols: nKv, data, range: symmetricRange(data), rowLabels: tokens, colLabels: keyTokens, masked, colormap: 'diverging' };
     } else {
       // q, head-output (n, d_head); k, v (nKv, d_head); concat, output (n, d_model)
       const byKey = s.view === 'k' || s.view === 'v';
@@ -442,7 +442,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
     if (!cell || !this.current) { this.readout.textContent = ''; return; }
     const { model } = this.current;
     const v = cell.value;
-    const masked = !Number.isFinite(v) || (model.mask && model.mask[cell.row * model.cols + cell.col]);
+    const masked = !Number.isFinite(v) || (model.masked && model.masked[cell.row * model.cols + cell.col]);
     const value = masked ? this.t('masked') : String(Number(v.toPrecision(4)));
     const row = model.rowLabels?.[cell.row] ?? cell.row;
     this.readout.textContent = model.colLabels

@@ -258,6 +258,15 @@ export class Pipeline {
     if (this.trace) this.renderFocus();
   }
 
+  // The heatmaps drawn, by name (the test hook's names; views/figures.js names the matrices):
+  // x, q, k, v, scores, weights, entropy, headOutput, concat, output and thumb.<h> per head.
+  figures() {
+    const named = [['x', this.fX], ['q', this.fQ], ['k', this.fK], ['v', this.fV], ['scores', this.fScores],
+      ['weights', this.fWeights], ['entropy', this.fEntropy], ['headOutput', this.fHeadOut], ['concat', this.fConcat],
+      ['output', this.fOut], ...this.thumbs.map((fig) => [`thumb.${fig.head}`, fig])];
+    return new Map(named.map(([name, fig]) => [name, fig.map]));
+  }
+
   render(trace) {
     this.trace = trace;
     this.updateInvite();
@@ -364,7 +373,7 @@ export class Pipeline {
       fig.map.options.minCell = fig.map.options.maxCell = size;
       fig.wrap.classList.toggle('is-focused', fig.head === this.focus);
       fig.wrap.setAttribute('aria-pressed', String(fig.head === this.focus));
-      this.draw(fig, { rows: n, cols: nKv, data: this.trace.weights[fig.head], mask: maskOf(this.trace.scores[fig.head]) }, shape(n, nKv), this.rangeOf(fig.head));
+      this.draw(fig, { rows: n, cols: nKv, data: this.trace.weights[fig.head], masked: maskOf(this.trace.scores[fig.head]) }, shape(n, nKv), this.rangeOf(fig.head));
     }
   }
 
@@ -393,7 +402,7 @@ export class Pipeline {
 
     const pairLabels = { rowLabels: tokens, colLabels: keyTokens };
     this.draw(this.fScores, { rows: n, cols: nKv, data: trace.scores[h], ...pairLabels }, shape(n, nKv));
-    this.draw(this.fWeights, { rows: n, cols: nKv, data: trace.weights[h], mask: maskOf(trace.scores[h]), ...pairLabels }, shape(n, nKv), this.rangeOf(h));
+    this.draw(this.fWeights, { rows: n, cols: nKv, data: trace.weights[h], masked: maskOf(trace.scores[h]), ...pairLabels }, shape(n, nKv), this.rangeOf(h));
     this.draw(this.fHeadOut, { rows: n, cols: dHead, data: trace.headOutput[h], rowLabels: tokens }, shape(n, dHead));
 
     // Row entropy beside the weights, its rows lined up with theirs.

@@ -96,6 +96,33 @@ export class Walkthrough {
     this.keysHint = el('p', 'hint wt-keys', r, t('wt.keys'));
   }
 
+  // The heatmaps of the step drawn, by name (the matrices' names of views/figures.js; a head's
+  // output at step 10 is headOutput.<h>).
+  figures() {
+    const NAMES = {
+      E: 'embeddings', Ekv: 'embeddingsKv', X: 'x', Xkv: 'xKv', WQ: 'wq', WK: 'wk', WV: 'wv', WO: 'wo',
+      Q: 'q', K: 'k', V: 'v', Qh: 'qHead', Kh: 'kHead', Vh: 'vHead', S: 'rawScores', Ss: 'scaledScores',
+      Sm: 'scores', M: 'mask', A: 'weights', H: 'entropy', O: 'headOutput', C: 'concat', Y: 'output',
+    };
+    return new Map([...this.figs].map(([id, { map }]) => [NAMES[id] ?? id.replace(/^O(\d+)$/, 'headOutput.$1'), map]));
+  }
+
+  // The walkthrough's own controls for a control name of teacher mode (page/state.js
+  // CONTROL_NAMES): causal → the mask kind buttons, scale → the √d_head switch, view → the step
+  // navigation; none for the others. Rebuilt at every drawing.
+  controlsFor(name) {
+    if (name === 'causal') return [...this.root.querySelectorAll('[data-mask]')];
+    if (name === 'scale') return [...this.root.querySelectorAll('.wt-switch')];
+    if (name === 'view') return [this.root.querySelector('.wt-top')];
+    return [];
+  }
+
+  // Back and Next as the step allows (first and last step), e.g. after teacher mode unlocked them.
+  refreshNav() {
+    this.back.disabled = this.step === 1;
+    this.next.disabled = this.step === STEPS;
+  }
+
   // Moves the keyboard focus to the step's title (after the invitation starts the walkthrough),
   // so ← / → and Tab carry on from here.
   focusStart() {
@@ -280,7 +307,7 @@ export class Walkthrough {
         range: spec.range ?? symmetricRange(spec.data),
         rowLabels: spec.rowLabels === false || unlabelled.has(id) ? undefined : spec.rowLabels ?? this.trace.tokens,
         colLabels: spec.colLabels || undefined,
-        colGroups: spec.groups, mask: spec.mask,
+        colGroups: spec.groups, masked: spec.masked,
         width: widths.get(id) || 300,
         cellHeight: spec.cellHeight ?? (this.trace.n <= 16 ? 16 : 12),
       });
@@ -520,7 +547,7 @@ export class Walkthrough {
     this.fig(row, {
       // Drawn white where a key may be attended to, grey where it is hidden; read out as 1 / 0.
       id: 'M', name: t('wt.name.mask'), rows: n, cols: tr.nKv, data: new Float32Array(n * tr.nKv), tipData: tr.mask, kind: 'mask',
-      range: [-12, 12], mask: blocked, grid: true, colLabels: tr.keyTokens, square: true, legend: false, note: t('mask.paintHint'),
+      range: [-12, 12], masked: blocked, grid: true, colLabels: tr.keyTokens, square: true, legend: false, note: t('mask.paintHint'),
       onClick: (cell) => { if (cell) this.togglePainted(cell.row, cell.col); },
     });
     const range = symmetricRange(tr.unmaskedScores[this.head]);
@@ -544,7 +571,7 @@ export class Walkthrough {
     el('span', 'wt-arrow-text', arrow, t('wt.softmax.arrow'));
     this.fig(row, {
       id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: tr.nKv, data: tr.weights[this.head], colormap: 'viridis',
-      range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.keyTokens, square: true, kind: 'weights',
+      range: this.weightRange(tr), masked: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.keyTokens, square: true, kind: 'weights',
       onClick: this.pairClick(), note: t('wt.softmax.rows'),
     });
     this.entropy(row, tr);
@@ -561,7 +588,7 @@ export class Walkthrough {
     const { n, dHead } = tr;
     this.shape.textContent = t('wt.shape.sum', { n, nKv: tr.nKv, dHead });
     const row = this.row();
-    this.fig(row, { id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: tr.nKv, data: tr.weights[this.head], colormap: 'viridis', range: this.weightRange(tr), mask: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.keyTokens, square: true, kind: 'weights' });
+    this.fig(row, { id: 'A', name: t('wt.name.weights', { h: this.head }), rows: n, cols: tr.nKv, data: tr.weights[this.head], colormap: 'viridis', range: this.weightRange(tr), masked: Uint8Array.from(tr.mask, (m) => 1 - m), colLabels: tr.keyTokens, square: true, kind: 'weights' });
     this.fig(row, this.headSpec(tr, 'V'));
     this.fig(row, { id: 'O', name: `out_${this.head}`, rows: n, cols: dHead, data: tr.headOutput[this.head], kind: 'headOutput' });
   }
