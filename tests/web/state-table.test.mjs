@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseHash, toHash, DEFAULT_STATE } from '../../web/page/state.js';
+import { parseHash, toHash, DEFAULT_STATE, FIELDS } from '../../web/page/state.js';
 
 const FILE = join(dirname(fileURLToPath(import.meta.url)), 'state-table.json');
 
@@ -58,7 +58,7 @@ const sorted = (v) => (v && typeof v === 'object' && !Array.isArray(v)
   ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]))
   : Array.isArray(v) ? v.map(sorted) : v);
 const fields = (value) => encode(sorted(value));
-const decode = (text) => JSON.parse(text, (k, v) => (typeof v === 'string' && /^__(NaN|-?Infinity)$/.test(v) ? Number(v.slice(2)) : v));
+const decode = (text) => JSON.parse(text, (k, v) => (/^__(NaN|-?Infinity)$/.test(v) ? Number(v.slice(2)) : v));
 
 const results = () => ({
   default: DEFAULT_STATE,
@@ -93,4 +93,12 @@ test('state: toHash of recorded states', () => {
     assert.equal(fields(state), fields(expected.write[k][0]));
     assert.equal(written, expected.write[k][1], `toHash(${encode(state)})`);
   }
+});
+
+test('state: the field table names each state key and each URL key once', () => {
+  for (const column of ['key', 'url']) {
+    const names = FIELDS.map((f) => f[column]);
+    assert.equal(new Set(names).size, names.length, column);
+  }
+  for (const f of FIELDS) if (f.when.with) assert.ok(FIELDS.some((g) => g.key === f.when.with), f.key);
 });

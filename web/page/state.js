@@ -1,46 +1,15 @@
-// All UI state, and its serialisation to and from the URL hash, in one place: any state is a link.
+// All UI state and its URL hash, from one table: any state is a link.
 //
-// Hash format (URLSearchParams): #s=<sentence>&h=<heads>&d=<d_model>&t=<temperature>
-//                                &c=<0|1>&p=<none|sinusoidal|rope|alibi>&seed=<int>&f=<focused head>
-//                                &step=<walkthrough step 1…12, 0 = every step at once>
-//                                &sc=<0|1: divide scores by √d_head>&pad=<token indices, comma-separated>
-//                                &pm=<hand-masked cells i.j, comma-separated>&pair=<i.j for the neuron view>
-//                                &ind=<0|1: each head its own colour scale>
-//                                &x=<0|1: cross-attention>&kv=<the sentence K and V come from>
-//                                &ed=<edits m.row.col.value, comma-separated; m: e (embedding row =
-//                                     token index), q, k, v (entries of W_Q, W_K, W_V)>
-//                                &hide=<control names, comma-separated, or all>
-//                                &lock=<control names, comma-separated, or all> (teacher mode:
-//                                     hidden controls are gone, locked ones shown but disabled)
-//                                &embed=<0|1: compact page for an iframe>&lang=<en|zh>
-// Parsing never throws. A value that is missing or not a number falls back to its default;
-// a number that is out of range is kept, so the page can say what is wrong with it.
+// FIELDS below has one line per field: the state key, its key in the hash (URLSearchParams), its
+// kind (how the text reads and writes, KINDS), its default, and when toHash writes it:
+//   always   every time, so a link keeps meaning the same thing if the defaults change;
+//   set      only when set (true, non-empty), so a plain share link stays short;
+//   with: x  only when the field x is set.
+// toHash writes the fields in the table's order. Parsing never throws: a value that is missing
+// or not a number falls back to its default; a number out of range is kept, so the page can say
+// what is wrong with it.
 
-export const POSITIONAL = Object.freeze(['none', 'sinusoidal', 'rope', 'alibi']);
-
-export const DEFAULT_STATE = Object.freeze({
-  sentence: "The animal didn't cross the street because it was too tired",
-  heads: 4,
-  dModel: 64,
-  temperature: 1,
-  causal: false,
-  positional: 'none',
-  seed: 42,
-  focus: 0,
-  step: 0,          // walkthrough step, 1 … STEPS; 0 shows every step at once
-  scale: true,      // divide scores by √d_head
-  padding: [],      // token indices marked as padding (hidden as keys)
-  painted: [],      // [i, j] cells masked by hand: query i may not attend to key j
-  pair: [0, 0],     // (query i, key j) of the neuron view
-  independent: false, // heads' weights each on their own colour scale
-  cross: false,     // cross-attention: K and V from a second sentence (kv)
-  kv: "L'animal n'a pas traversé la rue",
-  edits: [],        // hand-edited inputs: { m: 'e' | 'q' | 'k' | 'v', row, col, value }
-  hide: [],         // teacher mode: controls not shown (names from CONTROL_NAMES, or 'all')
-  lock: [],         // teacher mode: controls shown but disabled
-  embed: false,     // compact page for an iframe: no header or footer, the view first
-  lang: '',         // UI language ('en', 'zh'); '' = the browser's
-});
+import { POSITIONAL_ENCODINGS } from '../views/limits.js';
 
 // Names of the controls that hide= and lock= take: the widget's own names (its `controls` and
 // `locked` attributes, attention-playground.js) and then the page's, plus 'all'.
@@ -53,42 +22,51 @@ export const CONTROL_NAMES = Object.freeze([
 
 export const LANGS = Object.freeze(['en', 'zh']);
 
-export const EDITABLE = Object.freeze(['e', 'q', 'k', 'v']);
-
 export const STEPS = 12;
 
-const KEYS = {
-  sentence: 's', heads: 'h', dModel: 'd', temperature: 't',
-  causal: 'c', positional: 'p', seed: 'seed', focus: 'f',
-  step: 'step', scale: 'sc', padding: 'pad', painted: 'pm', pair: 'pair', independent: 'ind',
-  cross: 'x', kv: 'kv', edits: 'ed', hide: 'hide', lock: 'lock', embed: 'embed', lang: 'lang',
-};
+const SENTENCE = "The animal didn't cross the street because it was too tired";
+const KV = "L'animal n'a pas traversé la rue";
 
-// "Causal, temperature,bogus" → ['causal', 'temperature']: known names, lower case, no repeats;
-// 'all' stands for every control.
-function nameList(text) {
-  if (!text) return [];
-  const out = [];
-  for (const part of text.split(/[\s,]+/)) {
-    const name = part.trim().toLowerCase();
-    if ((CONTROL_NAMES.includes(name) || name === 'all') && !out.includes(name)) out.push(name);
-  }
-  return out.includes('all') ? ['all'] : out;
+export const FIELDS = Object.freeze([
+  { key: 'sentence', url: 's', kind: 'text', default: SENTENCE, when: 'always' }, // the sentence (queries)
+  { key: 'heads', url: 'h', kind: 'number', default: 4, when: 'always' }, // number of heads
+  { key: 'dModel', url: 'd', kind: 'number', default: 64, when: 'always' }, // d_model
+  { key: 'temperature', url: 't', kind: 'number', default: 1, digits: 4, when: 'always' }, // softmax temperature T
+  { key: 'causal', url: 'c', kind: 'flag', default: false, when: 'always' }, // causal mask
+  { key: 'positional', url: 'p', kind: 'choice', values: POSITIONAL_ENCODINGS, default: 'none', when: 'always' },
+  { key: 'seed', url: 'seed', kind: 'number', default: 42, when: 'always' }, // seed of the inputs
+  { key: 'focus', url: 'f', kind: 'integer', min: 0, default: 0, when: 'always' }, // the focused head
+  { key: 'step', url: 'step', kind: 'integer', min: 0, max: STEPS, default: 0, when: 'always' }, // 1 … STEPS; 0: all
+  { key: 'scale', url: 'sc', kind: 'flag', default: true, when: 'always' }, // divide scores by √d_head
+  { key: 'padding', url: 'pad', kind: 'index list', default: [], when: 'set' }, // padding tokens, hidden as keys
+  { key: 'painted', url: 'pm', kind: 'cell list', default: [], when: 'set' }, // [i, j]: query i may not see key j
+  { key: 'pair', url: 'pair', kind: 'cell', default: [0, 0], when: 'always' }, // (query i, key j) of the neuron view
+  { key: 'independent', url: 'ind', kind: 'flag', default: false, when: 'set' }, // each head its own colour scale
+  { key: 'edits', url: 'ed', kind: 'edit list', default: [], when: 'set' }, // hand-edited inputs (below)
+  { key: 'cross', url: 'x', kind: 'flag', default: false, when: 'set' }, // cross-attention: K and V from kv
+  { key: 'kv', url: 'kv', kind: 'text', default: KV, when: { with: 'cross' } }, // the sentence K and V come from
+  { key: 'hide', url: 'hide', kind: 'name list', default: [], when: 'set' }, // teacher mode: controls not shown
+  { key: 'lock', url: 'lock', kind: 'name list', default: [], when: 'set' }, // teacher mode: shown but disabled
+  { key: 'embed', url: 'embed', kind: 'flag', default: false, when: 'set' }, // compact page for an iframe
+  { key: 'lang', url: 'lang', kind: 'choice', values: LANGS, default: '', when: 'set' }, // UI language; '': browser's
+]);
+
+// An edit { m, row, col, value } names a cell of: e the embeddings (row = token index), q, k, v
+// the entries of W_Q, W_K, W_V. In the hash: m.row.col.value, e.g. e.3.5.0.25.
+
+// A fresh copy of a field's default (the array ones are not shared between states).
+const initial = (field) => (Array.isArray(field.default) ? structuredClone(field.default) : field.default);
+
+export const DEFAULT_STATE = Object.freeze(Object.fromEntries(FIELDS.map((f) => [f.key, initial(f)])));
+
+function number(text, fallback) {
+  if (text === null || text.trim() === '') return fallback;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : fallback;
 }
 
-// "3,5,7" → [3, 5, 7]: non-negative whole numbers, sorted, no repeats; garbage is dropped.
-function indexList(text) {
-  if (!text) return [];
-  const out = new Set();
-  for (const part of text.split(',')) {
-    const v = Number(part);
-    if (part.trim() !== '' && Number.isInteger(v) && v >= 0 && v < 4096) out.add(v);
-  }
-  return [...out].sort((a, b) => a - b);
-}
-
-// "1.2,3.0" → [[1, 2], [3, 0]].
-function pairList(text) {
+// "1.2,3.0" → [[1, 2], [3, 0]]: cells i.j, no repeats, garbage dropped.
+function cells(text) {
   if (!text) return [];
   const seen = new Set();
   const out = [];
@@ -99,88 +77,114 @@ function pairList(text) {
   return out;
 }
 
-// "e.3.5.0.25,q.0.1.-2" → [{ m: 'e', row: 3, col: 5, value: 0.25 }, …]; the last edit of a cell wins.
-function editList(text) {
-  if (!text) return [];
-  const cells = new Map();
-  for (const part of text.split(',')) {
-    const m = /^([eqkv])\.(\d{1,4})\.(\d{1,4})\.(-?\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(part.trim());
-    if (!m) continue;
-    const value = Number(m[4]);
-    if (!Number.isFinite(value)) continue;
-    cells.set(`${m[1]}.${m[2]}.${m[3]}`, { m: m[1], row: Number(m[2]), col: Number(m[3]), value });
-  }
-  return [...cells.values()];
-}
+const cellText = ([i, j]) => `${i}.${j}`;
 
-const flag = (text, fallback) => (text === null ? fallback : text === '1' || text === 'true');
-
-function number(text, fallback) {
-  if (text === null || text.trim() === '') return fallback;
-  const v = Number(text);
-  return Number.isFinite(v) ? v : fallback;
-}
+// Each kind: read(text or null when absent, field) → value; write(value, field) → text;
+// set(value): whether a 'set' field is written.
+const KINDS = {
+  text: {
+    read: (text, f) => (text === null ? initial(f) : text),
+    write: (v) => v,
+    set: (v) => Boolean(v),
+  },
+  // Any finite number, in range or not.
+  number: {
+    read: (text, f) => number(text, f.default),
+    write: (v, f) => String(f.digits ? Number(v.toPrecision(f.digits)) : v),
+    set: (v) => Boolean(v),
+  },
+  // A whole number, truncated and clamped to [min, max].
+  integer: {
+    read: (text, f) => Math.max(f.min ?? -Infinity, Math.min(f.max ?? Infinity, Math.trunc(number(text, f.default)))),
+    write: (v) => String(v),
+    set: (v) => Boolean(v),
+  },
+  // '1' or 'true' is true, anything else given false.
+  flag: {
+    read: (text, f) => (text === null ? f.default : text === '1' || text === 'true'),
+    write: (v) => (v ? '1' : '0'),
+    set: (v) => Boolean(v),
+  },
+  // One of field.values, else the default.
+  choice: {
+    read: (text, f) => (f.values.includes(text) ? text : f.default),
+    write: (v) => v,
+    set: (v) => Boolean(v),
+  },
+  // "3,5,7" → [3, 5, 7]: whole numbers in [0, 4096), sorted, no repeats; garbage is dropped.
+  'index list': {
+    read(text) {
+      if (!text) return [];
+      const out = new Set();
+      for (const part of text.split(',')) {
+        const v = Number(part);
+        if (part.trim() !== '' && Number.isInteger(v) && v >= 0 && v < 4096) out.add(v);
+      }
+      return [...out].sort((a, b) => a - b);
+    },
+    write: (v) => v.join(','),
+    set: (v) => Boolean(v?.length),
+  },
+  'cell list': {
+    read: (text) => cells(text),
+    write: (v) => v.map(cellText).join(','),
+    set: (v) => Boolean(v?.length),
+  },
+  // The first cell of the text, else the default.
+  cell: {
+    read: (text, f) => cells(text)[0] ?? initial(f),
+    write: cellText,
+    set: (v) => Boolean(v),
+  },
+  // "e.3.5.0.25,q.0.1.-2" → [{ m: 'e', row: 3, col: 5, value: 0.25 }, …]; the last edit of a cell
+  // wins; values are written to 6 significant digits.
+  'edit list': {
+    read(text) {
+      if (!text) return [];
+      const edits = new Map();
+      for (const part of text.split(',')) {
+        const m = /^([eqkv])\.(\d{1,4})\.(\d{1,4})\.(-?\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(part.trim());
+        if (!m) continue;
+        const value = Number(m[4]);
+        if (!Number.isFinite(value)) continue;
+        edits.set(`${m[1]}.${m[2]}.${m[3]}`, { m: m[1], row: Number(m[2]), col: Number(m[3]), value });
+      }
+      return [...edits.values()];
+    },
+    write: (v) => v.map((e) => `${e.m}.${e.row}.${e.col}.${Number(e.value.toPrecision(6))}`).join(','),
+    set: (v) => Boolean(v?.length),
+  },
+  // "Causal, temperature,bogus" → ['causal', 'temperature']: CONTROL_NAMES, lower case, no
+  // repeats; 'all' stands for every control.
+  'name list': {
+    read(text) {
+      if (!text) return [];
+      const out = [];
+      for (const part of text.split(/[\s,]+/)) {
+        const name = part.trim().toLowerCase();
+        if ((CONTROL_NAMES.includes(name) || name === 'all') && !out.includes(name)) out.push(name);
+      }
+      return out.includes('all') ? ['all'] : out;
+    },
+    write: (v) => v.join(','),
+    set: (v) => Boolean(v?.length),
+  },
+};
 
 // Parses a location hash ("#s=...&h=4" or "s=...") into a complete state object.
 export function parseHash(hash) {
   const q = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
-  const d = DEFAULT_STATE;
-  const positional = q.get(KEYS.positional);
-  const causal = q.get(KEYS.causal);
-  return {
-    sentence: q.has(KEYS.sentence) ? q.get(KEYS.sentence) : d.sentence,
-    heads: number(q.get(KEYS.heads), d.heads),
-    dModel: number(q.get(KEYS.dModel), d.dModel),
-    temperature: number(q.get(KEYS.temperature), d.temperature),
-    causal: causal === null ? d.causal : causal === '1' || causal === 'true',
-    positional: POSITIONAL.includes(positional) ? positional : d.positional,
-    seed: number(q.get(KEYS.seed), d.seed),
-    focus: Math.max(0, Math.trunc(number(q.get(KEYS.focus), d.focus))),
-    step: Math.max(0, Math.min(STEPS, Math.trunc(number(q.get(KEYS.step), d.step)))),
-    scale: flag(q.get(KEYS.scale), d.scale),
-    padding: indexList(q.get(KEYS.padding)),
-    painted: pairList(q.get(KEYS.painted)),
-    pair: pairList(q.get(KEYS.pair))[0] ?? [0, 0],
-    independent: flag(q.get(KEYS.independent), d.independent),
-    cross: flag(q.get(KEYS.cross), d.cross),
-    kv: q.has(KEYS.kv) ? q.get(KEYS.kv) : d.kv,
-    edits: editList(q.get(KEYS.edits)),
-    hide: nameList(q.get(KEYS.hide)),
-    lock: nameList(q.get(KEYS.lock)),
-    embed: flag(q.get(KEYS.embed), d.embed),
-    lang: LANGS.includes(q.get(KEYS.lang)) ? q.get(KEYS.lang) : d.lang,
-  };
+  return Object.fromEntries(FIELDS.map((f) => [f.key, KINDS[f.kind].read(q.get(f.url), f)]));
 }
 
-// Serialises a state into a hash string starting with '#'. Every field is written,
-// so a link keeps meaning the same thing if the defaults change.
+// Serialises a state into a hash string starting with '#'.
 export function toHash(state) {
   const q = new URLSearchParams();
-  q.set(KEYS.sentence, state.sentence);
-  q.set(KEYS.heads, String(state.heads));
-  q.set(KEYS.dModel, String(state.dModel));
-  q.set(KEYS.temperature, String(Number(state.temperature.toPrecision(4))));
-  q.set(KEYS.causal, state.causal ? '1' : '0');
-  q.set(KEYS.positional, state.positional);
-  q.set(KEYS.seed, String(state.seed));
-  q.set(KEYS.focus, String(state.focus));
-  q.set(KEYS.step, String(state.step));
-  q.set(KEYS.scale, state.scale ? '1' : '0');
-  if (state.padding.length) q.set(KEYS.padding, state.padding.join(','));
-  if (state.painted.length) q.set(KEYS.painted, state.painted.map(([i, j]) => `${i}.${j}`).join(','));
-  q.set(KEYS.pair, `${state.pair[0]}.${state.pair[1]}`);
-  if (state.independent) q.set(KEYS.independent, '1');
-  if (state.edits.length) {
-    q.set(KEYS.edits, state.edits.map((e) => `${e.m}.${e.row}.${e.col}.${Number(e.value.toPrecision(6))}`).join(','));
+  for (const f of FIELDS) {
+    const kind = KINDS[f.kind];
+    const value = state[f.key];
+    const written = f.when === 'always' || (f.when === 'set' ? kind.set(value) : Boolean(state[f.when.with]));
+    if (written) q.set(f.url, kind.write(value, f));
   }
-  if (state.cross) {
-    q.set(KEYS.cross, '1');
-    q.set(KEYS.kv, state.kv);
-  }
-  // The page's presentation: written only when set, so a plain share link stays short.
-  if (state.hide?.length) q.set(KEYS.hide, state.hide.join(','));
-  if (state.lock?.length) q.set(KEYS.lock, state.lock.join(','));
-  if (state.embed) q.set(KEYS.embed, '1');
-  if (state.lang) q.set(KEYS.lang, state.lang);
   return '#' + q.toString().replace(/%2C/g, ',');
 }
