@@ -9,7 +9,8 @@ import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from 
 import { symmetricRange } from '../draw/colormap.js';
 import { weightsRange } from '../views/figures.js';
 import { tokenize } from '../views/tokenizer.js';
-import { checkParams, LIMITS } from './params.js';
+import { checkParams } from './params.js';
+import { PAGE_LIMITS as LIMITS, TEMPERATURE_SLIDER, temperatureToSlider, sliderToTemperature, checkAgainstCore } from '../views/limits.js';
 import { ComputeClient } from './worker-client.js';
 import { Pipeline } from './overview/overview.js';
 import { Tooltip } from '../draw/tooltip.js';
@@ -64,9 +65,6 @@ langSelect.addEventListener('change', () => {
   location.reload();
 });
 
-// Temperature slider: position u in [−100, 100] ↔ T = 10^(u/50), i.e. 0.01 … 100.
-const tempToSlider = (T) => Math.round(50 * Math.log10(T));
-const sliderToTemp = (u) => Number((10 ** (u / 50)).toPrecision(3));
 
 const controls = {
   sentence: $('sentence'),
@@ -79,6 +77,8 @@ const controls = {
 for (const input of [controls.heads, controls.headsRange]) input.max = String(LIMITS.maxHeads);
 controls.dModel.max = String(LIMITS.maxModelDim);
 controls.seed.max = String(LIMITS.maxSeed);
+controls.temperatureRange.min = String(TEMPERATURE_SLIDER.min);
+controls.temperatureRange.max = String(TEMPERATURE_SLIDER.max);
 
 // Writes state into every control except the one the user is editing.
 function syncControls(except = null) {
@@ -90,7 +90,7 @@ function syncControls(except = null) {
   set(controls.dModelRange, state.dModel);
   set(controls.temperature, state.temperature);
   if (Number.isFinite(state.temperature) && state.temperature > 0) {
-    set(controls.temperatureRange, tempToSlider(state.temperature));
+    set(controls.temperatureRange, temperatureToSlider(state.temperature));
   }
   set(controls.positional, state.positional);
   controls.causal.checked = state.causal;
@@ -190,6 +190,7 @@ function clearError() {
 const client = new ComputeClient(new URL('./worker.js', import.meta.url), {
   onReady(buildInfo) {
     debug.buildInfo = buildInfo;
+    for (const problem of checkAgainstCore(buildInfo)) console.warn(`Attention Playground: ${problem}`);
     $('build-info').textContent = t('footer.build', {
       version: buildInfo.version,
       buildType: buildInfo.buildType,
@@ -359,7 +360,7 @@ const readers = {
   dModel: (input) => { state.dModel = number(input); },
   dModelRange: (input) => { state.dModel = number(input); },
   temperature: (input) => { state.temperature = number(input); },
-  temperatureRange: (input) => { state.temperature = sliderToTemp(number(input)); },
+  temperatureRange: (input) => { state.temperature = sliderToTemperature(number(input)); },
   positional: (input) => { state.positional = input.value; },
   causal: (input) => { state.causal = input.checked; },
   scale: (input) => { state.scale = input.checked; },

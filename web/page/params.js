@@ -3,13 +3,7 @@
 // the core still validates everything and its message is shown if it disagrees.
 
 import { t, LOCALE } from './i18n/i18n.js';
-
-export const LIMITS = Object.freeze({
-  maxTokens: 64,    // the page's cap: more makes unreadable n × n maps
-  maxHeads: 16,
-  maxModelDim: 512,
-  maxSeed: 999999,  // keeps seed·4 + 3 (the W_O seed) well inside 32 bits
-});
+import { PAGE_LIMITS as LIMITS } from '../views/limits.js';
 
 const isInt = (v) => Number.isInteger(v);
 
