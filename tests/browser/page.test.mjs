@@ -1,7 +1,8 @@
 // Browser tests of the page in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core). They test what a user sees: canvas pixels read back, the tooltip's text,
-// the alert, the URL. The page exposes window.__ap = { state, trace, renders, idle, error,
-// buildInfo } so a test can wait for a computation and compare pixels with the numbers drawn.
+// the alert, the URL. The page's test hook, window.__ap (web/page/test-hook.js: state, trace,
+// renders, idle, error, figure(name), …), lets a test wait for a computation and compare pixels
+// with the numbers drawn.
 //
 // Run: node --test --test-concurrency=1 tests/browser/   (needs web/lib/wasm built first)
 
@@ -374,6 +375,70 @@ test('state is read from the URL hash, and user text is inserted as text', async
     assert.equal(await page.locator('#pipeline img, #pipeline b').count(), 0);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.ok((await page.locator('.token-text').allTextContents()).includes('img'));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a new hash (a pasted link, Back) replaces the state: the controls, the view and teacher mode follow', async () => {
+  const { page, problems, close } = await open();
+  try {
+    let r = await renders(page);
+    await page.evaluate(() => { location.hash = '#s=a+b+c&h=2&d=16&c=1&step=8&hide=seed'; });
+    await settled(page, r);
+    const state = await page.evaluate(() => ({ ...__ap.state }));
+    assert.deepEqual([state.sentence, state.heads, state.dModel, state.causal, state.step, state.hide],
+      ['a b c', 2, 16, true, 8, ['seed']]);
+    assert.deepEqual(await page.evaluate(() => __ap.trace.tokens), ['a', 'b', 'c']);
+    assert.equal(await page.inputValue('#heads'), '2');
+    assert.equal(await page.inputValue('#sentence'), 'a b c');
+    assert.equal(await page.isChecked('#causal'), true);
+    assert.equal(await page.locator('#seed').isVisible(), false, 'hide=seed applies');
+    assert.equal(await page.locator('#walkthrough').isVisible(), true);
+    // The address bar holds the whole state, as every update writes it.
+    const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+    assert.deepEqual([hash.get('s'), hash.get('h'), hash.get('seed'), hash.get('step')], ['a b c', '2', '42', '8']);
+    // A step is a view of the same trace: drawn again, not computed again.
+    r = await renders(page);
+    await page.click('#mode-all');
+    await page.waitForTimeout(200);
+    assert.equal(await renders(page), r);
+    assert.equal(await page.locator('#pipeline').isVisible(), true);
+    assert.ok((await page.evaluate(() => __ap.figures())).includes('thumb.1'));
+    assert.match(await page.evaluate(() => location.hash), /&step=0&/);
+    assert.deepEqual(problems, []);
+    // Another language reloads the page in it.
+    await page.evaluate(() => { location.hash = '#lang=zh&h=1'; });
+    await page.waitForFunction(() => document.documentElement.lang === 'zh' && window.__ap?.renders > 0);
+    assert.equal(await page.evaluate(() => __ap.state.heads), 1);
+  } finally {
+    await close();
+  }
+});
+
+test('the temperature slider: T from 0.01 to 100, 100 steps per factor of ten', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const slider = page.locator('#temperature-range');
+    assert.deepEqual([await slider.getAttribute('min'), await slider.getAttribute('max')], ['-200', '200']);
+    assert.equal(await slider.inputValue(), '0');
+    for (const [u, T] of [['100', '10'], ['-200', '0.01'], ['1', '1.02'], ['200', '100']]) {
+      const r = await renders(page);
+      await page.evaluate((v) => {
+        const range = document.getElementById('temperature-range');
+        range.value = v;
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+      }, u);
+      await settled(page, r);
+      assert.equal(await page.inputValue('#temperature'), T);
+      assert.equal(await page.evaluate(() => __ap.trace.temperature), Number(T));
+    }
+    // Typing a temperature moves the slider to it.
+    const r = await renders(page);
+    await page.fill('#temperature', '0.5');
+    await settled(page, r);
+    assert.equal(await slider.inputValue(), '-30');
     assert.deepEqual(problems, []);
   } finally {
     await close();
