@@ -83,7 +83,10 @@ export class Controls {
   // Writes the state into every input except `except`, the one the reader is editing.
   sync(state, except = null) {
     const { inputs } = this;
-    const set = (input, value) => { if (input !== except) input.value = String(value); };
+    // An input already showing the value is left alone (its caret and selection stay).
+    const set = (input, value) => {
+      if (input !== except && input.value !== String(value)) input.value = String(value);
+    };
     set(inputs.sentence, state.sentence);
     set(inputs.heads, state.heads);
     set(inputs.headsRange, state.heads);

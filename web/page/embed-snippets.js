@@ -4,10 +4,8 @@
 // sentence holding HTML stays text.
 //
 //   embedSnippets(state, { baseUrl }) → { url, embedUrl, iframe, element }
-//   state: the page's state (state.js): { sentence, heads, dModel, temperature, causal,
-//          positional, seed, focus, step, scale, padding, painted, cross, kv, hide, lock, lang,
-//          ... }; baseUrl: the page's URL
-//          without the hash (default: location.href without its hash).
+//   state: the page's state, or some of its fields (state.js FIELDS; the others are defaults);
+//          baseUrl: the page's URL without the hash (default: location.href without its hash).
 //   url: the share link (the full page); embedUrl: the iframe's src (embed=1).
 
 import { DEFAULT_STATE, toHash } from './state.js';
