@@ -1,0 +1,77 @@
+// How the walkthrough draws each matrix, by its views/figures.js name: the caption, the cells'
+// shape, what a hovered cell explains, and the editor that edits it. figure() turns a stage's
+// figure (stages.js) into everything the figure grid needs; the data, colour range and masked
+// cells come from views/figures.js, so a matrix here is coloured as in every other view.
+
+import { matrix, maskFigure } from '../../views/figures.js';
+import { t } from '../i18n/i18n.js';
+import { EDITED } from './cell-editor.js';
+
+// caption(tr, h): the figure's name above it (typeset when it is notation, see figure-grid.js).
+// kind: explain.js's kind for the tooltip (none: the value alone). slice: a head's columns of
+// Q, K or V, explained as the d_model columns they are. square: n_q × n_k maps with square cells.
+// weight: a d_model × d_model weight matrix, short rows and no row labels.
+const weightMatrix = (caption, kind) => ({ caption: () => caption, kind, weight: true });
+const LOOK = Object.freeze({
+  embeddings: { caption: () => t('wt.name.E') },
+  embeddingsKv: { caption: () => t('wt.name.Ekv') },
+  x: { caption: () => t('wt.name.X'), kind: 'x' },
+  xKv: { caption: () => t('wt.name.Xkv') },
+  wq: weightMatrix('W_Q', 'wq'),
+  wk: weightMatrix('W_K', 'wk'),
+  wv: weightMatrix('W_V', 'wv'),
+  wo: weightMatrix('W_O', 'wo'),
+  q: { caption: () => 'Q', kind: 'q' },
+  k: { caption: () => 'K', kind: 'k' },
+  v: { caption: () => 'V', kind: 'v' },
+  qHead: { caption: (tr, h) => `Q_${h}`, kind: 'q', slice: true },
+  kHead: { caption: (tr, h) => `K_${h}`, kind: 'k', slice: true },
+  vHead: { caption: (tr, h) => `V_${h}`, kind: 'v', slice: true },
+  rawScores: { caption: (tr, h) => t('wt.name.raw', { h }), math: () => true, square: true },
+  scaledScores: {
+    caption: (tr, h) => t(tr.scale ? 'wt.name.scaled' : 'wt.name.unscaled', { h }),
+    math: (tr) => tr.scale,
+    square: true,
+  },
+  scores: { caption: (tr, h) => t('wt.name.masked', { h }), kind: 'scores', square: true },
+  // Drawn white where a key may be attended to, grey where it is hidden; read out as 1 / 0.
+  mask: {
+    caption: () => t('wt.name.mask'), kind: 'mask', square: true, grid: true, legend: false, note: 'mask.paintHint',
+  },
+  weights: { caption: (tr, h) => t('wt.name.weights', { h }), kind: 'weights', square: true },
+  // Per-row entropy beside the weights: one narrow column, its rows lined up with theirs.
+  entropy: { caption: () => t('wt.name.entropy'), kind: 'entropy', rowLabels: false, maxCell: 16 },
+  headOutput: { caption: (tr, h) => `out_${h}`, kind: 'headOutput' },
+  concat: { caption: () => 'concat', kind: 'concat' },
+  output: { caption: () => 'output', kind: 'output' },
+});
+
+// A figure of a stage, resolved for the trace: { id, name, head, caption, math, model, kind,
+// colOffset, edit, click, square, rowLabels, legend, maxCell, grid, note, groups, cellHeight,
+// labelsAtLineStart }. model is views/figures.js's figure model (values: what a hovered cell
+// reads out, when the colours come from other data, as for the mask). state: the page's state
+// (independent: the weights on their head's own scale). h: the focused head.
+export function figure(spec, tr, state, h) {
+  const look = LOOK[spec.name];
+  if (!look) throw new Error(`the walkthrough draws no matrix named ${spec.name}`);
+  const head = spec.head ?? h;
+  const model = spec.name === 'mask'
+    ? maskFigure(tr)
+    : matrix(tr, spec.name, { head, independent: state.independent, rangeFrom: spec.rangeFrom ?? null });
+  const { dModel, heads, dHead } = tr;
+  return {
+    id: spec.id ?? spec.name, name: spec.name, head, model,
+    caption: look.caption(tr, head), math: Boolean(look.math?.(tr)),
+    kind: spec.kind === undefined ? look.kind ?? null : spec.kind,
+    colOffset: look.slice ? head * dHead : 0,
+    edit: EDITED[spec.name] ?? null, click: spec.click ?? null,
+    square: look.square ?? false, rowLabels: !look.weight && look.rowLabels !== false,
+    legend: spec.legend ?? look.legend ?? true, maxCell: look.maxCell, grid: Boolean(look.grid),
+    note: spec.note ?? (look.weight ? 'wt.weights.note' : look.note) ?? null,
+    groups: spec.groups && heads > 1
+      ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) }
+      : undefined,
+    cellHeight: look.weight ? Math.max(1, Math.min(6, Math.floor(240 / dModel))) : undefined,
+    labelsAtLineStart: Boolean(spec.labelsAtLineStart),
+  };
+}
