@@ -7,20 +7,23 @@ import { matrix, maskFigure } from '../../views/figures.js';
 import { t } from '../i18n/i18n.js';
 import { EDITED } from './cell-editor.js';
 
-// caption(tr, h): the figure's name above it (typeset when it is notation, see figure-grid.js).
-// kind: explain.js's kind for the tooltip (none: the value alone). slice: a head's columns of
-// Q, K or V, explained as the d_model columns they are. square: n_q × n_k maps with square cells.
-// weight: a d_model × d_model weight matrix, short rows and no row labels.
-const weightMatrix = (caption, kind) => ({ caption: () => caption, kind, weight: true });
+// caption(tr, h): the figure's name above it; math(tr): typeset it as notation (so is any caption
+// that is pure notation, see figure-grid.js). kind: explain.js's kind for the tooltip (none: the
+// value alone). slice: a head's columns of Q, K or V, explained as the d_model columns they are.
+// square: n_q × n_k maps with square cells. projection: W_Q, W_K, W_V or W_O, d_model × d_model,
+// with short rows and no row labels. note: the catalogue key of the line under the figure.
+// grid, legend, maxCell, rowLabels: the heatmap's options (defaults: no grid, a legend, 30 px
+// cells when square and 12 px otherwise, row labels).
+const projection = (caption, kind) => ({ caption: () => caption, kind, projection: true, note: 'wt.weights.note' });
 const LOOK = Object.freeze({
   embeddings: { caption: () => t('wt.name.E') },
   embeddingsKv: { caption: () => t('wt.name.Ekv') },
   x: { caption: () => t('wt.name.X'), kind: 'x' },
   xKv: { caption: () => t('wt.name.Xkv') },
-  wq: weightMatrix('W_Q', 'wq'),
-  wk: weightMatrix('W_K', 'wk'),
-  wv: weightMatrix('W_V', 'wv'),
-  wo: weightMatrix('W_O', 'wo'),
+  wq: projection('W_Q', 'wq'),
+  wk: projection('W_K', 'wk'),
+  wv: projection('W_V', 'wv'),
+  wo: projection('W_O', 'wo'),
   q: { caption: () => 'Q', kind: 'q' },
   k: { caption: () => 'K', kind: 'k' },
   v: { caption: () => 'V', kind: 'v' },
@@ -65,13 +68,13 @@ export function figure(spec, tr, state, h) {
     kind: spec.kind === undefined ? look.kind ?? null : spec.kind,
     colOffset: look.slice ? head * dHead : 0,
     edit: EDITED[spec.name] ?? null, click: spec.click ?? null,
-    square: look.square ?? false, rowLabels: !look.weight && look.rowLabels !== false,
+    square: look.square ?? false, rowLabels: !look.projection && look.rowLabels !== false,
     legend: spec.legend ?? look.legend ?? true, maxCell: look.maxCell, grid: Boolean(look.grid),
-    note: spec.note ?? (look.weight ? 'wt.weights.note' : look.note) ?? null,
+    note: spec.note ?? look.note ?? null,
     groups: spec.groups && heads > 1
       ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) }
       : undefined,
-    cellHeight: look.weight ? Math.max(1, Math.min(6, Math.floor(240 / dModel))) : undefined,
+    cellHeight: look.projection ? Math.max(1, Math.min(6, Math.floor(240 / dModel))) : undefined,
     labelsAtLineStart: Boolean(spec.labelsAtLineStart),
   };
 }

@@ -4,8 +4,9 @@
 //   shape(tr, h)           the shape line beside the heading (h: the focused head)
 //   controls(extra, ctx)   controls drawn above the figures (ctx: { trace, onChange })
 //   notes(tr)              [className, text] notes drawn above the figures, after the controls
-//   body(tr, h)            what it draws, top to bottom: { row: className, items } of figures,
-//                          { text, className } paragraphs, or { tokens: true } (the token list)
+//   body(tr, h)            what it draws, top to bottom: { row: className, items } of figures
+//                          (and { arrow: catalogue key }), { text, className } paragraphs, or
+//                          { tokens: true } (the token list); false entries are left out
 //   links                  provenance: matrix name → (r, c, { tr, head }) → what a hovered cell
 //                          (r, c) of that figure outlines: { figure name: [{ row?, col? }, …] }
 //   neuron                 how far the neuron view of the pair goes (explain/neuron.js upTo)
@@ -15,7 +16,8 @@
 // masked cells; figure-specs.js says how the walkthrough draws each name. id (default: the name)
 // is the figure's name in figures(), data-fig and the wt-fig-<id> class, e.g. headOutput.2.
 // click: 'pair' (picks the neuron view's pair), 'edit' (the cell editor), 'paint' (toggles a
-// painted mask cell).
+// painted mask cell). kind: what its tooltip explains, null for the value alone (default:
+// figure-specs.js's for the name).
 //
 // Provenance: a computed cell outlines what it came from; a cell of a stage's inputs (X, a weight
 // matrix, concat) outlines what it feeds and the row or column it is multiplied with:
