@@ -126,3 +126,16 @@ export function matrix(trace, name, { head = 0, independent = false, rangeFrom =
   if (spec.colLabels) model.colLabels = trace[spec.colLabels];
   return model;
 }
+
+// The mask drawn as a figure (the walkthrough's mask step): every cell 0, the middle of the
+// diverging scale (white), and masked (hatched) where the key is hidden; values is the trace's
+// mask itself, (n, nKv) row-major, 1 = may attend, for what a hovered cell reads out.
+//   { name, head, rows, cols, data, values, colormap, range, masked, rowLabels, colLabels }
+export function maskFigure(trace) {
+  const { n, nKv } = trace;
+  return {
+    name: 'mask', head: null, rows: n, cols: nKv, data: new Float32Array(n * nKv), values: trace.mask,
+    colormap: 'diverging', range: [-12, 12], masked: maskedCells(trace),
+    rowLabels: trace.tokens, colLabels: trace.keyTokens,
+  };
+}
