@@ -1,7 +1,7 @@
 // Unit tests of the page's pure modules (tokenizer, state, parameter checks, colour tables,
 // cell explanations, message catalogue). They need no browser: Node imports web/*.js directly.
 //
-// Run: node --test tests/browser/
+// Run: node --test tests/web/
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
