@@ -12,6 +12,7 @@
 
 import { colormaps, MASKED_RGBA, tableIndex, TABLE_SIZE } from './colormap.js';
 import { formatNumber } from './format.js';
+import { el } from './dom.js';
 
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const FONT_BOLD = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -29,13 +30,6 @@ const DEFAULT_COLORS = Object.freeze({
 function shorten(label) {
   const chars = Array.from(label);
   return chars.length > MAX_LABEL_CHARS ? chars.slice(0, MAX_LABEL_CHARS - 1).join('') + '…' : label;
-}
-
-function el(tag, className, parent) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (parent) parent.appendChild(node);
-  return node;
 }
 
 // The one word a heatmap writes itself, the legend's "masked". The page sets it from its message

@@ -7,34 +7,37 @@
 // Shadow DOM (the host page's CSS cannot reach inside), sized by its container (a
 // ResizeObserver re-lays the heatmap out), loaded lazily when it comes near the viewport
 // (IntersectionObserver; loading="eager" starts at once). Every widget on a page shares one
-// loaded WebAssembly module (widget/compute.js). Computation runs directly on the main thread:
+// loaded WebAssembly module (widget/core.js). Computation runs directly on the main thread:
 // the widget's sentences are short, and no Worker keeps a single-file build possible under a
 // strict CSP. Attributes are the state: a control sets its attribute, and any attribute change
 // redraws. Text reaches the DOM through textContent only and the canvas through fillText.
-// All attributes are listed in README.md, section "Embedding".
+// All attributes are listed in README.md, section "Embedding"; widget/attributes.js reads them,
+// widget/controls.js builds the controls, widget/exports.js the exports. Every view is a matrix of
+// views/figures.js, so its data, colour range and masked cells are the page's.
 
 import { Heatmap } from '../draw/heatmap.js';
-import { symmetricRange } from '../draw/colormap.js';
-import { weightsRange } from '../views/figures.js';
+import { el } from '../draw/dom.js';
+import { matrix, maskedCells } from '../views/figures.js';
 import { tokenize } from '../views/tokenizer.js';
-import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from '../draw/export.js';
 import { getCore, runAttention, configureCore } from './core.js';
 import { msg } from './messages.js';
 import { CSS } from './style.js';
+import {
+  OBSERVED_ATTRIBUTES, VIEW_MATRICES, WHOLE_LAYER, readState, readLang, shownControls, lockedControls,
+  checkSizes, parsePadding, parseMask,
+} from './attributes.js';
+import { Controls } from './controls.js';
+import {
+  buildExportButtons, saveExport, exportSVG as svgOf, exportPNG as pngOf, exportCSV as csvOf, exportJSON as jsonOf,
+} from './exports.js';
 // The modules two imports down, named here as well so that the browser fetches them together with
 // the first level instead of one round trip later: start-up is otherwise a chain of imports.
 import '../lib/attention.js';
 import '../views/seeded.js';
+import '../views/trace.js';
+import '../views/limits.js';
 
 export { configureCore };
-
-const LIMITS = { maxTokens: 32, maxHeads: 16, maxModelDim: 512, maxSeed: 999999 };
-const VIEWS = ['weights', 'scores', 'q', 'k', 'v', 'head-output', 'concat', 'output'];
-const WHOLE_LAYER = ['concat', 'output']; // views of every head at once: no head to choose
-const POSITIONAL = ['none', 'sinusoidal', 'rope', 'alibi'];
-// Control names, in display order; `controls` and `locked` take comma-separated lists of these.
-const CONTROLS = ['sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'view', 'head', 'export'];
-const DEFAULTS = { sentence: 'The cat sat on the mat', heads: 2, dModel: 16, temperature: 1, positional: 'none', seed: 42, view: 'weights', head: 0 };
 
 let sheet = null;
 function styleSheet() {
@@ -45,36 +48,16 @@ function styleSheet() {
   return sheet;
 }
 
-const num = (text, fallback) => {
-  if (text === null || text.trim() === '') return fallback;
-  const v = Number(text);
-  return Number.isFinite(v) ? v : fallback;
-};
-const off = (text) => text === 'false' || text === '0';
-const list = (text) => (text ?? '').split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
-
-function el(tag, props = {}, parent = null) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') node.textContent = v;
-    else if (k === 'class') node.className = v;
-    else if (k in node) node[k] = v;
-    else node.setAttribute(k, v);
-  }
-  if (parent) parent.appendChild(node);
-  return node;
-}
-
 export class AttentionPlaygroundElement extends HTMLElement {
   static get observedAttributes() {
-    return ['sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'padding', 'mask', 'view', 'head', 'controls', 'locked', 'theme', 'lang'];
+    return OBSERVED_ATTRIBUTES;
   }
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [styleSheet()];
-    this.controlsBox = el('div', { class: 'controls', part: 'controls' }, root);
+    this.controls = new Controls(this, el('div', { class: 'controls', part: 'controls' }, root));
     this.status = el('p', { class: 'status', part: 'status' }, root);
     this.errorBox = el('p', { class: 'error', role: 'alert', part: 'error' }, root);
     this.caption = el('p', { class: 'caption', part: 'caption', dir: 'auto' }, root);
@@ -92,30 +75,11 @@ export class AttentionPlaygroundElement extends HTMLElement {
 
   // ---- state from attributes ----------------------------------------------
   get state() {
-    const a = (name) => this.getAttribute(name);
-    const causal = a('causal');
-    const positional = a('positional');
-    const view = a('view');
-    return {
-      sentence: a('sentence') ?? DEFAULTS.sentence,
-      heads: num(a('heads'), DEFAULTS.heads),
-      dModel: num(a('d-model'), DEFAULTS.dModel),
-      temperature: num(a('temperature'), DEFAULTS.temperature),
-      causal: causal !== null && !off(causal),
-      scale: !off(a('scale')),
-      kv: a('kv') ?? '',          // blank: self-attention
-      padding: a('padding') ?? '', // parsed, with messages, by parseIndices()
-      mask: a('mask') ?? '',       // parsed, with messages, by parseCells()
-      positional: POSITIONAL.includes(positional) ? positional : DEFAULTS.positional,
-      seed: num(a('seed'), DEFAULTS.seed),
-      view: VIEWS.includes(view) ? view : DEFAULTS.view,
-      head: Math.max(0, Math.trunc(num(a('head'), DEFAULTS.head))),
-    };
+    return readState(this);
   }
 
   get uiLang() {
-    const own = this.getAttribute('lang') ?? this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang ?? 'en';
-    return own.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+    return readLang(this);
   }
 
   t(key, params) {
@@ -124,13 +88,11 @@ export class AttentionPlaygroundElement extends HTMLElement {
 
   // Which controls are shown, and which of those are locked (teacher mode).
   get shownControls() {
-    return list(this.getAttribute('controls')).filter((c) => CONTROLS.includes(c));
+    return shownControls(this);
   }
 
   get lockedControls() {
-    if (!this.hasAttribute('locked')) return new Set();
-    const names = list(this.getAttribute('locked'));
-    return new Set(names.length === 0 || names.includes('all') ? CONTROLS : names);
+    return lockedControls(this);
   }
 
   // ---- lifecycle -------------------------------------------------------------
@@ -201,83 +163,19 @@ export class AttentionPlaygroundElement extends HTMLElement {
   }
 
   // ---- controls --------------------------------------------------------------
+  // Builds the controls and export buttons again when which are shown or locked, or the
+  // language, changed; otherwise only shows the attributes' values in them.
   buildControls() {
     const shown = this.shownControls;
     const locked = this.lockedControls;
     const key = `${shown}|${[...locked]}|${this.uiLang}`;
     if (key === this.controlsKey) { this.syncControls(); return; }
     this.controlsKey = key;
-    this.controlsBox.replaceChildren();
+    const t = (k, params) => this.t(k, params);
+    this.controls.build(shown, locked, t);
     this.exportsBox.replaceChildren();
-    this.inputs = {};
-    const set = (name, value) => this.setAttribute(name, String(value));
-    const field = (name, labelKey, extraClass = '') => {
-      const label = el('label', { class: `field ${extraClass}` }, this.controlsBox);
-      el('span', { text: this.t(labelKey) }, label);
-      return label;
-    };
-    const lock = (input, name) => {
-      input.disabled = locked.has(name);
-      input.dataset.control = name;
-      return input;
-    };
-    for (const name of shown) {
-      if (name === 'sentence' || name === 'kv') {
-        const f = field(name, name, 'sentence');
-        const input = lock(el('input', { type: 'text', dir: 'auto', spellcheck: false }, f), name);
-        if (name === 'kv') input.placeholder = this.t('kvPlaceholder');
-        input.addEventListener('change', () => set(name, input.value));
-        input.addEventListener('input', () => set(name, input.value));
-        this.inputs[name] = input;
-      } else if (name === 'heads' || name === 'seed') {
-        const f = field(name, name);
-        const input = lock(el('input', { type: 'number', min: name === 'heads' ? 1 : 0, max: name === 'heads' ? LIMITS.maxHeads : LIMITS.maxSeed, step: 1 }, f), name);
-        input.addEventListener('input', () => set(name, input.value));
-        this.inputs[name] = input;
-      } else if (name === 'd-model') {
-        const f = field(name, 'dModel');
-        const select = lock(el('select', {}, f), name);
-        for (const d of [8, 16, 32, 64, 128, 256, 512]) el('option', { value: String(d), text: String(d) }, select);
-        select.addEventListener('change', () => set('d-model', select.value));
-        this.inputs['d-model'] = select;
-      } else if (name === 'temperature') {
-        const f = field(name, 'temperature');
-        const row = el('span', { class: 'value' }, f);
-        // The slider moves log₁₀ T from −2 to 2 (T from 0.01 to 100).
-        const input = lock(el('input', { type: 'range', min: -200, max: 200, step: 1 }, row), name);
-        input.setAttribute('aria-label', this.t('temperature'));
-        const out = el('output', {}, row);
-        input.addEventListener('input', () => set('temperature', Number((10 ** (input.value / 100)).toPrecision(3))));
-        this.inputs.temperature = input;
-        this.temperatureOut = out;
-      } else if (name === 'causal' || name === 'scale') {
-        const label = el('label', { class: 'field check' }, this.controlsBox);
-        const input = lock(el('input', { type: 'checkbox' }, label), name);
-        el('span', { text: this.t(name) }, label);
-        // causal is off unless present; scale is on unless "false".
-        if (name === 'causal') input.addEventListener('change', () => (input.checked ? this.setAttribute('causal', '') : this.removeAttribute('causal')));
-        else input.addEventListener('change', () => (input.checked ? this.removeAttribute('scale') : this.setAttribute('scale', 'false')));
-        this.inputs[name] = input;
-      } else if (name === 'positional' || name === 'view') {
-        const f = field(name, name);
-        const select = lock(el('select', {}, f), name);
-        for (const v of name === 'view' ? VIEWS : POSITIONAL) el('option', { value: v, text: this.t(`${name}.${v}`) }, select);
-        select.addEventListener('change', () => set(name, select.value));
-        this.inputs[name] = select;
-      } else if (name === 'head') {
-        const f = field(name, 'head');
-        const select = lock(el('select', {}, f), name);
-        select.addEventListener('change', () => set('head', select.value));
-        this.inputs.head = select;
-      } else if (name === 'export') {
-        const kinds = [['png', 'PNG'], ['svg', 'SVG'], ['csv', 'CSV'], ['json', 'JSON']];
-        el('span', { class: 'status', text: this.t('export') }, this.exportsBox);
-        for (const [kind, text] of kinds) {
-          const b = lock(el('button', { type: 'button', text }, this.exportsBox), name);
-          b.setAttribute('aria-label', `${this.t('export')} ${text}`);
-          b.addEventListener('click', () => this.saveExport(kind));
-        }
-      }
+    if (shown.includes('export')) {
+      buildExportButtons(this.exportsBox, { locked: locked.has('export'), t, onSave: (kind) => this.saveExport(kind) });
     }
     this.exportsBox.hidden = !shown.includes('export');
     this.syncControls();
@@ -285,73 +183,10 @@ export class AttentionPlaygroundElement extends HTMLElement {
 
   // Controls show the attributes' values.
   syncControls() {
-    if (!this.inputs) return;
-    const s = this.state;
-    const i = this.inputs;
-    if (i.sentence && i.sentence.value !== s.sentence) i.sentence.value = s.sentence;
-    if (i.kv && i.kv.value !== s.kv) i.kv.value = s.kv;
-    if (i.scale) i.scale.checked = s.scale;
-    if (i.heads && Number(i.heads.value) !== s.heads) i.heads.value = String(s.heads);
-    if (i.seed && Number(i.seed.value) !== s.seed) i.seed.value = String(s.seed);
-    if (i['d-model']) {
-      if (![...i['d-model'].options].some((o) => o.value === String(s.dModel))) el('option', { value: String(s.dModel), text: String(s.dModel) }, i['d-model']);
-      i['d-model'].value = String(s.dModel);
-    }
-    if (i.temperature) {
-      i.temperature.value = String(Math.round(100 * Math.log10(Math.max(1e-2, s.temperature))));
-      this.temperatureOut.textContent = `T = ${s.temperature}`;
-    }
-    if (i.causal) i.causal.checked = s.causal;
-    if (i.positional) i.positional.value = s.positional;
-    if (i.view) i.view.value = s.view;
-    if (i.head) {
-      const heads = Number.isInteger(s.heads) && s.heads >= 1 && s.heads <= LIMITS.maxHeads ? s.heads : 1;
-      if (i.head.options.length !== heads) {
-        i.head.replaceChildren(...Array.from({ length: heads }, (_, h) => el('option', { value: String(h), text: String(h) })));
-      }
-      i.head.value = String(Math.min(s.head, heads - 1));
-      i.head.disabled = this.lockedControls.has('head') || WHOLE_LAYER.includes(s.view);
-    }
+    this.controls.sync(this.state, this.lockedControls);
   }
 
   // ---- computing and drawing ---------------------------------------------------
-  // The problem with the settings, in words, or null. tokensKv: the key sentence's tokens (null
-  // for self-attention); nKv: the number of keys.
-  check(s, tokens, tokensKv) {
-    if (tokens.length === 0) return this.t('error.empty');
-    if (tokens.length > LIMITS.maxTokens) return this.t('error.tooMany', { n: tokens.length, max: LIMITS.maxTokens });
-    if (tokensKv && tokensKv.length > LIMITS.maxTokens) return this.t('error.tooManyKv', { n: tokensKv.length, max: LIMITS.maxTokens });
-    if (Number.isInteger(s.heads) && Number.isInteger(s.dModel) && s.heads > 0 && s.dModel % s.heads !== 0) {
-      return this.t('error.divisible', { dModel: s.dModel, heads: s.heads });
-    }
-    return null;
-  }
-
-  // padding="1, 3" → { list: [1, 3] }, or { error } naming what is wrong; nKv: the keys' count.
-  parsePadding(text, nKv, keyTokens) {
-    const list = [];
-    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-      if (!/^\d{1,6}$/.test(part)) return { error: this.t('error.padding', { value: text }) };
-      const j = Number(part);
-      if (j >= nKv) return { error: this.t('error.paddingRange', { index: j, n: nKv, max: nKv - 1, tokens: keyTokens.join(' ') }) };
-      if (!list.includes(j)) list.push(j);
-    }
-    return { list };
-  }
-
-  // mask="0.1, 2.0" → { list: [[0, 1], [2, 0]] } (query.key), or { error }.
-  parseMask(text, n, nKv) {
-    const list = [];
-    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const m = /^(\d{1,6})\.(\d{1,6})$/.exec(part);
-      if (!m) return { error: this.t('error.mask', { value: text, part }) };
-      const [i, j] = [Number(m[1]), Number(m[2])];
-      if (i >= n || j >= nKv) return { error: this.t('error.maskRange', { cell: part, rows: n, cols: nKv }) };
-      list.push([i, j]);
-    }
-    return { list };
-  }
-
   fail(message) {
     this.errorBox.textContent = message;
   }
@@ -359,51 +194,35 @@ export class AttentionPlaygroundElement extends HTMLElement {
   render() {
     if (!this.core) return;
     const s = this.state;
+    const t = (k, params) => this.t(k, params);
     const tokens = tokenize(s.sentence);
     const kvTokens = tokenize(s.kv);
     const tokensKv = kvTokens.length ? kvTokens : null;  // a blank kv: self-attention
     const keyTokens = tokensKv ?? tokens;
     const nKv = keyTokens.length;
-    const problem = this.check(s, tokens, tokensKv);
+    const problem = checkSizes(s, tokens, tokensKv, t);
     if (problem) return this.fail(problem);
-    const padding = this.parsePadding(s.padding, nKv, keyTokens);
+    const padding = parsePadding(s.padding, nKv, keyTokens, t);
     if (padding.error) return this.fail(padding.error);
-    const painted = this.parseMask(s.mask, tokens.length, nKv);
+    const painted = parseMask(s.mask, tokens.length, nKv, t);
     if (painted.error) return this.fail(painted.error);
-    let run;
+    let trace;  // the plain trace (views/trace.js)
     try {
-      run = runAttention(this.core, {
+      trace = runAttention(this.core, {
         tokens, tokensKv, heads: s.heads, dModel: s.dModel, temperature: s.temperature, causal: s.causal,
         positional: s.positional, seed: Math.trunc(s.seed), scale: s.scale, padding: padding.list, painted: painted.list,
       });
     } catch (err) {
       return this.fail(this.t('error.core', { message: err?.message ?? String(err) }));
     }
-    const { trace, masked } = run;
     this.errorBox.textContent = '';
     const head = Math.min(s.head, trace.heads - 1);
-    const n = trace.n;
-    let model;
-    if (s.view === 'weights') {
-      const data = trace.weights(head);  // (n, nKv), softmax over keys
-      // The page's rule (views/figures.js): every head's weights on one scale.
-      const all = { n, nKv, mask: Uint8Array.from(masked, (m) => 1 - m), weights: Array.from({ length: trace.heads }, (_, h) => trace.weights(h)) };
-      const range = weightsRange(all, Array.from({ length: trace.heads }, (_, h) => h));
-      model = { rows: n, cols: nKv, data, range, rowLabels: tokens, colLabels: keyTokens, masked, colormap: 'viridis' };
-    } else if (s.view === 'scores') {
-      const data = trace.scores(head);   // (n, nKv), −∞ where masked
-      model = { rows: n, cols: nKv, data, range: symmetricRange(data), rowLabels: tokens, colLabels: keyTokens, masked, colormap: 'diverging' };
-    } else {
-      // q, head-output (n, d_head); k, v (nKv, d_head); concat, output (n, d_model)
-      const byKey = s.view === 'k' || s.view === 'v';
-      const data = s.view === 'output' ? trace.output : s.view === 'concat' ? trace.concat
-        : s.view === 'head-output' ? trace.headOutput(head) : trace[s.view](head);
-      const cols = WHOLE_LAYER.includes(s.view) ? trace.dModel : trace.dHead;
-      model = { rows: byKey ? nKv : n, cols, data, range: symmetricRange(data), rowLabels: byKey ? keyTokens : tokens, colLabels: null, colormap: 'diverging' };
-    }
+    // Every head's weights on one scale, as on the page; the scores' masked cells (−∞ there) are
+    // marked as the weights' are.
+    const model = matrix(trace, VIEW_MATRICES[s.view], { head });
+    if (s.view === 'scores') model.masked = maskedCells(trace);
     const whole = WHOLE_LAYER.includes(s.view);
-    const viewName = this.t(`view.${s.view}`);
-    const dims = { view: viewName, head, heads: trace.heads, rows: model.rows, cols: model.cols };
+    const dims = { view: this.t(`view.${s.view}`), head, heads: trace.heads, rows: model.rows, cols: model.cols };
     model.title = this.t(whole ? 'captionAll' : 'caption', dims);
     this.caption.textContent = model.title;
     this.current = {
@@ -420,7 +239,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
   }
 
   draw(model) {
-    const square = model.colLabels !== null;  // attention maps (n × nKv): square cells, both label sets
+    const square = Boolean(model.colLabels);  // attention maps (n × nKv): square cells, both label sets
     const kind = `${model.colormap}:${square}`;
     if (kind !== this.heatmapKind) {
       this.plot.replaceChildren();
@@ -457,39 +276,31 @@ export class AttentionPlaygroundElement extends HTMLElement {
   colors() {
     const style = getComputedStyle(this);
     const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
-    return { label: v('--ap-fg', '#3d4451'), strong: v('--ap-fg', '#111'), dim: v('--ap-muted', '#8a93a3'), accent: v('--ap-accent', '#4338ca'), frame: v('--ap-border', 'rgba(0,0,0,0.18)') };
+    return {
+      label: v('--ap-fg', '#3d4451'), strong: v('--ap-fg', '#111'), dim: v('--ap-muted', '#8a93a3'),
+      accent: v('--ap-accent', '#4338ca'), frame: v('--ap-border', 'rgba(0,0,0,0.18)'),
+    };
   }
 
   applyColors() {
     this.heatmap?.setColors(this.colors());
   }
 
-  // ---- export ------------------------------------------------------------------
-  exportOptions() {
-    const style = getComputedStyle(this);
-    return { background: style.getPropertyValue('--ap-bg').trim() || '#fff', foreground: style.getPropertyValue('--ap-fg').trim() || '#3d4451' };
-  }
-
+  // ---- export (widget/exports.js) ------------------------------------------------
   /** The matrix shown, as an SVG document string. */
-  exportSVG() { return this.current ? heatmapToSVG(this.current.model, this.exportOptions()) : null; }
+  exportSVG() { return svgOf(this, this.current); }
 
   /** The matrix shown, as a PNG Blob (a promise). */
-  exportPNG() { return this.current ? heatmapToPNG(this.current.model, this.exportOptions()) : Promise.resolve(null); }
+  exportPNG() { return pngOf(this, this.current); }
 
   /** The matrix shown, as CSV text. */
-  exportCSV() { return this.current ? matrixToCSV(this.current.model) : null; }
+  exportCSV() { return csvOf(this.current); }
 
   /** The matrix shown and the settings that made it, as JSON text. */
-  exportJSON() { return this.current ? matrixToJSON(this.current.model, this.current.meta) : null; }
+  exportJSON() { return jsonOf(this.current); }
 
-  async saveExport(kind) {
-    if (!this.current) return;
-    const { view, head } = this.current.meta;
-    const name = `attention-${view}${head === null ? '' : `-head${head}`}.${kind}`;
-    if (kind === 'png') download(name, await this.exportPNG());
-    else if (kind === 'svg') download(name, this.exportSVG(), 'image/svg+xml');
-    else if (kind === 'csv') download(name, this.exportCSV(), 'text/csv');
-    else download(name, this.exportJSON(), 'application/json');
+  saveExport(kind) {
+    return saveExport(this, this.current, kind);
   }
 }
 
