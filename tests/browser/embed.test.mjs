@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { buildSite } from '../../scripts/lib/build-site.mjs';
-import { embedSnippets } from '../../web/embed.js';
-import { tokenize } from '../../web/tokenizer.js';
+import { embedSnippets } from '../../web/page/embed-snippets.js';
+import { tokenize } from '../../web/views/tokenizer.js';
 import { SHOTS } from './page-harness.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -153,8 +153,8 @@ test('three widgets on one page fetch the wasm once', async () => {
   const opened = await open(`${plain.url}three.html`);
   assert.equal(await widgetsDrawn(opened.page), 3);
   assert.equal(fetches, 1, `the wasm was fetched ${fetches} times`);
-  // Only what the widget needs: not the page's message catalogues, walkthrough or worker.
-  const extra = paths.filter((p) => /i18n\.js|locales\/|walkthrough|pipeline|worker|main\.js/.test(p));
+  // Only what the widget needs: nothing of the page's (web/page/: catalogues, walkthrough, worker).
+  const extra = paths.filter((p) => p.includes('/page/'));
   assert.deepEqual(extra, []);
   assert.deepEqual(opened.problems, []);
   await opened.close();
@@ -328,7 +328,7 @@ async function widgetViews(locator, views) {
       if (el.current?.meta.view !== v) await new Promise((resolve) => el.addEventListener('ap-render', resolve, { once: true }));
       if (el.renders === before && el.current.meta.view !== v) throw new Error(`view ${v} not drawn`);
       const m = el.current.model;
-      return { rows: m.rows, cols: m.cols, data: Array.from(m.data, String), rowLabels: m.rowLabels, colLabels: m.colLabels, mask: m.mask ? Array.from(m.mask) : null };
+      return { rows: m.rows, cols: m.cols, data: Array.from(m.data, String), rowLabels: m.rowLabels, colLabels: m.colLabels, masked: m.masked ? Array.from(m.masked) : null };
     }, view);
   }
   return out;
@@ -375,7 +375,7 @@ test('scale, padding, mask and kv: the widget from the Embed snippet draws the p
     assert.deepEqual(views.weights.colLabels, ref.keyTokens, what);
     assert.deepEqual(views.k.rowLabels, ref.keyTokens, `${what}: K has a row per key token`);
     // The page's mask says who may attend (1); the widget's, drawn hatched, who may not (1).
-    assert.deepEqual(views.weights.mask, ref.mask.map((m) => 1 - m), `${what}: masked cells`);
+    assert.deepEqual(views.weights.masked, ref.mask.map((m) => 1 - m), `${what}: masked cells`);
     assert.deepEqual(problems, [], what);
     await close();
   }
@@ -414,7 +414,7 @@ test('padding, mask and scale: the widget\'s weights are the core\'s; rows sum t
   const check = () => widget.evaluate(async (el) => {
     // The reference: a direct attention() call on the seeded inputs, masks built here.
     const { loadAttention } = await import('./lib/attention.js');
-    const { seededInputs } = await import('./seeded.js');
+    const { seededInputs } = await import('./views/seeded.js');
     const core = await loadAttention();
     const inputs = seededInputs(core);
     const tokens = el.current.meta.tokens;

@@ -74,14 +74,14 @@ export async function settled(page, renders) {
 
 export const renders = (page) => page.evaluate(() => window.__ap.renders);
 
-// The viewport position of cell (row, col) of the walkthrough figure `id`, scrolled into view.
-export function cellPoint(page, id, row, col) {
-  return page.evaluate(([fid, r, c]) => {
-    const map = window.__ap.walkthrough.figs.get(fid).map;
-    const { x, y } = map.cellCenter(r, c);
+// The viewport position of cell (row, col) of the figure `name` (the test hook's names, e.g.
+// 'weights', 'wq'), scrolled into view.
+export function cellPoint(page, name, row, col) {
+  return page.evaluate(([fig, r, c]) => {
+    const { y } = window.__ap.cellCenter(fig, r, c);
     window.scrollBy(0, y - window.innerHeight / 2);
-    return map.cellCenter(r, c);
-  }, [id, row, col]);
+    return window.__ap.cellCenter(fig, r, c);
+  }, [name, row, col]);
 }
 
 // Moves the pointer to the centre of cell (row, col) of the walkthrough figure `id`.

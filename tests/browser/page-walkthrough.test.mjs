@@ -1,6 +1,8 @@
-// Browser tests of the walkthrough (issue 4): each step renders with its shapes, the keyboard and
-// the buttons move through it, the URL restores it; provenance outlines; the neuron view's numbers
-// are the trace's; every mask kind renormalises rows; the √d_head switch moves entropy.
+// Browser tests of the walkthrough: each step renders with its shapes, the keyboard and the
+// buttons move through it, the URL restores it; provenance outlines; the neuron view's numbers are
+// the trace's; every mask kind renormalises rows; the √d_head switch moves entropy.
+// They read the page through the test hook (__ap.figure(name), cellCenter, cellColor, state,
+// trace; figures named by views/figures.js's matrix names) and public DOM only.
 //
 // Run: node --test --test-concurrency=1 tests/browser/   (needs web/lib/wasm built first)
 
@@ -34,18 +36,38 @@ const figures = (page) => page.evaluate(() => Object.fromEntries([...document.qu
 // n = 11 tokens, d_model 64, 4 heads: d_head 16.
 const EXPECTED = {
   1: {},
-  2: { E: '11×64' },
-  3: { E: '11×64', X: '11×64' },
-  4: { X: '11×64', WQ: '64×64', WK: '64×64', WV: '64×64', Q: '11×64', K: '11×64', V: '11×64' },
-  5: { Qh: '11×16', Kh: '11×16', S: '11×11' },
-  6: { S: '11×11', Ss: '11×11' },
-  7: { M: '11×11', Ss: '11×11', Sm: '11×11' },
-  8: { Sm: '11×11', A: '11×11', H: '11×1', Qh: '11×16', Kh: '11×16' },
-  9: { A: '11×11', Vh: '11×16', O: '11×16' },
-  10: { O0: '11×16', O1: '11×16', O2: '11×16', O3: '11×16', C: '11×64' },
-  11: { C: '11×64', WO: '64×64', Y: '11×64' },
-  12: { X: '11×64', Y: '11×64' },
+  2: { embeddings: '11×64' },
+  3: { embeddings: '11×64', x: '11×64' },
+  4: { x: '11×64', wq: '64×64', wk: '64×64', wv: '64×64', q: '11×64', k: '11×64', v: '11×64' },
+  5: { qHead: '11×16', kHead: '11×16', rawScores: '11×11' },
+  6: { rawScores: '11×11', scaledScores: '11×11' },
+  7: { mask: '11×11', scaledScores: '11×11', scores: '11×11' },
+  8: { scores: '11×11', weights: '11×11', entropy: '11×1', qHead: '11×16', kHead: '11×16' },
+  9: { weights: '11×11', vHead: '11×16', headOutput: '11×16' },
+  10: {
+    'headOutput.0': '11×16', 'headOutput.1': '11×16', 'headOutput.2': '11×16', 'headOutput.3': '11×16',
+    concat: '11×64',
+  },
+  11: { concat: '11×64', wo: '64×64', output: '11×64' },
+  12: { x: '11×64', output: '11×64' },
 };
+
+// Where figure `name`'s cells begin inside its overlay canvas (which carries the labels and the
+// outlines), in CSS px, and its cell size: { left, top, cellW, cellH }.
+const cellsOrigin = (page, name) => page.evaluate((fig) => {
+  const overlay = document.querySelector(`.wt-fig[data-fig="${fig}"] .hm-overlay`).getBoundingClientRect();
+  const { box, cell } = window.__ap.figure(fig);
+  return { left: box.left - overlay.left, top: box.top - overlay.top, cellW: cell[0], cellH: cell[1] };
+}, name);
+
+// The [r, g, b] of figure `name`'s overlay at points [x, y], CSS px from its top-left corner.
+const overlayColors = (page, name, points) => page.evaluate(([fig, list]) => {
+  const overlay = document.querySelector(`.wt-fig[data-fig="${fig}"] .hm-overlay`);
+  const dpr = overlay.width / overlay.getBoundingClientRect().width;
+  const ctx = overlay.getContext('2d');
+  const at = ([x, y]) => ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+  return list.map((point) => Array.from(at(point).slice(0, 3)));
+}, [name, points]);
 
 test('walkthrough: every step renders its matrices with shapes; keys, buttons and the URL move through it', async () => {
   const { page, problems, close } = await harness.open('#step=1');
@@ -64,9 +86,10 @@ test('walkthrough: every step renders its matrices with shapes; keys, buttons an
       assert.equal(await page.locator('.wt-formula math').count(), 1);
       assert.ok((await page.locator('.wt-desc').textContent()).length > 30);
       assert.equal(await page.locator('.wt-dot[aria-current="step"]').textContent(), String(k));
-      // Every map is drawn: its data canvas has one pixel per cell.
+      // Every map is drawn: its data canvas has one pixel per cell; the hook names the same figures.
       const sizes = await page.evaluate(() => [...document.querySelectorAll('.wt-fig .hm-data')].map((c) => [c.height, c.width]));
       assert.deepEqual(sizes.map(([r, c]) => `${r}×${c}`), Object.values(EXPECTED[k]));
+      assert.deepEqual(await page.evaluate(() => window.__ap.figures()), Object.keys(EXPECTED[k]));
       await page.keyboard.press('ArrowRight');
     }
     assert.equal(await step(page), 12, '→ stops at the last step');
@@ -94,8 +117,9 @@ test('walkthrough: every step renders its matrices with shapes; keys, buttons an
   const again = await harness.open('#step=9&f=2');
   try {
     assert.equal(await step(again.page), 9);
-    assert.equal(await again.page.locator('.wt-fig[data-fig="O"] .figure-name math').getAttribute('aria-label'), 'out_2');
-    const drawn = await again.page.evaluate(() => Array.from(window.__ap.walkthrough.figs.get('O').map.model.data));
+    const caption = again.page.locator('.wt-fig[data-fig="headOutput"] .figure-name math');
+    assert.equal(await caption.getAttribute('aria-label'), 'out_2');
+    const drawn = await again.page.evaluate(() => window.__ap.figure('headOutput').data);
     const core = await again.page.evaluate(() => Array.from(window.__ap.trace.headOutput[2]));
     assert.deepEqual(drawn, core);
     assert.deepEqual(again.problems, []);
@@ -107,42 +131,37 @@ test('walkthrough: every step renders its matrices with shapes; keys, buttons an
 test('provenance: hovering a cell outlines the rows and columns it came from', async () => {
   const { page, problems, close } = await harness.open('#step=8&f=1');
   try {
-    await hoverCell(page, 'A', 3, 7);
+    await hoverCell(page, 'weights', 3, 7);
     let lit = await highlights(page);
-    assert.deepEqual(lit.Qh, [{ row: 3 }]);
-    assert.deepEqual(lit.Kh, [{ row: 7 }]);
-    assert.deepEqual(lit.Sm, [{ row: 3 }, { row: 3, col: 7 }], 'the score row softmax divides by, and the score itself');
-    assert.deepEqual(lit.H, [{ row: 3 }]);
+    assert.deepEqual(lit.qHead, [{ row: 3 }]);
+    assert.deepEqual(lit.kHead, [{ row: 7 }]);
+    assert.deepEqual(lit.scores, [{ row: 3 }, { row: 3, col: 7 }], 'the row softmax divides by, and the score itself');
+    assert.deepEqual(lit.entropy, [{ row: 3 }]);
     // The outline is drawn: the overlay has the highlight colour on q_3's row edge.
-    const colour = await page.evaluate(() => {
-      const map = window.__ap.walkthrough.figs.get('Qh').map;
-      const { left, top, cellH } = map.layoutBox;
-      const ctx = map.overlay.getContext('2d');
-      const y = Math.round((top + 3 * cellH - 1) * map.dpr);
-      return Array.from(ctx.getImageData(Math.round((left + 4) * map.dpr), y, 1, 1).data);
-    });
-    assert.deepEqual(colour.slice(0, 3), [0xf0, 0x8c, 0x00]);
+    const q = await cellsOrigin(page, 'qHead');
+    const [colour] = await overlayColors(page, 'qHead', [[q.left + 4, q.top + 3 * q.cellH - 1]]);
+    assert.deepEqual(colour, [0xf0, 0x8c, 0x00]);
     await page.mouse.move(2, 2);
     lit = await highlights(page);
-    assert.deepEqual(lit.Qh, []);
+    assert.deepEqual(lit.qHead, []);
 
     await page.keyboard.press('ArrowRight'); // step 9: out(i, c) ← weights row i, V_h column c
-    await hoverCell(page, 'O', 5, 2);
+    await hoverCell(page, 'headOutput', 5, 2);
     lit = await highlights(page);
-    assert.deepEqual([lit.A, lit.Vh], [[{ row: 5 }], [{ col: 2 }]]);
+    assert.deepEqual([lit.weights, lit.vHead], [[{ row: 5 }], [{ col: 2 }]]);
 
     await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=4'); });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '4');
     await settled(page, await renders(page) - 1);
-    await hoverCell(page, 'Q', 2, 20); // Q(i, c) ← x_i and column c of W_Q
+    await hoverCell(page, 'q', 2, 20); // Q(i, c) ← x_i and column c of W_Q
     lit = await highlights(page);
-    assert.deepEqual([lit.X, lit.WQ, lit.WK], [[{ row: 2 }], [{ col: 20 }], []]);
+    assert.deepEqual([lit.x, lit.wq, lit.wk], [[{ row: 2 }], [{ col: 20 }], []]);
 
     await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=11'); });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '11');
-    await hoverCell(page, 'Y', 4, 9); // output(i, c) ← concat row i and column c of W_O
+    await hoverCell(page, 'output', 4, 9); // output(i, c) ← concat row i and column c of W_O
     lit = await highlights(page);
-    assert.deepEqual([lit.C, lit.WO], [[{ row: 4 }], [{ col: 9 }]]);
+    assert.deepEqual([lit.concat, lit.wo], [[{ row: 4 }], [{ col: 9 }]]);
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -183,7 +202,7 @@ test("neuron view: q_i, k_j, the score and the row's weights are the trace's; a 
     assert.ok(Math.abs(v.dot / Math.sqrt(v.dHead) - v.traceScore) < 1e-5 * (1 + Math.abs(v.traceScore)));
     assert.match(await page.locator('.nv-title').textContent(), /query 6 “because” → key 2 “didn't”/);
 
-    await clickCell(page, 'A', 9, 4);
+    await clickCell(page, 'weights', 9, 4);
     await page.waitForFunction(() => document.querySelector('.neuron')?.dataset.pair === '9.4');
     v = await read();
     assert.equal(v.score, v.traceScore);
@@ -262,17 +281,14 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
     assert.match(await page.evaluate(() => location.hash), /pad=3/);
 
     // The mask's tooltip reads M: 0 for the padded key, 1 elsewhere.
-    await hoverCell(page, 'M', 1, 3);
+    await hoverCell(page, 'mask', 1, 3);
     assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 3\] = 0.*key 3 “cross”.*M = 0: hidden/);
-    await hoverCell(page, 'M', 1, 2);
+    await hoverCell(page, 'mask', 1, 2);
     assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 2\] = 1.*may attend/);
     // The map is drawn white where allowed (0 on the diverging scale) and masked where hidden.
-    const px = await page.evaluate(() => {
-      const ctx = window.__ap.walkthrough.figs.get('M').map.dataCanvas.getContext('2d');
-      return [Array.from(ctx.getImageData(2, 1, 1, 1).data.slice(0, 3)), Array.from(ctx.getImageData(3, 1, 1, 1).data.slice(0, 3))];
-    });
+    const px = await page.evaluate(() => [window.__ap.cellColor('mask', 1, 2), window.__ap.cellColor('mask', 1, 3)]);
     const { colormaps, MASKED_RGBA } = await page.evaluate(async () => {
-      const c = await import('./colormap.js');
+      const c = await import('./draw/colormap.js');
       return { colormaps: { mid: Array.from(c.colormaps.diverging.slice(128 * 4, 128 * 4 + 3)) }, MASKED_RGBA: Array.from(c.MASKED_RGBA.slice(0, 3)) };
     });
     assert.ok(px[0].every((v, k) => Math.abs(v - colormaps.mid[k]) <= 3) && px[0].every((v) => v > 230), `allowed cell drawn near white: ${px[0]}`);
@@ -282,7 +298,7 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
     for (let j = 0; j < r.n; j++) {
       if (j === 3) continue;
       before = await renders(page);
-      await clickCell(page, 'M', 0, j);
+      await clickCell(page, 'mask', 0, j);
       await settled(page, before);
     }
     r = await checkRows(page);
@@ -372,14 +388,15 @@ test('cross-attention: K and V from a second sentence give n_q × n_k maps, labe
     const tr = await page.evaluate(() => ({ n: __ap.trace.n, nKv: __ap.trace.nKv, keyTokens: __ap.trace.keyTokens, w: __ap.trace.weights[0].length, k: __ap.trace.k[0].length, dHead: __ap.trace.dHead }));
     assert.deepEqual([tr.n, tr.nKv, tr.keyTokens, tr.w, tr.k], [11, 4, ['Le', 'chat', 'dort', '.'], 44, 4 * tr.dHead]);
     const figs = await figures(page);
-    assert.deepEqual([figs.Qh, figs.Kh, figs.Sm, figs.A, figs.H], ['11×16', '4×16', '11×4', '11×4', '11×1']);
+    assert.deepEqual([figs.qHead, figs.kHead, figs.scores, figs.weights, figs.entropy],
+      ['11×16', '4×16', '11×4', '11×4', '11×1']);
     assert.equal(await page.locator('.wt-card .step-head .shape').textContent(), 'n_q × n_k = 11 × 4');
-    // Labels: queries down the side, keys along the top.
-    const labels = await page.evaluate(() => {
-      const m = window.__ap.walkthrough.figs.get('A').map.model;
-      return [m.rowLabels.length, m.colLabels];
-    });
-    assert.deepEqual(labels, [11, ['Le', 'chat', 'dort', '.']]);
+    // Labels: queries down the side, keys along the top (the cells sit right of and below them);
+    // a hovered column is the second sentence's key.
+    const offsets = await cellsOrigin(page, 'weights');
+    assert.ok(offsets.left > 0 && offsets.top > 0, `weights' cells at ${offsets.left}, ${offsets.top} in their figure`);
+    await hoverCell(page, 'weights', 0, 1);
+    assert.match(await page.locator('.tooltip').textContent(), /key 1 “chat”/);
     await checkRows(page);
     // The overview draws the same shapes.
     await page.locator('#mode-all').click();
@@ -420,7 +437,7 @@ test('editing an embedding or a W_Q entry recomputes everything downstream, as t
   const { page, problems, close } = await harness.open('#step=2');
   try {
     const seeded = await page.evaluate(() => ({ e: Array.from(__ap.trace.embeddings), q: Array.from(__ap.trace.q[0]), out: Array.from(__ap.trace.output), d: __ap.trace.dModel }));
-    await clickCell(page, 'E', 3, 5);
+    await clickCell(page, 'embeddings', 3, 5);
     assert.equal(await page.locator('#wt-edit-value').isVisible(), true);
     assert.match(await page.locator('.wt-editor-label').textContent(), /E\[3, 5\] \(“cross”/);
     let before = await renders(page);
@@ -443,7 +460,7 @@ test('editing an embedding or a W_Q entry recomputes everything downstream, as t
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     assert.equal(await step(page), 4);
-    await clickCell(page, 'WQ', 0, 2);
+    await clickCell(page, 'wq', 0, 2);
     before = await renders(page);
     await page.locator('.wt-editor input[type="range"]').fill('0.9');
     await settled(page, before);
@@ -467,25 +484,26 @@ test('editing an embedding or a W_Q entry recomputes everything downstream, as t
 
 test('screenshots of the walkthrough for the README', async () => {
   const shots = [
-    ['walkthrough-qkv.png', '#step=4', ['WQ', 5, 20]],
+    ['walkthrough-qkv.png', '#step=4', ['wq', 5, 20]],
     ['walkthrough-mask.png', '#step=7&c=1&pad=5', null],
-    ['walkthrough-softmax.png', '#step=8&c=1&f=1&pair=7.1', ['A', 7, 1]],
+    ['walkthrough-softmax.png', '#step=8&c=1&f=1&pair=7.1', ['weights', 7, 1]],
   ];
   for (const [file, hash, hover] of shots) {
-    const { page, problems, close } = await harness.open(hash);
+    // A window taller than the walkthrough, so the element screenshot does not scroll (which
+    // would move the cell under the pointer); the layout depends on the width alone.
+    const { page, problems, close } = await harness.open(hash, { height: 3000 });
     try {
       await page.evaluate(() => document.fonts.ready);
       if (hover) {
-        // Draw the hovered cell and its provenance outlines as a pointer would, without a
-        // pointer (the element screenshot scrolls, which would move the hover).
-        await page.evaluate(([id, r, c]) => {
-          const wt = window.__ap.walkthrough;
-          const lit = wt.links(id, r, c);
-          for (const [fid, { map }] of wt.figs) map.setHighlights(lit[fid] ?? []);
-          const map = wt.figs.get(id).map;
-          map.hover = { row: r, col: c };
-          map.paintOverlay();
-        }, hover);
+        // The hovered cell and its provenance outlines as the pointer draws them; the picture
+        // shows them without the tooltip.
+        const [name, r, c] = hover;
+        const { x, y } = await page.evaluate(([fig, row, col]) => window.__ap.cellCenter(fig, row, col), hover);
+        await page.mouse.move(x, y);
+        assert.deepEqual(await page.evaluate(() => window.scrollY), 0);
+        const lit = Object.values(await highlights(page)).flat();
+        assert.notDeepEqual(lit, [], `${name} (${r}, ${c}) outlines its provenance`);
+        await page.evaluate(() => { document.querySelector('.tooltip').hidden = true; });
       }
       await page.locator('#walkthrough').screenshot({ path: join(SHOTS, file) });
       assert.deepEqual(problems, []);
@@ -607,7 +625,7 @@ test('math.js builds elements, never HTML: markup in a formula is text', async (
   const { page, problems, close } = await harness.open('#step=1');
   try {
     const r = await page.evaluate(async () => {
-      const { formula, linear } = await import('./math.js');
+      const { formula, linear } = await import('./draw/math.js');
       window.__pwned = false;
       const m = formula('"<img src=x onerror=\'window.__pwned=true\'>" x_{<b>} = \\frac{1}{2}');
       document.body.appendChild(m);
@@ -634,34 +652,33 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
   try {
     // Before → softmax → after, in this order, each with its shape.
     const order = await page.evaluate(() => [...document.querySelector('.wt-softmax').children].map((e) => e.dataset.fig ?? e.className));
-    assert.deepEqual(order, ['Sm', 'wt-arrow', 'A', 'H']);
-    assert.match(await page.locator('.wt-fig-A .figure-name').textContent(), /^P = softmax\(S\), head 2$/);
+    assert.deepEqual(order, ['scores', 'wt-arrow', 'weights', 'entropy']);
+    assert.match(await page.locator('.wt-fig-weights .figure-name').textContent(), /^P = softmax\(S\), head 2$/);
     const figs = await figures(page);
-    assert.deepEqual([figs.Sm, figs.A], ['11×11', '11×11']);
+    assert.deepEqual([figs.scores, figs.weights], ['11×11', '11×11']);
     const r = await page.evaluate(async () => {
-      const { colormaps, tableIndex, MASKED_RGBA } = await import('./colormap.js');
-      const wt = window.__ap.walkthrough;
+      const { colormaps, tableIndex, MASKED_RGBA } = await import('./draw/colormap.js');
       const tr = window.__ap.trace;
-      const p = wt.figs.get('A').map;
-      const s = wt.figs.get('Sm').map;
-      const ctx = p.dataCanvas.getContext('2d');
+      const p = window.__ap.figure('weights');
+      const s = window.__ap.figure('scores');
       const n = tr.n;
-      const [lo, hi] = p.model.range;
+      const [lo, hi] = p.range;
       // The pixel of each cell of P is the viridis colour of the trace's weight (grey when masked).
       let wrong = 0;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
-          const px = Array.from(ctx.getImageData(j, i, 1, 1).data.slice(0, 3));
+          const px = window.__ap.cellColor('weights', i, j);
           const w = tr.weights[2][i * n + j];
-          const want = j > i ? Array.from(MASKED_RGBA.slice(0, 3)) : Array.from(colormaps.viridis.slice(tableIndex(w, lo, hi) * 4, tableIndex(w, lo, hi) * 4 + 3));
+          const k = tableIndex(w, lo, hi) * 4;
+          const want = Array.from(j > i ? MASKED_RGBA.slice(0, 3) : colormaps.viridis.slice(k, k + 3));
           if (px.join() !== want.join()) wrong++;
         }
       }
-      const rows = Array.from({ length: n }, (_, i) => p.model.data.slice(i * n, (i + 1) * n).reduce((a, b) => a + b, 0));
+      const rows = Array.from({ length: n }, (_, i) => p.data.slice(i * n, (i + 1) * n).reduce((a, b) => a + b, 0));
       return {
-        same: Array.from(p.model.data).every((v, k) => v === tr.weights[2][k]),
-        scores: Array.from(s.model.data).every((v, k) => Object.is(v, tr.scores[2][k])),
-        rows, wrong, colormaps: [p.options.colormap, s.options.colormap],
+        same: p.data.every((v, k) => v === tr.weights[2][k]),
+        scores: s.data.every((v, k) => Object.is(v, tr.scores[2][k])),
+        rows, wrong, colormaps: [p.colormap, s.colormap],
       };
     });
     assert.ok(r.same, 'P is the core’s weights of head 2');
@@ -669,7 +686,7 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
     for (const [i, sum] of r.rows.entries()) assert.ok(Math.abs(sum - 1) < 1e-5, `row ${i} of P sums to ${sum}`);
     assert.equal(r.wrong, 0, 'every cell of P is drawn in the colour of its weight');
     assert.deepEqual(r.colormaps, ['viridis', 'diverging']);
-    assert.match(await page.locator('.wt-fig-A .figure-desc').textContent(), /Every row of P sums to 1/);
+    assert.match(await page.locator('.wt-fig-weights .figure-desc').textContent(), /Every row of P sums to 1/);
     // The formula names P too.
     assert.match(await page.locator('.wt-formula math').getAttribute('aria-label'), /^P_ij = /);
     // The neuron view goes only as far as the step: the dot product at step 5, the scaling at 6.
@@ -691,41 +708,38 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
 test('provenance of weights: a cell of W_Q, W_K, W_V or W_O lights the column it feeds and the column it multiplies', async () => {
   const { page, problems, close } = await harness.open('#step=4');
   try {
-    await hoverCell(page, 'WQ', 5, 20); // Q(i, 20) = Σ_r X(i, r) W_Q(r, 20): column 20 of Q, column 5 of X
+    await hoverCell(page, 'wq', 5, 20); // Q(i, 20) = Σ_r X(i, r) W_Q(r, 20): column 20 of Q, column 5 of X
     let lit = await highlights(page);
-    assert.deepEqual([lit.X, lit.Q, lit.K, lit.V, lit.WK], [[{ col: 5 }], [{ col: 20 }], [], [], []]);
-    // Drawn: the highlight colour on the top edge of X's column 5.
-    const colour = await page.evaluate(() => {
-      const map = window.__ap.walkthrough.figs.get('X').map;
-      const { left, top, cellW, cellH } = map.layoutBox;
-      const ctx = map.overlay.getContext('2d');
-      const y = Math.round((top + 4.5 * cellH) * map.dpr);
-      return [left + 5 * cellW - 2, left + 5.5 * cellW].map((x) => Array.from(ctx.getImageData(Math.floor(x * map.dpr), y, 1, 1).data.slice(0, 3)));
-    });
+    assert.deepEqual([lit.x, lit.q, lit.k, lit.v, lit.wk], [[{ col: 5 }], [{ col: 20 }], [], [], []]);
+    // Drawn: the highlight colour on the left edge of X's column 5.
+    const x = await cellsOrigin(page, 'x');
+    const points = [5 * x.cellW - 2, 5.5 * x.cellW].map((c) => [x.left + c, x.top + 4.5 * x.cellH]);
+    const colour = await overlayColors(page, 'x', points);
     assert.deepEqual(colour[0], [0xf0, 0x8c, 0x00], 'outline left of the column');
     assert.notDeepEqual(colour[1], [0xf0, 0x8c, 0x00], 'inside the column is the data');
     const tip = await page.locator('.tooltip').textContent();
     assert.match(tip, /W_Q\[5, 20\]/);
     assert.match(tip, /multiplies column 5 of X.*adds into column 20 of Q \(head 1, dim 4\)/);
 
-    await hoverCell(page, 'WK', 3, 40);
+    await hoverCell(page, 'wk', 3, 40);
     lit = await highlights(page);
-    assert.deepEqual([lit.X, lit.K, lit.Q], [[{ col: 3 }], [{ col: 40 }], []]);
-    await hoverCell(page, 'WV', 63, 0);
+    assert.deepEqual([lit.x, lit.k, lit.q], [[{ col: 3 }], [{ col: 40 }], []]);
+    await hoverCell(page, 'wv', 63, 0);
     lit = await highlights(page);
-    assert.deepEqual([lit.X, lit.V, lit.K], [[{ col: 63 }], [{ col: 0 }], []]);
+    assert.deepEqual([lit.x, lit.v, lit.k], [[{ col: 63 }], [{ col: 0 }], []]);
     // An entry of X feeds row i of Q, K, V, multiplying row r of each weight matrix.
-    await hoverCell(page, 'X', 2, 7);
+    await hoverCell(page, 'x', 2, 7);
     lit = await highlights(page);
-    assert.deepEqual([lit.Q, lit.K, lit.V, lit.WQ, lit.WK, lit.WV], [[{ row: 2 }], [{ row: 2 }], [{ row: 2 }], [{ row: 7 }], [{ row: 7 }], [{ row: 7 }]]);
+    assert.deepEqual([lit.q, lit.k, lit.v, lit.wq, lit.wk, lit.wv],
+      [[{ row: 2 }], [{ row: 2 }], [{ row: 2 }], [{ row: 7 }], [{ row: 7 }], [{ row: 7 }]]);
 
     // W_O at step 11: column c of the output, column r of concat.
     await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=11'); });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '11');
     await settled(page, await renders(page) - 1);
-    await hoverCell(page, 'WO', 12, 9);
+    await hoverCell(page, 'wo', 12, 9);
     lit = await highlights(page);
-    assert.deepEqual([lit.C, lit.Y], [[{ col: 12 }], [{ col: 9 }]]);
+    assert.deepEqual([lit.concat, lit.output], [[{ col: 12 }], [{ col: 9 }]]);
     assert.match(await page.locator('.tooltip').textContent(), /multiplies column 12 of concat.*column 9 of the output/);
     assert.deepEqual(problems, []);
   } finally {
@@ -734,9 +748,9 @@ test('provenance of weights: a cell of W_Q, W_K, W_V or W_O lights the column it
   // Cross-attention: W_K and W_V multiply the second sentence's X.
   const cross = await harness.open('#step=4&x=1&kv=Le+chat+dort+.');
   try {
-    await hoverCell(cross.page, 'WK', 1, 2);
+    await hoverCell(cross.page, 'wk', 1, 2);
     const lit = await highlights(cross.page);
-    assert.deepEqual([lit.Xkv, lit.X, lit.K], [[{ col: 1 }], [], [{ col: 2 }]]);
+    assert.deepEqual([lit.xKv, lit.x, lit.k], [[{ col: 1 }], [], [{ col: 2 }]]);
     assert.deepEqual(cross.problems, []);
   } finally {
     await cross.close();
@@ -803,19 +817,16 @@ test('concat step: each head output is drawn in the same colours as its slice of
   const { page, problems, close } = await harness.open('#step=10');
   try {
     const r = await page.evaluate(() => {
-      const wt = window.__ap.walkthrough;
-      const { n, dHead, heads } = window.__ap.trace;
-      const c = wt.figs.get('C').map.dataCanvas.getContext('2d');
+      const { cellColor, figures, figure, trace: { n, dHead, heads } } = window.__ap;
       let differ = 0;
       for (let g = 0; g < heads; g++) {
-        const o = wt.figs.get(`O${g}`).map.dataCanvas.getContext('2d');
         for (let i = 0; i < n; i++) {
           for (let d = 0; d < dHead; d++) {
-            if (o.getImageData(d, i, 1, 1).data.join() !== c.getImageData(g * dHead + d, i, 1, 1).data.join()) differ++;
+            if (cellColor(`headOutput.${g}`, i, d).join() !== cellColor('concat', i, g * dHead + d).join()) differ++;
           }
         }
       }
-      return { differ, ranges: [...wt.figs.values()].map((f) => f.map.model.range.join()) };
+      return { differ, ranges: figures().map((name) => figure(name).range.join()) };
     });
     assert.equal(r.differ, 0);
     assert.equal(new Set(r.ranges).size, 1, 'one colour scale');
@@ -828,17 +839,17 @@ test('concat step: each head output is drawn in the same colours as its slice of
 test("a head's slice of Q, K or V explains its cell as the d_model column it is, and lights the scores it feeds", async () => {
   const { page, problems, close } = await harness.open('#step=5&f=1');
   try {
-    await hoverCell(page, 'Qh', 2, 4);
+    await hoverCell(page, 'qHead', 2, 4);
     const tip = await page.locator('.tooltip').textContent();
     assert.match(tip, /^Q\[2, 20\] = /);
     assert.match(tip, /column 20 \(head 1, dim 4\)/);
     const value = await page.evaluate(() => window.__ap.trace.q[1][2 * window.__ap.trace.dHead + 4]);
-    assert.equal(await page.evaluate(() => window.__ap.walkthrough.figs.get('Qh').map.model.data[2 * 16 + 4]), value);
+    assert.equal(await page.evaluate(() => window.__ap.figure('qHead').data[2 * 16 + 4]), value);
     let lit = await highlights(page);
-    assert.deepEqual(lit.S, [{ row: 2 }], 'q_2 feeds row 2 of the scores');
-    await hoverCell(page, 'Kh', 7, 0);
+    assert.deepEqual(lit.rawScores, [{ row: 2 }], 'q_2 feeds row 2 of the scores');
+    await hoverCell(page, 'kHead', 7, 0);
     lit = await highlights(page);
-    assert.deepEqual(lit.S, [{ col: 7 }], 'k_7 feeds column 7');
+    assert.deepEqual(lit.rawScores, [{ col: 7 }], 'k_7 feeds column 7');
     assert.match(await page.locator('.tooltip').textContent(), /^K\[7, 16\] = /);
     assert.deepEqual(problems, []);
   } finally {
@@ -879,10 +890,11 @@ test('softmax step with few keys: the arrow stays beside S and P; head outputs l
   try {
     const gaps = await page.evaluate(() => {
       const box = (node) => node.getBoundingClientRect();
-      const s = box(document.querySelector('.wt-softmax .wt-fig-Sm .hm-data'));
-      const p = box(document.querySelector('.wt-softmax .wt-fig-A .hm-data'));
+      const s = box(document.querySelector('.wt-softmax .wt-fig-scores .hm-data'));
+      const p = box(document.querySelector('.wt-softmax .wt-fig-weights .hm-data'));
       const arrow = box(document.querySelector('.wt-softmax .wt-arrow'));
-      return { sToArrow: arrow.left - s.right, arrowToP: p.left - arrow.right, cols: document.querySelector('.wt-fig-A .shape').dataset.cols };
+      const cols = document.querySelector('.wt-fig-weights .shape').dataset.cols;
+      return { sToArrow: arrow.left - s.right, arrowToP: p.left - arrow.right, cols };
     });
     assert.equal(gaps.cols, '2');
     assert.ok(gaps.sToArrow >= 0 && gaps.sToArrow < 140, `S map → arrow: ${gaps.sToArrow} px`);
@@ -896,15 +908,21 @@ test('softmax step with few keys: the arrow stays beside S and P; head outputs l
   // one line, one set of labels.
   const narrow = await harness.open('#step=10', { width: 400 });
   try {
+    // Each head output's line (its figure's offsetTop) and its cells' offset in the figure (the
+    // row labels' width, 0 without them).
     const labels = () => narrow.page.evaluate(() => [0, 1, 2, 3].map((g) => {
-      const f = window.__ap.walkthrough.figs.get(`O${g}`);
-      return { top: f.host.parentElement.offsetTop, left: f.map.layoutBox.left };
+      const fig = document.querySelector(`.wt-fig[data-fig="headOutput.${g}"]`);
+      const overlay = fig.querySelector('.hm-overlay').getBoundingClientRect();
+      return { top: fig.offsetTop, left: window.__ap.figure(`headOutput.${g}`).box.left - overlay.left };
     }));
     let heads = await labels();
     assert.ok(heads[2].top > heads[0].top, 'two lines at 400 px');
     assert.deepEqual(heads.map((h) => h.left > 0), [true, false, true, false], 'labels at the start of each line');
     await narrow.page.setViewportSize({ width: 1280, height: 900 });
-    await narrow.page.waitForFunction(() => window.__ap.walkthrough.figs.get('O2').map.layoutBox.left === 0, null, { timeout: 5000 });
+    await narrow.page.waitForFunction(() => {
+      const overlay = document.querySelector('.wt-fig[data-fig="headOutput.2"] .hm-overlay').getBoundingClientRect();
+      return window.__ap.figure('headOutput.2').box.left === overlay.left;
+    }, null, { timeout: 5000 });
     heads = await labels();
     assert.ok(heads.every((h) => h.top === heads[0].top), 'one line at 1280 px');
     assert.deepEqual(heads.map((h) => h.left > 0), [true, false, false, false]);
@@ -919,7 +937,7 @@ test('at 320 px no step of the walkthrough scrolls the page sideways (typeset fo
     const { page, problems, close } = await harness.open(hash, { width: 320, height: 700 });
     try {
       for (let k = 1; k <= 12; k++) {
-        if (k > 1) await page.evaluate(() => window.__ap.walkthrough.next.click());
+        if (k > 1) await page.evaluate(() => document.querySelector('.wt-top .button-primary').click());
         assert.equal(await step(page), k);
         const wide = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
         assert.ok(wide <= 0, `${hash}, step ${k}: the page scrolls sideways by ${wide} px`);

@@ -1,7 +1,8 @@
 // Browser tests of the page in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core). They test what a user sees: canvas pixels read back, the tooltip's text,
-// the alert, the URL. The page exposes window.__ap = { state, trace, renders, idle, error,
-// buildInfo } so a test can wait for a computation and compare pixels with the numbers drawn.
+// the alert, the URL. The page's test hook, window.__ap (web/page/test-hook.js: state, trace,
+// renders, idle, error, figure(name), …), lets a test wait for a computation and compare pixels
+// with the numbers drawn.
 //
 // Run: node --test --test-concurrency=1 tests/browser/   (needs web/lib/wasm built first)
 
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 import { WEB, SHOTS, startHarness, settled, renders } from './page-harness.mjs';
-import { embedSnippets } from '../../web/embed.js';
+import { embedSnippets } from '../../web/page/embed-snippets.js';
 
 const SCREENSHOT = join(SHOTS, 'screenshot.png');
 const SCREENSHOT_ZH = join(SHOTS, 'screenshot-zh.png');
@@ -101,7 +102,7 @@ test("the weights heatmap's pixels follow the weights", async () => {
     assert.ok(inversions <= cells.length * 0.02, `${inversions} cells darker than a smaller weight`);
     // Exact colours: each cell is the viridis entry for its weight on [0, max].
     const expected = await page.evaluate(async ({ weights, max }) => {
-      const { colormaps, colorOf } = await import('./colormap.js');
+      const { colormaps, colorOf } = await import('./draw/colormap.js');
       return weights.map((w) => colorOf(colormaps.viridis, w, 0, max));
     }, { weights, max });
     for (let k = 0; k < weights.length; k++) {
@@ -143,7 +144,7 @@ test('hovering a weight shows its exact value and how it was computed', async ()
     await tooltip.waitFor({ state: 'visible' });
     const text = await tooltip.textContent();
     const expected = await page.evaluate(async ({ i, j }) => {
-      const { formatNumber } = await import('./i18n.js');
+      const { formatNumber } = await import('./page/i18n/i18n.js');
       const n = __ap.trace.n;
       return { value: formatNumber(__ap.trace.weights[0][i * n + j], 6), score: formatNumber(__ap.trace.scores[0][i * n + j]) };
     }, { i, j });
@@ -180,7 +181,7 @@ test('hovering a weight shows its exact value and how it was computed', async ()
 test('toggling causal blanks the upper triangle in the masked colour, and back', async () => {
   const { page, problems, close } = await open();
   try {
-    const masked = await page.evaluate(async () => (await import('./colormap.js')).MASKED_RGBA.slice(0, 3));
+    const masked = await page.evaluate(async () => (await import('./draw/colormap.js')).MASKED_RGBA.slice(0, 3));
     const count = async (selector) => {
       const map = await readMap(page, selector);
       let upper = 0; let lower = 0;
@@ -380,6 +381,70 @@ test('state is read from the URL hash, and user text is inserted as text', async
   }
 });
 
+test('a new hash (a pasted link, Back) replaces the state: the controls, the view and teacher mode follow', async () => {
+  const { page, problems, close } = await open();
+  try {
+    let r = await renders(page);
+    await page.evaluate(() => { location.hash = '#s=a+b+c&h=2&d=16&c=1&step=8&hide=seed'; });
+    await settled(page, r);
+    const state = await page.evaluate(() => ({ ...__ap.state }));
+    assert.deepEqual([state.sentence, state.heads, state.dModel, state.causal, state.step, state.hide],
+      ['a b c', 2, 16, true, 8, ['seed']]);
+    assert.deepEqual(await page.evaluate(() => __ap.trace.tokens), ['a', 'b', 'c']);
+    assert.equal(await page.inputValue('#heads'), '2');
+    assert.equal(await page.inputValue('#sentence'), 'a b c');
+    assert.equal(await page.isChecked('#causal'), true);
+    assert.equal(await page.locator('#seed').isVisible(), false, 'hide=seed applies');
+    assert.equal(await page.locator('#walkthrough').isVisible(), true);
+    // The address bar holds the whole state, as every update writes it.
+    const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+    assert.deepEqual([hash.get('s'), hash.get('h'), hash.get('seed'), hash.get('step')], ['a b c', '2', '42', '8']);
+    // A step is a view of the same trace: drawn again, not computed again.
+    r = await renders(page);
+    await page.click('#mode-all');
+    await page.waitForTimeout(200);
+    assert.equal(await renders(page), r);
+    assert.equal(await page.locator('#pipeline').isVisible(), true);
+    assert.ok((await page.evaluate(() => __ap.figures())).includes('thumb.1'));
+    assert.match(await page.evaluate(() => location.hash), /&step=0&/);
+    assert.deepEqual(problems, []);
+    // Another language reloads the page in it.
+    await page.evaluate(() => { location.hash = '#lang=zh&h=1'; });
+    await page.waitForFunction(() => document.documentElement.lang === 'zh' && window.__ap?.renders > 0);
+    assert.equal(await page.evaluate(() => __ap.state.heads), 1);
+  } finally {
+    await close();
+  }
+});
+
+test('the temperature slider: T from 0.01 to 100, 100 steps per factor of ten', async () => {
+  const { page, problems, close } = await open();
+  try {
+    const slider = page.locator('#temperature-range');
+    assert.deepEqual([await slider.getAttribute('min'), await slider.getAttribute('max')], ['-200', '200']);
+    assert.equal(await slider.inputValue(), '0');
+    for (const [u, T] of [['100', '10'], ['-200', '0.01'], ['1', '1.02'], ['200', '100']]) {
+      const r = await renders(page);
+      await page.evaluate((v) => {
+        const range = document.getElementById('temperature-range');
+        range.value = v;
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+      }, u);
+      await settled(page, r);
+      assert.equal(await page.inputValue('#temperature'), T);
+      assert.equal(await page.evaluate(() => __ap.trace.temperature), Number(T));
+    }
+    // Typing a temperature moves the slider to it.
+    const r = await renders(page);
+    await page.fill('#temperature', '0.5');
+    await settled(page, r);
+    assert.equal(await slider.inputValue(), '-30');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('canvases are sharp on a high-density screen', async () => {
   const { page, problems, close } = await open('', { dpr: 2 });
   try {
@@ -400,7 +465,7 @@ test('the heatmap draws one pixel per cell and rejects wrong shapes', async () =
   const { page, problems, close } = await open();
   try {
     const result = await page.evaluate(async () => {
-      const { Heatmap } = await import('./heatmap.js');
+      const { Heatmap } = await import('./draw/heatmap.js');
       const host = document.createElement('div');
       document.body.appendChild(host);
       const map = new Heatmap(host, { colormap: 'diverging' });
@@ -413,7 +478,8 @@ test('the heatmap draws one pixel per cell and rejects wrong shapes', async () =
         { rows: 2, cols: 3, data, range: [2, -2] },
         { rows: 2, cols: 3, data, range: [-2, 2], rowLabels: ['a'] },
         { rows: 0, cols: 3, data: new Float32Array(0), range: [-2, 2] },
-        { rows: 2, cols: 3, data, range: [-2, 2], mask: new Uint8Array(5) },
+        { rows: 2, cols: 3, data, range: [-2, 2], masked: new Uint8Array(5) },
+        { rows: 2, cols: 3, data, range: [-2, 2], mask: new Uint8Array(6) }, // 'mask' means "may attend"
       ]) {
         try { map.update(bad); errors.push(null); } catch (e) { errors.push(e.message); }
       }

@@ -56,7 +56,7 @@ function record(fig) {
     rows: fig.rows, cols: fig.cols, colormap: fig.colormap,
     range: fig.range.map(round), cell: fig.cell, pixels: fig.pixels,
     values: fnv(new Uint8Array(data.buffer)),
-    mask: fig.mask ? fnv(Uint8Array.from(fig.mask)) : null,
+    mask: fig.masked ? fnv(Uint8Array.from(fig.masked)) : null,
     stats: { min: round(Math.min(...finite)), max: round(Math.max(...finite)), nonFinite: fig.data.length - finite.length },
   };
   if (fig.rows * fig.cols <= 256) out.data = fig.data.map(round);
@@ -115,7 +115,7 @@ async function recordWidget() {
       for (let i = 0; i < px.length; i++) h = Math.imul(h ^ px[i], 0x01000193) >>> 0;
       return {
         name: e.getAttribute('view'), rows: model.rows, cols: model.cols, data: Array.from(model.data),
-        mask: model.mask ? Array.from(model.mask) : null, range: [...model.range], colormap: model.colormap ?? null,
+        masked: model.masked ? Array.from(model.masked) : null, range: [...model.range], colormap: model.colormap ?? null,
         cell: null, pixels: h.toString(16).padStart(8, '0'),
       };
     }));

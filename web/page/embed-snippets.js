@@ -4,14 +4,12 @@
 // sentence holding HTML stays text.
 //
 //   embedSnippets(state, { baseUrl }) → { url, embedUrl, iframe, element }
-//   state: the page's state (state.js): { sentence, heads, dModel, temperature, causal,
-//          positional, seed, focus, step, scale, padding, painted, cross, kv, hide, lock, lang,
-//          ... }; baseUrl: the page's URL
-//          without the hash (default: location.href without its hash).
+//   state: the page's state, or some of its fields (state.js FIELDS; the others are defaults);
+//          baseUrl: the page's URL without the hash (default: location.href without its hash).
 //   url: the share link (the full page); embedUrl: the iframe's src (embed=1).
 
 import { DEFAULT_STATE, toHash } from './state.js';
-import { tokenize } from './tokenizer.js';
+import { tokenize } from '../views/tokenizer.js';
 
 const attr = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 

@@ -5,7 +5,7 @@
 //   worker → page  { type: 'ready', buildInfo }            once the core has loaded
 //   worker → page  { type: 'loadError', message }          the core could not be loaded
 //   page → worker  { type: 'compute', id, params }         params from params.js checkParams()
-//   worker → page  { type: 'result', id, trace, ms }       trace: see toMessage() below
+//   worker → page  { type: 'result', id, trace, ms }       trace: views/trace.js plainTrace()
 //   worker → page  { type: 'error', id, message }          the core rejected params
 //
 // Newest request wins: requests that arrive while one is running replace each other, and
@@ -13,62 +13,15 @@
 //
 // Inputs: the seeded X and W of seeded.js (the widget uses the same recipe), plus hand edits.
 
-import { loadAttention } from './lib/attention.js';
-import { attentionMasks, seededInputs } from './seeded.js';
+import { loadAttention } from '../lib/attention.js';
+import { attentionMasks, seededInputs } from '../views/seeded.js';
+import { plainTrace, transferables } from '../views/trace.js';
 
 let core = null;
 let pending = null;   // the newest request not yet computed
 let running = false;
 
 let inputs = null;     // seededInputs(core): cached X and W for (sentence, d_model, seed)
-
-// The message for the page; returns [message, transferables]. The trace's arrays are views of one
-// ArrayBuffer made for this call: it is transferred to the page (no copy), the views with it.
-// Inputs that live on in the caches here (embeddings, weights) are copied.
-function toMessage(trace, params, extra) {
-  const buffers = [trace.output.buffer];
-  const own = (a) => {
-    const copy = Float32Array.from(a);
-    buffers.push(copy.buffer);
-    return copy;
-  };
-  const perHead = (get) => Array.from({ length: trace.heads }, (_, h) => get(h));
-  const fresh = (a) => {  // made for this call (not cached): transferred as it is
-    buffers.push(a.buffer);
-    return a;
-  };
-  const weight = (name) => (extra.w[name] === extra.seeded[name] ? own(extra.w[name]) : fresh(extra.w[name]));
-  const message = {
-    tokens: params.tokens,
-    n: trace.n, dModel: trace.dModel, heads: trace.heads, dHead: trace.dHead,
-    temperature: params.temperature, causal: params.causal,
-    positional: params.positional, seed: params.seed,
-    scale: params.scale, padding: params.padding, painted: params.painted,
-    embeddings: fresh(extra.x),                // (n, d_model) token embeddings, before position
-    nKv: trace.nKv,                            // keys: nKv = n for self-attention
-    keyTokens: params.tokensKv ?? params.tokens,
-    cross: Boolean(params.tokensKv),
-    embeddingsKv: extra.xKv ? fresh(extra.xKv) : null, // (nKv, d_model) or null
-    xKv: trace.xKv,                            // (nKv, d_model) after positional encoding, or null
-    wq: weight('wq'), wk: weight('wk'), wv: weight('wv'), wo: weight('wo'), // (d_model, d_model)
-    mask: extra.mask,                          // (n_query, n_key) 1 = may attend, after every mask kind
-    // The scores without scaling, temperature or any mask, and with scaling but no mask (the
-    // same pass, unmaskedScores: true): the walkthrough shows the scores before each step.
-    rawScores: perHead((h) => trace.rawScores(h)),             // [head] (n, nKv) q_i·k_j (+ ALiBi)
-    unmaskedScores: perHead((h) => trace.unmaskedScores(h)),   // [head] (n, nKv)
-    entropy: perHead((h) => trace.entropy(h)), // [head] (n) nats, per query row
-    x: trace.x,                                // (n, d_model) after positional encoding
-    q: perHead((h) => trace.q(h)),             // [head] (n, d_head), after RoPE
-    k: perHead((h) => trace.k(h)),             // [head] (nKv, d_head), after RoPE
-    v: perHead((h) => trace.v(h)),             // [head] (nKv, d_head)
-    scores: perHead((h) => trace.scores(h)),   // [head] (n_query, n_key), −∞ where masked
-    weights: perHead((h) => trace.weights(h)), // [head] (n_query, n_key), softmax over keys
-    headOutput: perHead((h) => trace.headOutput(h)), // [head] (n, d_head)
-    concat: trace.concat,                      // (n, d_model)
-    output: trace.output,                      // (n, d_model)
-  };
-  return [message, buffers];
-}
 
 function compute({ id, params }) {
   const started = performance.now();
@@ -100,8 +53,14 @@ function compute({ id, params }) {
       ...base, causal: params.causal, temperature: params.temperature, scale: params.scale, unmaskedScores: true,
       ...masks.core,
     });
-    const [message, transfer] = toMessage(trace, params, { x, xKv, w, seeded, mask: masks.allowed });
-    self.postMessage({ type: 'result', id, trace: message, ms: performance.now() - started }, transfer);
+    // The plain trace goes to the page without a copy (its buffers are transferred); weights that
+    // live on in the cache are copied first, so the cache keeps its own.
+    const own = (name) => (w[name] === seeded[name] ? Float32Array.from(w[name]) : w[name]);
+    const plain = plainTrace(trace, {
+      ...params, embeddings: x, embeddingsKv: xKv, mask: masks.allowed,
+      wq: own('wq'), wk: own('wk'), wv: own('wv'), wo: own('wo'),
+    });
+    self.postMessage({ type: 'result', id, trace: plain, ms: performance.now() - started }, transferables(plain));
   } catch (err) {
     self.postMessage({ type: 'error', id, message: String(err?.message ?? err) });
   }

@@ -2,10 +2,10 @@
 // JSON numbers. Pure functions of a heatmap model, so the page and the widget share them:
 //
 //   model: { rows, cols, data: Float32Array(rows·cols) row-major, range: [lo, hi],
-//            rowLabels?: string[rows], colLabels?: string[cols], mask?: Uint8Array(rows·cols),
+//            rowLabels?: string[rows], colLabels?: string[cols], masked?: Uint8Array(rows·cols),
 //            colormap?: 'viridis' | 'diverging', title?: string }
 //
-// Masked cells (non-finite values, or mask[i] = 1) are grey in pictures, "-Infinity" / the
+// Masked cells (non-finite values, or masked[i] = 1) are grey in pictures, "-Infinity" / the
 // value in CSV, and null in JSON (with a "masked" list). Labels are always text: escaped in
 // SVG, quoted in CSV (and a leading = + - @ is neutralised against spreadsheet formulas).
 
@@ -21,7 +21,7 @@ function check(model) {
   if (range && !(range[1] > range[0])) throw new Error(`export: bad range ${range}`);
 }
 
-const isMasked = (model, i) => !Number.isFinite(model.data[i]) || Boolean(model.mask && model.mask[i]);
+const isMasked = (model, i) => !Number.isFinite(model.data[i]) || Boolean(model.masked && model.masked[i]);
 const chars = (s) => Array.from(String(s)).length;
 const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
 

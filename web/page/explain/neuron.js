@@ -6,10 +6,10 @@
 // the products and their sum are the arithmetic a reader can check, computed here from q and k.
 // Numbers the core produced carry data-* attributes with their exact value, for tests.
 
-import { t, formatNumber as f } from './i18n.js';
+import { t, formatNumber as f } from '../i18n/i18n.js';
 import { alibiSlope, rowStats } from './explain.js';
-import { el } from './dom.js';
-import { formula } from './math.js';
+import { el } from '../../draw/dom.js';
+import { formula } from '../../draw/math.js';
 
 
 // A horizontal bar for a signed value: grows right from the centre when positive, left when negative.

@@ -5,7 +5,7 @@
 //   score(i, j)  = q_i·k_j / (√d_head · T) + ALiBi bias(i, j)     (−∞ where masked)
 //   weight(i, j) = exp(score(i, j) − max_j score) / Σ_j exp(score(i, j) − max_j score)
 
-import { t, formatNumber as f } from './i18n.js';
+import { t, formatNumber as f } from '../i18n/i18n.js';
 
 // m_h = 2^(−8(h+1)/H), the ALiBi slope of head h of H (same formula as the core).
 export function alibiSlope(h, heads) {

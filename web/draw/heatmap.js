@@ -7,11 +7,12 @@
 //   .hm-overlay — covers the figure at devicePixelRatio resolution: labels drawn as text,
 //                 hatching over masked cells, head separators, the hovered cell's outline.
 // Masked cells — non-finite values (−∞ where the causal mask hides a key), or cells flagged in
-// model.mask (weights, which are exactly 0 there) — are drawn in MASKED_RGBA and hatched.
+// model.masked (weights, which are exactly 0 there) — are drawn in MASKED_RGBA and hatched.
 // update() throws on a wrong shape, so a bug cannot draw a plausible but wrong picture.
 
 import { colormaps, MASKED_RGBA, tableIndex, TABLE_SIZE } from './colormap.js';
 import { formatNumber } from './format.js';
+import { el } from './dom.js';
 
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const FONT_BOLD = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -29,13 +30,6 @@ const DEFAULT_COLORS = Object.freeze({
 function shorten(label) {
   const chars = Array.from(label);
   return chars.length > MAX_LABEL_CHARS ? chars.slice(0, MAX_LABEL_CHARS - 1).join('') + '…' : label;
-}
-
-function el(tag, className, parent) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (parent) parent.appendChild(node);
-  return node;
 }
 
 // The one word a heatmap writes itself, the legend's "masked". The page sets it from its message
@@ -102,7 +96,7 @@ export class Heatmap {
   // model: { rows, cols, data: Float32Array(rows·cols) row-major, range: [lo, hi],
   //          rowLabels?: string[rows], colLabels?: string[cols],
   //          colGroups?: { size, labels: string[cols / size] } (e.g. heads of Q),
-  //          mask?: Uint8Array(rows·cols), 1 where a cell is masked,
+  //          masked?: Uint8Array(rows·cols), 1 where a cell is masked out (drawn hatched),
   //          cellHeight?: row height in CSS px for maps that are not square,
   //          width?: available CSS px }
   update(model) {
@@ -122,8 +116,12 @@ export class Heatmap {
     if (model.colLabels && model.colLabels.length !== cols) {
       throw new Error(`Heatmap: ${model.colLabels.length} column labels for ${cols} columns`);
     }
-    if (model.mask && model.mask.length !== rows * cols) {
-      throw new Error(`Heatmap: mask has ${model.mask.length} cells, shape ${rows} × ${cols} needs ${rows * cols}`);
+    if ('mask' in model) {
+      // One word, one meaning: a mask says where a query may attend; a heatmap draws masked cells.
+      throw new Error('Heatmap: the model has no field mask; masked cells are model.masked (1 = masked out)');
+    }
+    if (model.masked && model.masked.length !== rows * cols) {
+      throw new Error(`Heatmap: masked has ${model.masked.length} cells, shape ${rows} × ${cols} needs ${rows * cols}`);
     }
     const groups = model.colGroups;
     if (groups && (cols % groups.size !== 0 || groups.labels.length !== cols / groups.size)) {
@@ -138,7 +136,7 @@ export class Heatmap {
 
   // One ImageData, one pass, one colour-table lookup per cell.
   paintData() {
-    const { rows, cols, data, range, mask } = this.model;
+    const { rows, cols, data, range, masked: maskedCells } = this.model;
     const canvas = this.dataCanvas;
     if (canvas.width !== cols) canvas.width = cols;
     if (canvas.height !== rows) canvas.height = rows;
@@ -150,7 +148,7 @@ export class Heatmap {
     let masked = 0;
     for (let i = 0, p = 0; i < data.length; i++, p += 4) {
       const v = data[i];
-      if (Number.isFinite(v) && !(mask && mask[i])) {
+      if (Number.isFinite(v) && !(maskedCells && maskedCells[i])) {
         const k = tableIndex(v, lo, hi) * 4;
         px[p] = table[k]; px[p + 1] = table[k + 1]; px[p + 2] = table[k + 2]; px[p + 3] = 255;
       } else {
@@ -227,7 +225,7 @@ export class Heatmap {
 
   paintOverlay() {
     const ctx = this.overlay.getContext('2d');
-    const { rows, cols, data, mask, rowLabels, colLabels, colGroups } = this.model;
+    const { rows, cols, data, masked, rowLabels, colLabels, colGroups } = this.model;
     const { left, top, cellW, cellH, plotW, plotH, stageW, stageH } = this.layoutBox;
     const o = this.options;
     const c = this.colors;
@@ -242,7 +240,7 @@ export class Heatmap {
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
           const k = i * cols + j;
-          if (!Number.isFinite(data[k]) || (mask && mask[k])) ctx.rect(left + j * cellW, top + i * cellH, cellW, cellH);
+          if (!Number.isFinite(data[k]) || (masked && masked[k])) ctx.rect(left + j * cellW, top + i * cellH, cellW, cellH);
         }
       }
       ctx.clip();

@@ -4,8 +4,8 @@
 // A chip per head focuses that head (the page's focused head); "All heads" overlays every head.
 // Hovering a query token keeps only its lines. Lines drawn are counted in data-lines, for tests.
 
-import { t } from './i18n.js';
-import { el } from './dom.js';
+import { t } from '../i18n/i18n.js';
+import { el } from '../../draw/dom.js';
 
 // Distinct, colour-blind-friendlier hues (Okabe–Ito first, then Tableau), cycled past 16 heads.
 export const HEAD_COLORS = [

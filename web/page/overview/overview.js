@@ -6,57 +6,20 @@
 // answered). The DOM is built once; render() only feeds new data to the heatmaps. All text
 // from i18n.js, and every token is inserted with textContent.
 
-import { Heatmap, alignTops } from './heatmap.js';
-import { symmetricRange } from './colormap.js';
-import { t } from './i18n.js';
-import { explainCell } from './explain.js';
+import { Heatmap, alignTops } from '../../draw/heatmap.js';
+import { matrix } from '../../views/figures.js';
+import { t } from '../i18n/i18n.js';
+import { explainCell } from '../explain/explain.js';
 import { HeadView } from './headview.js';
-import { el } from './dom.js';
-import { STEPS } from './state.js';
-import { mixed, plain } from './math.js';
+import { el } from '../../draw/dom.js';
+import { STEPS } from '../state.js';
+import { mixed, plain } from '../../draw/math.js';
 
 
 const shape = (rows, cols) => t('shape.matrix', { rows, cols });
 
-// Q, K or V as one (n, d_model) matrix from its per-head (n, d_head) blocks.
-function joinHeads(blocks, n, dHead) {
-  const heads = blocks.length;
-  const dModel = heads * dHead;
-  const out = new Float32Array(n * dModel);
-  for (let h = 0; h < heads; h++) {
-    const b = blocks[h];
-    for (let i = 0; i < n; i++) out.set(b.subarray(i * dHead, (i + 1) * dHead), i * dModel + h * dHead);
-  }
-  return out;
-}
-
-// 1 where a score is −∞ (masked), for drawing the weights of the same cells as masked.
-function maskOf(scores) {
-  const mask = new Uint8Array(scores.length);
-  let any = false;
-  for (let i = 0; i < scores.length; i++) if (scores[i] === -Infinity) { mask[i] = 1; any = true; }
-  return any ? mask : undefined;
-}
-
-// The colour scale of the weights: [0, the largest weight of any head], rather than [0, 1], so
-// untrained, nearly uniform rows still show contrast, and every head shares it so heads can be
-// compared. Rows with a single unmasked key are left out: their weight is always exactly 1
-// (the first query under the causal mask) and would flatten the scale; they clamp to its top.
-function weightScale(weights, scores, n, nKv = n) {
-  let m = 0;
-  for (let h = 0; h < weights.length; h++) {
-    for (let i = 0; i < n; i++) {
-      let open = 0;
-      let rowMax = 0;
-      for (let j = 0; j < nKv; j++) {
-        if (scores[h][i * nKv + j] !== -Infinity) open++;
-        rowMax = Math.max(rowMax, weights[h][i * nKv + j]);
-      }
-      if (open > 1 && rowMax > m) m = rowMax;
-    }
-  }
-  return [0, m > 0 ? m : 1];
-}
+// Every map's data, colour range and masked cells come from views/figures.js matrix(), the rule
+// the walkthrough, the widget and the exports share.
 
 // Whether the reader already answered the walkthrough invitation ('started', 'dismissed'), or
 // null. Storage can be refused (private modes, sandboxed frames): then the answer lasts the visit.
@@ -260,10 +223,12 @@ export class Pipeline {
     this.independent = Boolean(on);
   }
 
-  // The colour range of head h's weights.
-  rangeOf(h) {
-    if (!this.independent) return this.weightRange;
-    return weightScale([this.trace.weights[h]], [this.trace.scores[h]], this.trace.n, this.trace.nKv);
+  // Head h's weights as figures.js models them. The overview marks masked cells only where there
+  // are some (a map with none carries no masked field).
+  weightsOf(h) {
+    const model = matrix(this.trace, 'weights', { head: h, independent: this.independent });
+    if (!model.masked.includes(1)) delete model.masked;
+    return model;
   }
 
   setFocus(h) {
@@ -272,13 +237,20 @@ export class Pipeline {
     if (this.trace) this.renderFocus();
   }
 
+  // The heatmaps drawn, by name (the test hook's names; views/figures.js names the matrices):
+  // x, q, k, v, scores, weights, entropy, headOutput, concat, output and thumb.<h> per head.
+  figures() {
+    const named = [['x', this.fX], ['q', this.fQ], ['k', this.fK], ['v', this.fV], ['scores', this.fScores],
+      ['weights', this.fWeights], ['entropy', this.fEntropy], ['headOutput', this.fHeadOut], ['concat', this.fConcat],
+      ['output', this.fOut], ...this.thumbs.map((fig) => [`thumb.${fig.head}`, fig])];
+    return new Map(named.map(([name, fig]) => [name, fig.map]));
+  }
+
   render(trace) {
     this.trace = trace;
     this.updateInvite();
-    this.weightRange = weightScale(trace.weights, trace.scores, trace.n, trace.nKv);
     const { tokens, n, dModel, heads, dHead, nKv, keyTokens } = trace;
     this.focus = Math.min(this.focus, heads - 1);
-    const labels = tokens;
     // Rows of (n × d) maps get shorter as n grows; long sentences put the n × n maps one per line.
     this.rowHeight = n <= 16 ? 18 : n <= 32 ? 15 : 13;
     this.focusPair.classList.toggle('is-stacked', n > 20);
@@ -310,7 +282,7 @@ export class Pipeline {
     this.sX.desc.textContent = t('step.x.desc', {
       pos: trace.positional === 'sinusoidal' ? t('step.x.pos.sinusoidal') : '',
     });
-    if (inputsChanged) this.draw(this.fX, { rows: n, cols: dModel, data: trace.x, rowLabels: labels }, shape(n, dModel));
+    if (inputsChanged) this.draw(this.fX, matrix(trace, 'x'), shape(n, dModel));
 
     // 3. Q, K, V
     this.sQKV.shape.textContent = `${shape(n, dModel)} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
@@ -318,8 +290,8 @@ export class Pipeline {
       heads, n, dHead, rope: trace.positional === 'rope' ? t('step.qkv.rope') : '',
     });
     // Cross-attention: K and V have one row per token of the second sentence.
-    for (const [fig, blocks, rows, rowLabels] of [[this.fQ, trace.q, n, labels], [this.fK, trace.k, nKv, keyTokens], [this.fV, trace.v, nKv, keyTokens]]) {
-      if (inputsChanged) this.draw(fig, { rows, cols: dModel, data: joinHeads(blocks, rows, dHead), rowLabels, colGroups: groups }, shape(rows, dModel));
+    for (const [fig, name, rows] of [[this.fQ, 'q', n], [this.fK, 'k', nKv], [this.fV, 'v', nKv]]) {
+      if (inputsChanged) this.draw(fig, { ...matrix(trace, name), colGroups: groups }, shape(rows, dModel));
     }
 
     // 4. one small weights map per head
@@ -332,16 +304,16 @@ export class Pipeline {
     // 6, 7. concat and output
     this.sConcat.shape.textContent = t('shape.named', { name: 'concat', rows: n, cols: dModel });
     this.sConcat.desc.textContent = t('step.concat.desc', { heads });
-    this.draw(this.fConcat, { rows: n, cols: dModel, data: trace.concat, rowLabels: labels, colGroups: groups }, shape(n, dModel));
+    this.draw(this.fConcat, { ...matrix(trace, 'concat'), colGroups: groups }, shape(n, dModel));
     this.sOut.shape.textContent = t('shape.named', { name: 'output', rows: n, cols: dModel });
-    this.draw(this.fOut, { rows: n, cols: dModel, data: trace.output, rowLabels: labels }, shape(n, dModel));
+    this.draw(this.fOut, matrix(trace, 'output'), shape(n, dModel));
   }
 
-  draw(fig, model, dims, range) {
+  // model: a figures.js matrix() model, with any drawing options of the heatmap's (colGroups).
+  draw(fig, model, dims) {
     fig.dims.textContent = dims;
     if (fig.map.options.keyboard) fig.map.setLabel(t('map.label', { name: fig.label ?? (fig.name.textContent || fig.kind), dims }));
     fig.map.update({
-      range: range ?? symmetricRange(model.data),
       width: this.widths?.get(fig) ?? fig.host.clientWidth,
       cellHeight: this.rowHeight,
       ...model,
@@ -378,13 +350,13 @@ export class Pipeline {
       fig.map.options.minCell = fig.map.options.maxCell = size;
       fig.wrap.classList.toggle('is-focused', fig.head === this.focus);
       fig.wrap.setAttribute('aria-pressed', String(fig.head === this.focus));
-      this.draw(fig, { rows: n, cols: nKv, data: this.trace.weights[fig.head], mask: maskOf(this.trace.scores[fig.head]) }, shape(n, nKv), this.rangeOf(fig.head));
+      this.draw(fig, this.weightsOf(fig.head), shape(n, nKv));
     }
   }
 
   renderFocus() {
     const trace = this.trace;
-    const { tokens, n, dHead, positional, causal, temperature, nKv, keyTokens } = trace;
+    const { n, dHead, positional, causal, temperature, nKv } = trace;
     const h = this.focus;
     for (const fig of this.thumbs) {
       fig.wrap.classList.toggle('is-focused', fig.head === h);
@@ -405,16 +377,15 @@ export class Pipeline {
     for (const fig of [this.fScores, this.fWeights, this.fHeadOut]) fig.head = h;
     for (const fig of [this.fQ, this.fK, this.fV, this.fConcat]) fig.map.setActiveGroup(trace.heads > 1 ? h : null);
 
-    const pairLabels = { rowLabels: tokens, colLabels: keyTokens };
-    this.draw(this.fScores, { rows: n, cols: nKv, data: trace.scores[h], ...pairLabels }, shape(n, nKv));
-    this.draw(this.fWeights, { rows: n, cols: nKv, data: trace.weights[h], mask: maskOf(trace.scores[h]), ...pairLabels }, shape(n, nKv), this.rangeOf(h));
-    this.draw(this.fHeadOut, { rows: n, cols: dHead, data: trace.headOutput[h], rowLabels: tokens }, shape(n, dHead));
+    this.draw(this.fScores, matrix(trace, 'scores', { head: h }), shape(n, nKv));
+    this.draw(this.fWeights, this.weightsOf(h), shape(n, nKv));
+    this.draw(this.fHeadOut, matrix(trace, 'headOutput', { head: h }), shape(n, dHead));
 
     // Row entropy beside the weights, its rows lined up with theirs.
     const wBox = this.fWeights.map.layoutBox;
     this.rowHeightSave = this.rowHeight;
     this.rowHeight = wBox ? wBox.cellH : this.rowHeight;
-    this.draw(this.fEntropy, { rows: n, cols: 1, data: trace.entropy[h] }, shape(n, 1), [0, Math.log(Math.max(2, nKv))]);
+    this.draw(this.fEntropy, matrix(trace, 'entropy', { head: h }), shape(n, 1));
     this.rowHeight = this.rowHeightSave;
     if (wBox && this.fEntropy.map.layoutBox) alignTops(this.fEntropy.host, this.fEntropy.map.dataCanvas, this.fWeights.map.dataCanvas);
     this.entropyDesc.textContent = t('wt.entropy.note', { max: Math.log(nKv).toFixed(3), n: nKv });

@@ -10,7 +10,7 @@
 // titles between $…$) are written in math.js's notation and typeset as MathML: translate only
 // the words in "quotes"; the rest is notation.
 
-import { formatNumber } from './format.js';
+import { formatNumber } from '../../draw/format.js';
 
 const en = {
   'app.title': 'Attention Playground',
@@ -302,7 +302,7 @@ en['examples'] = [
 // The languages offered, by code, each named in itself. A catalogue module under locales/
 // default-exports an object with the same keys as `en` (a missing key falls back to English).
 export const LOCALES = Object.freeze({ en: 'English', zh: '中文' });
-const loaders = { zh: () => import('./locales/zh.js') };
+const loaders = { zh: () => import('./zh.js') };
 const catalogues = { en };
 let current = en;
 export let LOCALE = 'en';

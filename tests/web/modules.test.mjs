@@ -1,21 +1,22 @@
 // Unit tests of the page's pure modules (tokenizer, state, parameter checks, colour tables,
 // cell explanations, message catalogue). They need no browser: Node imports web/*.js directly.
 //
-// Run: node --test tests/browser/
+// Run: node --test tests/web/
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tokenize } from '../../web/tokenizer.js';
-import { parseHash, toHash, DEFAULT_STATE } from '../../web/state.js';
-import { checkParams, LIMITS } from '../../web/params.js';
-import { colormaps, tableIndex, colorOf, symmetricRange, MASKED_RGBA } from '../../web/colormap.js';
-import { alibiSlope, rowStats, explainCell } from '../../web/explain.js';
-import { t, formatNumber, ENGLISH, LOCALES, matchLocale, loadLocale, setLocale } from '../../web/i18n.js';
-import zh from '../../web/locales/zh.js';
-import { embedSnippets } from '../../web/embed.js';
+import { tokenize } from '../../web/views/tokenizer.js';
+import { parseHash, toHash, DEFAULT_STATE } from '../../web/page/state.js';
+import { checkParams } from '../../web/page/params.js';
+import { PAGE_LIMITS as LIMITS } from '../../web/views/limits.js';
+import { colormaps, tableIndex, colorOf, symmetricRange, MASKED_RGBA } from '../../web/draw/colormap.js';
+import { alibiSlope, rowStats, explainCell } from '../../web/page/explain/explain.js';
+import { t, formatNumber, ENGLISH, LOCALES, matchLocale, loadLocale, setLocale } from '../../web/page/i18n/i18n.js';
+import zh from '../../web/page/i18n/zh.js';
+import { embedSnippets } from '../../web/page/embed-snippets.js';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 
@@ -184,11 +185,13 @@ test('explain: ALiBi bias and masked cells', () => {
 });
 
 test('i18n: every message key used by the page exists, placeholders are filled', () => {
-  // The page's files: index.html and the modules that take their text from i18n.js (the embeddable
-  // widget in web/ has its own catalogue).
-  const pageFiles = readdirSync(WEB).filter((f) => /\.(js|html)$/.test(f))
-    .map((f) => readFileSync(join(WEB, f), 'utf8'))
-    .filter((text) => text.includes("from './i18n.js'") || text.includes('data-i18n='));
+  // The page's files: index.html and every module under page/ that takes its text from the
+  // catalogue (the embeddable widget, web/widget/, has its own).
+  const pageDir = join(WEB, 'page');
+  const pageFiles = [join(WEB, 'index.html'), ...readdirSync(pageDir, { recursive: true }).map((f) => join(pageDir, f))]
+    .filter((f) => /\.(js|html)$/.test(f) && !f.endsWith('i18n.js') && !f.endsWith('zh.js'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .filter((text) => /from '(?:\.\.\/)*(?:\.\/)?(?:i18n\/)?i18n\.js'/.test(text) || text.includes('data-i18n='));
   const source = pageFiles.join('\n');
   const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron|hv|edit|embed|lang|export';
   const pattern = new RegExp(`'((?:${prefixes})\\.[\\w.]+)'|data-i18n="([\\w.]+)"`, 'g');
@@ -196,7 +199,7 @@ test('i18n: every message key used by the page exists, placeholders are filled',
   assert.ok(keys.size > 40, `found ${keys.size} keys`);
   for (const key of keys) assert.notEqual(t(key), key, `missing message "${key}"`);
   // And no message is dead: every catalogue key is used somewhere else.
-  const catalogue = readFileSync(join(WEB, 'i18n.js'), 'utf8');
+  const catalogue = readFileSync(join(WEB, 'page', 'i18n', 'i18n.js'), 'utf8');
   const others = pageFiles.join('\n');
   for (const [, key] of catalogue.matchAll(/^ {2}'([\w.]+)':/gm)) {
     assert.ok(others.includes(`'${key}'`) || others.includes(`"${key}"`), `unused message "${key}"`);

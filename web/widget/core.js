@@ -3,10 +3,11 @@
 // sentences are short: a pass over 10 tokens takes well under a millisecond), which keeps the
 // widget one module graph with no Worker — a single file works under a strict CSP.
 //
-// Inputs: the seeded X and W of ../seeded.js, shared with the page's worker.
+// Inputs: the seeded X and W of ../views/seeded.js, shared with the page's worker.
 
 import { loadAttention } from '../lib/attention.js';
-import { attentionMasks, seededInputs } from '../seeded.js';
+import { attentionMasks, seededInputs } from '../views/seeded.js';
+import { plainTrace } from '../views/trace.js';
 
 let coreOptions = {};
 let corePromise = null;
@@ -35,11 +36,12 @@ function inputsFor(core) {
 }
 
 // params: { tokens, heads, dModel, temperature, causal, positional, seed, scale = true,
-//          tokensKv = null, padding = [], painted = [] } → { trace, mask }.
-// tokensKv: cross-attention, K and V from this second sentence (maps n × nKv); padding: key
-// indices hidden as keys; painted: [i, j] cells where query i may not attend to key j. The masks
-// are ../seeded.js's attentionMasks(), as the page's worker builds them, so the numbers are the
-// page's. mask: Uint8Array (n, nKv), 1 = masked by any kind (causal, padding, painted), for drawing.
+//          tokensKv = null, padding = [], painted = [] } → the plain trace (views/trace.js), the
+// shape the page's views read too. tokensKv: cross-attention, K and V from this second sentence
+// (maps n × nKv); padding: key indices hidden as keys; painted: [i, j] cells where query i may not
+// attend to key j. The masks are ../views/seeded.js's attentionMasks(), as the page's worker builds
+// them, so the numbers are the page's; the trace's mask (n, nKv) is 1 where query i may attend.
+// The weights in the trace are the seeded cache's own arrays: read them, never edit them.
 export function runAttention(core, params) {
   const { tokens, heads, dModel, temperature, causal, positional, seed } = params;
   const inputs = inputsFor(core);
@@ -48,11 +50,17 @@ export function runAttention(core, params) {
   const w = inputs.weights(dModel, seed);
   const tokensKv = params.tokensKv ?? null;
   const nKv = tokensKv ? tokensKv.length : n;
+  const xKv = tokensKv ? inputs.embeddings(tokensKv, dModel, seed) : null;
+  const scale = params.scale ?? true;
   const masks = attentionMasks({ n, nKv, causal, painted: params.painted, padding: params.padding });
   const trace = core.attention({
-    x, n, dModel, heads, ...w, causal, temperature, positional, scale: params.scale ?? true,
-    ...(tokensKv ? { xKv: inputs.embeddings(tokensKv, dModel, seed), nKv } : {}),
+    x, n, dModel, heads, ...w, causal, temperature, positional, scale,
+    ...(tokensKv ? { xKv, nKv } : {}),
     ...masks.core,
   });
-  return { trace, mask: masks.allowed.map((a) => 1 - a) };
+  return plainTrace(trace, {
+    tokens, tokensKv, temperature, causal, positional, seed, scale,
+    padding: params.padding ?? [], painted: params.painted ?? [],
+    embeddings: x, embeddingsKv: xKv, ...w, mask: masks.allowed,
+  });
 }

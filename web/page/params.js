@@ -2,14 +2,8 @@
 // what is wrong. The checks here mirror the core's own, in words a page user can act on;
 // the core still validates everything and its message is shown if it disagrees.
 
-import { t, LOCALE } from './i18n.js';
-
-export const LIMITS = Object.freeze({
-  maxTokens: 64,    // the page's cap: more makes unreadable n × n maps
-  maxHeads: 16,
-  maxModelDim: 512,
-  maxSeed: 999999,  // keeps seed·4 + 3 (the W_O seed) well inside 32 bits
-});
+import { t, LOCALE } from './i18n/i18n.js';
+import { PAGE_LIMITS as LIMITS } from '../views/limits.js';
 
 const isInt = (v) => Number.isInteger(v);
 

@@ -1,0 +1,254 @@
+// The page's state and its one update path, the trace on screen, the two views (the walkthrough
+// at state.step 1 … STEPS, every step at once at step 0), errors and the status line.
+//
+// update(patch) is the only way the state changes: every control, the examples menu, Reseed,
+// the walkthrough's edits and steps, the overview's head, and the URL's hashchange go through it.
+// It writes the state and the URL, syncs the controls, and then recomputes, or only redraws when
+// the patch holds only VIEW_FIELDS. The worker's results land in app.trace, which the views draw.
+
+import { t } from './i18n/i18n.js';
+import { toHash, STEPS } from './state.js';
+import { checkParams } from './params.js';
+import { tokenize } from '../views/tokenizer.js';
+import { checkAgainstCore } from '../views/limits.js';
+import { ComputeClient } from './worker-client.js';
+import { Pipeline } from './overview/overview.js';
+import { Walkthrough } from './walkthrough/walkthrough.js';
+
+const $ = (id) => document.getElementById(id);
+
+// Fields that change what is drawn of the trace, not the trace.
+const VIEW_FIELDS = ['pair', 'focus', 'step'];
+// Fields of the page's presentation: teacher mode and compact (embed=1) mode.
+const MODE_FIELDS = ['hide', 'lock', 'embed'];
+
+export class App {
+  // state: the state read from the URL; locale: the page's language; tooltip: a Tooltip.
+  constructor(state, { locale, tooltip }) {
+    this.state = state;
+    this.locale = locale;
+    this.tooltip = tooltip;
+    // What the page shows and its status (read by the test hook).
+    this.trace = null;
+    this.renders = 0;
+    this.idle = false;
+    this.error = null;
+    this.buildInfo = null;
+    this.copied = undefined;
+    this.lastStep = state.step || 1; // where "Step by step" resumes
+    // The parts update() drives, set by connect(): { controls, teacher, applyMode }.
+    this.parts = null;
+
+    this.pipelineRoot = $('pipeline');
+    this.walkRoot = $('walkthrough');
+    this.alertBox = $('alert');
+    this.statusLine = $('status');
+    this.placeholder = $('placeholder');
+
+    this.overview = new Pipeline(this.pipelineRoot, {
+      tooltip,
+      onFocus: (h) => { if (!this.parts.teacher.fixed('head')) this.update({ focus: h }); },
+      onHoverTokens: (i, j) => {
+        for (const [k, li] of Array.from(this.overview.tokenList.children).entries()) {
+          li.classList.toggle('is-query', k === i);
+          li.classList.toggle('is-key', j !== null && k === j);
+        }
+      },
+      // The invitation to the walkthrough, unless the view is fixed or embedded.
+      onStart: () => { this.setStep(1); this.walkthrough.focusStart(); },
+      canInvite: () => !this.parts.teacher.fixed('view') && !this.state.embed,
+    });
+    this.walkthrough = new Walkthrough(this.walkRoot, {
+      tooltip,
+      onStep: (k) => this.setStep(k),
+      onChange: (patch) => this.update(patch),
+    });
+    this.client = this.connectWorker();
+    this.watchLayout();
+
+    $('mode-walk').addEventListener('click', () => this.setStep(this.state.step || this.lastStep));
+    $('mode-all').addEventListener('click', () => this.setStep(0));
+    // ← and → move through the walkthrough, unless a text field, a select or a heatmap (whose
+    // arrow keys move the highlighted cell) has the focus.
+    document.addEventListener('keydown', (e) => {
+      const { step } = this.state;
+      if (step === 0 || e.altKey || e.ctrlKey || e.metaKey || this.parts.teacher.fixed('view')) return;
+      if (e.target.closest?.('input, textarea, select, .hm-overlay')) return;
+      if (e.key === 'ArrowRight' && step < STEPS) { e.preventDefault(); this.setStep(step + 1); }
+      if (e.key === 'ArrowLeft' && step > 1) { e.preventDefault(); this.setStep(step - 1); }
+    });
+  }
+
+  // controls: the form (controls.js); teacher: teacher mode (teacher.js); applyMode(state): shows
+  // the compact mode or not (embed-mode.js).
+  connect({ controls, teacher, applyMode }) {
+    this.parts = { controls, teacher, applyMode };
+  }
+
+  // The first drawing of the state read from the URL (which is left as written).
+  start() {
+    const { controls, teacher, applyMode } = this.parts;
+    applyMode(this.state);
+    teacher.apply();
+    this.overview.setFocus(this.state.focus);
+    controls.sync(this.state);
+    $('build-info').textContent = t('footer.loading');
+    this.statusLine.textContent = t('status.loading');
+    this.placeholder.textContent = t('status.loading');
+    this.recompute();
+  }
+
+  // The one update path. patch: some fields of the state, or with replace a whole new state
+  // (the URL's). from: the input the reader is editing, which keeps its text as typed.
+  update(patch, { from = null, replace = false } = {}) {
+    const keys = Object.keys(patch);
+    if (replace) this.state = patch;
+    else Object.assign(this.state, patch);
+    const { state } = this;
+    if (state.step > 0) this.lastStep = state.step;
+    this.writeUrl();
+    // Every module builds its text once: another language reloads the page in it.
+    if ((state.lang || this.locale) !== this.locale) { location.reload(); return; }
+    this.parts.controls.sync(state, from);
+    if (keys.some((key) => MODE_FIELDS.includes(key))) {
+      this.parts.teacher.apply();
+      this.parts.applyMode(state);
+    }
+    if (keys.includes('focus')) this.overview.setFocus(state.focus);
+    if (!keys.every((key) => VIEW_FIELDS.includes(key))) this.recompute();
+    else if (keys.some((key) => key !== 'focus') || state.step > 0) this.redraw();
+  }
+
+  // Shows walkthrough step k (0: every step at once).
+  setStep(k) {
+    this.update({ step: Math.max(0, Math.min(STEPS, k)) });
+  }
+
+  writeUrl() {
+    history.replaceState(null, '', toHash(this.state));
+  }
+
+  recompute() {
+    const { state } = this;
+    const check = checkParams(state, tokenize(state.sentence), state.cross ? tokenize(state.kv) : []);
+    if (!check.ok) {
+      this.client.cancel();
+      this.showError(check.message, check.field);
+      return;
+    }
+    this.client.request(check.params);
+  }
+
+  // Draws the trace again for the state (step, pair, focus) without computing; a drawing bug
+  // is said where the reader looks.
+  redraw() {
+    try {
+      this.showView();
+    } catch (err) {
+      this.showError(t('error.draw', { message: err.message }));
+    }
+  }
+
+  showView() {
+    const walking = this.state.step > 0;
+    $('mode-walk').setAttribute('aria-pressed', String(walking));
+    $('mode-all').setAttribute('aria-pressed', String(!walking));
+    if (!this.trace) return;
+    this.walkRoot.hidden = !walking;
+    this.pipelineRoot.hidden = walking;
+    this.tooltip.hide();
+    if (walking) {
+      this.walkthrough.render(this.trace, this.state);
+    } else {
+      this.overview.setIndependent(this.state.independent);
+      this.overview.render(this.trace);
+      this.overview.relayout();
+    }
+    this.parts.teacher.apply(); // the walkthrough's controls and the head thumbnails are new
+  }
+
+  // The heatmaps drawn now, by name (the overview's, or the walkthrough step's).
+  shownFigures() {
+    return this.state.step > 0 ? this.walkthrough.figures() : this.overview.figures();
+  }
+
+  // field: the state key or keys at fault, whose controls are marked.
+  showError(message, field = null) {
+    this.alertBox.textContent = message;
+    this.alertBox.hidden = false;
+    this.placeholder.textContent = '';
+    this.pipelineRoot.classList.toggle('is-stale', this.overview.trace !== null);
+    this.statusLine.textContent = this.overview.trace ? t('status.stale') : '';
+    this.parts.controls.markInvalid(field);
+    this.error = message;
+  }
+
+  clearError() {
+    this.alertBox.hidden = true;
+    this.alertBox.textContent = '';
+    this.pipelineRoot.classList.remove('is-stale');
+    this.parts.controls.markInvalid(null);
+    this.error = null;
+  }
+
+  connectWorker() {
+    return new ComputeClient(new URL('./worker.js', import.meta.url), {
+      onReady: (buildInfo) => {
+        this.buildInfo = buildInfo;
+        for (const problem of checkAgainstCore(buildInfo)) console.warn(`Attention Playground: ${problem}`);
+        $('build-info').textContent = t('footer.build', {
+          version: buildInfo.version,
+          buildType: buildInfo.buildType,
+          simd: buildInfo.simd ? t('footer.simdOn', { kind: buildInfo.simdKind }) : t('footer.simdOff'),
+        });
+      },
+      onLoadError: (message) => {
+        this.showError(t('error.load', { message }));
+        $('build-info').textContent = '';
+        this.idle = true;
+      },
+      onResult: (trace, ms) => {
+        this.clearError();
+        try {
+          this.placeholder.hidden = true;
+          this.trace = trace;
+          this.showView();
+        } catch (err) {
+          // A drawing bug must not leave a blank page: say so where the user looks.
+          this.showError(t('error.draw', { message: err.message }));
+          return;
+        }
+        this.statusLine.textContent = t('status.done', { ms: ms < 10 ? ms.toFixed(1) : String(Math.round(ms)) });
+        this.renders += 1;
+      },
+      onError: (message) => this.showError(t('error.core', { message })),
+      onBusy: (busy) => {
+        this.idle = !busy;
+        document.body.classList.toggle('is-busy', busy);
+        if (busy && !this.alertBox.textContent) this.statusLine.textContent = t('status.computing');
+      },
+    });
+  }
+
+  // Lays the maps out again when the main column's width changes (window resize, zoom; its
+  // height changes with every drawing and needs nothing), and redraws the label overlays when
+  // the window moves to a screen of another pixel density (devicePixelRatio, no resize).
+  watchLayout() {
+    let frame = 0;
+    let lastWidth = 0;
+    new ResizeObserver((entries) => {
+      const width = Math.round(entries[0].contentRect.width);
+      if (width === lastWidth) return;
+      lastWidth = width;
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => (this.state.step > 0 ? this.walkthrough : this.overview).relayout());
+    }).observe(document.querySelector('.main-col'));
+    const watchPixelRatio = () => {
+      matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener('change', () => {
+        this.overview.relayout();
+        watchPixelRatio();
+      }, { once: true });
+    };
+    watchPixelRatio();
+  }
+}

@@ -1,0 +1,135 @@
+// The settings form ⇄ the state: each input's value → a patch of the state (onInput), the state →
+// every input (sync), the hints beside them (d_head, the folded settings' summary), the examples
+// menu, Reseed, the language menu, and which inputs are at fault (markInvalid).
+//
+// The temperature has a number field and a slider at position u ↔ T (views/limits.js
+// temperatureToSlider, sliderToTemperature).
+
+import { t, list, LOCALES } from './i18n/i18n.js';
+import { PAGE_LIMITS, TEMPERATURE_SLIDER, temperatureToSlider, sliderToTemperature } from '../views/limits.js';
+
+const $ = (id) => document.getElementById(id);
+
+const number = (input) => (input.value.trim() === '' ? NaN : Number(input.value));
+
+// Each input of the form by its name → the patch of the state its value gives.
+const READERS = {
+  sentence: (input) => ({ sentence: input.value }),
+  heads: (input) => ({ heads: number(input) }),
+  headsRange: (input) => ({ heads: number(input) }),
+  dModel: (input) => ({ dModel: number(input) }),
+  dModelRange: (input) => ({ dModel: number(input) }),
+  temperature: (input) => ({ temperature: number(input) }),
+  temperatureRange: (input) => ({ temperature: sliderToTemperature(number(input)) }),
+  positional: (input) => ({ positional: input.value }),
+  causal: (input) => ({ causal: input.checked }),
+  scale: (input) => ({ scale: input.checked }),
+  independent: (input) => ({ independent: input.checked }),
+  cross: (input) => ({ cross: input.checked }),
+  kv: (input) => ({ kv: input.value }),
+  seed: (input) => ({ seed: number(input) }),
+};
+
+export class Controls {
+  // locale: the page's language (the language menu shows it); fold: the narrow screen's Fold;
+  // onInput(patch, input): the reader changed the state through `input` (null for a menu or button).
+  constructor({ locale, fold, onInput }) {
+    this.fold = fold;
+    this.inputs = {
+      sentence: $('sentence'),
+      heads: $('heads'), headsRange: $('heads-range'),
+      dModel: $('dmodel'), dModelRange: $('dmodel-range'),
+      temperature: $('temperature'), temperatureRange: $('temperature-range'),
+      positional: $('positional'), causal: $('causal'), seed: $('seed'),
+      scale: $('scale'), independent: $('independent'), cross: $('cross'), kv: $('kv'),
+    };
+    const { inputs } = this;
+    for (const input of [inputs.heads, inputs.headsRange]) input.max = String(PAGE_LIMITS.maxHeads);
+    inputs.dModel.max = String(PAGE_LIMITS.maxModelDim);
+    inputs.seed.max = String(PAGE_LIMITS.maxSeed);
+    inputs.temperatureRange.min = String(TEMPERATURE_SLIDER.min);
+    inputs.temperatureRange.max = String(TEMPERATURE_SLIDER.max);
+    $('sentence-hint').textContent = t('controls.sentenceHint', { max: PAGE_LIMITS.maxTokens });
+
+    for (const [name, input] of Object.entries(inputs)) {
+      input.addEventListener('input', () => onInput(READERS[name](input), input));
+    }
+    $('controls').addEventListener('submit', (e) => e.preventDefault());
+
+    const examples = $('examples');
+    examples.setAttribute('aria-label', t('controls.examples'));
+    for (const sentence of list('examples')) examples.appendChild(option(sentence, sentence));
+    examples.addEventListener('change', () => {
+      if (!examples.value) return;
+      const sentence = examples.value;
+      examples.value = '';
+      onInput({ sentence }, null);
+    });
+
+    $('reseed').addEventListener('click', () => {
+      onInput({ seed: Math.floor(Math.random() * (PAGE_LIMITS.maxSeed + 1)) }, null);
+    });
+
+    // Every module builds its text once; a new language reloads the page (the app does).
+    const lang = $('lang');
+    for (const [code, name] of Object.entries(LOCALES)) {
+      const item = lang.appendChild(option(code, name));
+      item.lang = code;
+    }
+    lang.value = locale;
+    lang.addEventListener('change', () => onInput({ lang: lang.value }, null));
+  }
+
+  // Writes the state into every input except `except`, the one the reader is editing.
+  sync(state, except = null) {
+    const { inputs } = this;
+    // An input already showing the value is left alone (its caret and selection stay).
+    const set = (input, value) => {
+      if (input !== except && input.value !== String(value)) input.value = String(value);
+    };
+    set(inputs.sentence, state.sentence);
+    set(inputs.heads, state.heads);
+    set(inputs.headsRange, state.heads);
+    set(inputs.dModel, state.dModel);
+    set(inputs.dModelRange, state.dModel);
+    set(inputs.temperature, state.temperature);
+    if (Number.isFinite(state.temperature) && state.temperature > 0) {
+      set(inputs.temperatureRange, temperatureToSlider(state.temperature));
+    }
+    set(inputs.positional, state.positional);
+    inputs.causal.checked = state.causal;
+    inputs.scale.checked = state.scale;
+    inputs.independent.checked = state.independent;
+    inputs.cross.checked = state.cross;
+    set(inputs.kv, state.kv);
+    $('kv-field').hidden = !state.cross;
+    set(inputs.seed, state.seed);
+    // The folded settings' button says what they are set to (narrow screens).
+    $('more-summary').textContent = [
+      t('controls.moreSummary', { heads: state.heads, dModel: state.dModel, temperature: state.temperature }),
+      ...(state.causal ? [t('controls.moreCausal')] : []),
+      ...(state.cross ? [t('controls.moreCross')] : []),
+    ].join(' · ');
+    const dHead = state.dModel / state.heads;
+    $('dhead').textContent = Number.isInteger(dHead)
+      ? t('controls.dHead', { value: dHead })
+      : t('controls.dHeadInvalid');
+  }
+
+  // Marks the inputs of the state keys at fault (fields: a key, a list of keys, or null for
+  // none), and unfolds the settings when one of them is folded away.
+  markInvalid(fields) {
+    const keys = [fields].flat();
+    for (const [name, input] of Object.entries(this.inputs)) {
+      if (input.type !== 'range') input.toggleAttribute('aria-invalid', keys.includes(name));
+      if (keys.includes(name)) this.fold.reveal(input);
+    }
+  }
+}
+
+function option(value, text) {
+  const node = document.createElement('option');
+  node.value = value;
+  node.textContent = text;
+  return node;
+}

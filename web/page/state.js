@@ -1,0 +1,190 @@
+// All UI state and its URL hash, from one table: any state is a link.
+//
+// FIELDS below has one line per field: the state key, its key in the hash (URLSearchParams), its
+// kind (how the text reads and writes, KINDS), its default, and when toHash writes it:
+//   always   every time, so a link keeps meaning the same thing if the defaults change;
+//   set      only when set (true, non-empty), so a plain share link stays short;
+//   with: x  only when the field x is set.
+// toHash writes the fields in the table's order. Parsing never throws: a value that is missing
+// or not a number falls back to its default; a number out of range is kept, so the page can say
+// what is wrong with it.
+
+import { POSITIONAL_ENCODINGS } from '../views/limits.js';
+
+// Names of the controls that hide= and lock= take: the widget's own names (its `controls` and
+// `locked` attributes, attention-playground.js) and then the page's, plus 'all'.
+//   view: the Step by step / All steps switch and the walkthrough's step navigation
+//   head: which head is focused (thumbnails, head view);  share, embed: the two buttons
+export const CONTROL_NAMES = Object.freeze([
+  'sentence', 'heads', 'd-model', 'temperature', 'causal', 'positional', 'seed', 'view', 'head', 'export',
+  'scale', 'independent', 'cross', 'share', 'embed', 'lang',
+]);
+
+export const LANGS = Object.freeze(['en', 'zh']);
+
+export const STEPS = 12;
+
+const SENTENCE = "The animal didn't cross the street because it was too tired";
+const KV = "L'animal n'a pas traversé la rue";
+
+export const FIELDS = Object.freeze([
+  { key: 'sentence', url: 's', kind: 'text', default: SENTENCE, when: 'always' }, // the sentence (queries)
+  { key: 'heads', url: 'h', kind: 'number', default: 4, when: 'always' }, // number of heads
+  { key: 'dModel', url: 'd', kind: 'number', default: 64, when: 'always' }, // d_model
+  { key: 'temperature', url: 't', kind: 'number', default: 1, digits: 4, when: 'always' }, // softmax temperature T
+  { key: 'causal', url: 'c', kind: 'flag', default: false, when: 'always' }, // causal mask
+  { key: 'positional', url: 'p', kind: 'choice', values: POSITIONAL_ENCODINGS, default: 'none', when: 'always' },
+  { key: 'seed', url: 'seed', kind: 'number', default: 42, when: 'always' }, // seed of the inputs
+  { key: 'focus', url: 'f', kind: 'integer', min: 0, default: 0, when: 'always' }, // the focused head
+  { key: 'step', url: 'step', kind: 'integer', min: 0, max: STEPS, default: 0, when: 'always' }, // 1 … STEPS; 0: all
+  { key: 'scale', url: 'sc', kind: 'flag', default: true, when: 'always' }, // divide scores by √d_head
+  { key: 'padding', url: 'pad', kind: 'index list', default: [], when: 'set' }, // padding tokens, hidden as keys
+  { key: 'painted', url: 'pm', kind: 'cell list', default: [], when: 'set' }, // [i, j]: query i may not see key j
+  { key: 'pair', url: 'pair', kind: 'cell', default: [0, 0], when: 'always' }, // (query i, key j) of the neuron view
+  { key: 'independent', url: 'ind', kind: 'flag', default: false, when: 'set' }, // each head its own colour scale
+  { key: 'edits', url: 'ed', kind: 'edit list', default: [], when: 'set' }, // hand-edited inputs (below)
+  { key: 'cross', url: 'x', kind: 'flag', default: false, when: 'set' }, // cross-attention: K and V from kv
+  { key: 'kv', url: 'kv', kind: 'text', default: KV, when: { with: 'cross' } }, // the sentence K and V come from
+  { key: 'hide', url: 'hide', kind: 'name list', default: [], when: 'set' }, // teacher mode: controls not shown
+  { key: 'lock', url: 'lock', kind: 'name list', default: [], when: 'set' }, // teacher mode: shown but disabled
+  { key: 'embed', url: 'embed', kind: 'flag', default: false, when: 'set' }, // compact page for an iframe
+  { key: 'lang', url: 'lang', kind: 'choice', values: LANGS, default: '', when: 'set' }, // UI language; '': browser's
+]);
+
+// An edit { m, row, col, value } names a cell of: e the embeddings (row = token index), q, k, v
+// the entries of W_Q, W_K, W_V. In the hash: m.row.col.value, e.g. e.3.5.0.25.
+
+// A fresh copy of a field's default (the array ones are not shared between states).
+const initial = (field) => (Array.isArray(field.default) ? structuredClone(field.default) : field.default);
+
+export const DEFAULT_STATE = Object.freeze(Object.fromEntries(FIELDS.map((f) => [f.key, initial(f)])));
+
+function number(text, fallback) {
+  if (text === null || text.trim() === '') return fallback;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : fallback;
+}
+
+// "1.2,3.0" → [[1, 2], [3, 0]]: cells i.j, no repeats, garbage dropped.
+function cells(text) {
+  if (!text) return [];
+  const seen = new Set();
+  const out = [];
+  for (const part of text.split(',')) {
+    const m = /^(\d{1,4})\.(\d{1,4})$/.exec(part.trim());
+    if (m && !seen.has(m[0])) { seen.add(m[0]); out.push([Number(m[1]), Number(m[2])]); }
+  }
+  return out;
+}
+
+const cellText = ([i, j]) => `${i}.${j}`;
+
+// Each kind: read(text or null when absent, field) → value; write(value, field) → text;
+// set(value): whether a 'set' field is written.
+const KINDS = {
+  text: {
+    read: (text, f) => (text === null ? initial(f) : text),
+    write: (v) => v,
+    set: (v) => Boolean(v),
+  },
+  // Any finite number, in range or not.
+  number: {
+    read: (text, f) => number(text, f.default),
+    write: (v, f) => String(f.digits ? Number(v.toPrecision(f.digits)) : v),
+    set: (v) => Boolean(v),
+  },
+  // A whole number, truncated and clamped to [min, max].
+  integer: {
+    read: (text, f) => Math.max(f.min ?? -Infinity, Math.min(f.max ?? Infinity, Math.trunc(number(text, f.default)))),
+    write: (v) => String(v),
+    set: (v) => Boolean(v),
+  },
+  // '1' or 'true' is true, anything else given false.
+  flag: {
+    read: (text, f) => (text === null ? f.default : text === '1' || text === 'true'),
+    write: (v) => (v ? '1' : '0'),
+    set: (v) => Boolean(v),
+  },
+  // One of field.values, else the default.
+  choice: {
+    read: (text, f) => (f.values.includes(text) ? text : f.default),
+    write: (v) => v,
+    set: (v) => Boolean(v),
+  },
+  // "3,5,7" → [3, 5, 7]: whole numbers in [0, 4096), sorted, no repeats; garbage is dropped.
+  'index list': {
+    read(text) {
+      if (!text) return [];
+      const out = new Set();
+      for (const part of text.split(',')) {
+        const v = Number(part);
+        if (part.trim() !== '' && Number.isInteger(v) && v >= 0 && v < 4096) out.add(v);
+      }
+      return [...out].sort((a, b) => a - b);
+    },
+    write: (v) => v.join(','),
+    set: (v) => Boolean(v?.length),
+  },
+  'cell list': {
+    read: (text) => cells(text),
+    write: (v) => v.map(cellText).join(','),
+    set: (v) => Boolean(v?.length),
+  },
+  // The first cell of the text, else the default.
+  cell: {
+    read: (text, f) => cells(text)[0] ?? initial(f),
+    write: cellText,
+    set: (v) => Boolean(v),
+  },
+  // "e.3.5.0.25,q.0.1.-2" → [{ m: 'e', row: 3, col: 5, value: 0.25 }, …]; the last edit of a cell
+  // wins; values are written to 6 significant digits.
+  'edit list': {
+    read(text) {
+      if (!text) return [];
+      const edits = new Map();
+      for (const part of text.split(',')) {
+        const m = /^([eqkv])\.(\d{1,4})\.(\d{1,4})\.(-?\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(part.trim());
+        if (!m) continue;
+        const value = Number(m[4]);
+        if (!Number.isFinite(value)) continue;
+        edits.set(`${m[1]}.${m[2]}.${m[3]}`, { m: m[1], row: Number(m[2]), col: Number(m[3]), value });
+      }
+      return [...edits.values()];
+    },
+    write: (v) => v.map((e) => `${e.m}.${e.row}.${e.col}.${Number(e.value.toPrecision(6))}`).join(','),
+    set: (v) => Boolean(v?.length),
+  },
+  // "Causal, temperature,bogus" → ['causal', 'temperature']: CONTROL_NAMES, lower case, no
+  // repeats; 'all' stands for every control.
+  'name list': {
+    read(text) {
+      if (!text) return [];
+      const out = [];
+      for (const part of text.split(/[\s,]+/)) {
+        const name = part.trim().toLowerCase();
+        if ((CONTROL_NAMES.includes(name) || name === 'all') && !out.includes(name)) out.push(name);
+      }
+      return out.includes('all') ? ['all'] : out;
+    },
+    write: (v) => v.join(','),
+    set: (v) => Boolean(v?.length),
+  },
+};
+
+// Parses a location hash ("#s=...&h=4" or "s=...") into a complete state object.
+export function parseHash(hash) {
+  const q = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
+  return Object.fromEntries(FIELDS.map((f) => [f.key, KINDS[f.kind].read(q.get(f.url), f)]));
+}
+
+// Serialises a state into a hash string starting with '#'.
+export function toHash(state) {
+  const q = new URLSearchParams();
+  for (const f of FIELDS) {
+    const kind = KINDS[f.kind];
+    const value = state[f.key];
+    const written = f.when === 'always' || (f.when === 'set' ? kind.set(value) : Boolean(state[f.when.with]));
+    if (written) q.set(f.url, kind.write(value, f));
+  }
+  return '#' + q.toString().replace(/%2C/g, ',');
+}

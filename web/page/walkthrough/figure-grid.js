@@ -1,0 +1,143 @@
+// The figures of one walkthrough step: each a captioned heatmap (draw/heatmap.js) with its shape,
+// laid out in the step's rows, and the layout fixes the grid needs:
+//   flush        every figure drawn in one layout pass, once all are in the grid;
+//   fitSoftmax   the softmax step's scores and weights no wider than they need, so the arrow
+//                between them stays beside them;
+//   alignEntropy the entropy column's rows level with the weights' rows;
+//   relayout     after a resize.
+// Figures are named by their id (stages.js: the matrix name, or e.g. headOutput.2): the
+// figure's data-fig, its wt-fig-<id> class and its key in maps().
+
+import { Heatmap, alignTops } from '../../draw/heatmap.js';
+import { formula } from '../../draw/math.js';
+import { el } from '../../draw/dom.js';
+import { t } from '../i18n/i18n.js';
+
+// A caption that is pure notation (Q_0, W_Q, out_2) is typeset like the formulas.
+const NOTATION = /^[A-Za-z]+_[A-Za-z0-9]+$/;
+
+export class FigureGrid {
+  // onHover(figure, cell | null), onClick(figure, cell): a figure is figure-specs.js's.
+  constructor({ onHover, onClick }) {
+    this.onHover = onHover;
+    this.onClick = onClick;
+    this.figs = new Map(); // id → { fig, map, host }
+  }
+
+  clear() {
+    this.figs = new Map();
+  }
+
+  // The heatmaps drawn, by figure id.
+  maps() {
+    return new Map([...this.figs].map(([id, { map }]) => [id, map]));
+  }
+
+  // Adds a captioned heatmap for figure fig (figure-specs.js) to parent; drawn in flush().
+  add(parent, fig) {
+    const { rows, cols } = fig.model;
+    const wrap = el('div', `figure wt-fig wt-fig-${fig.id}`, parent);
+    wrap.dataset.fig = fig.id;
+    const cap = el('div', 'figure-cap', wrap);
+    const nameEl = el('span', 'figure-name', cap);
+    if (fig.math || NOTATION.test(fig.caption)) nameEl.appendChild(formula(fig.caption, { display: 'inline' }));
+    else nameEl.textContent = fig.caption;
+    const dims = el('span', 'shape', cap, t('shape.matrix', { rows, cols }));
+    dims.dataset.rows = String(rows);
+    dims.dataset.cols = String(cols);
+    const host = el('div', 'figure-host', wrap);
+    const map = new Heatmap(host, {
+      colormap: fig.model.colormap, square: fig.square, colLabels: Boolean(fig.model.colLabels),
+      rowLabels: fig.rowLabels, maxCell: fig.maxCell ?? (fig.square ? 30 : 12), minCell: 1,
+      legend: fig.legend, onHover: (cell) => this.onHover(fig, cell),
+      onClick: fig.click ? (cell) => { if (cell) this.onClick(fig, cell); } : null, grid: fig.grid,
+    });
+    if (fig.note) el('p', 'figure-desc', wrap, t(fig.note));
+    this.figs.set(fig.id, { fig, map, host });
+    return map;
+  }
+
+  // Draws every figure: all widths read first, then every map sized (one layout). n: the rows of
+  // the trace, which set the cells' height of maps that are not square.
+  flush(n) {
+    const widths = new Map([...this.figs].map(([id, f]) => [id, f.host.clientWidth]));
+    // labelsAtLineStart: row labels only on a figure that begins a line of its grid (one set of
+    // labels per line, however many lines the width makes).
+    const lineStart = (wrap) => {
+      const prev = wrap.previousElementSibling;
+      return !prev || prev.offsetTop !== wrap.offsetTop;
+    };
+    const unlabelled = new Set([...this.figs]
+      .filter(([, f]) => f.fig.labelsAtLineStart && !lineStart(f.host.parentElement)).map(([id]) => id));
+    for (const [id, { fig, map }] of this.figs) {
+      const { rows, cols, data, range, masked, rowLabels, colLabels } = fig.model;
+      map.update({
+        rows, cols, data, range,
+        rowLabels: fig.rowLabels && !unlabelled.has(id) ? rowLabels : undefined,
+        colLabels, colGroups: fig.groups, masked,
+        width: widths.get(id) || 300,
+        cellHeight: fig.cellHeight ?? (n <= 16 ? 16 : 12),
+      });
+    }
+    this.fitSoftmax();
+    this.alignEntropy();
+  }
+
+  // The softmax step (scores → softmax → weights in one .wt-softmax row): each map's column is no
+  // wider than the figure needs at its largest cells (the map and its caption: --w-scores,
+  // --w-weights, read by style.css), so a map of few keys (cross-attention onto a short sentence)
+  // keeps the arrow beside it, not across empty space.
+  fitSoftmax() {
+    const row = this.figs.get('scores')?.host.closest('.wt-softmax');
+    if (!row) return;
+    const natural = (node) => {
+      if (!node) return 0;
+      node.style.width = 'max-content';
+      const w = node.getBoundingClientRect().width;
+      node.style.width = '';
+      return w;
+    };
+    const ids = ['scores', 'weights'];
+    for (const id of ids) {
+      const { map, host } = this.figs.get(id);
+      map.layout(1e6);
+      const wrap = host.closest('.figure');
+      // The scores' legend may reach under the arrow (centred on the map, above it); the
+      // weights' may not reach the entropy column.
+      const legend = id === 'weights' ? natural(wrap.querySelector('.hm-legend')) : 0;
+      const w = Math.max(map.layoutBox.stageW, natural(wrap.querySelector('.figure-cap')), legend);
+      row.style.setProperty(`--w-${id}`, `${Math.ceil(w)}px`);
+    }
+    for (const id of ids) {
+      const { map, host } = this.figs.get(id);
+      map.layout(host.clientWidth);
+    }
+  }
+
+  // Lines the entropy column's rows up with the weights' rows (which have column labels above).
+  alignEntropy() {
+    const weights = this.figs.get('weights')?.map;
+    const entropy = this.figs.get('entropy');
+    if (!weights?.layoutBox || !entropy) return;
+    entropy.fig.cellHeight = weights.layoutBox.cellH;
+    entropy.map.model.cellHeight = weights.layoutBox.cellH;
+    entropy.map.layout(entropy.host.clientWidth);
+    alignTops(entropy.host, entropy.map.dataCanvas, weights.dataCanvas);
+  }
+
+  // After a resize. n: as for flush().
+  relayout(n) {
+    // A new width can move figures to other lines, and so their row labels.
+    if ([...this.figs.values()].some((f) => f.fig.labelsAtLineStart)) {
+      this.flush(n);
+      return;
+    }
+    for (const { map, host } of this.figs.values()) map.layout(host.clientWidth);
+    this.alignEntropy();
+  }
+
+  // Outlines, in every figure, what lit lists for it ({ id: [{ row?, col? }, …] }); none elsewhere.
+  highlight(lit) {
+    for (const [id, { map }] of this.figs) map.setHighlights(lit[id] ?? []);
+  }
+}

@@ -1,0 +1,64 @@
+// The mask editor of the walkthrough's mask step: the mask kind (bidirectional or causal), the
+// padding tokens (keys no query may attend to), and painted cells (one query–key pair hidden,
+// toggled by a click on the mask figure). Every change goes out as a partial state through
+// onChange: { causal }, { padding: key indices }, { painted: [[query, key], …] }.
+//
+// The trace's mask is (n, nKv) row-major, 1 = query i may attend to key j.
+
+import { t } from '../i18n/i18n.js';
+import { el } from '../../draw/dom.js';
+
+// Draws the kind buttons, the Clear button and the padding tokens into extra.
+export function maskEditor(extra, { trace: tr, onChange }) {
+  const bar = el('div', 'wt-mask', extra);
+  const kinds = el('div', 'segmented', bar);
+  kinds.setAttribute('role', 'group');
+  kinds.setAttribute('aria-label', t('mask.kind'));
+  for (const [key, causal] of [['mask.bidirectional', false], ['mask.causal', true]]) {
+    const b = el('button', 'button', kinds, t(key));
+    b.type = 'button';
+    b.dataset.mask = causal ? 'causal' : 'bidirectional';
+    b.setAttribute('aria-pressed', String(Boolean(tr.causal) === causal));
+    b.addEventListener('click', () => onChange({ causal }));
+  }
+  const clear = el('button', 'button button-quiet', bar, t('mask.clear'));
+  clear.type = 'button';
+  clear.disabled = !(tr.painted?.length || tr.padding?.length);
+  clear.addEventListener('click', () => onChange({ painted: [], padding: [] }));
+  el('p', 'hint', extra, t('mask.padHint'));
+  const list = el('ol', 'tokens tokens-pad', extra);
+  const padded = new Set(tr.padding ?? []);
+  tr.keyTokens.forEach((tok, j) => {
+    const li = el('li', '', list);
+    const b = el('button', padded.has(j) ? 'token is-pad' : 'token', li);
+    b.type = 'button';
+    b.dataset.pad = String(j);
+    b.setAttribute('aria-pressed', String(padded.has(j)));
+    el('span', 'token-text', b, tok);
+    el('span', 'token-index', b, String(j));
+    b.addEventListener('click', () => {
+      const next = new Set(padded);
+      if (next.has(j)) next.delete(j);
+      else next.add(j);
+      onChange({ padding: [...next].sort((a, b2) => a - b2) });
+    });
+  });
+}
+
+// Paints cell (i, j) of the mask, or clears it if it is painted.
+export function togglePainted(tr, i, j, onChange) {
+  const cells = (tr.painted ?? []).map((p) => p.slice());
+  const at = cells.findIndex(([a, b]) => a === i && b === j);
+  if (at >= 0) cells.splice(at, 1);
+  else cells.push([i, j]);
+  onChange({ painted: cells });
+}
+
+// The note on rows whose every key is hidden (their weights are all 0, not NaN), or null.
+export function emptyRowsNote(tr) {
+  const { n, nKv } = tr;
+  const empty = [];
+  for (let i = 0; i < n; i++) if (!tr.mask.subarray(i * nKv, (i + 1) * nKv).some((m) => m)) empty.push(i);
+  if (!empty.length) return null;
+  return t('mask.emptyRows', { rows: empty.map((i) => `${i} “${tr.tokens[i]}”`).join(', ') });
+}

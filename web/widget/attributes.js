@@ -1,0 +1,120 @@
+// The widget's attributes: their names, defaults and how each is read into the widget's state,
+// and the checks that turn a bad value into a sentence for the reader (t(key, params) gives the
+// widget's messages in its language). No DOM beyond reading attributes.
+
+import { POSITIONAL_ENCODINGS, WIDGET_LIMITS } from '../views/limits.js';
+
+export const OBSERVED_ATTRIBUTES = Object.freeze([
+  'sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'padding', 'mask',
+  'view', 'head', 'controls', 'locked', 'theme', 'lang',
+]);
+
+// The views, in the order the view control offers them, and the views/figures.js matrix each draws.
+export const VIEW_MATRICES = Object.freeze({
+  weights: 'weights', scores: 'scores', q: 'qHead', k: 'kHead', v: 'vHead', 'head-output': 'headOutput',
+  concat: 'concat', output: 'output',
+});
+export const VIEWS = Object.freeze(Object.keys(VIEW_MATRICES));
+export const WHOLE_LAYER = Object.freeze(['concat', 'output']); // views of every head at once: no head to choose
+
+// Control names, in display order; `controls` and `locked` take comma-separated lists of these.
+export const CONTROLS = Object.freeze([
+  'sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'view', 'head',
+  'export',
+]);
+
+const DEFAULTS = Object.freeze({
+  sentence: 'The cat sat on the mat', heads: 2, dModel: 16, temperature: 1, positional: 'none', seed: 42,
+  view: 'weights', head: 0,
+});
+
+const num = (text, fallback) => {
+  if (text === null || text.trim() === '') return fallback;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : fallback;
+};
+const off = (text) => text === 'false' || text === '0';
+const list = (text) => (text ?? '').split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+
+// The state an element's attributes describe. Numbers are read as numbers (checked by checkSizes);
+// padding and mask stay text (parsed, with messages, by parsePadding and parseMask).
+export function readState(element) {
+  const a = (name) => element.getAttribute(name);
+  const causal = a('causal');
+  const positional = a('positional');
+  const view = a('view');
+  return {
+    sentence: a('sentence') ?? DEFAULTS.sentence,
+    heads: num(a('heads'), DEFAULTS.heads),
+    dModel: num(a('d-model'), DEFAULTS.dModel),
+    temperature: num(a('temperature'), DEFAULTS.temperature),
+    causal: causal !== null && !off(causal),
+    scale: !off(a('scale')),
+    kv: a('kv') ?? '',           // blank: self-attention
+    padding: a('padding') ?? '',
+    mask: a('mask') ?? '',
+    positional: POSITIONAL_ENCODINGS.includes(positional) ? positional : DEFAULTS.positional,
+    seed: num(a('seed'), DEFAULTS.seed),
+    view: VIEWS.includes(view) ? view : DEFAULTS.view,
+    head: Math.max(0, Math.trunc(num(a('head'), DEFAULTS.head))),
+  };
+}
+
+// The widget's language: its lang attribute, else the nearest ancestor's, else the document's.
+export function readLang(element) {
+  const own = element.getAttribute('lang') ?? element.closest('[lang]')?.getAttribute('lang')
+    ?? document.documentElement.lang ?? 'en';
+  return own.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+// The controls shown, in the order the `controls` attribute lists them.
+export function shownControls(element) {
+  return list(element.getAttribute('controls')).filter((c) => CONTROLS.includes(c));
+}
+
+// The controls locked (teacher mode): `locked` alone, or "all", locks every one.
+export function lockedControls(element) {
+  if (!element.hasAttribute('locked')) return new Set();
+  const names = list(element.getAttribute('locked'));
+  return new Set(names.length === 0 || names.includes('all') ? CONTROLS : names);
+}
+
+// The problem with the sizes, in words, or null. tokensKv: the key sentence's tokens (null for
+// self-attention).
+export function checkSizes(s, tokens, tokensKv, t) {
+  const max = WIDGET_LIMITS.maxTokens;
+  if (tokens.length === 0) return t('error.empty');
+  if (tokens.length > max) return t('error.tooMany', { n: tokens.length, max });
+  if (tokensKv && tokensKv.length > max) return t('error.tooManyKv', { n: tokensKv.length, max });
+  if (Number.isInteger(s.heads) && Number.isInteger(s.dModel) && s.heads > 0 && s.dModel % s.heads !== 0) {
+    return t('error.divisible', { dModel: s.dModel, heads: s.heads });
+  }
+  return null;
+}
+
+// padding="1, 3" → { list: [1, 3] }, or { error } naming what is wrong; nKv: the keys' count.
+export function parsePadding(text, nKv, keyTokens, t) {
+  const indices = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    if (!/^\d{1,6}$/.test(part)) return { error: t('error.padding', { value: text }) };
+    const j = Number(part);
+    if (j >= nKv) {
+      return { error: t('error.paddingRange', { index: j, n: nKv, max: nKv - 1, tokens: keyTokens.join(' ') }) };
+    }
+    if (!indices.includes(j)) indices.push(j);
+  }
+  return { list: indices };
+}
+
+// mask="0.1, 2.0" → { list: [[0, 1], [2, 0]] } (query.key), or { error }.
+export function parseMask(text, n, nKv, t) {
+  const cells = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d{1,6})\.(\d{1,6})$/.exec(part);
+    if (!m) return { error: t('error.mask', { value: text, part }) };
+    const [i, j] = [Number(m[1]), Number(m[2])];
+    if (i >= n || j >= nKv) return { error: t('error.maskRange', { cell: part, rows: n, cols: nKv }) };
+    cells.push([i, j]);
+  }
+  return { list: cells };
+}

@@ -1,0 +1,307 @@
+// <attention-playground>: the playground as a custom element for any page.
+//
+//   <script type="module" src="attention-playground.js"></script>
+//   <attention-playground sentence="The cat sat on the mat" heads="2" view="weights"
+//                         controls="temperature,causal" theme="auto"></attention-playground>
+//
+// Shadow DOM (the host page's CSS cannot reach inside), sized by its container (a
+// ResizeObserver re-lays the heatmap out), loaded lazily when it comes near the viewport
+// (IntersectionObserver; loading="eager" starts at once). Every widget on a page shares one
+// loaded WebAssembly module (widget/core.js). Computation runs directly on the main thread:
+// the widget's sentences are short, and no Worker keeps a single-file build possible under a
+// strict CSP. Attributes are the state: a control sets its attribute, and any attribute change
+// redraws. Text reaches the DOM through textContent only and the canvas through fillText.
+// All attributes are listed in README.md, section "Embedding"; widget/attributes.js reads them,
+// widget/controls.js builds the controls, widget/exports.js the exports. Every view is a matrix of
+// views/figures.js, so its data, colour range and masked cells are the page's.
+
+import { Heatmap } from '../draw/heatmap.js';
+import { el } from '../draw/dom.js';
+import { matrix, maskedCells } from '../views/figures.js';
+import { tokenize } from '../views/tokenizer.js';
+import { getCore, runAttention, configureCore } from './core.js';
+import { msg } from './messages.js';
+import { CSS } from './style.js';
+import {
+  OBSERVED_ATTRIBUTES, VIEW_MATRICES, WHOLE_LAYER, readState, readLang, shownControls, lockedControls,
+  checkSizes, parsePadding, parseMask,
+} from './attributes.js';
+import { Controls } from './controls.js';
+import {
+  buildExportButtons, saveExport, exportSVG as svgOf, exportPNG as pngOf, exportCSV as csvOf, exportJSON as jsonOf,
+} from './exports.js';
+// The modules two imports down, named here as well so that the browser fetches them together with
+// the first level instead of one round trip later: start-up is otherwise a chain of imports.
+import '../lib/attention.js';
+import '../views/seeded.js';
+import '../views/trace.js';
+import '../views/limits.js';
+
+export { configureCore };
+
+let sheet = null;
+function styleSheet() {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  return sheet;
+}
+
+export class AttentionPlaygroundElement extends HTMLElement {
+  static get observedAttributes() {
+    return OBSERVED_ATTRIBUTES;
+  }
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [styleSheet()];
+    this.controls = new Controls(this, el('div', { class: 'controls', part: 'controls' }, root));
+    this.status = el('p', { class: 'status', part: 'status' }, root);
+    this.errorBox = el('p', { class: 'error', role: 'alert', part: 'error' }, root);
+    this.caption = el('p', { class: 'caption', part: 'caption', dir: 'auto' }, root);
+    this.plot = el('div', { class: 'plot', part: 'plot' }, root);
+    this.readout = el('p', { class: 'readout', 'aria-live': 'polite', part: 'readout', dir: 'auto' }, root);
+    this.exportsBox = el('div', { class: 'exports', part: 'exports' }, root);
+    this.heatmap = null;
+    this.heatmapKind = '';
+    this.core = null;
+    this.current = null;   // { model, meta } of the matrix shown
+    this.renders = 0;
+    this.started = false;
+    this.controlsKey = null;
+  }
+
+  // ---- state from attributes ----------------------------------------------
+  get state() {
+    return readState(this);
+  }
+
+  get uiLang() {
+    return readLang(this);
+  }
+
+  t(key, params) {
+    return msg(this.uiLang, key, params);
+  }
+
+  // Which controls are shown, and which of those are locked (teacher mode).
+  get shownControls() {
+    return shownControls(this);
+  }
+
+  get lockedControls() {
+    return lockedControls(this);
+  }
+
+  // ---- lifecycle -------------------------------------------------------------
+  connectedCallback() {
+    this.buildControls();
+    this.resize ??= new ResizeObserver(() => this.layout());
+    this.resize.observe(this);
+    this.media ??= matchMedia('(prefers-color-scheme: dark)');
+    this.onMedia ??= () => this.applyColors();
+    this.media.addEventListener('change', this.onMedia);
+    if (this.started) return;
+    // Already on screen (or near it): start now, not one IntersectionObserver round trip later.
+    if (this.getAttribute('loading') === 'eager' || typeof IntersectionObserver !== 'function' || this.nearViewport()) {
+      this.start();
+    } else {
+      this.status.textContent = this.t('loading');
+      this.visible = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          this.visible.disconnect();
+          this.start();
+        }
+      }, { rootMargin: '200px' });
+      this.visible.observe(this);
+    }
+  }
+
+  // True when the element is rendered and within `margin` px of the viewport (the same margin
+  // as the IntersectionObserver's).
+  nearViewport(margin = 200) {
+    if (this.getClientRects().length === 0) return false;  // display: none, or not in a document
+    const r = this.getBoundingClientRect();
+    return r.bottom >= -margin && r.top <= innerHeight + margin && r.right >= -margin && r.left <= innerWidth + margin;
+  }
+
+  disconnectedCallback() {
+    this.resize?.disconnect();
+    this.media?.removeEventListener('change', this.onMedia);
+  }
+
+  attributeChangedCallback(name) {
+    if (['controls', 'locked', 'lang'].includes(name)) this.buildControls();
+    else this.syncControls();
+    if (name === 'theme') this.applyColors();
+    this.schedule();
+  }
+
+  start() {
+    this.started = true;
+    this.status.textContent = this.t('loading');
+    getCore().then((core) => {
+      this.core = core;
+      this.status.textContent = '';
+      this.render();
+    }, (err) => {
+      this.status.textContent = '';
+      this.errorBox.textContent = this.t('error.load', { message: err?.message ?? String(err) });
+      this.dispatchEvent(new CustomEvent('ap-error', { detail: { message: this.errorBox.textContent } }));
+    });
+  }
+
+  schedule() {
+    if (!this.core || this.pending) return;
+    this.pending = true;
+    queueMicrotask(() => {
+      this.pending = false;
+      this.render();
+    });
+  }
+
+  // ---- controls --------------------------------------------------------------
+  // Builds the controls and export buttons again when which are shown or locked, or the
+  // language, changed; otherwise only shows the attributes' values in them.
+  buildControls() {
+    const shown = this.shownControls;
+    const locked = this.lockedControls;
+    const key = `${shown}|${[...locked]}|${this.uiLang}`;
+    if (key === this.controlsKey) { this.syncControls(); return; }
+    this.controlsKey = key;
+    const t = (k, params) => this.t(k, params);
+    this.controls.build(shown, locked, t);
+    this.exportsBox.replaceChildren();
+    if (shown.includes('export')) {
+      buildExportButtons(this.exportsBox, { locked: locked.has('export'), t, onSave: (kind) => this.saveExport(kind) });
+    }
+    this.exportsBox.hidden = !shown.includes('export');
+    this.syncControls();
+  }
+
+  // Controls show the attributes' values.
+  syncControls() {
+    this.controls.sync(this.state, this.lockedControls);
+  }
+
+  // ---- computing and drawing ---------------------------------------------------
+  fail(message) {
+    this.errorBox.textContent = message;
+  }
+
+  render() {
+    if (!this.core) return;
+    const s = this.state;
+    const t = (k, params) => this.t(k, params);
+    const tokens = tokenize(s.sentence);
+    const kvTokens = tokenize(s.kv);
+    const tokensKv = kvTokens.length ? kvTokens : null;  // a blank kv: self-attention
+    const keyTokens = tokensKv ?? tokens;
+    const nKv = keyTokens.length;
+    const problem = checkSizes(s, tokens, tokensKv, t);
+    if (problem) return this.fail(problem);
+    const padding = parsePadding(s.padding, nKv, keyTokens, t);
+    if (padding.error) return this.fail(padding.error);
+    const painted = parseMask(s.mask, tokens.length, nKv, t);
+    if (painted.error) return this.fail(painted.error);
+    let trace;  // the plain trace (views/trace.js)
+    try {
+      trace = runAttention(this.core, {
+        tokens, tokensKv, heads: s.heads, dModel: s.dModel, temperature: s.temperature, causal: s.causal,
+        positional: s.positional, seed: Math.trunc(s.seed), scale: s.scale, padding: padding.list, painted: painted.list,
+      });
+    } catch (err) {
+      return this.fail(this.t('error.core', { message: err?.message ?? String(err) }));
+    }
+    this.errorBox.textContent = '';
+    const head = Math.min(s.head, trace.heads - 1);
+    // Every head's weights on one scale, as on the page; the scores' masked cells (−∞ there) are
+    // marked as the weights' are.
+    const model = matrix(trace, VIEW_MATRICES[s.view], { head });
+    if (s.view === 'scores') model.masked = maskedCells(trace);
+    const whole = WHOLE_LAYER.includes(s.view);
+    const dims = { view: this.t(`view.${s.view}`), head, heads: trace.heads, rows: model.rows, cols: model.cols };
+    model.title = this.t(whole ? 'captionAll' : 'caption', dims);
+    this.caption.textContent = model.title;
+    this.current = {
+      model,
+      meta: {
+        view: s.view, head: whole ? null : head, sentence: s.sentence, tokens, heads: trace.heads, dModel: trace.dModel,
+        temperature: s.temperature, causal: s.causal, positional: s.positional, seed: s.seed, scale: s.scale,
+        padding: padding.list, mask: painted.list, ...(tokensKv ? { kv: s.kv, keyTokens } : {}),
+      },
+    };
+    this.draw(model);
+    this.renders++;
+    this.dispatchEvent(new CustomEvent('ap-render', { detail: { renders: this.renders } }));
+  }
+
+  draw(model) {
+    const square = Boolean(model.colLabels);  // attention maps (n × nKv): square cells, both label sets
+    const kind = `${model.colormap}:${square}`;
+    if (kind !== this.heatmapKind) {
+      this.plot.replaceChildren();
+      this.heatmap = new Heatmap(this.plot, {
+        colormap: model.colormap, square, colLabels: square, maxCell: square ? 40 : 14, cellHeight: 18,
+        colors: this.colors(),
+        onHover: (cell) => this.showCell(cell),
+      });
+      this.heatmapKind = kind;
+    }
+    this.heatmap.setLabel(model.title);
+    // The legend's "masked" is heatmap.js's default (English, or the page's); the widget's language wins.
+    const masked = this.heatmap.legendMasked?.lastElementChild;
+    if (masked) masked.textContent = this.t('masked');
+    this.heatmap.update({ ...model, width: this.plot.clientWidth || this.clientWidth || 300 });
+  }
+
+  showCell(cell) {
+    if (!cell || !this.current) { this.readout.textContent = ''; return; }
+    const { model } = this.current;
+    const v = cell.value;
+    const masked = !Number.isFinite(v) || (model.masked && model.masked[cell.row * model.cols + cell.col]);
+    const value = masked ? this.t('masked') : String(Number(v.toPrecision(4)));
+    const row = model.rowLabels?.[cell.row] ?? cell.row;
+    this.readout.textContent = model.colLabels
+      ? this.t('cell', { row, col: model.colLabels[cell.col], value })
+      : this.t('cellMatrix', { row, col: cell.col, value });
+  }
+
+  layout() {
+    if (this.heatmap?.model) this.heatmap.layout(this.plot.clientWidth || 300);
+  }
+
+  colors() {
+    const style = getComputedStyle(this);
+    const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
+    return {
+      label: v('--ap-fg', '#3d4451'), strong: v('--ap-fg', '#111'), dim: v('--ap-muted', '#8a93a3'),
+      accent: v('--ap-accent', '#4338ca'), frame: v('--ap-border', 'rgba(0,0,0,0.18)'),
+    };
+  }
+
+  applyColors() {
+    this.heatmap?.setColors(this.colors());
+  }
+
+  // ---- export (widget/exports.js) ------------------------------------------------
+  /** The matrix shown, as an SVG document string. */
+  exportSVG() { return svgOf(this, this.current); }
+
+  /** The matrix shown, as a PNG Blob (a promise). */
+  exportPNG() { return pngOf(this, this.current); }
+
+  /** The matrix shown, as CSV text. */
+  exportCSV() { return csvOf(this.current); }
+
+  /** The matrix shown and the settings that made it, as JSON text. */
+  exportJSON() { return jsonOf(this.current); }
+
+  saveExport(kind) {
+    return saveExport(this, this.current, kind);
+  }
+}
+
+if (!customElements.get('attention-playground')) customElements.define('attention-playground', AttentionPlaygroundElement);
