@@ -10,11 +10,11 @@
 
 import { DEFAULT_STATE, toHash } from './state.js';
 import { tokenize } from '../views/tokenizer.js';
+// The widget's controls, in its display order.
+import { CONTROLS as WIDGET_CONTROLS } from '../widget/attributes.js';
 
 const attr = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-// The widget's controls, in its display order (attention-playground.js, CONTROLS).
-const WIDGET_CONTROLS = ['sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'view', 'head', 'export'];
 
 // The widget's matrix for a walkthrough step: the one the step is about (weights otherwise).
 const STEP_VIEW = { 4: 'q', 5: 'scores', 6: 'scores', 7: 'scores', 11: 'output', 12: 'output' };

@@ -70,6 +70,6 @@ export class Teacher {
   markHeadLock() {
     const fixed = this.fixed('head');
     document.body.classList.toggle('head-locked', fixed);
-    for (const fig of this.app.overview.thumbs) fig.wrap.setAttribute('aria-disabled', String(fixed));
+    this.app.overview.setHeadLocked(fixed);
   }
 }

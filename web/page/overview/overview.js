@@ -231,6 +231,11 @@ export class Pipeline {
     return model;
   }
 
+  // Teacher mode's locked head: the thumbnails stay pictures, no longer buttons.
+  setHeadLocked(locked) {
+    for (const fig of this.thumbs) fig.wrap.setAttribute('aria-disabled', String(locked));
+  }
+
   setFocus(h) {
     this.focus = h;
     this.widths = null;
