@@ -98,14 +98,14 @@ export class HeadView {
       const w = tr.weights[h];
       // Opacity is the weight over the head's largest weight, so untrained, nearly uniform heads
       // still show which keys lead.
-      let top = 0;
-      for (const v of w) if (v > top) top = v;
+      let maxWeight = 0;
+      for (const v of w) if (v > maxWeight) maxWeight = v;
       for (let i = 0; i < n; i++) {
         if (this.hoverRow !== null && i !== this.hoverRow) continue;
         for (let j = 0; j < nKv; j++) {
           const a = w[i * nKv + j];
           if (a < 0.01) continue;
-          ctx.globalAlpha = Math.min(1, (a / top) * (this.all ? 0.7 : 0.95));
+          ctx.globalAlpha = Math.min(1, (a / maxWeight) * (this.all ? 0.7 : 0.95));
           ctx.beginPath();
           ctx.moveTo(x0 + 4, top + (i + 0.5) * ROW);
           ctx.lineTo(x1 - 4, top + (j + 0.5) * ROW);
