@@ -9,7 +9,14 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 // clock: 'wall' (performance.now()) or 'cpu' (the page's main-thread CPU time, over the DevTools
 // protocol). jsFlags: V8 flags for the renderer (e.g. '--no-wasm-dynamic-tiering'), or null.
-export async function runChromium({ time = true, quick = false, only = null, log = console.log, clock = 'wall', jsFlags = null } = {}) {
+export async function runChromium({
+  time = true,
+  quick = false,
+  only = null,
+  log = console.log,
+  clock = 'wall',
+  jsFlags = null,
+} = {}) {
   const server = await serveStatic({ root: ROOT, port: 0 });
   const browser = await launchChromium(jsFlags ? [`--js-flags=${jsFlags}`] : []);
   try {
@@ -28,9 +35,11 @@ export async function runChromium({ time = true, quick = false, only = null, log
       return metrics.find((m) => m.name === 'ThreadTime').value * 1000;
     });
     await page.goto(new URL('bench/js/index.html', server.url).href);
-    await page.waitForFunction(() => globalThis.benchReady === true, null, { timeout: 60_000 }).catch(() => {
-      throw new Error(`the benchmark page did not load: ${errors.join('; ') || 'no error reported'}`);
-    });
+    await page
+      .waitForFunction(() => globalThis.benchReady === true, null, { timeout: 60_000 })
+      .catch(() => {
+        throw new Error(`the benchmark page did not load: ${errors.join('; ') || 'no error reported'}`);
+      });
     const results = await page.evaluate((options) => globalThis.runBench(options), { time, quick, only, clock });
     return { ...results, versions: { ...results.versions, chromium: browser.version() } };
   } finally {

@@ -6,14 +6,17 @@ import { loadAttention } from '/web/lib/attention.js';
 import { setUpImpls } from './impls.mjs';
 import { runSuite } from './suite.mjs';
 
-const { tf } = globalThis;  // the UMD bundles in index.html
+const { tf } = globalThis; // the UMD bundles in index.html
 
 async function loadImpls() {
   const [simd, scalar] = await Promise.all([loadAttention({ simd: true }), loadAttention({ simd: false })]);
   return setUpImpls({
     cores: { simd, scalar },
-    ort, ortWasmPaths: '/node_modules/onnxruntime-web/dist/',
-    tf, tfWasm: tf.wasm, tfWasmPaths: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
+    ort,
+    ortWasmPaths: '/node_modules/onnxruntime-web/dist/',
+    tf,
+    tfWasm: tf.wasm,
+    tfWasmPaths: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
     versions: { userAgent: navigator.userAgent, crossOriginIsolated: globalThis.crossOriginIsolated },
   });
 }
@@ -26,7 +29,7 @@ async function loadFreshCore() {
 const logElement = document.getElementById('log');
 function log(line) {
   logElement.textContent += `${line}\n`;
-  globalThis.benchLog?.(line);  // exposed by the driver
+  globalThis.benchLog?.(line); // exposed by the driver
 }
 
 // The CPU time of this (main) thread, read by the driver over the DevTools protocol
@@ -49,8 +52,16 @@ globalThis.runBench = async ({ time = true, quick = false, only = null, clock = 
   const filter = only ? (s) => only.some((o) => o.n === s.n && o.heads === s.heads) : undefined;
   const clockInfo = clock === 'cpu' ? await cpuClock() : null;
   // Samples of ≥ 30 ms, so the clock reads' cost (≈ 1 ms, subtracted) stays small beside them.
-  const results = await runSuite({ impls, time, quick, loadFreshCore, log, only: filter, cpuClock: clockInfo,
-    minSampleMs: clockInfo ? 30 : 5 });
+  const results = await runSuite({
+    impls,
+    time,
+    quick,
+    loadFreshCore,
+    log,
+    only: filter,
+    cpuClock: clockInfo,
+    minSampleMs: clockInfo ? 30 : 5,
+  });
   impls.versions.cpuClockOverheadMs = clockInfo?.overheadMs ?? null;
   return { env: 'chromium', versions: impls.versions, ...results };
 };

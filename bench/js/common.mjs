@@ -21,7 +21,8 @@ export function randomNormal(count, seed) {
   };
   const out = new Float32Array(count);
   for (let i = 0; i < count; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - next())), phi = 2 * Math.PI * next();
+    const r = Math.sqrt(-2 * Math.log(1 - next())),
+      phi = 2 * Math.PI * next();
     out[i] = r * Math.cos(phi);
     if (i + 1 < count) out[i + 1] = r * Math.sin(phi);
   }
@@ -31,7 +32,8 @@ export function randomNormal(count, seed) {
 // q, k, v for one shape; the seed depends on the shape only, so every implementation and both
 // engines see identical values.
 export function attentionInputs({ n, heads, dHead }) {
-  const size = n * heads * dHead, seed = n * 131 + heads * 7 + dHead;
+  const size = n * heads * dHead,
+    seed = n * 131 + heads * 7 + dHead;
   return { q: randomNormal(size, seed), k: randomNormal(size, seed + 1), v: randomNormal(size, seed + 2) };
 }
 
@@ -54,12 +56,14 @@ export const gemmFlops = ({ m, k, n }) => 2 * m * k * n;
 // Fills want[i·H·d + h·d + c] for every head h and the given rows i; returns want (Float64Array,
 // NaN where a row was not computed).
 export function referenceRows({ q, k, v, n, heads, dHead, causal }, rows) {
-  const D = heads * dHead, scale = 1 / Math.sqrt(dHead);
+  const D = heads * dHead,
+    scale = 1 / Math.sqrt(dHead);
   const want = new Float64Array(n * D).fill(NaN);
   const s = new Float64Array(n);
   for (const i of rows) {
     for (let h = 0; h < heads; h++) {
-      const off = h * dHead, last = causal ? i : n - 1;
+      const off = h * dHead,
+        last = causal ? i : n - 1;
       let max = -Infinity;
       for (let j = 0; j <= last; j++) {
         let dot = 0;
@@ -68,7 +72,7 @@ export function referenceRows({ q, k, v, n, heads, dHead, causal }, rows) {
         if (s[j] > max) max = s[j];
       }
       let sum = 0;
-      for (let j = 0; j <= last; j++) sum += (s[j] = Math.exp(s[j] - max));
+      for (let j = 0; j <= last; j++) sum += s[j] = Math.exp(s[j] - max);
       for (let c = 0; c < dHead; c++) {
         let acc = 0;
         for (let j = 0; j <= last; j++) acc += s[j] * v[j * D + off + c];
@@ -106,8 +110,10 @@ export function referenceGemmRows({ a, b, m, k, n }, rows) {
 // ---------------------------------------------------------------------------
 
 export function naiveAttention({ q, k, v, n, heads, dHead, causal }) {
-  const D = heads * dHead, scale = 1 / Math.sqrt(dHead);
-  const out = new Float32Array(n * D), p = new Float32Array(n);
+  const D = heads * dHead,
+    scale = 1 / Math.sqrt(dHead);
+  const out = new Float32Array(n * D),
+    p = new Float32Array(n);
   for (let h = 0; h < heads; h++) {
     const off = h * dHead;
     for (let i = 0; i < n; i++) {
@@ -120,10 +126,11 @@ export function naiveAttention({ q, k, v, n, heads, dHead, causal }) {
         if (p[j] > max) max = p[j];
       }
       let sum = 0;
-      for (let j = 0; j <= last; j++) sum += (p[j] = Math.exp(p[j] - max));
+      for (let j = 0; j <= last; j++) sum += p[j] = Math.exp(p[j] - max);
       const o = i * D + off;
       for (let j = 0; j <= last; j++) {
-        const w = p[j] / sum, vj = j * D + off;
+        const w = p[j] / sum,
+          vj = j * D + off;
         for (let c = 0; c < dHead; c++) out[o + c] += w * v[vj + c];
       }
     }
@@ -137,15 +144,25 @@ export function naiveAttention({ q, k, v, n, heads, dHead, causal }) {
 // Returns { ok, checked, maxNormErr, mismatches: first few { index, row, col, got, want } }.
 // ---------------------------------------------------------------------------
 
-export const ATOL = 1e-4, RTOL = 1e-4;
+export const ATOL = 1e-4,
+  RTOL = 1e-4;
 
 export function compare(got, want, cols) {
   if (!got || got.length !== want.length) {
-    return { ok: false, checked: 0, maxNormErr: Infinity,
-      mismatches: [{ message: `output holds ${got?.length} values, expected ${want.length}` }] };
+    return {
+      ok: false,
+      checked: 0,
+      maxNormErr: Infinity,
+      mismatches: [{ message: `output holds ${got?.length} values, expected ${want.length}` }],
+    };
   }
-  let squares = 0, count = 0;
-  for (const w of want) if (!Number.isNaN(w)) { squares += w * w; count++; }
+  let squares = 0,
+    count = 0;
+  for (const w of want)
+    if (!Number.isNaN(w)) {
+      squares += w * w;
+      count++;
+    }
   const rms = Math.sqrt(squares / Math.max(count, 1)) || 1;
   let maxNormErr = 0;
   const mismatches = [];
@@ -154,7 +171,8 @@ export function compare(got, want, cols) {
     if (Number.isNaN(w)) continue;
     const err = Math.abs(got[x] - w);
     if (!(err <= ATOL * rms + RTOL * Math.abs(w))) {
-      if (mismatches.length < 5) mismatches.push({ index: x, row: Math.floor(x / cols), col: x % cols, got: got[x], want: w });
+      if (mismatches.length < 5)
+        mismatches.push({ index: x, row: Math.floor(x / cols), col: x % cols, got: got[x], want: w });
       maxNormErr = Number.isNaN(err) ? Infinity : Math.max(maxNormErr, err / rms);
     } else {
       maxNormErr = Math.max(maxNormErr, err / rms);
@@ -191,7 +209,10 @@ const median = (sorted) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-export async function timeSideBySide(entries, { budgetMs = 600, minSamples = 3, maxSamples = 15, minSampleMs = 5, cpuClock = null } = {}) {
+export async function timeSideBySide(
+  entries,
+  { budgetMs = 600, minSamples = 3, maxSamples = 15, minSampleMs = 5, cpuClock = null } = {},
+) {
   const sample = async (run, inner) => {
     const c0 = cpuClock ? await cpuClock.now() : 0;
     const w0 = performance.now();

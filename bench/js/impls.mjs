@@ -25,7 +25,7 @@ export async function setUpImpls({ cores, ort, ortWasmPaths, tf, tfWasm, tfWasmP
   ort.env.wasm.wasmPaths = ortWasmPaths;
   ort.env.logLevel = 'error';
 
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);  // the single-threaded SIMD build
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // the single-threaded SIMD build
   tfWasm.setThreadsCount(1);
   tfWasm.setWasmPaths(tfWasmPaths);
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not initialise');
@@ -42,8 +42,11 @@ export async function setUpImpls({ cores, ort, ortWasmPaths, tf, tfWasm, tfWasmP
     tfjs: Object.fromEntries(['per-head', 'batched'].map((f) => [f, tensorflow(tf, { formulation: f })])),
     versions: {
       ...versions,
-      ort: ort.env.versions?.web, tfjs: tf.version_core, tfjsWasm: tfWasm.version_wasm,
-      ours: cores.simd.buildInfo, oursScalar: cores.scalar.buildInfo,
+      ort: ort.env.versions?.web,
+      tfjs: tf.version_core,
+      tfjsWasm: tfWasm.version_wasm,
+      ours: cores.simd.buildInfo,
+      oursScalar: cores.scalar.buildInfo,
       tfjsSimd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
       tfjsThreads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
     },
@@ -56,7 +59,8 @@ export async function setUpImpls({ cores, ort, ortWasmPaths, tf, tfWasm, tfWasmP
 
 export function naiveJs() {
   return {
-    id: 'naiveJs', label: 'naive JS',
+    id: 'naiveJs',
+    label: 'naive JS',
     attention: (shape, inputs) => ({ run: async () => naiveAttention({ ...shape, ...inputs }), dispose() {} }),
   };
 }
@@ -67,7 +71,9 @@ export function naiveJs() {
 
 export function ours(core, { id, label }) {
   const impl = {
-    id, label, buildInfo: core.buildInfo,
+    id,
+    label,
+    buildInfo: core.buildInfo,
     attention: ({ n, heads, dHead, causal }, { q, k, v }) => ({
       run: async () => core.scaledDotProductAttention({ q, k, v, n, heads, dHead, causal }),
       dispose() {},
@@ -97,9 +103,15 @@ export function onnxRuntime(ort, { formulation = 'mha' } = {}) {
     label: `onnxruntime-web (${formulation})`,
     formulation,
     async attention({ n, heads, dHead, causal }, { q, k, v }) {
-      const s = await session(`${heads}/${dHead}/${causal}`, () => ATTENTION_MODELS[formulation]({ heads, dHead, causal }));
+      const s = await session(`${heads}/${dHead}/${causal}`, () =>
+        ATTENTION_MODELS[formulation]({ heads, dHead, causal }),
+      );
       const dims = [1, n, heads * dHead];
-      const feeds = { q: new ort.Tensor('float32', q, dims), k: new ort.Tensor('float32', k, dims), v: new ort.Tensor('float32', v, dims) };
+      const feeds = {
+        q: new ort.Tensor('float32', q, dims),
+        k: new ort.Tensor('float32', k, dims),
+        v: new ort.Tensor('float32', v, dims),
+      };
       return {
         run: async () => {
           const { out } = await s.run(feeds);
@@ -115,7 +127,9 @@ export function onnxRuntime(ort, { formulation = 'mha' } = {}) {
       const feeds = { a: new ort.Tensor('float32', a, [m, k]) };
       return {
         run: async () => (await s.run(feeds)).c.data,
-        dispose() { s.release?.(); },
+        dispose() {
+          s.release?.();
+        },
       };
     },
     async release() {
@@ -141,24 +155,30 @@ export function tensorflow(tf, { formulation = 'per-head' } = {}) {
       const D = heads * dHead;
       const [tq, tk, tv] = [q, k, v].map((x) => tf.tensor2d(x, [n, D]));
       const maskTensor = causal ? causalMask(tf, n) : null;
-      const forward = formulation === 'per-head'
-        ? () => tf.tidy(() => {
-          const qs = tf.split(tf.mul(tq, 1 / Math.sqrt(dHead)), heads, 1), ks = tf.split(tk, heads, 1), vs = tf.split(tv, heads, 1);
-          const outs = [];
-          for (let h = 0; h < heads; h++) {
-            let s = tf.matMul(qs[h], tf.transpose(ks[h]));                 // (n_query, n_key)
-            if (maskTensor) s = tf.add(s, maskTensor);
-            outs.push(tf.matMul(tf.softmax(s), vs[h]));                     // softmax over keys
-          }
-          return heads === 1 ? outs[0] : tf.concat(outs, 1);
-        })
-        : () => tf.tidy(() => {  // 'batched': the natural call, (H, n, d) tensors
-          const split = (x) => tf.transpose(tf.reshape(x, [n, heads, dHead]), [1, 0, 2]);
-          let s = tf.matMul(split(tf.mul(tq, 1 / Math.sqrt(dHead))), split(tk), false, true);
-          if (maskTensor) s = tf.add(s, maskTensor);
-          const o = tf.matMul(tf.softmax(s), split(tv));                      // (H, n, d)
-          return tf.reshape(tf.transpose(o, [1, 0, 2]), [n, D]);
-        });
+      const forward =
+        formulation === 'per-head'
+          ? () =>
+              tf.tidy(() => {
+                const qs = tf.split(tf.mul(tq, 1 / Math.sqrt(dHead)), heads, 1),
+                  ks = tf.split(tk, heads, 1),
+                  vs = tf.split(tv, heads, 1);
+                const outs = [];
+                for (let h = 0; h < heads; h++) {
+                  let s = tf.matMul(qs[h], tf.transpose(ks[h])); // (n_query, n_key)
+                  if (maskTensor) s = tf.add(s, maskTensor);
+                  outs.push(tf.matMul(tf.softmax(s), vs[h])); // softmax over keys
+                }
+                return heads === 1 ? outs[0] : tf.concat(outs, 1);
+              })
+          : () =>
+              tf.tidy(() => {
+                // 'batched': the natural call, (H, n, d) tensors
+                const split = (x) => tf.transpose(tf.reshape(x, [n, heads, dHead]), [1, 0, 2]);
+                let s = tf.matMul(split(tf.mul(tq, 1 / Math.sqrt(dHead))), split(tk), false, true);
+                if (maskTensor) s = tf.add(s, maskTensor);
+                const o = tf.matMul(tf.softmax(s), split(tv)); // (H, n, d)
+                return tf.reshape(tf.transpose(o, [1, 0, 2]), [n, D]);
+              });
       return {
         run: async () => {
           const out = forward();
@@ -166,11 +186,14 @@ export function tensorflow(tf, { formulation = 'per-head' } = {}) {
           out.dispose();
           return data;
         },
-        dispose() { tf.dispose([tq, tk, tv, ...(maskTensor ? [maskTensor] : [])]); },
+        dispose() {
+          tf.dispose([tq, tk, tv, ...(maskTensor ? [maskTensor] : [])]);
+        },
       };
     },
     gemm({ m, k, n }, { a, b }) {
-      const ta = tf.tensor2d(a, [m, k]), tb = tf.tensor2d(b, [k, n]);
+      const ta = tf.tensor2d(a, [m, k]),
+        tb = tf.tensor2d(b, [k, n]);
       return {
         run: async () => {
           const c = tf.matMul(ta, tb);
@@ -178,7 +201,9 @@ export function tensorflow(tf, { formulation = 'per-head' } = {}) {
           c.dispose();
           return data;
         },
-        dispose() { tf.dispose([ta, tb]); },
+        dispose() {
+          tf.dispose([ta, tb]);
+        },
       };
     },
   };

@@ -52,13 +52,28 @@ export function runNativeBench({ clock, maxN, log }) {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) reject(new Error(`the native benchmark failed (exit ${code})`));
-      else resolve(text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)));
+      else
+        resolve(
+          text
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .map((l) => JSON.parse(l)),
+        );
     });
   });
 }
 
 function parseArgs(argv) {
-  const options = { quick: false, browser: true, node: true, native: true, clock: 'wall', jsFlags: null, nativeMaxN: 2048, out: `${ROOT}bench/results` };
+  const options = {
+    quick: false,
+    browser: true,
+    node: true,
+    native: true,
+    clock: 'wall',
+    jsFlags: null,
+    nativeMaxN: 2048,
+    out: `${ROOT}bench/results`,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
@@ -69,7 +84,8 @@ function parseArgs(argv) {
     else if (arg === '--js-flags') options.jsFlags = argv[++i];
     else if (arg === '--native-max-n') options.nativeMaxN = Number(argv[++i]);
     else if (arg === '--out') options.out = argv[++i];
-    else if (arg === '--only') options.only = argv[++i].split(',').map((s) => ({ n: Number(s.split(':')[0]), heads: Number(s.split(':')[1]) }));
+    else if (arg === '--only')
+      options.only = argv[++i].split(',').map((s) => ({ n: Number(s.split(':')[0]), heads: Number(s.split(':')[1]) }));
     else throw new Error(`unknown argument ${arg}; see the comment at the top of bench/js/run.mjs`);
   }
   return options;
@@ -87,18 +103,24 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     machine: {
-      cpu: os.cpus()[0]?.model, cores: os.cpus().length, platform: `${os.type()} ${os.release()} ${os.arch()}`,
+      cpu: os.cpus()[0]?.model,
+      cores: os.cpus().length,
+      platform: `${os.type()} ${os.release()} ${os.arch()}`,
       loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
     },
     clock: options.clock,
     v8Flags: { node: process.execArgv, chromium: options.jsFlags },
     commit: await gitCommit(),
-    native: null, environments: [],
+    native: null,
+    environments: [],
   };
   if (options.native) {
     if (!existsSync(NATIVE_BENCH)) throw new Error(`${NATIVE_BENCH} is missing: run scripts/bench (it builds it)`);
     log('# Native (-O3 -march=native), the ceiling');
-    results.native = { maxN: options.nativeMaxN, lines: await runNativeBench({ clock: options.clock, maxN: options.nativeMaxN, log }) };
+    results.native = {
+      maxN: options.nativeMaxN,
+      lines: await runNativeBench({ clock: options.clock, maxN: options.nativeMaxN, log }),
+    };
   }
   if (options.node) {
     log('# Node');
@@ -107,14 +129,19 @@ async function main() {
   }
   if (options.browser) {
     log('# Headless Chromium');
-    results.environments.push(await runChromium({ clock: options.clock, log, only: options.only ?? null, jsFlags: options.jsFlags }));
+    results.environments.push(
+      await runChromium({ clock: options.clock, log, only: options.only ?? null, jsFlags: options.jsFlags }),
+    );
   }
   results.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
   results.summary = summarise(results);
   const markdown = renderMarkdown(results);
   await mkdir(options.out, { recursive: true });
-  for (const [name, text] of [['latest.json', `${JSON.stringify(results, null, 1)}\n`], ['latest.md', markdown]]) {
+  for (const [name, text] of [
+    ['latest.json', `${JSON.stringify(results, null, 1)}\n`],
+    ['latest.md', markdown],
+  ]) {
     await writeFile(`${options.out}/${name}.tmp`, text);
     await rename(`${options.out}/${name}.tmp`, `${options.out}/${name}`);
   }
@@ -126,15 +153,20 @@ function gitCommit() {
   return new Promise((resolve) => {
     const child = spawn('git', ['describe', '--always', '--dirty'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
     let text = '';
-    child.stdout.on('data', (c) => { text += c; });
+    child.stdout.on('data', (c) => {
+      text += c;
+    });
     child.on('close', () => resolve(text.trim() || null));
     child.on('error', () => resolve(null));
   });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then(() => process.exit(0), (error) => {
-    console.error(`\nscripts/bench FAILED: ${error.message}`);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(`\nscripts/bench FAILED: ${error.message}`);
+      process.exit(1);
+    },
+  );
 }

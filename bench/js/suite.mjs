@@ -2,8 +2,18 @@
 // implementation is first checked against a float64 reference on identical inputs, then timed.
 // A disagreement stops the run with the first mismatching entries.
 import {
-  ATOL, RTOL, attentionFlops, attentionInputs, checkRows, compare, gemmFlops, randomNormal,
-  referenceGemmRows, referenceRows, round, timeSideBySide,
+  ATOL,
+  RTOL,
+  attentionFlops,
+  attentionInputs,
+  checkRows,
+  compare,
+  gemmFlops,
+  randomNormal,
+  referenceGemmRows,
+  referenceRows,
+  round,
+  timeSideBySide,
 } from './common.mjs';
 
 export const D_HEAD = 64;
@@ -46,9 +56,13 @@ class Mismatch extends Error {}
 function assertAgrees(what, got, want, cols, log) {
   const result = compare(got, want, cols);
   if (!result.ok) {
-    const lines = result.mismatches.map((m) => (m.message ? `  ${m.message}`
-      : `  [row ${m.row}, col ${m.col}] got ${m.got}, want ${m.want} (|diff| ${Math.abs(m.got - m.want).toExponential(2)})`));
-    const message = `MISMATCH: ${what} disagrees with the float64 reference ` +
+    const lines = result.mismatches.map((m) =>
+      m.message
+        ? `  ${m.message}`
+        : `  [row ${m.row}, col ${m.col}] got ${m.got}, want ${m.want} (|diff| ${Math.abs(m.got - m.want).toExponential(2)})`,
+    );
+    const message =
+      `MISMATCH: ${what} disagrees with the float64 reference ` +
       `(tolerance ${ATOL}·rms + ${RTOL}·|want|); first mismatches:\n${lines.join('\n')}`;
     log(message);
     throw new Mismatch(message);
@@ -66,7 +80,16 @@ function assertAgrees(what, got, want, cols, log) {
  *   cpuClock, minSampleMs: see timeSideBySide in common.mjs
  * Returns { attention: [...], formulations: [...], gemm, trace, memory }.
  */
-export async function runSuite({ impls, time = true, quick = false, loadFreshCore, log = () => {}, only = () => true, cpuClock = null, minSampleMs = 5 }) {
+export async function runSuite({
+  impls,
+  time = true,
+  quick = false,
+  loadFreshCore,
+  log = () => {},
+  only = () => true,
+  cpuClock = null,
+  minSampleMs = 5,
+}) {
   const results = { attention: [], formulations: [], gemm: null, trace: null, memory: null };
   // Checks each case's first output against want, then times them all side by side.
   // cases: [{ key, prepared: { run }, what, first?: { got, ms }, mayFail? }]; a case whose first
@@ -92,8 +115,10 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       timed.push(c);
     }
     if (time && timed.length) {
-      const times = await timeSideBySide(timed.map((c) => ({ run: c.prepared.run, firstMs: c.first.ms })),
-        { cpuClock, minSampleMs, ...timing });
+      const times = await timeSideBySide(
+        timed.map((c) => ({ run: c.prepared.run, firstMs: c.first.ms })),
+        { cpuClock, minSampleMs, ...timing },
+      );
       timed.forEach((c, i) => Object.assign(out[c.key], times[i]));
     }
     return out;
@@ -101,7 +126,9 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
 
   // --- The peers' formulations, side by side; the fastest at N=2048, H=4 is the peer's column. ---
   const chosen = { ort: { false: 'mha', true: 'mha' }, tfjs: { false: 'per-head', true: 'per-head' } };
-  const formulationShapes = (quick ? [64] : [512, 2048]).flatMap((n) => [false, true].map((causal) => ({ n, heads: 4, dHead: D_HEAD, causal })));
+  const formulationShapes = (quick ? [64] : [512, 2048]).flatMap((n) =>
+    [false, true].map((causal) => ({ n, heads: 4, dHead: D_HEAD, causal })),
+  );
   for (const shape of formulationShapes.filter(only)) {
     const inputs = attentionInputs(shape);
     const cols = shape.heads * shape.dHead;
@@ -115,8 +142,13 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
           row.results[key] = { skipped: 'skipped: too slow (a scalar loop in tfjs-backend-wasm 4.22)' };
           continue;
         }
-        cases.push({ key, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}`, mayFail: true,
-          warm: () => warmUpAttention(impl, shape) });
+        cases.push({
+          key,
+          prepared: await impl.attention(shape, inputs),
+          what: `${impl.label} at ${describe(shape)}`,
+          mayFail: true,
+          warm: () => warmUpAttention(impl, shape),
+        });
       }
     }
     try {
@@ -140,7 +172,9 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
   const formulationOrder = (peer, causal) => {
     const compared = results.formulations.find((f) => f.n === 2048 && f.heads === 4 && f.causal === causal);
     const speed = (f) => compared?.results[`${peer}:${f}`]?.ms ?? Infinity;
-    const rest = Object.keys(impls[peer] ?? {}).filter((f) => f !== chosen[peer][causal] && !(peer === 'tfjs' && f === 'batched'));
+    const rest = Object.keys(impls[peer] ?? {}).filter(
+      (f) => f !== chosen[peer][causal] && !(peer === 'tfjs' && f === 'batched'),
+    );
     return [chosen[peer][causal], ...rest.sort((a, b) => speed(a) - speed(b))].filter((f) => impls[peer]?.[f]);
   };
 
@@ -182,7 +216,7 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
         continue;
       }
       let impl = impls[id];
-      if (!impl) continue;  // e.g. native: filled in from the native benchmark by the caller
+      if (!impl) continue; // e.g. native: filled in from the native benchmark by the caller
       const skip = skipReason(id, shape);
       if (skip) {
         row.results[id] = { skipped: skip };
@@ -198,11 +232,19 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
         impl = impls.makeOurs(fresh);
       }
       const warmImpl = impl;
-      cases.push({ key: id, impl, prepared: await impl.attention(shape, inputs), what: `${impl.label} at ${describe(shape)}`,
-        warm: () => warmUpAttention(warmImpl, shape) });
+      cases.push({
+        key: id,
+        impl,
+        prepared: await impl.attention(shape, inputs),
+        what: `${impl.label} at ${describe(shape)}`,
+        warm: () => warmUpAttention(warmImpl, shape),
+      });
     }
     try {
-      Object.assign(row.results, await checkThenTime(cases, want, cols, shape.n >= 8192 ? { budgetMs: 0 } : { budgetMs: 800, minSamples: 5 }));
+      Object.assign(
+        row.results,
+        await checkThenTime(cases, want, cols, shape.n >= 8192 ? { budgetMs: 0 } : { budgetMs: 800, minSamples: 5 }),
+      );
     } finally {
       cases.forEach((c) => c.prepared.dispose());
     }
@@ -223,7 +265,8 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
 
   // --- The projection GEMM. ---
   const g = quick ? { m: 64, k: 256, n: 768 } : GEMM_SHAPE;
-  const a = randomNormal(g.m * g.k, 101), b = randomNormal(g.k * g.n, 102).map((x) => x / Math.sqrt(g.k));
+  const a = randomNormal(g.m * g.k, 101),
+    b = randomNormal(g.k * g.n, 102).map((x) => x / Math.sqrt(g.k));
   const gemmWant = referenceGemmRows({ a, b, ...g }, checkRows(g.m, 64));
   results.gemm = { ...g, flops: gemmFlops(g), results: {} };
   const gemmCases = [];
@@ -233,15 +276,21 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       if (impl) results.gemm.results[id] = { skipped: 'no matmul in the JS API' };
       continue;
     }
-    gemmCases.push({ key: id, prepared: await impl.gemm(g, { a, b }), what: `${impl.label} GEMM ${g.m}×${g.k}·${g.k}×${g.n}`,
-      mayFail: PEERS.includes(id), warm: () => warmUpGemm(impl, g, { a, b }) });
+    gemmCases.push({
+      key: id,
+      prepared: await impl.gemm(g, { a, b }),
+      what: `${impl.label} GEMM ${g.m}×${g.k}·${g.k}×${g.n}`,
+      mayFail: PEERS.includes(id),
+      warm: () => warmUpGemm(impl, g, { a, b }),
+    });
   }
   try {
     Object.assign(results.gemm.results, await checkThenTime(gemmCases, gemmWant, g.n, { budgetMs: 1500 }));
   } finally {
     gemmCases.forEach((c) => c.prepared.dispose());
   }
-  for (const [id, r] of Object.entries(results.gemm.results)) log(`  GEMM ${g.m}x${g.k}·${g.k}x${g.n} ${id.padEnd(8)} ${fmt(r)}`);
+  for (const [id, r] of Object.entries(results.gemm.results))
+    log(`  GEMM ${g.m}x${g.k}·${g.k}x${g.n} ${id.padEnd(8)} ${fmt(r)}`);
 
   // --- The page's full trace (every intermediate), and the same call output-only. ---
   if (impls.traceCore) {
@@ -267,8 +316,9 @@ export async function runSuite({ impls, time = true, quick = false, loadFreshCor
       },
       what: `attention(trace: ${trace}${into ? ', into' : ''}) at n=${n}, dModel=${dModel}, heads=${heads}`,
     }));
-    results.trace = { ...TRACE_SHAPE, ...await checkThenTime(cases, want, dModel, { budgetMs: 1500 }) };
-    for (const c of cases) log(`  trace n=${n} dModel=${dModel} heads=${heads} ${c.key.padEnd(10)} ${fmt(results.trace[c.key])}`);
+    results.trace = { ...TRACE_SHAPE, ...(await checkThenTime(cases, want, dModel, { budgetMs: 1500 })) };
+    for (const c of cases)
+      log(`  trace n=${n} dModel=${dModel} heads=${heads} ${c.key.padEnd(10)} ${fmt(results.trace[c.key])}`);
   }
   return results;
 }
@@ -292,8 +342,10 @@ function referenceMultiHead({ x, n, dModel, heads, wq, wk, wv, wo }) {
     }
     return C;
   };
-  const concat = referenceRows({ q: mm(x, wq), k: mm(x, wk), v: mm(x, wv), n, heads, dHead: dModel / heads, causal: false },
-    Array.from({ length: n }, (_, i) => i));
+  const concat = referenceRows(
+    { q: mm(x, wq), k: mm(x, wk), v: mm(x, wv), n, heads, dHead: dModel / heads, causal: false },
+    Array.from({ length: n }, (_, i) => i),
+  );
   return mm(concat, wo);
 }
 
@@ -303,7 +355,8 @@ function referenceMultiHead({ x, n, dModel, heads, wq, wk, wv, wo }) {
 // stays in the baseline compiler's code (V8's Liftoff) until it returns, and the optimised code
 // compiled meanwhile in the background serves only later calls. Without this a long first call,
 // or a timed one right after it, may run baseline code.
-const WARM_CALLS = 5, WARM_N = 64;
+const WARM_CALLS = 5,
+  WARM_N = 64;
 
 function warmUpAttention(impl, shape) {
   const small = { ...shape, n: Math.min(shape.n, WARM_N) };
@@ -333,8 +386,16 @@ async function firstCall(prepared) {
 // The gist of a library's error: ORT's messages carry a build path and a stack of context.
 function shortError(error) {
   const text = String(error?.message ?? error).replace(/\s+/g, ' ');
-  const gist = text.includes('ERROR_MESSAGE:') ? text.split('ERROR_MESSAGE:').pop().replace(/\S*\/onnxruntime\/\S*\s*/g, '') : text;
-  return gist.replace(/static void \S+::/g, '').trim().slice(0, 160);
+  const gist = text.includes('ERROR_MESSAGE:')
+    ? text
+        .split('ERROR_MESSAGE:')
+        .pop()
+        .replace(/\S*\/onnxruntime\/\S*\s*/g, '')
+    : text;
+  return gist
+    .replace(/static void \S+::/g, '')
+    .trim()
+    .slice(0, 160);
 }
 
 export function describe({ n, heads, causal }) {
@@ -344,7 +405,9 @@ export function describe({ n, heads, causal }) {
 function fmt(r) {
   if (r.skipped) return r.skipped;
   if (r.failed) return r.failed;
-  const t = r.ms === undefined ? ''
-    : `${r.ms.toFixed(3).padStart(10)} ms ${r.clock} (min ${r.minMs.toFixed(3)}; wall ${r.wallMs.toFixed(3)}; ${r.samples}×${r.inner})  `;
+  const t =
+    r.ms === undefined
+      ? ''
+      : `${r.ms.toFixed(3).padStart(10)} ms ${r.clock} (min ${r.minMs.toFixed(3)}; wall ${r.wallMs.toFixed(3)}; ${r.samples}×${r.inner})  `;
   return `${t}ok, max err ${r.maxNormErr}·rms`;
 }

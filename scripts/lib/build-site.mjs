@@ -22,7 +22,11 @@ function transform(file, idOf) {
   const exports = [];
   code = code.replace(/^import\s*\{([^}]*)\}\s*from\s*['"]([^'"]+)['"];?/gm, (m, names, spec) => {
     const dep = idOf(resolve(dirname(file), spec));
-    const binds = names.split(',').map((s) => s.trim()).filter(Boolean).map((s) => s.replace(/\s+as\s+/, ': '));
+    const binds = names
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => s.replace(/\s+as\s+/, ': '));
     return `const { ${binds.join(', ')} } = ${dep};`;
   });
   // A side-effect import only orders the modules (every module runs once, before its importers).
@@ -31,12 +35,19 @@ function transform(file, idOf) {
     return '';
   });
   if (/^import\s/m.test(code)) throw new Error(`${file}: an import form the bundler does not know`);
-  code = code.replace(/^export\s+(async\s+function|function|class|const|let)\s+([A-Za-z_$][\w$]*)/gm, (m, kind, name) => {
-    exports.push(kind === 'let' ? `get ${name}() { return ${name}; }` : name);
-    return `${kind} ${name}`;
-  });
+  code = code.replace(
+    /^export\s+(async\s+function|function|class|const|let)\s+([A-Za-z_$][\w$]*)/gm,
+    (m, kind, name) => {
+      exports.push(kind === 'let' ? `get ${name}() { return ${name}; }` : name);
+      return `${kind} ${name}`;
+    },
+  );
   code = code.replace(/^export\s*\{([^}]*)\};?/gm, (m, names) => {
-    for (const n of names.split(',').map((s) => s.trim()).filter(Boolean)) exports.push(n);
+    for (const n of names
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      exports.push(n);
     return '';
   });
   code = code.replace(/^export\s+default\s+([A-Za-z_$][\w$]*);?/gm, (m, name) => {
@@ -49,7 +60,9 @@ function transform(file, idOf) {
 
 function imports(file) {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^import\s*(?:\{[^}]*\}\s*from\s*)?['"]([^'"]+)['"]/gm)].map((m) => resolve(dirname(file), m[1]));
+  return [...text.matchAll(/^import\s*(?:\{[^}]*\}\s*from\s*)?['"]([^'"]+)['"]/gm)].map((m) =>
+    resolve(dirname(file), m[1]),
+  );
 }
 
 export function bundleWidget(outFile) {
@@ -88,7 +101,7 @@ export function bundleWidget(outFile) {
       parts.push(`${idOf(coreLoader)}.configureCore({ factory: ${idOf(factory)}.default, wasmBinary: __apWasm });`);
     }
   }
-  if (!order.includes(coreLoader)) throw new Error('bundle: widget/core.js is not in the widget\'s module graph');
+  if (!order.includes(coreLoader)) throw new Error("bundle: widget/core.js is not in the widget's module graph");
   const entryExports = transform(entry, idOf).exports.filter((e) => !e.startsWith('get '));
   parts.push(`const { ${entryExports.join(', ')} } = ${ids.get(entry)};`);
   parts.push(`export { ${entryExports.join(', ')} };`);
@@ -97,7 +110,8 @@ export function bundleWidget(outFile) {
 
 export function buildSite(out = join(ROOT, 'dist')) {
   const wasm = join(WEB, 'lib', 'wasm', 'attention_core.wasm');
-  if (!existsSync(wasm)) throw new Error('web/lib/wasm/attention_core.wasm is missing: run scripts/build-site (it builds the wasm)');
+  if (!existsSync(wasm))
+    throw new Error('web/lib/wasm/attention_core.wasm is missing: run scripts/build-site (it builds the wasm)');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   cpSync(WEB, out, { recursive: true, filter: (src) => !/\.map$/.test(src) });
@@ -108,5 +122,7 @@ export function buildSite(out = join(ROOT, 'dist')) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const out = buildSite(process.argv[2] ? resolve(process.argv[2]) : undefined);
   const size = statSync(join(out, 'attention-playground.single.js')).size;
-  console.log(`wrote ${relative(process.cwd(), out) || out}/ (attention-playground.single.js: ${(size / 1024).toFixed(0)} KB)`);
+  console.log(
+    `wrote ${relative(process.cwd(), out) || out}/ (attention-playground.single.js: ${(size / 1024).toFixed(0)} KB)`,
+  );
 }

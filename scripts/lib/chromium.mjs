@@ -4,8 +4,15 @@
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM_ARGS = Object.freeze([
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
 ]);
 
 // extraArgs: more command-line flags, e.g. the benchmark's --js-flags for V8.

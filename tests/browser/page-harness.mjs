@@ -16,8 +16,13 @@ export const SHOTS = join(ROOT, process.env.AP_SCREENSHOTS === 'docs' ? 'docs' :
 mkdirSync(SHOTS, { recursive: true });
 
 const CSP = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
-  "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'",
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
 ].join('; ');
 
 // Starts the server and the browser; returns { server, browser, open, close }.
@@ -34,7 +39,9 @@ export async function startHarness() {
 
   async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true, locale, touch = false } = {}) {
     const context = await browser.newContext({
-      viewport: { width, height }, deviceScaleFactor: dpr, ...(locale ? { locale } : {}),
+      viewport: { width, height },
+      deviceScaleFactor: dpr,
+      ...(locale ? { locale } : {}),
       ...(touch ? { hasTouch: true, isMobile: true } : {}),
     });
     const page = await context.newPage();
@@ -45,7 +52,10 @@ export async function startHarness() {
       }
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`off-origin request: ${r.url()}`); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url) && !r.url().startsWith('data:'))
+        problems.push(`off-origin request: ${r.url()}`);
+    });
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
     await page.goto(server.url + hash);
     if (wait) await settled(page, 0);
@@ -53,20 +63,31 @@ export async function startHarness() {
   }
 
   return {
-    server, browser, open,
-    close: async () => { await browser.close(); await server.close(); },
+    server,
+    browser,
+    open,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
   };
 }
 
 // Waits until the worker is idle and more than `renders` results have been drawn.
 export async function settled(page, renders) {
   try {
-    await page.waitForFunction((r) => window.__ap && window.__ap.idle && window.__ap.renders > r, renders, { timeout: 15000 });
+    await page.waitForFunction((r) => window.__ap && window.__ap.idle && window.__ap.renders > r, renders, {
+      timeout: 15000,
+    });
   } catch (err) {
-    const shown = await page.evaluate(() => ({
-      alert: document.getElementById('alert')?.textContent, status: document.getElementById('status')?.textContent,
-      renders: window.__ap?.renders, idle: window.__ap?.idle,
-    })).catch(() => ({}));
+    const shown = await page
+      .evaluate(() => ({
+        alert: document.getElementById('alert')?.textContent,
+        status: document.getElementById('status')?.textContent,
+        renders: window.__ap?.renders,
+        idle: window.__ap?.idle,
+      }))
+      .catch(() => ({}));
     throw new Error(`the page did not draw a result: ${JSON.stringify(shown)} (${err.message.split('\n')[0]})`);
   }
   return page.evaluate(() => window.__ap.renders);
@@ -77,11 +98,14 @@ export const renders = (page) => page.evaluate(() => window.__ap.renders);
 // The viewport position of cell (row, col) of the figure `name` (the test hook's names, e.g.
 // 'weights', 'wq'), scrolled into view.
 export function cellPoint(page, name, row, col) {
-  return page.evaluate(([fig, r, c]) => {
-    const { y } = window.__ap.cellCenter(fig, r, c);
-    window.scrollBy(0, y - window.innerHeight / 2);
-    return window.__ap.cellCenter(fig, r, c);
-  }, [name, row, col]);
+  return page.evaluate(
+    ([fig, r, c]) => {
+      const { y } = window.__ap.cellCenter(fig, r, c);
+      window.scrollBy(0, y - window.innerHeight / 2);
+      return window.__ap.cellCenter(fig, r, c);
+    },
+    [name, row, col],
+  );
 }
 
 // Moves the pointer to the centre of cell (row, col) of the walkthrough figure `id`.
@@ -97,6 +121,12 @@ export async function clickCell(page, id, row, col) {
 
 // The provenance outlines drawn on each walkthrough figure: { id: [{ row?, col? }, …] }.
 export function highlights(page) {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.wt-fig')]
-    .map((f) => [f.dataset.fig, JSON.parse(f.querySelector('.hm').dataset.highlights ?? '[]')])));
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('.wt-fig')].map((f) => [
+        f.dataset.fig,
+        JSON.parse(f.querySelector('.hm').dataset.highlights ?? '[]'),
+      ]),
+    ),
+  );
 }

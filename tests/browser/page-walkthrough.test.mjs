@@ -25,13 +25,22 @@ before(async () => {
     },
   };
 });
-after(async () => { await harness?.close(); });
+after(async () => {
+  await harness?.close();
+});
 
 const step = (page) => page.evaluate(() => Number(document.getElementById('walkthrough').dataset.step));
 const hashStep = (page) => page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('step')));
 // Each figure of the current step with the shape written beside it.
-const figures = (page) => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.wt-fig')]
-  .map((f) => { const s = f.querySelector('.figure-cap .shape'); return [f.dataset.fig, `${s.dataset.rows}×${s.dataset.cols}`]; })));
+const figures = (page) =>
+  page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('.wt-fig')].map((f) => {
+        const s = f.querySelector('.figure-cap .shape');
+        return [f.dataset.fig, `${s.dataset.rows}×${s.dataset.cols}`];
+      }),
+    ),
+  );
 
 // n = 11 tokens, d_model 64, 4 heads: d_head 16.
 const EXPECTED = {
@@ -45,7 +54,10 @@ const EXPECTED = {
   8: { scores: '11×11', weights: '11×11', entropy: '11×1', qHead: '11×16', kHead: '11×16' },
   9: { weights: '11×11', vHead: '11×16', headOutput: '11×16' },
   10: {
-    'headOutput.0': '11×16', 'headOutput.1': '11×16', 'headOutput.2': '11×16', 'headOutput.3': '11×16',
+    'headOutput.0': '11×16',
+    'headOutput.1': '11×16',
+    'headOutput.2': '11×16',
+    'headOutput.3': '11×16',
     concat: '11×64',
   },
   11: { concat: '11×64', wo: '64×64', output: '11×64' },
@@ -54,28 +66,44 @@ const EXPECTED = {
 
 // Where figure `name`'s cells begin inside its overlay canvas (which carries the labels and the
 // outlines), in CSS px, and its cell size: { left, top, cellW, cellH }.
-const cellsOrigin = (page, name) => page.evaluate((fig) => {
-  const overlay = document.querySelector(`.wt-fig[data-fig="${fig}"] .hm-overlay`).getBoundingClientRect();
-  const { box, cell } = window.__ap.figure(fig);
-  return { left: box.left - overlay.left, top: box.top - overlay.top, cellW: cell[0], cellH: cell[1] };
-}, name);
+const cellsOrigin = (page, name) =>
+  page.evaluate((fig) => {
+    const overlay = document.querySelector(`.wt-fig[data-fig="${fig}"] .hm-overlay`).getBoundingClientRect();
+    const { box, cell } = window.__ap.figure(fig);
+    return { left: box.left - overlay.left, top: box.top - overlay.top, cellW: cell[0], cellH: cell[1] };
+  }, name);
 
 // The [r, g, b] of figure `name`'s overlay at points [x, y], CSS px from its top-left corner.
-const overlayColors = (page, name, points) => page.evaluate(([fig, list]) => {
-  const overlay = document.querySelector(`.wt-fig[data-fig="${fig}"] .hm-overlay`);
-  const dpr = overlay.width / overlay.getBoundingClientRect().width;
-  const ctx = overlay.getContext('2d');
-  const at = ([x, y]) => ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
-  return list.map((point) => Array.from(at(point).slice(0, 3)));
-}, [name, points]);
+const overlayColors = (page, name, points) =>
+  page.evaluate(
+    ([fig, list]) => {
+      const overlay = document.querySelector(`.wt-fig[data-fig="${fig}"] .hm-overlay`);
+      const dpr = overlay.width / overlay.getBoundingClientRect().width;
+      const ctx = overlay.getContext('2d');
+      const at = ([x, y]) => ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+      return list.map((point) => Array.from(at(point).slice(0, 3)));
+    },
+    [name, points],
+  );
 
 test('walkthrough: every step renders its matrices with shapes; keys, buttons and the URL move through it', async () => {
   const { page, problems, close } = await harness.open('#step=1');
   try {
     assert.equal(await page.locator('#walkthrough').isVisible(), true);
     assert.equal(await page.locator('#pipeline').isVisible(), false);
-    assert.deepEqual(await page.locator('#walkthrough .token-text').allTextContents(),
-      ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired']);
+    assert.deepEqual(await page.locator('#walkthrough .token-text').allTextContents(), [
+      'The',
+      'animal',
+      "didn't",
+      'cross',
+      'the',
+      'street',
+      'because',
+      'it',
+      'was',
+      'too',
+      'tired',
+    ]);
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     for (let k = 1; k <= 12; k++) {
       assert.equal(await step(page), k);
@@ -87,8 +115,13 @@ test('walkthrough: every step renders its matrices with shapes; keys, buttons an
       assert.ok((await page.locator('.wt-desc').textContent()).length > 30);
       assert.equal(await page.locator('.wt-dot[aria-current="step"]').textContent(), String(k));
       // Every map is drawn: its data canvas has one pixel per cell; the hook names the same figures.
-      const sizes = await page.evaluate(() => [...document.querySelectorAll('.wt-fig .hm-data')].map((c) => [c.height, c.width]));
-      assert.deepEqual(sizes.map(([r, c]) => `${r}×${c}`), Object.values(EXPECTED[k]));
+      const sizes = await page.evaluate(() =>
+        [...document.querySelectorAll('.wt-fig .hm-data')].map((c) => [c.height, c.width]),
+      );
+      assert.deepEqual(
+        sizes.map(([r, c]) => `${r}×${c}`),
+        Object.values(EXPECTED[k]),
+      );
       assert.deepEqual(await page.evaluate(() => window.__ap.figures()), Object.keys(EXPECTED[k]));
       await page.keyboard.press('ArrowRight');
     }
@@ -150,14 +183,18 @@ test('provenance: hovering a cell outlines the rows and columns it came from', a
     lit = await highlights(page);
     assert.deepEqual([lit.weights, lit.vHead], [[{ row: 5 }], [{ col: 2 }]]);
 
-    await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=4'); });
+    await page.evaluate(() => {
+      location.hash = location.hash.replace(/step=\d+/, 'step=4');
+    });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '4');
-    await settled(page, await renders(page) - 1);
+    await settled(page, (await renders(page)) - 1);
     await hoverCell(page, 'q', 2, 20); // Q(i, c) ← x_i and column c of W_Q
     lit = await highlights(page);
     assert.deepEqual([lit.x, lit.wq, lit.wk], [[{ row: 2 }], [{ col: 20 }], []]);
 
-    await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=11'); });
+    await page.evaluate(() => {
+      location.hash = location.hash.replace(/step=\d+/, 'step=11');
+    });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '11');
     await hoverCell(page, 'output', 4, 9); // output(i, c) ← concat row i and column c of W_O
     lit = await highlights(page);
@@ -171,27 +208,32 @@ test('provenance: hovering a cell outlines the rows and columns it came from', a
 test("neuron view: q_i, k_j, the score and the row's weights are the trace's; a click picks the pair", async () => {
   const { page, problems, close } = await harness.open('#step=8&f=3&pair=6.2');
   try {
-    const read = () => page.evaluate(() => {
-      const tr = window.__ap.trace;
-      const root = document.querySelector('.neuron');
-      const [i, j] = root.dataset.pair.split('.').map(Number);
-      const n = tr.n;
-      return {
-        i, j,
-        score: Number(root.querySelector('.nv-score').dataset.score),
-        traceScore: tr.scores[3][i * n + j],
-        weight: Number(root.querySelector('.nv-result').dataset.weight),
-        traceWeight: tr.weights[3][i * n + j],
-        row: [...root.querySelectorAll('.nv-key')].map((e) => Number(e.dataset.weight)),
-        traceRow: Array.from(tr.weights[3].slice(i * n, (i + 1) * n)),
-        bars: root.querySelectorAll('.nv-grid .nv-cell').length,
-        q: [...root.querySelectorAll('.nv-grid .is-q + .nv-num')].map((e) => e.textContent),
-        dHead: tr.dHead,
-        sumText: root.querySelector('.nv-steps li').textContent,
-        dot: Array.from({ length: tr.dHead }, (_, d) => tr.q[3][i * tr.dHead + d] * tr.k[3][j * tr.dHead + d]).reduce((a, b) => a + b, 0),
-        scaledDot: null,
-      };
-    });
+    const read = () =>
+      page.evaluate(() => {
+        const tr = window.__ap.trace;
+        const root = document.querySelector('.neuron');
+        const [i, j] = root.dataset.pair.split('.').map(Number);
+        const n = tr.n;
+        return {
+          i,
+          j,
+          score: Number(root.querySelector('.nv-score').dataset.score),
+          traceScore: tr.scores[3][i * n + j],
+          weight: Number(root.querySelector('.nv-result').dataset.weight),
+          traceWeight: tr.weights[3][i * n + j],
+          row: [...root.querySelectorAll('.nv-key')].map((e) => Number(e.dataset.weight)),
+          traceRow: Array.from(tr.weights[3].slice(i * n, (i + 1) * n)),
+          bars: root.querySelectorAll('.nv-grid .nv-cell').length,
+          q: [...root.querySelectorAll('.nv-grid .is-q + .nv-num')].map((e) => e.textContent),
+          dHead: tr.dHead,
+          sumText: root.querySelector('.nv-steps li').textContent,
+          dot: Array.from({ length: tr.dHead }, (_, d) => tr.q[3][i * tr.dHead + d] * tr.k[3][j * tr.dHead + d]).reduce(
+            (a, b) => a + b,
+            0,
+          ),
+          scaledDot: null,
+        };
+      });
     let v = await read();
     assert.deepEqual([v.i, v.j], [6, 2]);
     assert.equal(v.score, v.traceScore);
@@ -214,16 +256,26 @@ test("neuron view: q_i, k_j, the score and the row's weights are the trace's; a 
   }
 });
 
-test('neuron view under ALiBi: the bias line gives −m_h·|i − j|, and scaled dot + bias is the core\'s score', async () => {
+test("neuron view under ALiBi: the bias line gives −m_h·|i − j|, and scaled dot + bias is the core's score", async () => {
   const { page, problems, close } = await harness.open('#step=8&f=1&pair=7.2&p=alibi');
   try {
     const v = await page.evaluate(() => {
       const tr = window.__ap.trace;
       const line = document.querySelector('.neuron [data-bias]');
-      const dot = Array.from({ length: tr.dHead }, (_, d) => tr.q[1][7 * tr.dHead + d] * tr.k[1][2 * tr.dHead + d]).reduce((a, b) => a + b, 0);
-      return { bias: line && Number(line.dataset.bias), text: line?.textContent, dot, dHead: tr.dHead, heads: tr.heads, score: tr.scores[1][7 * tr.n + 2] };
+      const dot = Array.from(
+        { length: tr.dHead },
+        (_, d) => tr.q[1][7 * tr.dHead + d] * tr.k[1][2 * tr.dHead + d],
+      ).reduce((a, b) => a + b, 0);
+      return {
+        bias: line && Number(line.dataset.bias),
+        text: line?.textContent,
+        dot,
+        dHead: tr.dHead,
+        heads: tr.heads,
+        score: tr.scores[1][7 * tr.n + 2],
+      };
     });
-    const slope = 2 ** (-8 * 2 / v.heads); // head 1 of H: m = 2^(−8(h+1)/H)
+    const slope = 2 ** ((-8 * 2) / v.heads); // head 1 of H: m = 2^(−8(h+1)/H)
     assert.ok(Math.abs(v.bias - -slope * 5) < 1e-12, `bias ${v.bias}`);
     assert.match(v.text, /ALiBi/);
     assert.ok(Math.abs(v.dot / Math.sqrt(v.dHead) + v.bias - v.score) < 1e-5 * (1 + Math.abs(v.score)));
@@ -237,8 +289,11 @@ test('neuron view under ALiBi: the bias line gives −m_h·|i − j|, and scaled
 // nothing allowed is all 0 (never NaN). Returns the rows with nothing allowed.
 async function checkRows(page) {
   const { weights, mask, n, nKv, heads } = await page.evaluate(() => ({
-    weights: window.__ap.trace.weights.map((w) => Array.from(w)), mask: Array.from(window.__ap.trace.mask),
-    n: window.__ap.trace.n, nKv: window.__ap.trace.nKv, heads: window.__ap.trace.heads,
+    weights: window.__ap.trace.weights.map((w) => Array.from(w)),
+    mask: Array.from(window.__ap.trace.mask),
+    n: window.__ap.trace.n,
+    nKv: window.__ap.trace.nKv,
+    heads: window.__ap.trace.heads,
   }));
   assert.equal(mask.length, n * nKv);
   const empty = [];
@@ -249,10 +304,16 @@ async function checkRows(page) {
       for (let j = 0; j < nKv; j++) {
         const w = weights[h][i * nKv + j];
         assert.ok(Number.isFinite(w));
-        if (mask[i * nKv + j]) { sum += w; open++; } else assert.equal(w, 0, `masked weight (${i}, ${j}) of head ${h}`);
+        if (mask[i * nKv + j]) {
+          sum += w;
+          open++;
+        } else assert.equal(w, 0, `masked weight (${i}, ${j}) of head ${h}`);
       }
       if (open) assert.ok(Math.abs(sum - 1) < 1e-5, `row ${i} of head ${h} sums to ${sum}`);
-      else { assert.equal(sum, 0); if (h === 0) empty.push(i); }
+      else {
+        assert.equal(sum, 0);
+        if (h === 0) empty.push(i);
+      }
     }
   }
   return { mask, n, empty };
@@ -262,7 +323,10 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
   const { page, problems, close } = await harness.open('#step=7');
   try {
     let r = await checkRows(page);
-    assert.ok(r.mask.every((m) => m === 1), 'bidirectional: everything allowed');
+    assert.ok(
+      r.mask.every((m) => m === 1),
+      'bidirectional: everything allowed',
+    );
 
     let before = await renders(page);
     await page.locator('.wt-mask [data-mask="causal"]').click();
@@ -289,9 +353,15 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
     const px = await page.evaluate(() => [window.__ap.cellColor('mask', 1, 2), window.__ap.cellColor('mask', 1, 3)]);
     const { colormaps, MASKED_RGBA } = await page.evaluate(async () => {
       const c = await import('./draw/colormap.js');
-      return { colormaps: { mid: Array.from(c.colormaps.diverging.slice(128 * 4, 128 * 4 + 3)) }, MASKED_RGBA: Array.from(c.MASKED_RGBA.slice(0, 3)) };
+      return {
+        colormaps: { mid: Array.from(c.colormaps.diverging.slice(128 * 4, 128 * 4 + 3)) },
+        MASKED_RGBA: Array.from(c.MASKED_RGBA.slice(0, 3)),
+      };
     });
-    assert.ok(px[0].every((v, k) => Math.abs(v - colormaps.mid[k]) <= 3) && px[0].every((v) => v > 230), `allowed cell drawn near white: ${px[0]}`);
+    assert.ok(
+      px[0].every((v, k) => Math.abs(v - colormaps.mid[k]) <= 3) && px[0].every((v) => v > 230),
+      `allowed cell drawn near white: ${px[0]}`,
+    );
     assert.deepEqual(px[1], MASKED_RGBA);
 
     // Paint: hide every key from query 0 except "cross" (already padding): row 0 becomes empty.
@@ -305,7 +375,9 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
     assert.deepEqual(r.empty, [0]);
     assert.match(await page.locator('.wt-empty').textContent(), /Every key is hidden from row 0 “The”.*not NaN/);
     // Its output is 0 too.
-    const out0 = await page.evaluate(() => Array.from(window.__ap.trace.headOutput[0].slice(0, window.__ap.trace.dHead)));
+    const out0 = await page.evaluate(() =>
+      Array.from(window.__ap.trace.headOutput[0].slice(0, window.__ap.trace.dHead)),
+    );
     assert.ok(out0.every((v) => v === 0));
 
     before = await renders(page);
@@ -322,10 +394,11 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
 test('the √d_head switch: without it scores are larger and rows sharper (lower entropy)', async () => {
   const { page, problems, close } = await harness.open('#step=6&d=256&h=2');
   try {
-    const meanEntropy = () => page.evaluate(() => {
-      const e = window.__ap.trace.entropy.flatMap((a) => Array.from(a));
-      return e.reduce((a, b) => a + b, 0) / e.length;
-    });
+    const meanEntropy = () =>
+      page.evaluate(() => {
+        const e = window.__ap.trace.entropy.flatMap((a) => Array.from(a));
+        return e.reduce((a, b) => a + b, 0) / e.length;
+      });
     const scaled = await meanEntropy();
     const before = await renders(page);
     await page.locator('#wt-scale').uncheck();
@@ -340,7 +413,7 @@ test('the √d_head switch: without it scores are larger and rows sharper (lower
     const b2 = await renders(page);
     await page.locator('#wt-scale').check();
     await settled(page, b2);
-    assert.ok(Math.abs(await meanEntropy() - scaled) < 1e-9);
+    assert.ok(Math.abs((await meanEntropy()) - scaled) < 1e-9);
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -353,7 +426,9 @@ test('multi-head views: head view lines per head, a click focuses a head; shared
     const canvas = page.locator('.hv-canvas');
     assert.equal(await canvas.getAttribute('data-heads'), '0');
     // One line per weight ≥ 0.01 of head 0.
-    const expected = await page.evaluate(() => Array.from(window.__ap.trace.weights[0]).filter((w) => w >= 0.01).length);
+    const expected = await page.evaluate(
+      () => Array.from(window.__ap.trace.weights[0]).filter((w) => w >= 0.01).length,
+    );
     assert.equal(Number(await canvas.getAttribute('data-lines')), expected);
     await page.locator('.hv-chip[data-head="2"]').click();
     assert.equal(await canvas.getAttribute('data-heads'), '2');
@@ -363,7 +438,9 @@ test('multi-head views: head view lines per head, a click focuses a head; shared
     assert.equal(await canvas.getAttribute('data-heads'), '0,1,2,3');
 
     // Entropy beside the weights is the core's.
-    const drawn = await page.evaluate(() => Array.from(document.querySelector('.figure-entropy .hm-data').getContext('2d').getImageData(0, 0, 1, 11).data));
+    const drawn = await page.evaluate(() =>
+      Array.from(document.querySelector('.figure-entropy .hm-data').getContext('2d').getImageData(0, 0, 1, 11).data),
+    );
     assert.equal(drawn.length, 11 * 4);
 
     // Independent scales: each head's legend top is its own largest weight.
@@ -371,7 +448,7 @@ test('multi-head views: head view lines per head, a click focuses a head; shared
     const shared = await legendTop();
     await page.locator('#independent').check();
     await page.waitForFunction(() => /ind=1/.test(location.hash));
-    await settled(page, await renders(page) - 1);
+    await settled(page, (await renders(page)) - 1);
     const own = await legendTop();
     const max2 = await page.evaluate(() => Math.max(...window.__ap.trace.weights[2]));
     assert.notEqual(own, shared);
@@ -385,11 +462,20 @@ test('multi-head views: head view lines per head, a click focuses a head; shared
 test('cross-attention: K and V from a second sentence give n_q × n_k maps, labelled on both axes', async () => {
   const { page, problems, close } = await harness.open('#step=8&x=1&kv=Le+chat+dort+.');
   try {
-    const tr = await page.evaluate(() => ({ n: __ap.trace.n, nKv: __ap.trace.nKv, keyTokens: __ap.trace.keyTokens, w: __ap.trace.weights[0].length, k: __ap.trace.k[0].length, dHead: __ap.trace.dHead }));
+    const tr = await page.evaluate(() => ({
+      n: __ap.trace.n,
+      nKv: __ap.trace.nKv,
+      keyTokens: __ap.trace.keyTokens,
+      w: __ap.trace.weights[0].length,
+      k: __ap.trace.k[0].length,
+      dHead: __ap.trace.dHead,
+    }));
     assert.deepEqual([tr.n, tr.nKv, tr.keyTokens, tr.w, tr.k], [11, 4, ['Le', 'chat', 'dort', '.'], 44, 4 * tr.dHead]);
     const figs = await figures(page);
-    assert.deepEqual([figs.qHead, figs.kHead, figs.scores, figs.weights, figs.entropy],
-      ['11×16', '4×16', '11×4', '11×4', '11×1']);
+    assert.deepEqual(
+      [figs.qHead, figs.kHead, figs.scores, figs.weights, figs.entropy],
+      ['11×16', '4×16', '11×4', '11×4', '11×1'],
+    );
     assert.equal(await page.locator('.wt-card .step-head .shape').textContent(), 'n_q × n_k = 11 × 4');
     // Labels: queries down the side, keys along the top (the cells sit right of and below them);
     // a hovered column is the second sentence's key.
@@ -400,9 +486,15 @@ test('cross-attention: K and V from a second sentence give n_q × n_k maps, labe
     await checkRows(page);
     // The overview draws the same shapes.
     await page.locator('#mode-all').click();
-    const cells = await page.evaluate(() => { const c = document.querySelector('.figure-weights .hm-data'); return [c.height, c.width]; });
+    const cells = await page.evaluate(() => {
+      const c = document.querySelector('.figure-weights .hm-data');
+      return [c.height, c.width];
+    });
     assert.deepEqual(cells, [11, 4]);
-    const k = await page.evaluate(() => { const c = document.querySelectorAll('#pipeline .hm-data')[2]; return [c.height, c.width]; });
+    const k = await page.evaluate(() => {
+      const c = document.querySelectorAll('#pipeline .hm-data')[2];
+      return [c.height, c.width];
+    });
     assert.deepEqual(k, [4, 64], 'K has a row per token of the second sentence');
     // Turned off: self-attention again.
     const before = await renders(page);
@@ -422,12 +514,24 @@ function coreForward(page) {
     const core = await loadAttention();
     const tr = window.__ap.trace;
     const out = core.attention({
-      x: tr.embeddings, n: tr.n, dModel: tr.dModel, heads: tr.heads, wq: tr.wq, wk: tr.wk, wv: tr.wv, wo: tr.wo,
-      causal: tr.causal, temperature: tr.temperature, positional: tr.positional, scale: tr.scale,
+      x: tr.embeddings,
+      n: tr.n,
+      dModel: tr.dModel,
+      heads: tr.heads,
+      wq: tr.wq,
+      wk: tr.wk,
+      wv: tr.wv,
+      wo: tr.wo,
+      causal: tr.causal,
+      temperature: tr.temperature,
+      positional: tr.positional,
+      scale: tr.scale,
     });
     const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
     return {
-      q: same(out.q(0), tr.q[0]), k: same(out.k(1), tr.k[1]), weights: same(out.weights(2), tr.weights[2]),
+      q: same(out.q(0), tr.q[0]),
+      k: same(out.k(1), tr.k[1]),
+      weights: same(out.weights(2), tr.weights[2]),
       output: same(out.output, tr.output),
     };
   });
@@ -436,20 +540,39 @@ function coreForward(page) {
 test('editing an embedding or a W_Q entry recomputes everything downstream, as the core says; reset restores', async () => {
   const { page, problems, close } = await harness.open('#step=2');
   try {
-    const seeded = await page.evaluate(() => ({ e: Array.from(__ap.trace.embeddings), q: Array.from(__ap.trace.q[0]), out: Array.from(__ap.trace.output), d: __ap.trace.dModel }));
+    const seeded = await page.evaluate(() => ({
+      e: Array.from(__ap.trace.embeddings),
+      q: Array.from(__ap.trace.q[0]),
+      out: Array.from(__ap.trace.output),
+      d: __ap.trace.dModel,
+    }));
     await clickCell(page, 'embeddings', 3, 5);
     assert.equal(await page.locator('#wt-edit-value').isVisible(), true);
     assert.match(await page.locator('.wt-editor-label').textContent(), /E\[3, 5\] \(“cross”/);
     let before = await renders(page);
     await page.locator('#wt-edit-value').fill('2.5');
     await settled(page, before);
-    const edited = await page.evaluate(() => ({ e: Array.from(__ap.trace.embeddings), q: Array.from(__ap.trace.q[0]), out: Array.from(__ap.trace.output), dHead: __ap.trace.dHead }));
+    const edited = await page.evaluate(() => ({
+      e: Array.from(__ap.trace.embeddings),
+      q: Array.from(__ap.trace.q[0]),
+      out: Array.from(__ap.trace.output),
+      dHead: __ap.trace.dHead,
+    }));
     const d = seeded.d;
     assert.equal(edited.e[3 * d + 5], 2.5);
-    assert.deepEqual(edited.e.filter((_, k) => k !== 3 * d + 5), seeded.e.filter((_, k) => k !== 3 * d + 5));
+    assert.deepEqual(
+      edited.e.filter((_, k) => k !== 3 * d + 5),
+      seeded.e.filter((_, k) => k !== 3 * d + 5),
+    );
     // Only row 3 of Q changes (Q = X·W_Q), the output changes (every row attends to row 3).
-    const rowChanged = (a, b, w) => Array.from({ length: a.length / w }, (_, i) => a.slice(i * w, (i + 1) * w).some((v, c) => v !== b[i * w + c]));
-    assert.deepEqual(rowChanged(edited.q, seeded.q, edited.dHead).map((c, i) => (c ? i : -1)).filter((i) => i >= 0), [3]);
+    const rowChanged = (a, b, w) =>
+      Array.from({ length: a.length / w }, (_, i) => a.slice(i * w, (i + 1) * w).some((v, c) => v !== b[i * w + c]));
+    assert.deepEqual(
+      rowChanged(edited.q, seeded.q, edited.dHead)
+        .map((c, i) => (c ? i : -1))
+        .filter((i) => i >= 0),
+      [3],
+    );
     assert.notDeepEqual(edited.out, seeded.out);
     assert.deepEqual(await coreForward(page), { q: true, k: true, weights: true, output: true });
     assert.match(await page.evaluate(() => location.hash), /&ed=e\.3\.5\.2\.5/);
@@ -472,7 +595,10 @@ test('editing an embedding or a W_Q entry recomputes everything downstream, as t
     before = await renders(page);
     await page.locator('.wt-editor .button-quiet').click();
     await settled(page, before);
-    const reset = await page.evaluate(() => ({ e: Array.from(__ap.trace.embeddings), out: Array.from(__ap.trace.output) }));
+    const reset = await page.evaluate(() => ({
+      e: Array.from(__ap.trace.embeddings),
+      out: Array.from(__ap.trace.output),
+    }));
     assert.deepEqual(reset.e, seeded.e);
     assert.deepEqual(reset.out, seeded.out);
     assert.doesNotMatch(await page.evaluate(() => location.hash), /&ed=/);
@@ -503,7 +629,9 @@ test('screenshots of the walkthrough for the README', async () => {
         assert.deepEqual(await page.evaluate(() => window.scrollY), 0);
         const lit = Object.values(await highlights(page)).flat();
         assert.notDeepEqual(lit, [], `${name} (${r}, ${c}) outlines its provenance`);
-        await page.evaluate(() => { document.querySelector('.tooltip').hidden = true; });
+        await page.evaluate(() => {
+          document.querySelector('.tooltip').hidden = true;
+        });
       }
       await page.locator('#walkthrough').screenshot({ path: join(SHOTS, file) });
       assert.deepEqual(problems, []);
@@ -516,7 +644,10 @@ test('screenshots of the walkthrough for the README', async () => {
 test('provenance in the overview: a weight lights q_i and k_j in the focused head, a head output its weights row', async () => {
   const { page, problems, close } = await harness.open('#f=2');
   try {
-    const lit = () => page.evaluate(() => [...document.querySelectorAll('#pipeline .hm')].map((m) => JSON.parse(m.dataset.highlights ?? '[]')));
+    const lit = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('#pipeline .hm')].map((m) => JSON.parse(m.dataset.highlights ?? '[]')),
+      );
     // Hover weight (4, 9) through the keyboard: focus the weights map and move with the arrows.
     await page.locator('.figure-weights .hm-overlay').focus();
     for (let k = 0; k < 4; k++) await page.keyboard.press('ArrowDown');
@@ -528,7 +659,10 @@ test('provenance in the overview: a weight lights q_i and k_j in the focused hea
     // Maps in order: X, Q, K, V, thumbs…, scores, weights, …
     assert.deepEqual(maps[1], expectedQ);
     assert.deepEqual(maps[2], expectedK);
-    assert.ok(maps.some((m) => JSON.stringify(m) === JSON.stringify([{ row: 4, col: 9 }])), 'the same cell of the scores');
+    assert.ok(
+      maps.some((m) => JSON.stringify(m) === JSON.stringify([{ row: 4, col: 9 }])),
+      'the same cell of the scores',
+    );
     await page.keyboard.press('Escape');
     assert.deepEqual((await lit())[1], []);
     assert.deepEqual(problems, []);
@@ -542,7 +676,8 @@ test('provenance in the overview: a weight lights q_i and k_j in the focused hea
 // The structure of a MathML element as nested [tag, …children] (tokens: [tag, text]), for asserting.
 function shapeOf(page, selector) {
   return page.evaluate((sel) => {
-    const walk = (n) => (n.children.length === 0 ? [n.localName, n.textContent] : [n.localName, ...[...n.children].map(walk)]);
+    const walk = (n) =>
+      n.children.length === 0 ? [n.localName, n.textContent] : [n.localName, ...[...n.children].map(walk)];
     const m = document.querySelector(sel);
     return m ? walk(m) : null;
   }, selector);
@@ -572,8 +707,11 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
       const num = box('mfrac > :first-child');
       const den = box('mfrac > :last-child');
       return {
-        ns: m.namespaceURI, label: m.getAttribute('aria-label'), annotation: m.querySelector('annotation').textContent,
-        display: m.getAttribute('display'), stacked: num.bottom <= den.top + 1 && den.height > 0,
+        ns: m.namespaceURI,
+        label: m.getAttribute('aria-label'),
+        annotation: m.querySelector('annotation').textContent,
+        display: m.getAttribute('display'),
+        stacked: num.bottom <= den.top + 1 && den.height > 0,
         centred: Math.abs((num.left + num.right) / 2 - (den.left + den.right) / 2) < 2,
         allMathML: [...m.querySelectorAll('*')].every((e) => e.namespaceURI === ns),
       };
@@ -587,10 +725,13 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
     assert.ok(info.allMathML);
 
     // The neuron view: the sum, the scaling (a fraction over a square root) and the weight.
-    assert.ok(await page.locator('.nv-steps math').count() >= 2);
+    assert.ok((await page.locator('.nv-steps math').count()) >= 2);
     assert.equal(await page.locator('.nv-steps li').nth(1).locator('mfrac msqrt').count(), 1);
     assert.equal(await page.locator('.nv-result math > semantics > mrow > mfrac').count(), 2);
-    assert.match(await page.locator('.nv-result math').getAttribute('aria-label'), /^P_\(0,0\) = \(exp\(s_\(0,0\) − m\)\) \/ \(∑_k exp\(s_\(0,k\) − m\)\) = /);
+    assert.match(
+      await page.locator('.nv-result math').getAttribute('aria-label'),
+      /^P_\(0,0\) = \(exp\(s_\(0,0\) − m\)\) \/ \(∑_k exp\(s_\(0,k\) − m\)\) = /,
+    );
 
     // The header's formulas, typeset, one <math> each so a narrow screen wraps between them
     // ("per head h:" with its words as text; the scores over √d_head · T as a fraction).
@@ -598,12 +739,18 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
     const head = await shapeOf(page, '.formula math');
     assert.deepEqual(head[1][1][1], ['mtext', 'per head\u00a0']);
     assert.equal(await page.locator('.formula math mfrac msqrt msub').count(), 1, '√d_head under the fraction');
-    assert.equal(await page.locator('.formula math').nth(1).getAttribute('aria-label'), 'weights_h = softmax((Q_h K_h^T) / (√d_head ⋅ T) + mask),');
+    assert.equal(
+      await page.locator('.formula math').nth(1).getAttribute('aria-label'),
+      'weights_h = softmax((Q_h K_h^T) / (√d_head ⋅ T) + mask),',
+    );
 
     // The mask: a brace with one row per case; the scaling: S over √d_head · T.
     await page.keyboard.press('ArrowLeft');
     assert.equal(await page.locator('.wt-formula mtable mtr').count(), 2);
-    assert.deepEqual(await page.locator('.wt-formula mtable mtext').allTextContents(), ['\u00a0if\u00a0', '\u00a0otherwise\u00a0']);
+    assert.deepEqual(await page.locator('.wt-formula mtable mtext').allTextContents(), [
+      '\u00a0if\u00a0',
+      '\u00a0otherwise\u00a0',
+    ]);
     await page.keyboard.press('ArrowLeft');
     assert.equal(await page.locator('.wt-formula mfrac > msqrt + *').count(), 0);
     assert.equal(await page.locator('.wt-formula mfrac > mrow > msqrt').count(), 1);
@@ -614,7 +761,10 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
   // In Chinese the words are translated; the notation is the same.
   const zh = await harness.open('#step=7&lang=zh');
   try {
-    assert.deepEqual(await zh.page.locator('.wt-formula mtable mtext').allTextContents(), ['\u00a0若\u00a0', '\u00a0否则\u00a0']);
+    assert.deepEqual(await zh.page.locator('.wt-formula mtable mtext').allTextContents(), [
+      '\u00a0若\u00a0',
+      '\u00a0否则\u00a0',
+    ]);
     assert.deepEqual(zh.problems, []);
   } finally {
     await zh.close();
@@ -631,13 +781,16 @@ test('math.js builds elements, never HTML: markup in a formula is text', async (
       document.body.appendChild(m);
       await new Promise((res) => setTimeout(res, 50));
       return {
-        img: document.querySelectorAll('img').length, b: m.querySelectorAll('b').length, pwned: window.__pwned,
-        text: m.querySelector('mtext').textContent, linear: linear('t_{n−1} = −0.5 + √d_head'),
+        img: document.querySelectorAll('img').length,
+        b: m.querySelectorAll('b').length,
+        pwned: window.__pwned,
+        text: m.querySelector('mtext').textContent,
+        linear: linear('t_{n−1} = −0.5 + √d_head'),
         minus: [...formula('y = −0.5 − x').querySelectorAll('mn, mo')].map((e) => `${e.localName}:${e.textContent}`),
       };
     });
     assert.deepEqual([r.img, r.b, r.pwned], [0, 0, false]);
-    assert.equal(r.text, '<img src=x onerror=\'window.__pwned=true\'>\u00a0');
+    assert.equal(r.text, "<img src=x onerror='window.__pwned=true'>\u00a0");
     assert.equal(r.linear, 't_(n−1) = −0.5 + √d_head');
     // A leading minus is part of the number; between two terms it is an operator.
     assert.deepEqual(r.minus, ['mo:=', 'mn:−0.5', 'mo:−']);
@@ -651,7 +804,9 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
   const { page, problems, close } = await harness.open('#step=8&c=1&f=2');
   try {
     // Before → softmax → after, in this order, each with its shape.
-    const order = await page.evaluate(() => [...document.querySelector('.wt-softmax').children].map((e) => e.dataset.fig ?? e.className));
+    const order = await page.evaluate(() =>
+      [...document.querySelector('.wt-softmax').children].map((e) => e.dataset.fig ?? e.className),
+    );
     assert.deepEqual(order, ['scores', 'wt-arrow', 'weights', 'entropy']);
     assert.match(await page.locator('.wt-fig-weights .figure-name').textContent(), /^P = softmax\(S\), head 2$/);
     const figs = await figures(page);
@@ -678,7 +833,9 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
       return {
         same: p.data.every((v, k) => v === tr.weights[2][k]),
         scores: s.data.every((v, k) => Object.is(v, tr.scores[2][k])),
-        rows, wrong, colormaps: [p.colormap, s.colormap],
+        rows,
+        wrong,
+        colormaps: [p.colormap, s.colormap],
       };
     });
     assert.ok(r.same, 'P is the core’s weights of head 2');
@@ -730,17 +887,24 @@ test('provenance of weights: a cell of W_Q, W_K, W_V or W_O lights the column it
     // An entry of X feeds row i of Q, K, V, multiplying row r of each weight matrix.
     await hoverCell(page, 'x', 2, 7);
     lit = await highlights(page);
-    assert.deepEqual([lit.q, lit.k, lit.v, lit.wq, lit.wk, lit.wv],
-      [[{ row: 2 }], [{ row: 2 }], [{ row: 2 }], [{ row: 7 }], [{ row: 7 }], [{ row: 7 }]]);
+    assert.deepEqual(
+      [lit.q, lit.k, lit.v, lit.wq, lit.wk, lit.wv],
+      [[{ row: 2 }], [{ row: 2 }], [{ row: 2 }], [{ row: 7 }], [{ row: 7 }], [{ row: 7 }]],
+    );
 
     // W_O at step 11: column c of the output, column r of concat.
-    await page.evaluate(() => { location.hash = location.hash.replace(/step=\d+/, 'step=11'); });
+    await page.evaluate(() => {
+      location.hash = location.hash.replace(/step=\d+/, 'step=11');
+    });
     await page.waitForFunction(() => document.getElementById('walkthrough').dataset.step === '11');
-    await settled(page, await renders(page) - 1);
+    await settled(page, (await renders(page)) - 1);
     await hoverCell(page, 'wo', 12, 9);
     lit = await highlights(page);
     assert.deepEqual([lit.concat, lit.output], [[{ col: 12 }], [{ col: 9 }]]);
-    assert.match(await page.locator('.tooltip').textContent(), /multiplies column 12 of concat.*column 9 of the output/);
+    assert.match(
+      await page.locator('.tooltip').textContent(),
+      /multiplies column 12 of concat.*column 9 of the output/,
+    );
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -770,7 +934,11 @@ test('the invitation: the page opens on every step with a "Start the walkthrough
     assert.equal(await page.locator('#walkthrough').isVisible(), true);
     assert.equal(await step(page), 1);
     assert.equal(await hashStep(page), 1);
-    assert.equal(await page.evaluate(() => document.activeElement?.matches('.wt-card .step-title')), true, 'the keyboard carries on from the step title');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.matches('.wt-card .step-title')),
+      true,
+      'the keyboard carries on from the step title',
+    );
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     assert.equal(await step(page), 3);
@@ -791,7 +959,10 @@ test('the invitation: the page opens on every step with a "Start the walkthrough
     await later.page.locator('.invite [data-invite="dismiss"]').click();
     assert.equal(await later.page.locator('.invite').isVisible(), false);
     assert.equal(await later.page.evaluate(() => document.activeElement?.closest('#pipeline') !== null), true);
-    assert.equal(await later.page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('step') ?? 0)), 0);
+    assert.equal(
+      await later.page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('step') ?? 0)),
+      0,
+    );
     await later.page.reload();
     await settled(later.page, 0);
     assert.equal(await later.page.locator('.invite').isVisible(), false);
@@ -800,7 +971,11 @@ test('the invitation: the page opens on every step with a "Start the walkthrough
     await later.close();
   }
   // A link to a step still opens that step; a teacher's fixed view and the compact embed get no offer.
-  for (const [hash, walking] of [['#step=6', true], ['#hide=view', false], ['#embed=1', false]]) {
+  for (const [hash, walking] of [
+    ['#step=6', true],
+    ['#hide=view', false],
+    ['#embed=1', false],
+  ]) {
     const other = await harness.open(hash);
     try {
       assert.equal(await other.page.locator('#walkthrough').isVisible(), walking, hash);
@@ -817,7 +992,12 @@ test('concat step: each head output is drawn in the same colours as its slice of
   const { page, problems, close } = await harness.open('#step=10');
   try {
     const r = await page.evaluate(() => {
-      const { cellColor, figures, figure, trace: { n, dHead, heads } } = window.__ap;
+      const {
+        cellColor,
+        figures,
+        figure,
+        trace: { n, dHead, heads },
+      } = window.__ap;
       let differ = 0;
       for (let g = 0; g < heads; g++) {
         for (let i = 0; i < n; i++) {
@@ -910,22 +1090,39 @@ test('softmax step with few keys: the arrow stays beside S and P; head outputs l
   try {
     // Each head output's line (its figure's offsetTop) and its cells' offset in the figure (the
     // row labels' width, 0 without them).
-    const labels = () => narrow.page.evaluate(() => [0, 1, 2, 3].map((g) => {
-      const fig = document.querySelector(`.wt-fig[data-fig="headOutput.${g}"]`);
-      const overlay = fig.querySelector('.hm-overlay').getBoundingClientRect();
-      return { top: fig.offsetTop, left: window.__ap.figure(`headOutput.${g}`).box.left - overlay.left };
-    }));
+    const labels = () =>
+      narrow.page.evaluate(() =>
+        [0, 1, 2, 3].map((g) => {
+          const fig = document.querySelector(`.wt-fig[data-fig="headOutput.${g}"]`);
+          const overlay = fig.querySelector('.hm-overlay').getBoundingClientRect();
+          return { top: fig.offsetTop, left: window.__ap.figure(`headOutput.${g}`).box.left - overlay.left };
+        }),
+      );
     let heads = await labels();
     assert.ok(heads[2].top > heads[0].top, 'two lines at 400 px');
-    assert.deepEqual(heads.map((h) => h.left > 0), [true, false, true, false], 'labels at the start of each line');
+    assert.deepEqual(
+      heads.map((h) => h.left > 0),
+      [true, false, true, false],
+      'labels at the start of each line',
+    );
     await narrow.page.setViewportSize({ width: 1280, height: 900 });
-    await narrow.page.waitForFunction(() => {
-      const overlay = document.querySelector('.wt-fig[data-fig="headOutput.2"] .hm-overlay').getBoundingClientRect();
-      return window.__ap.figure('headOutput.2').box.left === overlay.left;
-    }, null, { timeout: 5000 });
+    await narrow.page.waitForFunction(
+      () => {
+        const overlay = document.querySelector('.wt-fig[data-fig="headOutput.2"] .hm-overlay').getBoundingClientRect();
+        return window.__ap.figure('headOutput.2').box.left === overlay.left;
+      },
+      null,
+      { timeout: 5000 },
+    );
     heads = await labels();
-    assert.ok(heads.every((h) => h.top === heads[0].top), 'one line at 1280 px');
-    assert.deepEqual(heads.map((h) => h.left > 0), [true, false, false, false]);
+    assert.ok(
+      heads.every((h) => h.top === heads[0].top),
+      'one line at 1280 px',
+    );
+    assert.deepEqual(
+      heads.map((h) => h.left > 0),
+      [true, false, false, false],
+    );
     assert.deepEqual(narrow.problems, []);
   } finally {
     await narrow.close();

@@ -54,7 +54,19 @@ test('the page opens on the example sentence, computed and drawn, with no consol
   const { page, problems, close } = await open();
   try {
     const tokens = await page.locator('.token-text').allTextContents();
-    assert.deepEqual(tokens, ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired']);
+    assert.deepEqual(tokens, [
+      'The',
+      'animal',
+      "didn't",
+      'cross',
+      'the',
+      'street',
+      'because',
+      'it',
+      'was',
+      'too',
+      'tired',
+    ]);
     assert.match(await page.locator('.notice').textContent(), /random and untrained/);
     const trace = await page.evaluate(() => ({ n: __ap.trace.n, heads: __ap.trace.heads, dModel: __ap.trace.dModel }));
     assert.deepEqual(trace, { n: 11, heads: 4, dModel: 64 });
@@ -92,8 +104,10 @@ test("the weights heatmap's pixels follow the weights", async () => {
       const hi = row.indexOf(Math.max(...row));
       const lo = row.indexOf(Math.min(...row));
       if (row[hi] - row[lo] < 0.02 * max) continue;
-      assert.ok(luminance(pixel(map, i, hi)) > luminance(pixel(map, i, lo)),
-        `row ${i}: weight ${row[hi]} at ${hi} should be brighter than ${row[lo]} at ${lo}`);
+      assert.ok(
+        luminance(pixel(map, i, hi)) > luminance(pixel(map, i, lo)),
+        `row ${i}: weight ${row[hi]} at ${hi} should be brighter than ${row[lo]} at ${lo}`,
+      );
     }
     const cells = weights.map((w, k) => ({ w, l: luminance(pixel(map, Math.floor(k / n), k % n)) }));
     cells.sort((a, b) => a.w - b.w);
@@ -101,10 +115,13 @@ test("the weights heatmap's pixels follow the weights", async () => {
     for (let k = 1; k < cells.length; k++) if (cells[k].l + 1 < cells[k - 1].l) inversions++;
     assert.ok(inversions <= cells.length * 0.02, `${inversions} cells darker than a smaller weight`);
     // Exact colours: each cell is the viridis entry for its weight on [0, max].
-    const expected = await page.evaluate(async ({ weights, max }) => {
-      const { colormaps, colorOf } = await import('./draw/colormap.js');
-      return weights.map((w) => colorOf(colormaps.viridis, w, 0, max));
-    }, { weights, max });
+    const expected = await page.evaluate(
+      async ({ weights, max }) => {
+        const { colormaps, colorOf } = await import('./draw/colormap.js');
+        return weights.map((w) => colorOf(colormaps.viridis, w, 0, max));
+      },
+      { weights, max },
+    );
     for (let k = 0; k < weights.length; k++) {
       assert.deepEqual(pixel(map, Math.floor(k / n), k % n), expected[k], `cell ${k}`);
     }
@@ -143,11 +160,17 @@ test('hovering a weight shows its exact value and how it was computed', async ()
     const tooltip = page.locator('.tooltip');
     await tooltip.waitFor({ state: 'visible' });
     const text = await tooltip.textContent();
-    const expected = await page.evaluate(async ({ i, j }) => {
-      const { formatNumber } = await import('./page/i18n/i18n.js');
-      const n = __ap.trace.n;
-      return { value: formatNumber(__ap.trace.weights[0][i * n + j], 6), score: formatNumber(__ap.trace.scores[0][i * n + j]) };
-    }, { i, j });
+    const expected = await page.evaluate(
+      async ({ i, j }) => {
+        const { formatNumber } = await import('./page/i18n/i18n.js');
+        const n = __ap.trace.n;
+        return {
+          value: formatNumber(__ap.trace.weights[0][i * n + j], 6),
+          score: formatNumber(__ap.trace.scores[0][i * n + j]),
+        };
+      },
+      { i, j },
+    );
     assert.ok(text.includes(`weights_0[${i}, ${j}] = ${expected.value}`), text);
     assert.ok(text.includes('“it”') && text.includes('“animal”'), text);
     assert.ok(text.includes(`score = ${expected.score}`), text);
@@ -184,7 +207,8 @@ test('toggling causal blanks the upper triangle in the masked colour, and back',
     const masked = await page.evaluate(async () => (await import('./draw/colormap.js')).MASKED_RGBA.slice(0, 3));
     const count = async (selector) => {
       const map = await readMap(page, selector);
-      let upper = 0; let lower = 0;
+      let upper = 0;
+      let lower = 0;
       for (let i = 0; i < map.rows; i++) {
         for (let j = 0; j < map.cols; j++) {
           const isMasked = pixel(map, i, j).every((c, k) => c === masked[k]);
@@ -231,15 +255,31 @@ test('invalid control values show a clear message and keep the last drawing', as
     const cases = [
       [async () => false, () => page.fill('#dmodel', '30'), /d_model 30 is not divisible by 4 heads/],
       [() => page.fill('#dmodel', '64').then(() => true), () => page.fill('#sentence', '   '), /Type a sentence/],
-      [() => page.fill('#sentence', 'a b').then(() => true), () => page.fill('#sentence', Array.from({ length: 65 }, (_, k) => `w${k}`).join(' ')), /65 tokens.*at most 64/],
-      [async () => {
-        await page.fill('#sentence', 'a b c');
-        await page.fill('#heads', '8');
-        await page.fill('#dmodel', '24');
-        return true;
-      }, () => page.selectOption('#positional', 'rope'), /d_head must be even.*d_head 3/],
-      [() => page.selectOption('#positional', 'none').then(() => true), () => page.fill('#heads', '0'), /Heads must be a whole number/],
-      [() => page.fill('#heads', '4').then(() => true), () => page.fill('#temperature', '0'), /Temperature must be a positive/],
+      [
+        () => page.fill('#sentence', 'a b').then(() => true),
+        () => page.fill('#sentence', Array.from({ length: 65 }, (_, k) => `w${k}`).join(' ')),
+        /65 tokens.*at most 64/,
+      ],
+      [
+        async () => {
+          await page.fill('#sentence', 'a b c');
+          await page.fill('#heads', '8');
+          await page.fill('#dmodel', '24');
+          return true;
+        },
+        () => page.selectOption('#positional', 'rope'),
+        /d_head must be even.*d_head 3/,
+      ],
+      [
+        () => page.selectOption('#positional', 'none').then(() => true),
+        () => page.fill('#heads', '0'),
+        /Heads must be a whole number/,
+      ],
+      [
+        () => page.fill('#heads', '4').then(() => true),
+        () => page.fill('#temperature', '0'),
+        /Temperature must be a positive/,
+      ],
     ];
     for (const [setup, invalid, message] of cases) {
       await valid(setup);
@@ -280,13 +320,20 @@ test('every positional encoding, with and without the mask, computes and draws',
         await page.selectOption('#positional', positional);
         await page.setChecked('#causal', causal);
         if (before.p !== positional || before.c !== causal) await settled(page, r);
-        const drawn = await page.evaluate(() => ({ p: __ap.trace.positional, c: __ap.trace.causal, error: __ap.error }));
+        const drawn = await page.evaluate(() => ({
+          p: __ap.trace.positional,
+          c: __ap.trace.causal,
+          error: __ap.error,
+        }));
         assert.deepEqual(drawn, { p: positional, c: causal, error: null });
         const sums = await page.evaluate(() => {
           const { n, weights } = __ap.trace;
-          return weights.map((w) => Array.from({ length: n }, (_, i) => w.slice(i * n, (i + 1) * n).reduce((a, b) => a + b, 0)));
+          return weights.map((w) =>
+            Array.from({ length: n }, (_, i) => w.slice(i * n, (i + 1) * n).reduce((a, b) => a + b, 0)),
+          );
         });
-        for (const row of sums.flat()) assert.ok(Math.abs(row - 1) < 1e-5, `${positional}/${causal}: a row sums to ${row}`);
+        for (const row of sums.flat())
+          assert.ok(Math.abs(row - 1) < 1e-5, `${positional}/${causal}: a row sums to ${row}`);
       }
     }
     // The scores title names what was added: ALiBi bias and the mask.
@@ -323,13 +370,18 @@ test('dragging a slider recomputes live and the newest value wins', async () => 
     // Fire a burst of input events, as a drag does, without waiting in between.
     await page.evaluate(() => {
       const range = document.getElementById('dmodel-range');
-      for (let d = 8; d <= 256; d += 8) { // 32 values
+      for (let d = 8; d <= 256; d += 8) {
+        // 32 values
         range.value = String(d);
         range.dispatchEvent(new Event('input', { bubbles: true }));
       }
     });
     await settled(page, r);
-    const drawn = await page.evaluate(() => ({ dModel: __ap.trace.dModel, renders: __ap.renders, field: document.getElementById('dmodel').value }));
+    const drawn = await page.evaluate(() => ({
+      dModel: __ap.trace.dModel,
+      renders: __ap.renders,
+      field: document.getElementById('dmodel').value,
+    }));
     assert.equal(drawn.dModel, 256);
     assert.equal(drawn.field, '256');
     assert.ok(drawn.renders - r < 32, `stale requests were dropped (${drawn.renders - r} of 32 drawn)`);
@@ -361,13 +413,23 @@ test('picking an example sentence recomputes with its tokens', async () => {
 
 test('state is read from the URL hash, and user text is inserted as text', async () => {
   const hostile = '<img src=x onerror="window.__pwned=1"> & <b>bold</b>';
-  const hash = '#' + new URLSearchParams({ s: hostile, h: '2', d: '32', t: '0.5', c: '1', p: 'rope', seed: '7', f: '1' });
+  const hash =
+    '#' + new URLSearchParams({ s: hostile, h: '2', d: '32', t: '0.5', c: '1', p: 'rope', seed: '7', f: '1' });
   const { page, problems, close } = await open(hash);
   try {
     const state = await page.evaluate(() => ({ ...__ap.state }));
     assert.deepEqual(
-      { h: state.heads, d: state.dModel, t: state.temperature, c: state.causal, p: state.positional, seed: state.seed, f: state.focus },
-      { h: 2, d: 32, t: 0.5, c: true, p: 'rope', seed: 7, f: 1 });
+      {
+        h: state.heads,
+        d: state.dModel,
+        t: state.temperature,
+        c: state.causal,
+        p: state.positional,
+        seed: state.seed,
+        f: state.focus,
+      },
+      { h: 2, d: 32, t: 0.5, c: true, p: 'rope', seed: 7, f: 1 },
+    );
     assert.equal(await page.inputValue('#positional'), 'rope');
     assert.equal(await page.isChecked('#causal'), true);
     assert.equal(await page.inputValue('#sentence'), hostile);
@@ -385,11 +447,15 @@ test('a new hash (a pasted link, Back) replaces the state: the controls, the vie
   const { page, problems, close } = await open();
   try {
     let r = await renders(page);
-    await page.evaluate(() => { location.hash = '#s=a+b+c&h=2&d=16&c=1&step=8&hide=seed'; });
+    await page.evaluate(() => {
+      location.hash = '#s=a+b+c&h=2&d=16&c=1&step=8&hide=seed';
+    });
     await settled(page, r);
     const state = await page.evaluate(() => ({ ...__ap.state }));
-    assert.deepEqual([state.sentence, state.heads, state.dModel, state.causal, state.step, state.hide],
-      ['a b c', 2, 16, true, 8, ['seed']]);
+    assert.deepEqual(
+      [state.sentence, state.heads, state.dModel, state.causal, state.step, state.hide],
+      ['a b c', 2, 16, true, 8, ['seed']],
+    );
     assert.deepEqual(await page.evaluate(() => __ap.trace.tokens), ['a', 'b', 'c']);
     assert.equal(await page.inputValue('#heads'), '2');
     assert.equal(await page.inputValue('#sentence'), 'a b c');
@@ -409,7 +475,9 @@ test('a new hash (a pasted link, Back) replaces the state: the controls, the vie
     assert.match(await page.evaluate(() => location.hash), /&step=0&/);
     assert.deepEqual(problems, []);
     // Another language reloads the page in it.
-    await page.evaluate(() => { location.hash = '#lang=zh&h=1'; });
+    await page.evaluate(() => {
+      location.hash = '#lang=zh&h=1';
+    });
     await page.waitForFunction(() => document.documentElement.lang === 'zh' && window.__ap?.renders > 0);
     assert.equal(await page.evaluate(() => __ap.state.heads), 1);
   } finally {
@@ -423,7 +491,12 @@ test('the temperature slider: T from 0.01 to 100, 100 steps per factor of ten', 
     const slider = page.locator('#temperature-range');
     assert.deepEqual([await slider.getAttribute('min'), await slider.getAttribute('max')], ['-200', '200']);
     assert.equal(await slider.inputValue(), '0');
-    for (const [u, T] of [['100', '10'], ['-200', '0.01'], ['1', '1.02'], ['200', '100']]) {
+    for (const [u, T] of [
+      ['100', '10'],
+      ['-200', '0.01'],
+      ['1', '1.02'],
+      ['200', '100'],
+    ]) {
       const r = await renders(page);
       await page.evaluate((v) => {
         const range = document.getElementById('temperature-range');
@@ -481,7 +554,12 @@ test('the heatmap draws one pixel per cell and rejects wrong shapes', async () =
         { rows: 2, cols: 3, data, range: [-2, 2], masked: new Uint8Array(5) },
         { rows: 2, cols: 3, data, range: [-2, 2], mask: new Uint8Array(6) }, // 'mask' means "may attend"
       ]) {
-        try { map.update(bad); errors.push(null); } catch (e) { errors.push(e.message); }
+        try {
+          map.update(bad);
+          errors.push(null);
+        } catch (e) {
+          errors.push(e.message);
+        }
       }
       const px = canvas.getContext('2d').getImageData(0, 0, 3, 2).data;
       host.remove();
@@ -534,12 +612,18 @@ test('screenshot for the README', async () => {
 test('Embed: the dialog shows the snippets for the current state, copies them, and closes on Escape', async () => {
   const { page, problems, close } = await open('#s=Embed+me+%3Cb%3E&h=2&d=16&c=1&f=1&step=5&seed=9');
   try {
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
     await page.locator('#embed-open').click();
     const dialog = page.locator('#embed-dialog');
     await dialog.waitFor({ state: 'visible' });
     assert.equal(await dialog.evaluate((d) => d.open && d.matches(':modal')), true);
-    assert.equal(await page.evaluate(() => document.getElementById('embed-dialog').contains(document.activeElement)), true, 'focus moves into the dialog');
+    assert.equal(
+      await page.evaluate(() => document.getElementById('embed-dialog').contains(document.activeElement)),
+      true,
+      'focus moves into the dialog',
+    );
     const state = await page.evaluate(() => ({ ...__ap.state }));
     const expected = embedSnippets(state, { baseUrl: page.url().replace(/#.*$/, '') });
     assert.equal(await page.inputValue('#snippet-iframe'), expected.iframe);
@@ -583,18 +667,27 @@ test('Embed: the dialog shows the snippets for the current state, copies them, a
       const hostPage = await host.newPage();
       const hostProblems = [];
       hostPage.on('pageerror', (e) => hostProblems.push(e.message));
-      hostPage.on('console', (m) => { if (m.type() === 'error') hostProblems.push(m.text()); });
+      hostPage.on('console', (m) => {
+        if (m.type() === 'error') hostProblems.push(m.text());
+      });
       // A host page on another origin (another port).
       const dir = mkdtempSync(join(tmpdir(), 'ap-host-'));
-      writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,"></head><body style="margin:0">${expected.iframe}</body></html>`);
+      writeFileSync(
+        join(dir, 'index.html'),
+        `<!doctype html><html><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,"></head><body style="margin:0">${expected.iframe}</body></html>`,
+      );
       hostServer = await serveStatic({ root: dir, port: 0 });
       assert.notEqual(hostServer.url, server.url);
       await hostPage.goto(hostServer.url);
       const frame = await (await hostPage.locator('iframe').elementHandle()).contentFrame();
-      await frame.waitForFunction(() => window.__ap && window.__ap.idle && window.__ap.renders > 0, null, { timeout: 15000 });
+      await frame.waitForFunction(() => window.__ap && window.__ap.idle && window.__ap.renders > 0, null, {
+        timeout: 15000,
+      });
       const shown = await frame.evaluate(() => ({ ...__ap.state }));
       assert.deepEqual(shown, { ...state, embed: true });
-      const [mine, theirs] = await Promise.all([page, frame].map((p) => p.evaluate(() => Array.from(__ap.trace.weights[1]))));
+      const [mine, theirs] = await Promise.all(
+        [page, frame].map((p) => p.evaluate(() => Array.from(__ap.trace.weights[1]))),
+      );
       assert.deepEqual(theirs, mine, 'the same weights');
       const layout = await frame.evaluate(() => ({
         embed: document.body.classList.contains('is-embed'),
@@ -634,7 +727,9 @@ test('Embed: the dialog shows the snippets for the current state, copies them, a
 test('Share: a link copied after changing the controls opens the identical state, drawn pixel for pixel', async () => {
   const { page, problems, close } = await open();
   try {
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
     // Change the state the way a reader does: typing, the number fields, the switches, a head.
     await page.fill('#sentence', 'Colourless green ideas <i>sleep</i> furiously 🌙 مرحبا');
     await page.fill('#heads', '2');
@@ -644,7 +739,11 @@ test('Share: a link copied after changing the controls opens the identical state
     await page.selectOption('#positional', 'rope');
     await page.setChecked('#causal', true);
     await page.setChecked('#independent', true);
-    await page.waitForFunction(() => __ap.idle && __ap.trace?.heads === 2 && __ap.trace.dModel === 32 && __ap.trace.causal, null, { timeout: 15000 });
+    await page.waitForFunction(
+      () => __ap.idle && __ap.trace?.heads === 2 && __ap.trace.dModel === 32 && __ap.trace.causal,
+      null,
+      { timeout: 15000 },
+    );
     const tokens = await page.locator('.token-text').allTextContents();
     assert.deepEqual(tokens.slice(-3), ['furiously', '🌙', 'مرحبا']);
     await page.locator('.thumb').nth(1).click();
@@ -664,19 +763,24 @@ test('Share: a link copied after changing the controls opens the identical state
     // The link in a new browser context: the same state, the same numbers, the same pixels.
     const copy = await open(link.slice(link.indexOf('#')));
     try {
-      const snapshot = (p) => p.evaluate(() => ({
-        state: { ...__ap.state },
-        tokens: [...document.querySelectorAll('.token-text')].filter((e) => e.checkVisibility()).map((e) => e.textContent),
-        weights: __ap.trace.weights.map((w) => Array.from(w)),
-        output: Array.from(__ap.trace.output),
-        canvases: [...document.querySelectorAll('canvas.hm-data')].filter((c) => c.checkVisibility()).map((c) => {
-          if (!c.width || !c.height) return [0, 0, ''];
-          const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          let h = 0;
-          for (let k = 0; k < px.length; k++) h = (Math.imul(h, 31) + px[k]) | 0;
-          return [c.width, c.height, h];
-        }),
-      }));
+      const snapshot = (p) =>
+        p.evaluate(() => ({
+          state: { ...__ap.state },
+          tokens: [...document.querySelectorAll('.token-text')]
+            .filter((e) => e.checkVisibility())
+            .map((e) => e.textContent),
+          weights: __ap.trace.weights.map((w) => Array.from(w)),
+          output: Array.from(__ap.trace.output),
+          canvases: [...document.querySelectorAll('canvas.hm-data')]
+            .filter((c) => c.checkVisibility())
+            .map((c) => {
+              if (!c.width || !c.height) return [0, 0, ''];
+              const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              let h = 0;
+              for (let k = 0; k < px.length; k++) h = (Math.imul(h, 31) + px[k]) | 0;
+              return [c.width, c.height, h];
+            }),
+        }));
       const [mine, theirs] = await Promise.all([snapshot(page), snapshot(copy.page)]);
       assert.deepEqual(theirs.state, mine.state);
       assert.equal(mine.state.step, 3);
@@ -693,7 +797,9 @@ test('Share: a link copied after changing the controls opens the identical state
       await copy.close();
     }
     // A refused clipboard says where the link is instead of doing nothing.
-    await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError')); });
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+    });
     await page.locator('#copy-link').click();
     await page.waitForFunction(() => /address bar/.test(document.getElementById('status').textContent));
     assert.deepEqual(problems, []);
@@ -705,9 +811,14 @@ test('Share: a link copied after changing the controls opens the identical state
 test('on a short wide window the actions (Copy link, Export, Embed) are in view at load', async () => {
   const { page, problems, close } = await open('', { width: 1280, height: 720 });
   try {
-    const boxes = await page.evaluate(() => ['copy-link', 'export-open', 'embed-open', 'status']
-      .map((id) => { const r = document.getElementById(id).getBoundingClientRect(); return { id, top: r.top, bottom: r.bottom, height: r.height }; }));
-    for (const b of boxes) assert.ok(b.height > 0 && b.top >= 0 && b.bottom <= 720, `${b.id} at ${b.top}–${b.bottom} px`);
+    const boxes = await page.evaluate(() =>
+      ['copy-link', 'export-open', 'embed-open', 'status'].map((id) => {
+        const r = document.getElementById(id).getBoundingClientRect();
+        return { id, top: r.top, bottom: r.bottom, height: r.height };
+      }),
+    );
+    for (const b of boxes)
+      assert.ok(b.height > 0 && b.top >= 0 && b.bottom <= 720, `${b.id} at ${b.top}–${b.bottom} px`);
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -715,10 +826,13 @@ test('on a short wide window the actions (Copy link, Export, Embed) are in view 
 });
 
 test('teacher mode: hide= removes controls, lock= disables them, in the panel and the walkthrough', async () => {
-  const { page, problems, close } = await open('#step=7&hide=seed,d-model,cross,embed,export&lock=causal,temperature,view');
+  const { page, problems, close } = await open(
+    '#step=7&hide=seed,d-model,cross,embed,export&lock=causal,temperature,view',
+  );
   try {
     const visible = async (sel) => page.locator(sel).isVisible();
-    for (const sel of ['#seed', '#reseed', '#dmodel', '#cross', '#embed-open', '#export-open']) assert.equal(await visible(sel), false, `${sel} hidden`);
+    for (const sel of ['#seed', '#reseed', '#dmodel', '#cross', '#embed-open', '#export-open'])
+      assert.equal(await visible(sel), false, `${sel} hidden`);
     for (const sel of ['#heads', '#sentence', '#positional', '#copy-link']) {
       assert.equal(await visible(sel), true, `${sel} shown`);
       assert.equal(await page.locator(sel).isDisabled(), false, `${sel} enabled`);
@@ -788,7 +902,11 @@ test('lang=zh (or a Chinese browser) shows the page in Chinese; English loads no
     const layout = await page.evaluate(() => {
       const c = document.createElement('canvas').getContext('2d');
       c.font = getComputedStyle(document.querySelector('h1')).font;
-      return { wide: document.documentElement.scrollWidth - innerWidth, han: c.measureText('注').width, latin: c.measureText('i').width };
+      return {
+        wide: document.documentElement.scrollWidth - innerWidth,
+        han: c.measureText('注').width,
+        latin: c.measureText('i').width,
+      };
     });
     assert.ok(layout.wide <= 0, `the page scrolls sideways by ${layout.wide} px`);
     assert.ok(layout.han > 1.5 * layout.latin, JSON.stringify(layout));
@@ -801,7 +919,10 @@ test('lang=zh (or a Chinese browser) shows the page in Chinese; English loads no
     await page.waitForFunction(() => document.documentElement.lang === 'en' && window.__ap && window.__ap.renders > 0);
     assert.equal(await page.locator('h1').textContent(), 'Attention Playground');
     assert.match(await page.evaluate(() => location.hash), /lang=en/);
-    assert.deepEqual(problems.filter((p) => !p.startsWith('request failed')), []);
+    assert.deepEqual(
+      problems.filter((p) => !p.startsWith('request failed')),
+      [],
+    );
   } finally {
     await close();
   }
@@ -834,18 +955,26 @@ test('lang=zh (or a Chinese browser) shows the page in Chinese; English loads no
 
 test('narrow screens: the sentence and the invitation come first, the other settings fold and open by keyboard', async () => {
   // The layout's facts at a width, read in the page.
-  const layout = (page) => page.evaluate(() => {
-    const box = (sel) => document.querySelector(sel)?.getBoundingClientRect();
-    const visible = (sel) => document.querySelector(sel).checkVisibility();
-    return {
-      sentence: box('#sentence').bottom + scrollY, invite: box('.invite')?.top + scrollY,
-      toggle: visible('#more-toggle'), heads: visible('#heads'), seed: visible('#seed'),
-      expanded: document.getElementById('more-toggle').getAttribute('aria-expanded'),
-      summary: document.getElementById('more-summary').textContent,
-      wide: document.documentElement.scrollWidth - innerWidth,
-    };
-  });
-  for (const [width, lang] of [[400, 'en'], [320, 'en'], [320, 'zh']]) {
+  const layout = (page) =>
+    page.evaluate(() => {
+      const box = (sel) => document.querySelector(sel)?.getBoundingClientRect();
+      const visible = (sel) => document.querySelector(sel).checkVisibility();
+      return {
+        sentence: box('#sentence').bottom + scrollY,
+        invite: box('.invite')?.top + scrollY,
+        toggle: visible('#more-toggle'),
+        heads: visible('#heads'),
+        seed: visible('#seed'),
+        expanded: document.getElementById('more-toggle').getAttribute('aria-expanded'),
+        summary: document.getElementById('more-summary').textContent,
+        wide: document.documentElement.scrollWidth - innerWidth,
+      };
+    });
+  for (const [width, lang] of [
+    [400, 'en'],
+    [320, 'en'],
+    [320, 'zh'],
+  ]) {
     const { page, problems, close } = await open(`#lang=${lang}`, { width, height: 700 });
     try {
       await page.locator('.invite').waitFor();
@@ -898,7 +1027,11 @@ test('narrow screens: the sentence and the invitation come first, the other sett
   }
 
   // No fold where it would hide the point: wide screens, compact mode, a teacher's few settings.
-  for (const [hash, width] of [['', 1280], ['#embed=1', 400], ['#hide=sentence,heads,d-model,positional,seed,independent,cross', 400]]) {
+  for (const [hash, width] of [
+    ['', 1280],
+    ['#embed=1', 400],
+    ['#hide=sentence,heads,d-model,positional,seed,independent,cross', 400],
+  ]) {
     const { page, problems, close } = await open(hash, { width });
     try {
       const r = await layout(page);
@@ -921,7 +1054,10 @@ test('Export: any matrix of the result, as PNG, SVG, CSV and JSON, with labels',
     assert.equal(await page.locator('#export-matrix option').count(), 7);
     assert.equal(await page.inputValue('#export-matrix'), 'weights');
     const save = async (format) => {
-      const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`#export-dialog [data-format="${format}"]`).click()]);
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator(`#export-dialog [data-format="${format}"]`).click(),
+      ]);
       return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
     };
     const csv = await save('csv');
@@ -933,7 +1069,9 @@ test('Export: any matrix of the result, as PNG, SVG, CSV and JSON, with labels',
       const cells = line.split(',');
       assert.equal(cells[0], ['one', 'two', 'three'][i]);
       // Causal: the cells above the diagonal are masked, the others are the weights drawn.
-      cells.slice(1).forEach((v, j) => { if (j <= i) assert.ok(Math.abs(Number(v) - weights[i * 3 + j]) < 1e-6, `${i},${j}: ${v}`); });
+      cells.slice(1).forEach((v, j) => {
+        if (j <= i) assert.ok(Math.abs(Number(v) - weights[i * 3 + j]) < 1e-6, `${i},${j}: ${v}`);
+      });
     });
     assert.equal(await page.locator('#export-live').textContent(), 'attention-weights-head1.csv downloaded');
 
@@ -976,7 +1114,10 @@ test('touch at 400 px: a tap on a cell shows that cell’s value and keeps it up
     const title = await tooltip.locator('.tooltip-title').textContent();
     const [, row, col, value] = title.match(/^weights_0\[(\d+), (\d+)\] = (\S+)$/) ?? [];
     assert.ok(Number(row) > 0 && Number(col) > 0, `the tapped cell, not the first: ${title}`);
-    const expected = await page.evaluate(([r, c]) => __ap.trace.weights[0][r * __ap.trace.nKv + c], [Number(row), Number(col)]);
+    const expected = await page.evaluate(
+      ([r, c]) => __ap.trace.weights[0][r * __ap.trace.nKv + c],
+      [Number(row), Number(col)],
+    );
     assert.ok(Math.abs(Number(value) - expected) < 1e-5, `${value} vs ${expected}`);
     await page.waitForTimeout(300);
     assert.equal(await tooltip.isVisible(), true, 'still shown once the finger is lifted');

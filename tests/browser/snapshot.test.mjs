@@ -53,18 +53,28 @@ function record(fig) {
   const data = Float32Array.from(fig.data);
   const finite = fig.data.filter(Number.isFinite);
   const out = {
-    rows: fig.rows, cols: fig.cols, colormap: fig.colormap,
-    range: fig.range.map(round), cell: fig.cell, pixels: fig.pixels,
+    rows: fig.rows,
+    cols: fig.cols,
+    colormap: fig.colormap,
+    range: fig.range.map(round),
+    cell: fig.cell,
+    pixels: fig.pixels,
     values: fnv(new Uint8Array(data.buffer)),
     mask: fig.masked ? fnv(Uint8Array.from(fig.masked)) : null,
-    stats: { min: round(Math.min(...finite)), max: round(Math.max(...finite)), nonFinite: fig.data.length - finite.length },
+    stats: {
+      min: round(Math.min(...finite)),
+      max: round(Math.max(...finite)),
+      nonFinite: fig.data.length - finite.length,
+    },
   };
   if (fig.rows * fig.cols <= 256) out.data = fig.data.map(round);
   return out;
 }
 
 let harness;
-before(async () => { harness = await startHarness(); });
+before(async () => {
+  harness = await startHarness();
+});
 after(async () => {
   await harness?.close();
   if (WRITE) {
@@ -99,26 +109,41 @@ async function recordWidget() {
   const context = await harness.browser.newContext({ viewport: { width: 900, height: 900 } });
   const page = await context.newPage();
   const url = new URL('snapshot-widget.html', harness.server.url).href;
-  const body = WIDGET_VIEWS.map((v) => `<attention-playground ${WIDGET_ATTRS} view="${v}" loading="eager"></attention-playground>`).join('\n');
-  await page.route(url, (route) => route.fulfill({
-    contentType: 'text/html',
-    body: `<!doctype html><meta charset="utf-8"><script type="module" src="attention-playground.js"></script>${body}`,
-  }));
+  const body = WIDGET_VIEWS.map(
+    (v) => `<attention-playground ${WIDGET_ATTRS} view="${v}" loading="eager"></attention-playground>`,
+  ).join('\n');
+  await page.route(url, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><meta charset="utf-8"><script type="module" src="attention-playground.js"></script>${body}`,
+    }),
+  );
   try {
     await page.goto(url);
-    await page.waitForFunction((n) => [...document.querySelectorAll('attention-playground')].filter((e) => e.renders > 0).length === n, WIDGET_VIEWS.length);
-    const figures = await page.evaluate(() => [...document.querySelectorAll('attention-playground')].map((e) => {
-      const { model } = e.current;
-      const canvas = e.shadowRoot.querySelector('.hm-data');
-      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      let h = 0x811c9dc5;
-      for (let i = 0; i < px.length; i++) h = Math.imul(h ^ px[i], 0x01000193) >>> 0;
-      return {
-        name: e.getAttribute('view'), rows: model.rows, cols: model.cols, data: Array.from(model.data),
-        masked: model.masked ? Array.from(model.masked) : null, range: [...model.range], colormap: model.colormap ?? null,
-        cell: null, pixels: h.toString(16).padStart(8, '0'),
-      };
-    }));
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll('attention-playground')].filter((e) => e.renders > 0).length === n,
+      WIDGET_VIEWS.length,
+    );
+    const figures = await page.evaluate(() =>
+      [...document.querySelectorAll('attention-playground')].map((e) => {
+        const { model } = e.current;
+        const canvas = e.shadowRoot.querySelector('.hm-data');
+        const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let h = 0x811c9dc5;
+        for (let i = 0; i < px.length; i++) h = Math.imul(h ^ px[i], 0x01000193) >>> 0;
+        return {
+          name: e.getAttribute('view'),
+          rows: model.rows,
+          cols: model.cols,
+          data: Array.from(model.data),
+          masked: model.masked ? Array.from(model.masked) : null,
+          range: [...model.range],
+          colormap: model.colormap ?? null,
+          cell: null,
+          pixels: h.toString(16).padStart(8, '0'),
+        };
+      }),
+    );
     return Object.fromEntries(figures.map((f) => [f.name, record(f)]));
   } finally {
     await context.close();

@@ -7,7 +7,9 @@ import { referenceAttention, randomArray } from './reference.mjs';
 function makeParams(n, dModel, heads, seed, extra = {}) {
   const ws = 1 / Math.sqrt(dModel);
   return {
-    n, dModel, heads,
+    n,
+    dModel,
+    heads,
     x: randomArray(n * dModel, seed),
     wq: randomArray(dModel * dModel, seed + 1, ws),
     wk: randomArray(dModel * dModel, seed + 2, ws),
@@ -22,208 +24,263 @@ function makeParams(n, dModel, heads, seed, extra = {}) {
 // cancellation (a dot product near 0) is judged by the size of its terms. Reports the first mismatch.
 function assertClose(got, want, what) {
   assert.equal(got.length, want.length, `${what}: length`);
-  let squares = 0, finite = 0;
-  for (const w of want) if (Number.isFinite(w)) { squares += w * w; finite++; }
+  let squares = 0,
+    finite = 0;
+  for (const w of want)
+    if (Number.isFinite(w)) {
+      squares += w * w;
+      finite++;
+    }
   const rms = Math.sqrt(squares / Math.max(finite, 1));
   for (let i = 0; i < want.length; i++) {
-    const ok = want[i] === -Infinity ? got[i] === -Infinity : Math.abs(got[i] - want[i]) <= 1e-4 * (Math.abs(want[i]) + rms);
+    const ok =
+      want[i] === -Infinity ? got[i] === -Infinity : Math.abs(got[i] - want[i]) <= 1e-4 * (Math.abs(want[i]) + rms);
     if (!ok) assert.fail(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
   }
 }
 
 for (const simd of [true, false]) {
-  describe(`JS API, ${simd ? 'SIMD' : 'scalar'} build`, { skip: simd && !simdSupported() ? 'no wasm SIMD in this Node' : false }, () => {
-    let core;
-    before(async () => {
-      core = await loadAttention({ simd });
-      console.log(`# core ${core.buildInfo.version}, SIMD ${core.buildInfo.simd ? 'on' : 'off'} (${core.buildInfo.simdKind})`);
-    });
+  describe(
+    `JS API, ${simd ? 'SIMD' : 'scalar'} build`,
+    { skip: simd && !simdSupported() ? 'no wasm SIMD in this Node' : false },
+    () => {
+      let core;
+      before(async () => {
+        core = await loadAttention({ simd });
+        console.log(
+          `# core ${core.buildInfo.version}, SIMD ${core.buildInfo.simd ? 'on' : 'off'} (${core.buildInfo.simdKind})`,
+        );
+      });
 
-    test('reports its build', () => {
-      assert.equal(core.buildInfo.simd, simd);
-      assert.match(core.buildInfo.version, /^\d+\.\d+\.\d+$/);
-    });
+      test('reports its build', () => {
+        assert.equal(core.buildInfo.simd, simd);
+        assert.match(core.buildInfo.version, /^\d+\.\d+\.\d+$/);
+      });
 
-    test('the same URL loads one shared instance', async () => {
-      assert.equal(await loadAttention({ simd }), core);
-    });
+      test('the same URL loads one shared instance', async () => {
+        assert.equal(await loadAttention({ simd }), core);
+      });
 
-    test('trace shapes', () => {
-      const t = core.attention(makeParams(5, 12, 3, 1));
-      assert.deepEqual([t.n, t.dModel, t.heads, t.dHead], [5, 12, 3, 4]);
-      assert.equal(t.output.length, 5 * 12);
-      assert.equal(t.concat.length, 5 * 12);
-      assert.equal(t.x.length, 5 * 12);
-      for (let h = 0; h < 3; h++) {
-        for (const name of ['q', 'k', 'v', 'headOutput']) assert.equal(t[name](h).length, 5 * 4, name);
-        for (const name of ['scores', 'weights']) assert.equal(t[name](h).length, 25, name);
-        assert.ok(t.weights(h) instanceof Float32Array);
-      }
-      assert.throws(() => t.q(3), RangeError);
-      assert.throws(() => t.weights(-1), /from 0 to 2/);
-      assert.throws(() => t.scores(0.5), RangeError);
-    });
+      test('trace shapes', () => {
+        const t = core.attention(makeParams(5, 12, 3, 1));
+        assert.deepEqual([t.n, t.dModel, t.heads, t.dHead], [5, 12, 3, 4]);
+        assert.equal(t.output.length, 5 * 12);
+        assert.equal(t.concat.length, 5 * 12);
+        assert.equal(t.x.length, 5 * 12);
+        for (let h = 0; h < 3; h++) {
+          for (const name of ['q', 'k', 'v', 'headOutput']) assert.equal(t[name](h).length, 5 * 4, name);
+          for (const name of ['scores', 'weights']) assert.equal(t[name](h).length, 25, name);
+          assert.ok(t.weights(h) instanceof Float32Array);
+        }
+        assert.throws(() => t.q(3), RangeError);
+        assert.throws(() => t.weights(-1), /from 0 to 2/);
+        assert.throws(() => t.scores(0.5), RangeError);
+      });
 
-    test('matches a float64 reference within 1e-4 relative, every option', () => {
-      let seed = 100;
-      for (const [n, dModel, heads] of [[1, 4, 1], [4, 8, 2], [9, 24, 3], [17, 32, 4], [31, 64, 8]]) {
-        for (const positional of POSITIONAL) {
-          for (const causal of [false, true]) {
-            for (const temperature of [1, 0.35, 4]) {
-              const p = makeParams(n, dModel, heads, seed++, { positional, causal, temperature });
-              const what = `n=${n} d=${dModel} h=${heads} ${positional} causal=${causal} T=${temperature}`;
-              const t = core.attention(p);
-              const r = referenceAttention(p);
-              assertClose(t.x, r.x, `${what} x`);
-              for (let h = 0; h < heads; h++) {
-                for (const name of ['q', 'k', 'v', 'scores', 'weights', 'headOutput']) {
-                  assertClose(t[name](h), r[name][h], `${what} ${name}(${h})`);
+      test('matches a float64 reference within 1e-4 relative, every option', () => {
+        let seed = 100;
+        for (const [n, dModel, heads] of [
+          [1, 4, 1],
+          [4, 8, 2],
+          [9, 24, 3],
+          [17, 32, 4],
+          [31, 64, 8],
+        ]) {
+          for (const positional of POSITIONAL) {
+            for (const causal of [false, true]) {
+              for (const temperature of [1, 0.35, 4]) {
+                const p = makeParams(n, dModel, heads, seed++, { positional, causal, temperature });
+                const what = `n=${n} d=${dModel} h=${heads} ${positional} causal=${causal} T=${temperature}`;
+                const t = core.attention(p);
+                const r = referenceAttention(p);
+                assertClose(t.x, r.x, `${what} x`);
+                for (let h = 0; h < heads; h++) {
+                  for (const name of ['q', 'k', 'v', 'scores', 'weights', 'headOutput']) {
+                    assertClose(t[name](h), r[name][h], `${what} ${name}(${h})`);
+                  }
                 }
+                assertClose(t.concat, r.concat, `${what} concat`);
+                assertClose(t.output, r.output, `${what} output`);
               }
-              assertClose(t.concat, r.concat, `${what} concat`);
-              assertClose(t.output, r.output, `${what} output`);
             }
           }
         }
-      }
-    });
+      });
 
-    test('causal rows sum to 1 with the upper triangle exactly 0', () => {
-      const t = core.attention(makeParams(12, 16, 2, 7, { causal: true, positional: 'alibi' }));
-      for (let h = 0; h < 2; h++) {
-        const w = t.weights(h);
-        for (let i = 0; i < 12; i++) {
-          let sum = 0;
-          for (let j = 0; j < 12; j++) {
-            sum += w[i * 12 + j];
-            if (j > i) assert.equal(w[i * 12 + j], 0);
+      test('causal rows sum to 1 with the upper triangle exactly 0', () => {
+        const t = core.attention(makeParams(12, 16, 2, 7, { causal: true, positional: 'alibi' }));
+        for (let h = 0; h < 2; h++) {
+          const w = t.weights(h);
+          for (let i = 0; i < 12; i++) {
+            let sum = 0;
+            for (let j = 0; j < 12; j++) {
+              sum += w[i * 12 + j];
+              if (j > i) assert.equal(w[i * 12 + j], 0);
+            }
+            assert.ok(Math.abs(sum - 1) < 1e-6, `row ${i} sums to ${sum}`);
           }
-          assert.ok(Math.abs(sum - 1) < 1e-6, `row ${i} sums to ${sum}`);
         }
-      }
-    });
+      });
 
-    test('arrays stay valid after later calls and memory growth', () => {
-      const p = makeParams(6, 16, 2, 3);
-      const first = core.attention(p);
-      const weights = first.weights(1).slice(), output = first.output.slice();
-      const heapBefore = core.memoryStats().heapBytes;
-      // A large trace forces the wasm memory to grow (4 heads × 1024² scores and weights = 32 MB).
-      core.attention(makeParams(1024, 64, 4, 9));
-      assert.ok(core.memoryStats().heapBytes > heapBefore, 'memory grew');
-      assert.deepEqual(first.weights(1), weights);
-      assert.deepEqual(first.output, output);
-    });
+      test('arrays stay valid after later calls and memory growth', () => {
+        const p = makeParams(6, 16, 2, 3);
+        const first = core.attention(p);
+        const weights = first.weights(1).slice(),
+          output = first.output.slice();
+        const heapBefore = core.memoryStats().heapBytes;
+        // A large trace forces the wasm memory to grow (4 heads × 1024² scores and weights = 32 MB).
+        core.attention(makeParams(1024, 64, 4, 9));
+        assert.ok(core.memoryStats().heapBytes > heapBefore, 'memory grew');
+        assert.deepEqual(first.weights(1), weights);
+        assert.deepEqual(first.output, output);
+      });
 
-    test('a trace is one buffer of its own: later calls and edits of another trace do not touch it', () => {
-      const p = makeParams(7, 16, 2, 21, { causal: true });
-      const a = core.attention(p);
-      const parts = [a.x, a.concat, a.output, a.entropy(0), ...['q', 'k', 'v', 'scores', 'weights', 'headOutput'].map((m) => a[m](1))];
-      assert.ok(parts.every((part) => part.buffer === a.output.buffer), 'one ArrayBuffer per trace');
-      const copies = parts.map((part) => part.slice());
-      const b = core.attention({ ...p, causal: false, temperature: 3 });
-      assert.notEqual(b.output.buffer, a.output.buffer);
-      b.output.fill(7);
-      b.weights(1).fill(7);
-      parts.forEach((part, i) => assert.deepEqual(part, copies[i]));
-      // Parts do not overlap: writing one leaves the others as they were.
-      a.scores(1).fill(-1);
-      assert.deepEqual(a.weights(1), copies[8]);
-      assert.deepEqual(a.headOutput(1), copies[9]);
-    });
+      test('a trace is one buffer of its own: later calls and edits of another trace do not touch it', () => {
+        const p = makeParams(7, 16, 2, 21, { causal: true });
+        const a = core.attention(p);
+        const parts = [
+          a.x,
+          a.concat,
+          a.output,
+          a.entropy(0),
+          ...['q', 'k', 'v', 'scores', 'weights', 'headOutput'].map((m) => a[m](1)),
+        ];
+        assert.ok(
+          parts.every((part) => part.buffer === a.output.buffer),
+          'one ArrayBuffer per trace',
+        );
+        const copies = parts.map((part) => part.slice());
+        const b = core.attention({ ...p, causal: false, temperature: 3 });
+        assert.notEqual(b.output.buffer, a.output.buffer);
+        b.output.fill(7);
+        b.weights(1).fill(7);
+        parts.forEach((part, i) => assert.deepEqual(part, copies[i]));
+        // Parts do not overlap: writing one leaves the others as they were.
+        a.scores(1).fill(-1);
+        assert.deepEqual(a.weights(1), copies[8]);
+        assert.deepEqual(a.headOutput(1), copies[9]);
+      });
 
-    test('non-finite inputs are found wherever they are, in every kind of array', () => {
-      const good = makeParams(3, 5, 1, 8);  // 15 and 25 values: the checks' 4-wide loop has a tail
-      for (const at of [0, 3, 4, 13, 14]) {
-        for (const bad of [NaN, Infinity, -Infinity]) {
-          const x = Float64Array.from(good.x);
-          x[at] = bad;
-          assert.throws(() => core.attention({ ...good, x }), new RegExp(`x holds a non-finite value \\(${bad}\\) at index ${at}$`));
-          const wq = Array.from(good.wq);
-          wq[at + 10] = bad;
-          assert.throws(() => core.attention({ ...good, wq }), new RegExp(`at index ${at + 10}$`));
+      test('non-finite inputs are found wherever they are, in every kind of array', () => {
+        const good = makeParams(3, 5, 1, 8); // 15 and 25 values: the checks' 4-wide loop has a tail
+        for (const at of [0, 3, 4, 13, 14]) {
+          for (const bad of [NaN, Infinity, -Infinity]) {
+            const x = Float64Array.from(good.x);
+            x[at] = bad;
+            assert.throws(
+              () => core.attention({ ...good, x }),
+              new RegExp(`x holds a non-finite value \\(${bad}\\) at index ${at}$`),
+            );
+            const wq = Array.from(good.wq);
+            wq[at + 10] = bad;
+            assert.throws(() => core.attention({ ...good, wq }), new RegExp(`at index ${at + 10}$`));
+          }
         }
-      }
-      assert.throws(() => core.attention({ ...good, wk: Object.assign(Array.from(good.wk), { 24: '1' }) }),
-        /wk holds a non-finite value \("1"\) at index 24/);
-      assertClose(core.attention({ ...good, x: Array.from(good.x) }).output, referenceAttention(good).output, 'Array input');
-      // Finite in float64 but not in float32: the core's own check names row and column.
-      const huge = Float64Array.from(good.x);
-      huge[6] = 1e300;
-      assert.throws(() => core.attention({ ...good, x: huge }), /x holds a non-finite value \(inf\) at row 1, column 1/);
-      assert.throws(() => core.attention({ ...good, x: huge, trace: false }), /x holds a non-finite value \(inf\)/);
-    });
+        assert.throws(
+          () => core.attention({ ...good, wk: Object.assign(Array.from(good.wk), { 24: '1' }) }),
+          /wk holds a non-finite value \("1"\) at index 24/,
+        );
+        assertClose(
+          core.attention({ ...good, x: Array.from(good.x) }).output,
+          referenceAttention(good).output,
+          'Array input',
+        );
+        // Finite in float64 but not in float32: the core's own check names row and column.
+        const huge = Float64Array.from(good.x);
+        huge[6] = 1e300;
+        assert.throws(
+          () => core.attention({ ...good, x: huge }),
+          /x holds a non-finite value \(inf\) at row 1, column 1/,
+        );
+        assert.throws(() => core.attention({ ...good, x: huge, trace: false }), /x holds a non-finite value \(inf\)/);
+      });
 
-    test('errors name what is wrong', () => {
-      const good = makeParams(3, 8, 2, 5);
-      const cases = [
-        [{ ...good, n: 0 }, /n must be between 1 and 4096, got 0/],
-        [{ ...good, n: 2.5 }, /n must be an integer, got 2.5/],
-        [{ ...good, n: '3' }, /n must be an integer/],
-        [{ ...good, n: 5000 }, /n must be between 1 and 4096/],
-        [{ ...good, dModel: 0 }, /dModel must be between/],
-        [{ ...good, heads: 3 }, /dModel \(8\) must be divisible by heads \(3\)/],
-        [{ ...good, heads: undefined }, /heads must be an integer/],
-        [{ ...good, x: new Float32Array(23) }, /x must hold n·dModel = 3·8 = 24 values, got 23/],
-        [{ ...good, x: 'hello' }, /x must be a Float32Array, got "hello"/],
-        [{ ...good, x: undefined }, /x must be a Float32Array, got undefined/],
-        [{ ...good, wk: new Float32Array(63) }, /wk must hold dModel² = 8² = 64 values, got 63/],
-        [{ ...good, wo: null }, /wo must be a Float32Array, got null/],
-        [{ ...good, x: Object.assign(good.x.slice(), { 5: NaN }) }, /x holds a non-finite value \(NaN\) at index 5/],
-        [{ ...good, wv: Object.assign(good.wv.slice(), { 2: Infinity }) }, /wv holds a non-finite value \(Infinity\) at index 2/],
-        [{ ...good, temperature: 0 }, /temperature must be a finite number greater than 0, got 0/],
-        [{ ...good, temperature: NaN }, /temperature must be/],
-        [{ ...good, temperature: -1 }, /temperature must be/],
-        [{ ...good, causal: 'yes' }, /causal must be true or false/],
-        [{ ...good, positional: 'RoPE' }, /positional must be one of 'none', 'sinusoidal', 'rope', 'alibi', got "RoPE"/],
-        [{ ...good, heads: 8, positional: 'rope' }, /RoPE rotates pairs of dimensions, so dModel \/ heads must be even; it is 1/],
-        [{ ...makeParams(2048, 64, 16, 1) }, /too large/],
-      ];
-      for (const [params, message] of cases) assert.throws(() => core.attention(params), message);
-      assert.throws(() => core.attention(), /parameter object/);
-      assert.throws(() => core.attention(null), /parameter object/);
-      // A failed call leaves the core working.
-      assert.equal(core.attention(good).output.length, 24);
-    });
+      test('errors name what is wrong', () => {
+        const good = makeParams(3, 8, 2, 5);
+        const cases = [
+          [{ ...good, n: 0 }, /n must be between 1 and 4096, got 0/],
+          [{ ...good, n: 2.5 }, /n must be an integer, got 2.5/],
+          [{ ...good, n: '3' }, /n must be an integer/],
+          [{ ...good, n: 5000 }, /n must be between 1 and 4096/],
+          [{ ...good, dModel: 0 }, /dModel must be between/],
+          [{ ...good, heads: 3 }, /dModel \(8\) must be divisible by heads \(3\)/],
+          [{ ...good, heads: undefined }, /heads must be an integer/],
+          [{ ...good, x: new Float32Array(23) }, /x must hold n·dModel = 3·8 = 24 values, got 23/],
+          [{ ...good, x: 'hello' }, /x must be a Float32Array, got "hello"/],
+          [{ ...good, x: undefined }, /x must be a Float32Array, got undefined/],
+          [{ ...good, wk: new Float32Array(63) }, /wk must hold dModel² = 8² = 64 values, got 63/],
+          [{ ...good, wo: null }, /wo must be a Float32Array, got null/],
+          [{ ...good, x: Object.assign(good.x.slice(), { 5: NaN }) }, /x holds a non-finite value \(NaN\) at index 5/],
+          [
+            { ...good, wv: Object.assign(good.wv.slice(), { 2: Infinity }) },
+            /wv holds a non-finite value \(Infinity\) at index 2/,
+          ],
+          [{ ...good, temperature: 0 }, /temperature must be a finite number greater than 0, got 0/],
+          [{ ...good, temperature: NaN }, /temperature must be/],
+          [{ ...good, temperature: -1 }, /temperature must be/],
+          [{ ...good, causal: 'yes' }, /causal must be true or false/],
+          [
+            { ...good, positional: 'RoPE' },
+            /positional must be one of 'none', 'sinusoidal', 'rope', 'alibi', got "RoPE"/,
+          ],
+          [
+            { ...good, heads: 8, positional: 'rope' },
+            /RoPE rotates pairs of dimensions, so dModel \/ heads must be even; it is 1/,
+          ],
+          [{ ...makeParams(2048, 64, 16, 1) }, /too large/],
+        ];
+        for (const [params, message] of cases) assert.throws(() => core.attention(params), message);
+        assert.throws(() => core.attention(), /parameter object/);
+        assert.throws(() => core.attention(null), /parameter object/);
+        // A failed call leaves the core working.
+        assert.equal(core.attention(good).output.length, 24);
+      });
 
-    test('seeded data: deterministic, and the same values as the native build', () => {
-      const e = core.tokenEmbedding('the', 4, 0);
-      // Pinned in tests/core/attention_test.cpp too: native and wasm agree.
-      assertClose(e, [-0.0185996741, -0.23432067, 1.09632003, -0.862693071], 'embedding of "the"');
-      assert.deepEqual(core.tokenEmbeddings(['the', 'cat'], 4, 0).subarray(0, 4), e);
-      assert.notDeepEqual(core.tokenEmbedding('the', 4, 1), e);
-      assert.deepEqual(core.randomMatrix(3, 5, 9, 0.5), core.randomMatrix(3, 5, 9, 0.5));
-      assert.equal(core.randomMatrix(3, 5, 9, 0.5).length, 15);
-      assert.equal(core.tokenEmbedding('🦊', 8, 2).length, 8);
-      assert.throws(() => core.tokenEmbeddings('the', 4), /array of strings/);
-      assert.throws(() => core.randomMatrix(-1, 3), /rows must be between/);
-      assert.throws(() => core.randomMatrix(3, 3, 0, NaN), /stddev/);
-    });
+      test('seeded data: deterministic, and the same values as the native build', () => {
+        const e = core.tokenEmbedding('the', 4, 0);
+        // Pinned in tests/core/attention_test.cpp too: native and wasm agree.
+        assertClose(e, [-0.0185996741, -0.23432067, 1.09632003, -0.862693071], 'embedding of "the"');
+        assert.deepEqual(core.tokenEmbeddings(['the', 'cat'], 4, 0).subarray(0, 4), e);
+        assert.notDeepEqual(core.tokenEmbedding('the', 4, 1), e);
+        assert.deepEqual(core.randomMatrix(3, 5, 9, 0.5), core.randomMatrix(3, 5, 9, 0.5));
+        assert.equal(core.randomMatrix(3, 5, 9, 0.5).length, 15);
+        assert.equal(core.tokenEmbedding('🦊', 8, 2).length, 8);
+        assert.throws(() => core.tokenEmbeddings('the', 4), /array of strings/);
+        assert.throws(() => core.randomMatrix(-1, 3), /rows must be between/);
+        assert.throws(() => core.randomMatrix(3, 3, 0, NaN), /stddev/);
+      });
 
-    test('no heap growth across 10,000 calls', () => {
-      const p = makeParams(8, 16, 2, 11, { causal: true, positional: 'rope' });
-      const bad = { ...p, x: Object.assign(p.x.slice(), { 3: NaN }) };
-      core.attention(p);
-      const before = core.memoryStats();
-      for (let i = 0; i < 10000; i++) {
+      test('no heap growth across 10,000 calls', () => {
+        const p = makeParams(8, 16, 2, 11, { causal: true, positional: 'rope' });
+        const bad = { ...p, x: Object.assign(p.x.slice(), { 3: NaN }) };
         core.attention(p);
-        if (i % 100 === 0) assert.throws(() => core.attention({ ...bad, x: bad.x, n: 8 }));
-      }
-      const after = core.memoryStats();
-      assert.equal(after.allocatedBytes, before.allocatedBytes, 'bytes held by malloc');
-      assert.equal(after.heapBytes, before.heapBytes, 'wasm memory size');
-    });
-  });
+        const before = core.memoryStats();
+        for (let i = 0; i < 10000; i++) {
+          core.attention(p);
+          if (i % 100 === 0) assert.throws(() => core.attention({ ...bad, x: bad.x, n: 8 }));
+        }
+        const after = core.memoryStats();
+        assert.equal(after.allocatedBytes, before.allocatedBytes, 'bytes held by malloc');
+        assert.equal(after.heapBytes, before.heapBytes, 'wasm memory size');
+      });
+    },
+  );
 }
 
 for (const simd of [true, false]) {
   describe(`JS API output only (trace: false), ${simd ? 'SIMD' : 'scalar'} build`, () => {
     let core;
-    before(async () => { core = await loadAttention({ simd }); });
+    before(async () => {
+      core = await loadAttention({ simd });
+    });
 
     test('equals the float64 reference for every option', () => {
       let seed = 500;
-      for (const [n, dModel, heads] of [[1, 8, 1], [13, 32, 4], [65, 64, 2]]) {
+      for (const [n, dModel, heads] of [
+        [1, 8, 1],
+        [13, 32, 4],
+        [65, 64, 2],
+      ]) {
         for (const positional of POSITIONAL) {
           for (const causal of [false, true]) {
             const p = makeParams(n, dModel, heads, seed++, { positional, causal, temperature: 0.7 });
@@ -251,12 +308,14 @@ for (const simd of [true, false]) {
 
 describe('JS API masks, padding, cross-attention, entropy and the scaling switch', () => {
   let core;
-  before(async () => { core = await loadAttention(); });
+  before(async () => {
+    core = await loadAttention();
+  });
 
   test('custom masks and key padding match the reference; fully masked rows are 0, never NaN', () => {
     const n = 9;
     const mask = new Uint8Array(n * n).map((_, c) => ((c * 7) % 5 !== 0 ? 1 : 0));
-    mask.fill(0, 4 * n, 5 * n);  // row 4: nothing left
+    mask.fill(0, 4 * n, 5 * n); // row 4: nothing left
     const keyPadding = Uint8Array.from({ length: n }, (_, j) => (j >= 7 ? 1 : 0));
     for (const causal of [false, true]) {
       const p = makeParams(n, 16, 2, 900, { causal, mask, keyPadding, positional: 'alibi' });
@@ -265,14 +324,23 @@ describe('JS API masks, padding, cross-attention, entropy and the scaling switch
       for (let h = 0; h < 2; h++) {
         assertClose(t.weights(h), r.weights[h], `weights(${h}) causal=${causal}`);
         assertClose(t.entropy(h), r.entropy[h], `entropy(${h})`);
-        assert.ok(t.weights(h).subarray(4 * n, 5 * n).every((w) => w === 0), 'fully masked row is 0');
+        assert.ok(
+          t
+            .weights(h)
+            .subarray(4 * n, 5 * n)
+            .every((w) => w === 0),
+          'fully masked row is 0',
+        );
         assert.equal(t.entropy(h)[4], 0);
       }
       assertClose(t.output, r.output, 'output');
       assert.ok(t.output.every(Number.isFinite));
     }
     const p = makeParams(n, 16, 2, 1);
-    assert.throws(() => core.attention({ ...p, mask: new Uint8Array(80) }), /mask must hold n·nKv = 9·9 = 81 values, got 80/);
+    assert.throws(
+      () => core.attention({ ...p, mask: new Uint8Array(80) }),
+      /mask must hold n·nKv = 9·9 = 81 values, got 80/,
+    );
     assert.throws(() => core.attention({ ...p, mask: new Uint8Array(81).fill(2) }), /only 0 and 1, got 2 at index 0/);
     assert.throws(() => core.attention({ ...p, keyPadding: 'none' }), /keyPadding must be a Uint8Array/);
     assert.throws(() => core.attention({ ...p, mask, trace: false }), /needs a full trace/);
@@ -293,14 +361,18 @@ describe('JS API masks, padding, cross-attention, entropy and the scaling switch
       assertClose(t.output, r.output, `${positional} output`);
     }
     assert.equal(core.attention(q).xKv, null);
-    assert.throws(() => core.attention({ ...q, xKv, nKv: 10 }), /xKv must hold nKv·dModel = 10·16 = 160 values, got 176/);
+    assert.throws(
+      () => core.attention({ ...q, xKv, nKv: 10 }),
+      /xKv must hold nKv·dModel = 10·16 = 160 values, got 176/,
+    );
     assert.throws(() => core.attention({ ...q, xKv }), /nKv must be an integer/);
   });
 
   test('without √d_head scaling, rows collapse toward one-hot', () => {
     const p = makeParams(16, 256, 2, 5);
     const mean = (t) => [0, 1].reduce((s, h) => s + t.entropy(h).reduce((a, b) => a + b, 0), 0) / 32;
-    const scaled = core.attention(p), unscaled = core.attention({ ...p, scale: false });
+    const scaled = core.attention(p),
+      unscaled = core.attention({ ...p, scale: false });
     assertClose(unscaled.weights(0), referenceAttention({ ...p, scale: false }).weights[0], 'unscaled weights');
     assert.ok(mean(unscaled) < mean(scaled) * 0.5, `entropy ${mean(unscaled)} vs ${mean(scaled)}`);
     assert.throws(() => core.attention({ ...p, scale: 0 }), /scale must be true or false/);
@@ -340,8 +412,9 @@ describe('JS API unmaskedScores and into (one pass for the page, reused memory)'
     assert.throws(() => core.attention({ ...p, trace: false, unmaskedScores: true }), /needs a full trace/);
   });
 
-  test('into: a later call fills an earlier trace\'s memory; a smaller or detached one is replaced', () => {
-    const a = makeParams(9, 16, 2, 90), b = makeParams(9, 16, 2, 91);
+  test("into: a later call fills an earlier trace's memory; a smaller or detached one is replaced", () => {
+    const a = makeParams(9, 16, 2, 90),
+      b = makeParams(9, 16, 2, 91);
     const first = core.attention(a);
     const wantB = core.attention(b);
     const buffer = first.output.buffer;
@@ -371,6 +444,8 @@ test('loads from a given factory and wasm bytes (what a single-file bundle does)
   assert.notEqual(core, await loadAttention({ simd: false }), 'a bundle gets its own instance');
   const p = makeParams(3, 8, 2, 1);
   assertClose(core.attention(p).output, referenceAttention(p).output, 'output');
-  await assert.rejects(loadAttention({ simd: false, factory, wasmBinary: new Uint8Array([0, 97, 115, 109, 9, 9]) }),
-    /WebAssembly|magic|version/i);
+  await assert.rejects(
+    loadAttention({ simd: false, factory, wasmBinary: new Uint8Array([0, 97, 115, 109, 9, 9]) }),
+    /WebAssembly|magic|version/i,
+  );
 });

@@ -17,7 +17,9 @@ function values(length, seed) {
 
 // Attention written as numbered passes, in float64. q, k, v: (n, heads·dHead) row-major.
 function referenceSdpa(q, k, v, n, heads, dHead, causal) {
-  const ld = heads * dHead, scale = 1 / Math.sqrt(dHead), out = new Float64Array(n * ld);
+  const ld = heads * dHead,
+    scale = 1 / Math.sqrt(dHead),
+    out = new Float64Array(n * ld);
   for (let h = 0; h < heads; h++) {
     for (let i = 0; i < n; i++) {
       // 1. scores over keys, −∞ where causal hides j > i
@@ -59,19 +61,32 @@ for (const simd of builds) {
     });
 
     test('scaledDotProductAttention matches the reference', () => {
-      for (const [n, heads, dHead] of [[1, 1, 5], [3, 2, 8], [33, 3, 16], [70, 2, 7], [130, 1, 64]]) {
+      for (const [n, heads, dHead] of [
+        [1, 1, 5],
+        [3, 2, 8],
+        [33, 3, 16],
+        [70, 2, 7],
+        [130, 1, 64],
+      ]) {
         for (const causal of [false, true]) {
           const size = n * heads * dHead;
-          const q = values(size, 1), k = values(size, 2), v = values(size, 3);
+          const q = values(size, 1),
+            k = values(size, 2),
+            v = values(size, 3);
           const got = core.scaledDotProductAttention({ q, k, v, n, heads, dHead, causal });
-          assertClose(got, referenceSdpa(q, k, v, n, heads, dHead, causal),
-            `sdpa n=${n} heads=${heads} dHead=${dHead} causal=${causal}`);
+          assertClose(
+            got,
+            referenceSdpa(q, k, v, n, heads, dHead, causal),
+            `sdpa n=${n} heads=${heads} dHead=${dHead} causal=${causal}`,
+          );
         }
       }
     });
 
     test('scaledDotProductAttention accepts plain arrays and defaults causal to false', () => {
-      const q = [1, 0, 0, 1], k = [1, 0, 0, 1], v = [1, 2, 3, 4];
+      const q = [1, 0, 0, 1],
+        k = [1, 0, 0, 1],
+        v = [1, 2, 3, 4];
       const got = core.scaledDotProductAttention({ q, k, v, n: 2, heads: 1, dHead: 2 });
       assertClose(got, referenceSdpa(q, k, v, 2, 1, 2, false), 'sdpa arrays');
     });
@@ -82,10 +97,16 @@ for (const simd of builds) {
       assert.throws(() => core.scaledDotProductAttention(null), /takes a parameter object/);
       assert.throws(call({ q: new Float32Array(3) }), /q must hold n·heads·dHead = 2·1·2 = 4 values, got 3/);
       assert.throws(call({ v: new Float32Array([0, NaN, 0, 0]) }), /v holds a non-finite value \(NaN\) at index 1/);
-      assert.throws(call({ q: new Float32Array([0, 0, 0, -Infinity]) }), /q holds a non-finite value \(-Infinity\) at index 3/);
+      assert.throws(
+        call({ q: new Float32Array([0, 0, 0, -Infinity]) }),
+        /q holds a non-finite value \(-Infinity\) at index 3/,
+      );
       assert.throws(call({ k: [1, 2, Infinity, 0] }), /k holds a non-finite value \(Infinity\) at index 2/);
       // A float64 value beyond float32's range is infinite once copied into the core.
-      assert.throws(call({ k: new Float64Array([1e300, 0, 0, 0]) }), /k holds a non-finite value \(Infinity\) at index 0/);
+      assert.throws(
+        call({ k: new Float64Array([1e300, 0, 0, 0]) }),
+        /k holds a non-finite value \(Infinity\) at index 0/,
+      );
       assert.throws(call({ k: 'abc' }), /k must be a Float32Array/);
       assert.throws(call({ n: 0 }), /n must be between 1 and 65536/);
       assert.throws(call({ heads: 1.5 }), /heads must be an integer/);
@@ -94,16 +115,27 @@ for (const simd of builds) {
     });
 
     test('matmul matches the reference around the packet widths', () => {
-      for (const [m, k, n] of [[1, 1, 1], [2, 3, 5], [7, 9, 17], [33, 300, 15]]) {
-        const a = values(m * k, 4), b = values(k * n, 5);
+      for (const [m, k, n] of [
+        [1, 1, 1],
+        [2, 3, 5],
+        [7, 9, 17],
+        [33, 300, 15],
+      ]) {
+        const a = values(m * k, 4),
+          b = values(k * n, 5);
         const want = new Float64Array(m * n);
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) want[i * n + j] += a[i * k + p] * b[p * n + j];
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) want[i * n + j] += a[i * k + p] * b[p * n + j];
         assertClose(core.matmul({ a, b, m, k, n }), want, `matmul ${m}x${k}x${n}`, 1e-5 * k);
       }
-      assert.throws(() => core.matmul({ a: new Float32Array(2), b: new Float32Array(2), m: 1, k: 2, n: 2 }),
-        /b must hold k·n = 2·2 = 4 values, got 2/);
-      assert.throws(() => core.matmul({ a: new Float32Array([0, NaN]), b: new Float32Array(4), m: 1, k: 2, n: 2 }),
-        /a holds a non-finite value \(NaN\) at index 1/);
+      assert.throws(
+        () => core.matmul({ a: new Float32Array(2), b: new Float32Array(2), m: 1, k: 2, n: 2 }),
+        /b must hold k·n = 2·2 = 4 values, got 2/,
+      );
+      assert.throws(
+        () => core.matmul({ a: new Float32Array([0, NaN]), b: new Float32Array(4), m: 1, k: 2, n: 2 }),
+        /a holds a non-finite value \(NaN\) at index 1/,
+      );
       assert.throws(() => core.matmul({ a: [], b: [], m: 0, k: 1, n: 1 }), /m must be between 1/);
     });
   });

@@ -1,7 +1,23 @@
 // A float64 reference of multi-head attention in plain JS, written from the conventions in the
 // README and sharing no code with the core. Arrays are row-major; returns per-head arrays.
-export function referenceAttention({ x, n, dModel, heads, wq, wk, wv, wo, causal = false, temperature = 1,
-  positional = 'none', scale = true, xKv, nKv = n, mask, keyPadding }) {
+export function referenceAttention({
+  x,
+  n,
+  dModel,
+  heads,
+  wq,
+  wk,
+  wv,
+  wo,
+  causal = false,
+  temperature = 1,
+  positional = 'none',
+  scale = true,
+  xKv,
+  nKv = n,
+  mask,
+  keyPadding,
+}) {
   const dh = dModel / heads;
   const encode = (input, rows) => {
     const out = Float64Array.from(input);
@@ -27,7 +43,9 @@ export function referenceAttention({ x, n, dModel, heads, wq, wk, wv, wo, causal
       }
     return C;
   };
-  const Q = matmul(X, wq, n, dModel, dModel), K = matmul(XKV, wk, nKv, dModel, dModel), V = matmul(XKV, wv, nKv, dModel, dModel);
+  const Q = matmul(X, wq, n, dModel, dModel),
+    K = matmul(XKV, wk, nKv, dModel, dModel),
+    V = matmul(XKV, wv, nKv, dModel, dModel);
   const slice = (M, h, rows) => {
     const out = new Float64Array(rows * dh);
     for (let i = 0; i < rows; i++) for (let d = 0; d < dh; d++) out[i * dh + d] = M[i * dModel + h * dh + d];
@@ -36,7 +54,9 @@ export function referenceAttention({ x, n, dModel, heads, wq, wk, wv, wo, causal
   const rope = (M) => {
     for (let p = 0; p < M.length / dh; p++)
       for (let d = 0; d < dh; d += 2) {
-        const a = p / 10000 ** (d / dh), u = M[p * dh + d], w = M[p * dh + d + 1];
+        const a = p / 10000 ** (d / dh),
+          u = M[p * dh + d],
+          w = M[p * dh + d + 1];
         M[p * dh + d] = u * Math.cos(a) - w * Math.sin(a);
         M[p * dh + d + 1] = u * Math.sin(a) + w * Math.cos(a);
       }
@@ -44,10 +64,17 @@ export function referenceAttention({ x, n, dModel, heads, wq, wk, wv, wo, causal
   const result = { x: X, q: [], k: [], v: [], scores: [], weights: [], entropy: [], headOutput: [] };
   const concat = new Float64Array(n * dModel);
   for (let h = 0; h < heads; h++) {
-    const q = slice(Q, h, n), k = slice(K, h, nKv), v = slice(V, h, nKv);
-    if (positional === 'rope') { rope(q); rope(k); }
-    const slope = 2 ** (-8 * (h + 1) / heads);
-    const s = new Float64Array(n * nKv), w = new Float64Array(n * nKv), o = new Float64Array(n * dh);
+    const q = slice(Q, h, n),
+      k = slice(K, h, nKv),
+      v = slice(V, h, nKv);
+    if (positional === 'rope') {
+      rope(q);
+      rope(k);
+    }
+    const slope = 2 ** ((-8 * (h + 1)) / heads);
+    const s = new Float64Array(n * nKv),
+      w = new Float64Array(n * nKv),
+      o = new Float64Array(n * dh);
     const entropy = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < nKv; j++) {
@@ -60,9 +87,9 @@ export function referenceAttention({ x, n, dModel, heads, wq, wk, wv, wo, causal
       }
       let max = -Infinity;
       for (let j = 0; j < nKv; j++) max = Math.max(max, s[i * nKv + j]);
-      if (max === -Infinity) continue;  // nothing unmasked: weights, output and entropy stay 0
+      if (max === -Infinity) continue; // nothing unmasked: weights, output and entropy stay 0
       let sum = 0;
-      for (let j = 0; j < nKv; j++) sum += (w[i * nKv + j] = Math.exp(s[i * nKv + j] - max));
+      for (let j = 0; j < nKv; j++) sum += w[i * nKv + j] = Math.exp(s[i * nKv + j] - max);
       for (let j = 0; j < nKv; j++) {
         const p = (w[i * nKv + j] /= sum);
         if (p > 0) entropy[i] -= p * Math.log(p);
@@ -74,8 +101,13 @@ export function referenceAttention({ x, n, dModel, heads, wq, wk, wv, wo, causal
         concat[i * dModel + h * dh + d] = acc;
       }
     }
-    result.q.push(q); result.k.push(k); result.v.push(v);
-    result.scores.push(s); result.weights.push(w); result.headOutput.push(o); result.entropy.push(entropy);
+    result.q.push(q);
+    result.k.push(k);
+    result.v.push(v);
+    result.scores.push(s);
+    result.weights.push(w);
+    result.headOutput.push(o);
+    result.entropy.push(entropy);
   }
   result.concat = concat;
   result.output = matmul(concat, wo, n, dModel, dModel);

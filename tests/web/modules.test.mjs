@@ -21,17 +21,59 @@ import { embedSnippets } from '../../web/page/embed-snippets.js';
 const WEB = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 
 test('tokenizer: words keep inner apostrophes, punctuation is separate', () => {
-  assert.deepEqual(tokenize("The animal didn't cross the street because it was too tired."),
-    ['The', 'animal', "didn't", 'cross', 'the', 'street', 'because', 'it', 'was', 'too', 'tired', '.']);
-  assert.deepEqual(tokenize("rock'n'roll 'quoted' James' don’t"), ["rock'n'roll", "'", 'quoted', "'", 'James', "'", 'don’t']);
+  assert.deepEqual(tokenize("The animal didn't cross the street because it was too tired."), [
+    'The',
+    'animal',
+    "didn't",
+    'cross',
+    'the',
+    'street',
+    'because',
+    'it',
+    'was',
+    'too',
+    'tired',
+    '.',
+  ]);
+  assert.deepEqual(tokenize("rock'n'roll 'quoted' James' don’t"), [
+    "rock'n'roll",
+    "'",
+    'quoted',
+    "'",
+    'James',
+    "'",
+    'don’t',
+  ]);
   assert.deepEqual(tokenize('a—b...!?'), ['a', '—', 'b', '.', '.', '.', '!', '?']);
 });
 
 test('tokenizer: numbers, CJK characters, emoji, other scripts', () => {
   assert.deepEqual(tokenize('3.14 1,000 12th 2024.'), ['3.14', '1,000', '12th', '2024', '.']);
-  assert.deepEqual(tokenize('我喜欢猫。日本語テキスト'), ['我', '喜', '欢', '猫', '。', '日', '本', '語', 'テ', 'キ', 'ス', 'ト']);
+  assert.deepEqual(tokenize('我喜欢猫。日本語テキスト'), [
+    '我',
+    '喜',
+    '欢',
+    '猫',
+    '。',
+    '日',
+    '本',
+    '語',
+    'テ',
+    'キ',
+    'ス',
+    'ト',
+  ]);
   assert.deepEqual(tokenize('👩‍💻 🇫🇷 1️⃣ 👍🏽 ❤️ ok👍'), ['👩‍💻', '🇫🇷', '1️⃣', '👍🏽', '❤️', 'ok', '👍']);
-  assert.deepEqual(tokenize('café naïve Ελληνικά, русский; हिन्दी 한국어'), ['café', 'naïve', 'Ελληνικά', ',', 'русский', ';', 'हिन्दी', '한국어']);
+  assert.deepEqual(tokenize('café naïve Ελληνικά, русский; हिन्दी 한국어'), [
+    'café',
+    'naïve',
+    'Ελληνικά',
+    ',',
+    'русский',
+    ';',
+    'हिन्दी',
+    '한국어',
+  ]);
   // Decomposed input is normalised, so "café" is one token either way.
   assert.deepEqual(tokenize('cafe\u0301'), ['café']);
 });
@@ -44,10 +86,33 @@ test('tokenizer: empty and blank text give no tokens, never an error', () => {
 
 test('state: every field round-trips through the hash', () => {
   const state = {
-    sentence: 'Hé & <b> #1 = ok?', heads: 8, dModel: 128, temperature: 0.251, causal: true, positional: 'alibi', seed: 123, focus: 5,
-    step: 7, scale: false, padding: [2, 5], painted: [[0, 1], [3, 2]], pair: [4, 1], independent: true,
-    cross: true, kv: 'Le chat & <i>', edits: [{ m: 'e', row: 3, col: 5, value: -0.25 }, { m: 'q', row: 0, col: 63, value: 1e-7 }],
-    hide: ['seed', 'd-model'], lock: ['causal', 'view'], embed: true, lang: 'zh',
+    sentence: 'Hé & <b> #1 = ok?',
+    heads: 8,
+    dModel: 128,
+    temperature: 0.251,
+    causal: true,
+    positional: 'alibi',
+    seed: 123,
+    focus: 5,
+    step: 7,
+    scale: false,
+    padding: [2, 5],
+    painted: [
+      [0, 1],
+      [3, 2],
+    ],
+    pair: [4, 1],
+    independent: true,
+    cross: true,
+    kv: 'Le chat & <i>',
+    edits: [
+      { m: 'e', row: 3, col: 5, value: -0.25 },
+      { m: 'q', row: 0, col: 63, value: 1e-7 },
+    ],
+    hide: ['seed', 'd-model'],
+    lock: ['causal', 'view'],
+    embed: true,
+    lang: 'zh',
   };
   assert.deepEqual(parseHash(toHash(state)), state);
   assert.deepEqual(parseHash(toHash({ ...DEFAULT_STATE })), { ...DEFAULT_STATE });
@@ -69,16 +134,52 @@ test('state: garbage falls back to defaults, out-of-range numbers are kept for t
 test('params: valid state gives the computation, each invalid input a message', () => {
   const ok = checkParams(DEFAULT_STATE, ['a', 'b']);
   assert.equal(ok.ok, true);
-  assert.deepEqual(ok.params, { tokens: ['a', 'b'], heads: 4, dModel: 64, dHead: 16, temperature: 1, causal: false, positional: 'none', seed: 42, scale: true, padding: [], painted: [], tokensKv: null, edits: [] });
+  assert.deepEqual(ok.params, {
+    tokens: ['a', 'b'],
+    heads: 4,
+    dModel: 64,
+    dHead: 16,
+    temperature: 1,
+    causal: false,
+    positional: 'none',
+    seed: 42,
+    scale: true,
+    padding: [],
+    painted: [],
+    tokensKv: null,
+    edits: [],
+  });
   // Padding and painted cells that name no token are dropped.
-  const masked = checkParams({ ...DEFAULT_STATE, padding: [1, 5], painted: [[0, 1], [2, 0]] }, ['a', 'b']).params;
+  const masked = checkParams(
+    {
+      ...DEFAULT_STATE,
+      padding: [1, 5],
+      painted: [
+        [0, 1],
+        [2, 0],
+      ],
+    },
+    ['a', 'b'],
+  ).params;
   assert.deepEqual([masked.padding, masked.painted], [[1], [[0, 1]]]);
   // Edits outside the matrices' shapes are dropped.
-  const edits = [{ m: 'e', row: 1, col: 3, value: 1 }, { m: 'e', row: 2, col: 0, value: 1 }, { m: 'k', row: 63, col: 63, value: 1 }, { m: 'v', row: 64, col: 0, value: 1 }];
+  const edits = [
+    { m: 'e', row: 1, col: 3, value: 1 },
+    { m: 'e', row: 2, col: 0, value: 1 },
+    { m: 'k', row: 63, col: 63, value: 1 },
+    { m: 'v', row: 64, col: 0, value: 1 },
+  ];
   assert.deepEqual(checkParams({ ...DEFAULT_STATE, edits }, ['a', 'b']).params.edits, [edits[0], edits[2]]);
   // Cross-attention: padding and painted cells index the second sentence's tokens.
-  const cross = checkParams({ ...DEFAULT_STATE, cross: true, padding: [2, 3], painted: [[1, 2]] }, ['a', 'b'], ['x', 'y', 'z']);
-  assert.deepEqual([cross.params.tokensKv, cross.params.padding, cross.params.painted], [['x', 'y', 'z'], [2], [[1, 2]]]);
+  const cross = checkParams(
+    { ...DEFAULT_STATE, cross: true, padding: [2, 3], painted: [[1, 2]] },
+    ['a', 'b'],
+    ['x', 'y', 'z'],
+  );
+  assert.deepEqual(
+    [cross.params.tokensKv, cross.params.padding, cross.params.painted],
+    [['x', 'y', 'z'], [2], [[1, 2]]],
+  );
   assert.match(checkParams({ ...DEFAULT_STATE, cross: true }, ['a'], []).message, /second sentence/);
 
   const bad = (patch, tokens = ['a']) => checkParams({ ...DEFAULT_STATE, ...patch }, tokens);
@@ -110,7 +211,10 @@ test('colour tables: 256 entries, viridis rises in lightness, diverging is white
 
   const d = colormaps.diverging;
   const zero = colorOf(d, 0, -2, 2);
-  assert.ok(zero.every((c) => c >= 240), `0 maps to near white, got ${zero}`);
+  assert.ok(
+    zero.every((c) => c >= 240),
+    `0 maps to near white, got ${zero}`,
+  );
   const [nr, , nb] = colorOf(d, -2, -2, 2);
   const [pr, , pb] = colorOf(d, 2, -2, 2);
   assert.ok(nb > nr && pr > pb, 'negative is blue, positive is red');
@@ -142,8 +246,21 @@ function handTrace({ causal = false, positional = 'none', temperature = 1 } = {}
     const { max, sum } = rowStats(scores, 2, i);
     for (let j = 0; j < 2; j++) weights[2 * i + j] = Math.exp(scores[2 * i + j] - max) / sum;
   }
-  return { tokens: ['hello', 'world'], n: 2, dModel: 2, heads: 1, dHead: 2, temperature, causal, positional,
-    q: [q], k: [k], v: [k], scores: [scores], weights: [weights] };
+  return {
+    tokens: ['hello', 'world'],
+    n: 2,
+    dModel: 2,
+    heads: 1,
+    dHead: 2,
+    temperature,
+    causal,
+    positional,
+    q: [q],
+    k: [k],
+    v: [k],
+    scores: [scores],
+    weights: [weights],
+  };
 }
 
 test('explain: a weight shows the dot product, scaling, row max, sum and the weight', () => {
@@ -193,7 +310,8 @@ test('i18n: every message key used by the page exists, placeholders are filled',
     .map((f) => readFileSync(f, 'utf8'))
     .filter((text) => /from '(?:\.\.\/)*(?:\.\/)?(?:i18n\/)?i18n\.js'/.test(text) || text.includes('data-i18n='));
   const source = pageFiles.join('\n');
-  const prefixes = 'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron|hv|edit|embed|lang|export';
+  const prefixes =
+    'app|controls|positional|status|error|step|shape|axis|legend|head|tip|footer|map|mode|wt|mask|neuron|hv|edit|embed|lang|export';
   const pattern = new RegExp(`'((?:${prefixes})\\.[\\w.]+)'|data-i18n="([\\w.]+)"`, 'g');
   const keys = new Set([...source.matchAll(pattern)].map((m) => m[1] ?? m[2]));
   assert.ok(keys.size > 40, `found ${keys.size} keys`);
@@ -229,7 +347,11 @@ test('i18n: the Chinese catalogue has every English key, with the same {placehol
   const names = (text) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
   const missing = Object.keys(ENGLISH).filter((key) => !(key in zh));
   assert.deepEqual(missing, [], 'keys without a Chinese message');
-  assert.deepEqual(Object.keys(zh).filter((key) => !(key in ENGLISH)), [], 'Chinese keys English does not have');
+  assert.deepEqual(
+    Object.keys(zh).filter((key) => !(key in ENGLISH)),
+    [],
+    'Chinese keys English does not have',
+  );
   for (const [key, text] of Object.entries(ENGLISH)) {
     if (Array.isArray(text)) {
       assert.ok(Array.isArray(zh[key]) && zh[key].length > 0, key);
@@ -274,7 +396,13 @@ test('embed snippets: the iframe is compact (embed=1); teacher mode and language
   assert.match(plain.element, / view="scores"/, 'step 5 is about the scores');
   assert.ok(!/controls=|locked=|lang=/.test(plain.element), 'no teacher mode unless asked');
 
-  const state = { sentence: 'x y', hide: ['seed', 'd-model', 'scale'], lock: ['causal', 'cross'], lang: 'zh', causal: true };
+  const state = {
+    sentence: 'x y',
+    hide: ['seed', 'd-model', 'scale'],
+    lock: ['causal', 'cross'],
+    lang: 'zh',
+    causal: true,
+  };
   const teacher = embedSnippets(state, { baseUrl: base });
   const hash = new URLSearchParams(new URL(teacher.embedUrl).hash.slice(1));
   assert.equal(hash.get('hide'), 'seed,d-model,scale');
@@ -282,7 +410,7 @@ test('embed snippets: the iframe is compact (embed=1); teacher mode and language
   assert.equal(hash.get('lang'), 'zh');
   assert.equal(hash.get('embed'), '1');
   assert.match(teacher.element, / controls="sentence,heads,temperature,causal,positional,view,head,export"/);
-  assert.match(teacher.element, / locked="causal"/, 'only the widget\'s own names');
+  assert.match(teacher.element, / locked="causal"/, "only the widget's own names");
   assert.match(teacher.element, / lang="zh"/);
   assert.match(teacher.element, / causal>/);
   assert.match(embedSnippets({ hide: ['all'] }, { baseUrl: base }).element, / controls=""/);
@@ -290,33 +418,85 @@ test('embed snippets: the iframe is compact (embed=1); teacher mode and language
 
 test('embed snippets: the element carries scale, padding, mask and kv, only where the page uses them', () => {
   const base = 'https://example.org/ap/index.html';
-  const attrs = (element) => Object.fromEntries([...element.matchAll(/ ([a-z-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const attrs = (element) =>
+    Object.fromEntries([...element.matchAll(/ ([a-z-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
   // Defaults: none of the four.
   const plain = attrs(embedSnippets({ sentence: 'a b c' }, { baseUrl: base }).element);
-  for (const name of ['scale', 'padding', 'mask', 'kv']) assert.ok(!(name in plain), `${name} written for the default state`);
+  for (const name of ['scale', 'padding', 'mask', 'kv'])
+    assert.ok(!(name in plain), `${name} written for the default state`);
   // Self-attention: indices past the sentence's 3 tokens are dropped, as checkParams drops them.
-  const self = attrs(embedSnippets({ sentence: 'a b c', scale: false, padding: [0, 2, 3], painted: [[0, 1], [3, 0], [2, 2]], kv: 'ignored' }, { baseUrl: base }).element);
+  const self = attrs(
+    embedSnippets(
+      {
+        sentence: 'a b c',
+        scale: false,
+        padding: [0, 2, 3],
+        painted: [
+          [0, 1],
+          [3, 0],
+          [2, 2],
+        ],
+        kv: 'ignored',
+      },
+      { baseUrl: base },
+    ).element,
+  );
   assert.equal(self.scale, 'false');
   assert.equal(self.padding, '0,2');
   assert.equal(self.mask, '0.1,2.2');
   assert.ok(!('kv' in self), 'kv without cross');
-  const state = { ...DEFAULT_STATE, sentence: 'a b c', scale: false, padding: [0, 2, 3], painted: [[0, 1], [3, 0], [2, 2]] };
+  const state = {
+    ...DEFAULT_STATE,
+    sentence: 'a b c',
+    scale: false,
+    padding: [0, 2, 3],
+    painted: [
+      [0, 1],
+      [3, 0],
+      [2, 2],
+    ],
+  };
   const check = checkParams(state, tokenize(state.sentence));
   assert.deepEqual(self.padding.split(',').map(Number), check.params.padding);
-  assert.deepEqual(self.mask.split(',').map((c) => c.split('.').map(Number)), check.params.painted);
+  assert.deepEqual(
+    self.mask.split(',').map((c) => c.split('.').map(Number)),
+    check.params.painted,
+  );
   // Cross-attention: keys are the kv sentence's (4 tokens), so padding 3 and cell 0.3 stay; kv is written, escaped.
-  const cross = embedSnippets({ sentence: 'a b c', cross: true, kv: 'w x y z', padding: [3, 5], painted: [[0, 3], [3, 0]] }, { baseUrl: base });
+  const cross = embedSnippets(
+    {
+      sentence: 'a b c',
+      cross: true,
+      kv: 'w x y z',
+      padding: [3, 5],
+      painted: [
+        [0, 3],
+        [3, 0],
+      ],
+    },
+    { baseUrl: base },
+  );
   const c = attrs(cross.element);
   assert.equal(c.kv, 'w x y z');
-  assert.match(embedSnippets({ cross: true, kv: 'say "<hi>"' }, { baseUrl: base }).element, / kv="say &quot;&lt;hi&gt;&quot;"/);
+  assert.match(
+    embedSnippets({ cross: true, kv: 'say "<hi>"' }, { baseUrl: base }).element,
+    / kv="say &quot;&lt;hi&gt;&quot;"/,
+  );
   assert.equal(c.padding, '3');
   assert.equal(c.mask, '0.3');
   assert.ok(!('scale' in c), 'scale on is the default');
   // Teacher mode: the page's cross is the element's kv field, shown only with cross-attention.
-  const teacher = attrs(embedSnippets({ sentence: 'a b', cross: true, kv: 'x y', hide: ['seed'], lock: ['cross', 'scale'] }, { baseUrl: base }).element);
+  const teacher = attrs(
+    embedSnippets(
+      { sentence: 'a b', cross: true, kv: 'x y', hide: ['seed'], lock: ['cross', 'scale'] },
+      { baseUrl: base },
+    ).element,
+  );
   assert.equal(teacher.controls, 'sentence,kv,heads,d-model,temperature,scale,causal,positional,view,head,export');
   assert.equal(teacher.locked, 'kv,scale');
-  const hidden = attrs(embedSnippets({ sentence: 'a b', cross: true, kv: 'x y', hide: ['cross'] }, { baseUrl: base }).element);
+  const hidden = attrs(
+    embedSnippets({ sentence: 'a b', cross: true, kv: 'x y', hide: ['cross'] }, { baseUrl: base }).element,
+  );
   assert.ok(!hidden.controls.split(',').includes('kv'));
   const noCross = attrs(embedSnippets({ sentence: 'a b', hide: ['seed'] }, { baseUrl: base }).element);
   assert.ok(!noCross.controls.split(',').includes('kv'));

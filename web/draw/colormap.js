@@ -13,13 +13,31 @@ export const TABLE_SIZE = 256;
 export const MASKED_RGBA = Object.freeze([204, 204, 204, 255]);
 
 const VIRIDIS_STOPS = [
-  '#440154', '#482475', '#414487', '#355f8d', '#2a788e', '#21918c',
-  '#22a884', '#44bf70', '#7ad151', '#bddf26', '#fde725',
+  '#440154',
+  '#482475',
+  '#414487',
+  '#355f8d',
+  '#2a788e',
+  '#21918c',
+  '#22a884',
+  '#44bf70',
+  '#7ad151',
+  '#bddf26',
+  '#fde725',
 ];
 
 const DIVERGING_STOPS = [
-  '#053061', '#2166ac', '#4393c3', '#92c5de', '#d1e5f0', '#f7f7f7',
-  '#fddbc7', '#f4a582', '#d6604d', '#b2182b', '#67001f',
+  '#053061',
+  '#2166ac',
+  '#4393c3',
+  '#92c5de',
+  '#d1e5f0',
+  '#f7f7f7',
+  '#fddbc7',
+  '#f4a582',
+  '#d6604d',
+  '#b2182b',
+  '#67001f',
 ];
 
 function parseHex(hex) {

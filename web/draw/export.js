@@ -16,8 +16,10 @@ const LEGEND_H = 46;
 
 function check(model) {
   const { rows, cols, data, range } = model ?? {};
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) throw new Error(`export: bad shape ${rows} × ${cols}`);
-  if (!data || data.length !== rows * cols) throw new Error(`export: data has ${data?.length} values, shape ${rows} × ${cols} needs ${rows * cols}`);
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1)
+    throw new Error(`export: bad shape ${rows} × ${cols}`);
+  if (!data || data.length !== rows * cols)
+    throw new Error(`export: data has ${data?.length} values, shape ${rows} × ${cols} needs ${rows * cols}`);
   if (range && !(range[1] > range[0])) throw new Error(`export: bad range ${range}`);
 }
 
@@ -27,8 +29,13 @@ const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
 
 function rangeOf(model) {
   if (model.range) return model.range;
-  let lo = Infinity, hi = -Infinity;
-  for (const v of model.data) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of model.data)
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   return hi > lo ? [lo, hi] : [lo - 1, lo + 1];
 }
 
@@ -40,15 +47,18 @@ function layout(model) {
   const left = rowChars ? Math.min(rowChars, 16) * 8 + 12 : 8;
   const titleH = model.title ? 22 : 0;
   const top = titleH + (colChars ? Math.ceil(Math.min(colChars, 16) * 7 * Math.sin(Math.PI / 3)) + 14 : 8);
-  const plotW = cell * model.cols, plotH = cell * model.rows;
+  const plotW = cell * model.cols,
+    plotH = cell * model.rows;
   const right = colChars ? Math.ceil(Math.min(colChars, 16) * 7 * 0.5) + 8 : 8;
   const width = Math.max(left + plotW + right, 260);
   const height = top + plotH + LEGEND_H;
   return { cell, left, top, titleH, plotW, plotH, width, height };
 }
 
-const fmt = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : String(Number(v.toPrecision(4))));
-const xml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]);
+const fmt = (v) =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+const xml = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]);
 
 /** The heatmap as an SVG document (a string): one rect per cell, text labels, a legend. */
 export function heatmapToSVG(model, { background = '#ffffff', foreground = '#3d4451' } = {}) {
@@ -57,26 +67,41 @@ export function heatmapToSVG(model, { background = '#ffffff', foreground = '#3d4
   const [lo, hi] = rangeOf(model);
   const L = layout(model);
   const out = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${L.height}" viewBox="0 0 ${L.width} ${L.height}" font-family='${FONT_FAMILY}' font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${L.height}" viewBox="0 0 ${L.width} ${L.height}" font-family='${FONT_FAMILY}' font-size="12">`,
+  );
   out.push(`<rect width="100%" height="100%" fill="${background}"/>`);
   if (model.title) out.push(`<text x="8" y="16" fill="${foreground}" font-weight="600">${xml(model.title)}</text>`);
   for (let i = 0; i < model.rows; i++) {
     for (let j = 0; j < model.cols; j++) {
       const k = i * model.cols + j;
       const c = isMasked(model, k) ? MASKED_RGBA : colorOf(table, model.data[k], lo, hi);
-      out.push(`<rect x="${L.left + j * L.cell}" y="${L.top + i * L.cell}" width="${L.cell}" height="${L.cell}" fill="${rgb(c)}"/>`);
+      out.push(
+        `<rect x="${L.left + j * L.cell}" y="${L.top + i * L.cell}" width="${L.cell}" height="${L.cell}" fill="${rgb(c)}"/>`,
+      );
     }
   }
-  (model.rowLabels ?? []).forEach((s, i) => out.push(
-    `<text x="${L.left - 6}" y="${L.top + (i + 0.5) * L.cell}" text-anchor="end" dominant-baseline="middle" fill="${foreground}">${xml(s)}</text>`));
+  (model.rowLabels ?? []).forEach((s, i) =>
+    out.push(
+      `<text x="${L.left - 6}" y="${L.top + (i + 0.5) * L.cell}" text-anchor="end" dominant-baseline="middle" fill="${foreground}">${xml(s)}</text>`,
+    ),
+  );
   (model.colLabels ?? []).forEach((s, j) => {
-    const x = L.left + (j + 0.5) * L.cell, y = L.top - 6;
-    out.push(`<text x="${x}" y="${y}" transform="rotate(-60 ${x} ${y})" dominant-baseline="middle" fill="${foreground}">${xml(s)}</text>`);
+    const x = L.left + (j + 0.5) * L.cell,
+      y = L.top - 6;
+    out.push(
+      `<text x="${x}" y="${y}" transform="rotate(-60 ${x} ${y})" dominant-baseline="middle" fill="${foreground}">${xml(s)}</text>`,
+    );
   });
   const ly = L.top + L.plotH + 14;
   out.push('<defs><linearGradient id="legend">');
-  for (let k = 0; k < TABLE_SIZE; k += 15) out.push(`<stop offset="${(k / (TABLE_SIZE - 1)).toFixed(3)}" stop-color="${rgb(table.slice(4 * k, 4 * k + 3))}"/>`);
-  out.push(`<stop offset="1" stop-color="${rgb(table.slice(4 * (TABLE_SIZE - 1), 4 * TABLE_SIZE - 1))}"/></linearGradient></defs>`);
+  for (let k = 0; k < TABLE_SIZE; k += 15)
+    out.push(
+      `<stop offset="${(k / (TABLE_SIZE - 1)).toFixed(3)}" stop-color="${rgb(table.slice(4 * k, 4 * k + 3))}"/>`,
+    );
+  out.push(
+    `<stop offset="1" stop-color="${rgb(table.slice(4 * (TABLE_SIZE - 1), 4 * TABLE_SIZE - 1))}"/></linearGradient></defs>`,
+  );
   out.push(`<text x="8" y="${ly + 9}" fill="${foreground}">${xml(fmt(lo))}</text>`);
   out.push(`<rect x="64" y="${ly}" width="140" height="10" fill="url(#legend)" stroke="rgba(0,0,0,0.2)"/>`);
   out.push(`<text x="212" y="${ly + 9}" fill="${foreground}">${xml(fmt(hi))}</text>`);
@@ -99,7 +124,11 @@ export function heatmapToCanvas(model, { background = '#ffffff', foreground = '#
   ctx.fillRect(0, 0, L.width, L.height);
   ctx.font = `12px ${FONT_FAMILY}`;
   ctx.fillStyle = foreground;
-  if (model.title) { ctx.font = `600 12px ${FONT_FAMILY}`; ctx.fillText(model.title, 8, 16); ctx.font = `12px ${FONT_FAMILY}`; }
+  if (model.title) {
+    ctx.font = `600 12px ${FONT_FAMILY}`;
+    ctx.fillText(model.title, 8, 16);
+    ctx.font = `12px ${FONT_FAMILY}`;
+  }
   for (let i = 0; i < model.rows; i++) {
     for (let j = 0; j < model.cols; j++) {
       const k = i * model.cols + j;
@@ -121,7 +150,8 @@ export function heatmapToCanvas(model, { background = '#ffffff', foreground = '#
   });
   const ly = L.top + L.plotH + 14;
   const gradient = ctx.createLinearGradient(64, 0, 204, 0);
-  for (let k = 0; k < TABLE_SIZE; k += 15) gradient.addColorStop(k / (TABLE_SIZE - 1), rgb(table.slice(4 * k, 4 * k + 3)));
+  for (let k = 0; k < TABLE_SIZE; k += 15)
+    gradient.addColorStop(k / (TABLE_SIZE - 1), rgb(table.slice(4 * k, 4 * k + 3)));
   gradient.addColorStop(1, rgb(table.slice(4 * (TABLE_SIZE - 1), 4 * TABLE_SIZE - 1)));
   ctx.fillStyle = gradient;
   ctx.fillRect(64, ly, 140, 10);
@@ -135,7 +165,9 @@ export function heatmapToCanvas(model, { background = '#ffffff', foreground = '#
 /** The heatmap as a PNG Blob. */
 export function heatmapToPNG(model, options) {
   const canvas = heatmapToCanvas(model, options);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('export: PNG encoding failed'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('export: PNG encoding failed'))), 'image/png'),
+  );
 }
 
 function csvField(s) {
@@ -169,11 +201,18 @@ export function matrixToJSON(model, meta = {}) {
     const row = [];
     for (let j = 0; j < cols; j++) {
       const k = i * cols + j;
-      if (isMasked(model, k)) { row.push(null); masked.push([i, j]); } else row.push(model.data[k]);
+      if (isMasked(model, k)) {
+        row.push(null);
+        masked.push([i, j]);
+      } else row.push(model.data[k]);
     }
     data.push(row);
   }
-  return JSON.stringify({ ...meta, rows, cols, rowLabels: model.rowLabels ?? null, colLabels: model.colLabels ?? null, data, masked }, null, 1);
+  return JSON.stringify(
+    { ...meta, rows, cols, rowLabels: model.rowLabels ?? null, colLabels: model.colLabels ?? null, data, masked },
+    null,
+    1,
+  );
 }
 
 /** Starts a download of text or a Blob (a link with the download attribute). */

@@ -22,9 +22,13 @@ const LABEL_DIM = '#8a93a3';
 const ACCENT = '#4338ca';
 const MAX_LABEL_CHARS = 14;
 const COL_LABEL_ANGLE = -Math.PI / 3; // column labels rise at 60°
-const GAP = 6;                        // px between labels and the plot
+const GAP = 6; // px between labels and the plot
 const DEFAULT_COLORS = Object.freeze({
-  label: LABEL_COLOR, dim: LABEL_DIM, strong: '#111', accent: ACCENT, frame: 'rgba(0, 0, 0, 0.18)',
+  label: LABEL_COLOR,
+  dim: LABEL_DIM,
+  strong: '#111',
+  accent: ACCENT,
+  frame: 'rgba(0, 0, 0, 0.18)',
 });
 
 function shorten(label) {
@@ -52,9 +56,19 @@ export class Heatmap {
   //           (e.g. a dark theme); setColors() changes them later
   constructor(host, options = {}) {
     this.options = {
-      colormap: 'viridis', rowLabels: true, colLabels: true, square: true,
-      minCell: 1, maxCell: 28, cellHeight: 16, legend: true,
-      onHover: null, onClick: null, label: '', keyboard: true, ...options,
+      colormap: 'viridis',
+      rowLabels: true,
+      colLabels: true,
+      square: true,
+      minCell: 1,
+      maxCell: 28,
+      cellHeight: 16,
+      legend: true,
+      onHover: null,
+      onClick: null,
+      label: '',
+      keyboard: true,
+      ...options,
     };
     this.colors = { ...DEFAULT_COLORS, ...options.colors };
     this.table = colormaps[this.options.colormap];
@@ -68,12 +82,12 @@ export class Heatmap {
     if (this.options.label) this.overlay.setAttribute('aria-label', this.options.label);
     if (this.options.legend) this.buildLegend();
 
-    this.model = null;   // the last update() argument
+    this.model = null; // the last update() argument
     this.layoutBox = null;
-    this.hover = null;   // { row, col }
+    this.hover = null; // { row, col }
     this.widthCache = new Map();
     this.activeGroup = null; // index of the column group to frame, e.g. the focused head
-    this.highlights = [];    // provenance outlines: { row } | { col } | { row, col, span? }
+    this.highlights = []; // provenance outlines: { row } | { col } | { row, col, span? }
     this.bindPointer();
   }
 
@@ -150,9 +164,15 @@ export class Heatmap {
       const v = data[i];
       if (Number.isFinite(v) && !(maskedCells && maskedCells[i])) {
         const k = tableIndex(v, lo, hi) * 4;
-        px[p] = table[k]; px[p + 1] = table[k + 1]; px[p + 2] = table[k + 2]; px[p + 3] = 255;
+        px[p] = table[k];
+        px[p + 1] = table[k + 1];
+        px[p + 2] = table[k + 2];
+        px[p + 3] = 255;
       } else {
-        px[p] = MASKED_RGBA[0]; px[p + 1] = MASKED_RGBA[1]; px[p + 2] = MASKED_RGBA[2]; px[p + 3] = 255;
+        px[p] = MASKED_RGBA[0];
+        px[p + 1] = MASKED_RGBA[1];
+        px[p + 2] = MASKED_RGBA[2];
+        px[p + 3] = 255;
         masked++;
       }
     }
@@ -212,7 +232,10 @@ export class Heatmap {
     this.stage.style.width = `${stageW}px`;
     this.stage.style.height = `${stageH}px`;
     Object.assign(this.dataCanvas.style, {
-      left: `${left}px`, top: `${top}px`, width: `${plotW}px`, height: `${plotH}px`,
+      left: `${left}px`,
+      top: `${top}px`,
+      width: `${plotW}px`,
+      height: `${plotH}px`,
     });
     const dpr = window.devicePixelRatio || 1;
     this.overlay.width = Math.round(stageW * dpr);
@@ -240,7 +263,8 @@ export class Heatmap {
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
           const k = i * cols + j;
-          if (!Number.isFinite(data[k]) || (masked && masked[k])) ctx.rect(left + j * cellW, top + i * cellH, cellW, cellH);
+          if (!Number.isFinite(data[k]) || (masked && masked[k]))
+            ctx.rect(left + j * cellW, top + i * cellH, cellW, cellH);
         }
       }
       ctx.clip();
@@ -325,8 +349,14 @@ export class Heatmap {
       ctx.strokeStyle = 'rgba(0, 0, 0, 0.12)';
       ctx.lineWidth = 1;
       ctx.beginPath();
-      for (let j = 1; j < cols; j++) { ctx.moveTo(left + j * cellW + 0.5, top); ctx.lineTo(left + j * cellW + 0.5, top + plotH); }
-      for (let i = 1; i < rows; i++) { ctx.moveTo(left, top + i * cellH + 0.5); ctx.lineTo(left + plotW, top + i * cellH + 0.5); }
+      for (let j = 1; j < cols; j++) {
+        ctx.moveTo(left + j * cellW + 0.5, top);
+        ctx.lineTo(left + j * cellW + 0.5, top + plotH);
+      }
+      for (let i = 1; i < rows; i++) {
+        ctx.moveTo(left, top + i * cellH + 0.5);
+        ctx.lineTo(left + plotW, top + i * cellH + 0.5);
+      }
       ctx.stroke();
     }
 
@@ -381,11 +411,17 @@ export class Heatmap {
       this.paintOverlay();
     }
     if (this.options.onHover) {
-      this.options.onHover(cell ? {
-        row: cell.row, col: cell.col,
-        value: this.model.data[cell.row * this.model.cols + cell.col],
-        clientX, clientY,
-      } : null);
+      this.options.onHover(
+        cell
+          ? {
+              row: cell.row,
+              col: cell.col,
+              value: this.model.data[cell.row * this.model.cols + cell.col],
+              clientX,
+              clientY,
+            }
+          : null,
+      );
     }
   }
 
@@ -400,8 +436,17 @@ export class Heatmap {
     // A finger lifted fires pointerleave at once: after a tap the value stays up until the next
     // touch anywhere else (or the next drawing).
     this.overlay.addEventListener('pointerleave', (e) => {
-      if (e.pointerType !== 'touch') { this.setHover(null); return; }
-      document.addEventListener('pointerdown', (d) => { if (d.target !== this.overlay) this.setHover(null); }, { once: true, capture: true });
+      if (e.pointerType !== 'touch') {
+        this.setHover(null);
+        return;
+      }
+      document.addEventListener(
+        'pointerdown',
+        (d) => {
+          if (d.target !== this.overlay) this.setHover(null);
+        },
+        { once: true, capture: true },
+      );
     });
     if (this.options.onClick) {
       this.overlay.addEventListener('click', (e) => this.options.onClick(this.cellAt(e.clientX, e.clientY)));
@@ -425,8 +470,12 @@ export class Heatmap {
       if (!this.model) return;
       const { row, col } = this.hover ?? { row: 0, col: 0 };
       const step = {
-        ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
-        Home: [0, -col], End: [0, this.model.cols - 1 - col],
+        ArrowUp: [-1, 0],
+        ArrowDown: [1, 0],
+        ArrowLeft: [0, -1],
+        ArrowRight: [0, 1],
+        Home: [0, -col],
+        End: [0, this.model.cols - 1 - col],
       }[e.key];
       if (step) {
         e.preventDefault();

@@ -78,7 +78,7 @@ function tokenize(source) {
       i += Array.from(m[0]).length;
     } else if (OTHER_LETTER.test(c)) {
       let j = i;
-      while (j < chars.length && (OTHER_LETTER.test(chars[j]) && !LATIN_GREEK.test(chars[j]))) j++;
+      while (j < chars.length && OTHER_LETTER.test(chars[j]) && !LATIN_GREEK.test(chars[j])) j++;
       out.push({ type: 'text', value: chars.slice(i, j).join('') });
       i = j;
     } else {
@@ -123,33 +123,50 @@ function parse(source) {
     while (p < toks.length && (peek().type === '_' || peek().type === '^')) {
       const which = toks[p++].type;
       const arg = p < toks.length ? group() : { k: 'mrow', kids: [] };
-      if (which === '_') sub = arg; else sup = arg;
+      if (which === '_') sub = arg;
+      else sup = arg;
     }
     return sub || sup ? { k: 'script', base, sub, sup } : base;
   }
 
   // A minus sign with nothing before it, or after an operator, is a sign, not a subtraction:
   // −0.36 becomes one number, −∞ a group (so MathML gives it no space as a binary operator).
-  const isSign = (at) => toks[at].type === 'op' && toks[at].value === '−'
-    && (at === 0 || ['op', 'gap', '{', '_', '^'].includes(toks[at - 1].type) && !/[)\]|]/.test(toks[at - 1].value ?? ''))
-    && toks[at + 1] && (toks[at + 1].type === 'num' || toks[at + 1].type === 'ident');
+  const isSign = (at) =>
+    toks[at].type === 'op' &&
+    toks[at].value === '−' &&
+    (at === 0 ||
+      (['op', 'gap', '{', '_', '^'].includes(toks[at - 1].type) && !/[)\]|]/.test(toks[at - 1].value ?? ''))) &&
+    toks[at + 1] &&
+    (toks[at + 1].type === 'num' || toks[at + 1].type === 'ident');
 
   function atom() {
     if (p < toks.length && isSign(p)) {
       p++;
       const next = toks[p++];
       if (next.type === 'num') return { k: 'mn', text: `−${next.value}` };
-      return { k: 'mrow', kids: [{ k: 'mo', text: '−' }, { k: 'mi', text: next.value }] };
+      return {
+        k: 'mrow',
+        kids: [
+          { k: 'mo', text: '−' },
+          { k: 'mi', text: next.value },
+        ],
+      };
     }
     const tok = toks[p++];
     if (!tok) return { k: 'mrow', kids: [] };
     switch (tok.type) {
-      case 'gap': return { k: 'gap' };
-      case 'text': return { k: 'mtext', text: tok.value };
-      case 'ident': return { k: 'mi', text: tok.value };
-      case 'num': return { k: 'mn', text: tok.value.replace('-', '−') };
-      case 'op': return { k: 'mo', text: tok.value, sum: tok.sum };
-      case 'sqrt': return { k: 'sqrt', kid: p < toks.length ? (peek().type === '{' ? group() : item()) : { k: 'mrow', kids: [] } };
+      case 'gap':
+        return { k: 'gap' };
+      case 'text':
+        return { k: 'mtext', text: tok.value };
+      case 'ident':
+        return { k: 'mi', text: tok.value };
+      case 'num':
+        return { k: 'mn', text: tok.value.replace('-', '−') };
+      case 'op':
+        return { k: 'mo', text: tok.value, sum: tok.sum };
+      case 'sqrt':
+        return { k: 'sqrt', kid: p < toks.length ? (peek().type === '{' ? group() : item()) : { k: 'mrow', kids: [] } };
       case '{': {
         p--;
         return group();
@@ -168,16 +185,23 @@ function parse(source) {
           return { k: 'cases', rows };
         }
         return { k: 'mtext', text: `\\${tok.value}` };
-      case '_': case '^': return { k: 'mo', text: tok.type };
-      case '}': return { k: 'mo', text: '}' };
-      default: return { k: 'mo', text: String(tok.value ?? tok.type) };
+      case '_':
+      case '^':
+        return { k: 'mo', text: tok.type };
+      case '}':
+        return { k: 'mo', text: '}' };
+      default:
+        return { k: 'mo', text: String(tok.value ?? tok.type) };
     }
   }
 
   const kids = [];
   while (p < toks.length) {
     kids.push(...sequence());
-    if (p < toks.length) { p++; kids.push({ k: 'mo', text: '}' }); } // a stray closing brace
+    if (p < toks.length) {
+      p++;
+      kids.push({ k: 'mo', text: '}' });
+    } // a stray closing brace
   }
   return kids;
 }
@@ -192,9 +216,13 @@ function node(tag, text) {
 
 function build(n) {
   switch (n.k) {
-    case 'mi': case 'mn': case 'mo': return node(n.k, n.text);
+    case 'mi':
+    case 'mn':
+    case 'mo':
+      return node(n.k, n.text);
     // Words keep a space either side (MathML trims the spaces inside mtext).
-    case 'mtext': return node('mtext', `\u00a0${n.text.trim()}\u00a0`);
+    case 'mtext':
+      return node('mtext', `\u00a0${n.text.trim()}\u00a0`);
     case 'gap': {
       const s = node('mspace');
       s.setAttribute('width', '1.5em');
@@ -208,8 +236,17 @@ function build(n) {
     case 'script': {
       // A sum's limits go under and over it (in display style; inline they become scripts).
       const sum = n.base.k === 'mo' && n.base.sum;
-      const tag = sum ? (n.sub && n.sup ? 'munderover' : n.sub ? 'munder' : 'mover')
-        : (n.sub && n.sup ? 'msubsup' : n.sub ? 'msub' : 'msup');
+      const tag = sum
+        ? n.sub && n.sup
+          ? 'munderover'
+          : n.sub
+            ? 'munder'
+            : 'mover'
+        : n.sub && n.sup
+          ? 'msubsup'
+          : n.sub
+            ? 'msub'
+            : 'msup';
       const s = node(tag);
       s.appendChild(build(n.base));
       if (n.sub) s.appendChild(build(n.sub));
@@ -247,7 +284,8 @@ function build(n) {
       r.appendChild(table);
       return r;
     }
-    default: throw new Error(`math: unknown node ${n.k}`);
+    default:
+      throw new Error(`math: unknown node ${n.k}`);
   }
 }
 
@@ -282,14 +320,25 @@ const wrapScript = (n) => {
 
 function linearNode(n) {
   switch (n.k) {
-    case 'mi': case 'mn': case 'mo': case 'mtext': return n.text;
-    case 'gap': return ';';
-    case 'mrow': return linearOf(n.kids);
-    case 'script': return linearNode(n.base) + (n.sub ? `_${wrapScript(n.sub)}` : '') + (n.sup ? `^${wrapScript(n.sup)}` : '');
-    case 'frac': return `${wrap(n.num)} / ${wrap(n.den)}`;
-    case 'sqrt': return `√${wrap(n.kid)}`;
-    case 'cases': return n.rows.map((row) => row.map(linearOf).join(' ')).join('; ');
-    default: return '';
+    case 'mi':
+    case 'mn':
+    case 'mo':
+    case 'mtext':
+      return n.text;
+    case 'gap':
+      return ';';
+    case 'mrow':
+      return linearOf(n.kids);
+    case 'script':
+      return linearNode(n.base) + (n.sub ? `_${wrapScript(n.sub)}` : '') + (n.sup ? `^${wrapScript(n.sup)}` : '');
+    case 'frac':
+      return `${wrap(n.num)} / ${wrap(n.den)}`;
+    case 'sqrt':
+      return `√${wrap(n.kid)}`;
+    case 'cases':
+      return n.rows.map((row) => row.map(linearOf).join(' ')).join('; ');
+    default:
+      return '';
   }
 }
 
@@ -307,8 +356,10 @@ export function formula(source, { display = 'block', displaystyle = false, label
   const row = node('mrow');
   for (const n of tree) row.appendChild(build(n));
   // Words at either end need no space outside them.
-  if (row.firstChild?.localName === 'mtext') row.firstChild.textContent = row.firstChild.textContent.replace(/^\u00a0/, '');
-  if (row.lastChild?.localName === 'mtext') row.lastChild.textContent = row.lastChild.textContent.replace(/\u00a0$/, '');
+  if (row.firstChild?.localName === 'mtext')
+    row.firstChild.textContent = row.firstChild.textContent.replace(/^\u00a0/, '');
+  if (row.lastChild?.localName === 'mtext')
+    row.lastChild.textContent = row.lastChild.textContent.replace(/\u00a0$/, '');
   if (displaystyle) math.setAttribute('displaystyle', 'true');
   const text = label ?? linearOf(tree);
   const annotation = node('annotation', text);
@@ -328,13 +379,20 @@ export function linear(source) {
 // inline <math> elements (for headings and captions that mix words and notation).
 export function mixed(text) {
   const fragment = document.createDocumentFragment();
-  String(text).split('$').forEach((part, k) => {
-    if (k % 2 === 0) { if (part) fragment.appendChild(document.createTextNode(part)); } else fragment.appendChild(formula(part, { display: 'inline' }));
-  });
+  String(text)
+    .split('$')
+    .forEach((part, k) => {
+      if (k % 2 === 0) {
+        if (part) fragment.appendChild(document.createTextNode(part));
+      } else fragment.appendChild(formula(part, { display: 'inline' }));
+    });
   return fragment;
 }
 
 // The same text with each formula read as plain text, for labels ('Projections Q = X W_Q').
 export function plain(text) {
-  return String(text).split('$').map((part, k) => (k % 2 === 0 ? part : linear(part))).join('');
+  return String(text)
+    .split('$')
+    .map((part, k) => (k % 2 === 0 ? part : linear(part)))
+    .join('');
 }

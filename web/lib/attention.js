@@ -51,7 +51,7 @@ async function compile(url, wasmBinary) {
     try {
       return await WebAssembly.compileStreaming(fetch(url));
     } catch (error) {
-      if (!(error instanceof TypeError)) throw error;  // TypeError: wrong MIME type; retry below
+      if (!(error instanceof TypeError)) throw error; // TypeError: wrong MIME type; retry below
     }
   }
   return WebAssembly.compile(await wasmBytes(url));
@@ -78,27 +78,32 @@ export function loadAttention(options = {}) {
   const promise = (async () => {
     // The wasm is fetched and compiled while the glue module is imported, not after it.
     const compiled = compile(wasmUrl, options.wasmBinary);
-    compiled.catch(() => {});  // a failure is reported through instantiateWasm below
+    compiled.catch(() => {}); // a failure is reported through instantiateWasm below
     const createModule = options.factory ?? (await import(new URL(`${name}.js`, base).href)).default;
     let failed;
-    const failure = new Promise((resolve, reject) => { failed = reject; });
-    const module = await Promise.race([failure, createModule({
-      instantiateWasm(imports, receive) {
-        compiled
-          .then(async (wasmModule) => receive(await WebAssembly.instantiate(wasmModule, imports), wasmModule))
-          .catch(failed);
-        return {};
-      },
-      print: () => {},
-      printErr: (text) => console.warn(`[attention core] ${text}`),
-    })]);
+    const failure = new Promise((resolve, reject) => {
+      failed = reject;
+    });
+    const module = await Promise.race([
+      failure,
+      createModule({
+        instantiateWasm(imports, receive) {
+          compiled
+            .then(async (wasmModule) => receive(await WebAssembly.instantiate(wasmModule, imports), wasmModule))
+            .catch(failed);
+          return {};
+        },
+        print: () => {},
+        printErr: (text) => console.warn(`[attention core] ${text}`),
+      }),
+    ]);
     const core = new AttentionCore(module);
     core.warmUpWhenIdle();
     return core;
   })();
   if (key) {
     modules.set(key, promise);
-    promise.catch(() => modules.delete(key));  // a failed load may be retried
+    promise.catch(() => modules.delete(key)); // a failed load may be retried
   }
   return promise;
 }
@@ -183,7 +188,7 @@ class AttentionCore {
     });
   }
 
-  #used = false;  // set by the first real call
+  #used = false; // set by the first real call
 
   // The first calls of each export run slower: the engine compiles hot wasm functions a second
   // time, optimised, only after they have run a while (in the background; a running call keeps
@@ -193,7 +198,8 @@ class AttentionCore {
   // when the thread is next idle, and only if no real call came first (a page's first call is its
   // own warm-up, and its first paint should not wait for ours).
   warmUp() {
-    const dModel = 64, n = 48;
+    const dModel = 64,
+      n = 48;
     const w = this.randomMatrix(dModel, dModel, 1, 1 / 8);
     const x = this.randomMatrix(n, dModel, 2, 1);
     const params = { x, n, dModel, heads: 2, wq: w, wk: w, wv: w, wo: w, positional: 'rope' };
@@ -235,14 +241,21 @@ class AttentionCore {
 
   #attention(params, options = {}) {
     if (params === null || typeof params !== 'object') throw new Error('attention() takes a parameter object');
-    const { causal = false, temperature = 1, positional = 'none', trace = true, scale = true, unmaskedScores = false } = params;
+    const {
+      causal = false,
+      temperature = 1,
+      positional = 'none',
+      trace = true,
+      scale = true,
+      unmaskedScores = false,
+    } = params;
     if (typeof trace !== 'boolean') throw new Error(`trace must be true or false, got ${describe(trace)}`);
     if (typeof scale !== 'boolean') throw new Error(`scale must be true or false, got ${describe(scale)}`);
     if (typeof unmaskedScores !== 'boolean') {
       throw new Error(`unmaskedScores must be true or false, got ${describe(unmaskedScores)}`);
     }
     if (unmaskedScores && !trace) throw new Error('unmaskedScores needs a full trace');
-    if (options === null || typeof options !== 'object') throw new Error('attention()\'s options must be an object');
+    if (options === null || typeof options !== 'object') throw new Error("attention()'s options must be an object");
     let into;
     if (options.into !== undefined) {
       into = blocks.get(options.into);
@@ -265,7 +278,15 @@ class AttentionCore {
     // itself (vectorised, several times faster than a JS loop); only when it refuses a call are
     // they searched here, for a message with the index.
     const args = {
-      n, dModel, heads, causal, temperature, positional, scale, unmaskedScores, into,
+      n,
+      dModel,
+      heads,
+      causal,
+      temperature,
+      positional,
+      scale,
+      unmaskedScores,
+      into,
       x: checkShape('x', params.x, n * dModel, `n·dModel = ${n}·${dModel}`),
     };
     for (const w of ['wq', 'wk', 'wv', 'wo']) {
@@ -278,7 +299,10 @@ class AttentionCore {
       args.nKv = nKv;
       args.xKv = checkShape('xKv', params.xKv, nKv * dModel, `nKv·dModel = ${nKv}·${dModel}`);
     }
-    for (const [name, length, shape] of [['mask', n * nKv, `n·nKv = ${n}·${nKv}`], ['keyPadding', nKv, 'nKv']]) {
+    for (const [name, length, shape] of [
+      ['mask', n * nKv, `n·nKv = ${n}·${nKv}`],
+      ['keyPadding', nKv, 'nKv'],
+    ]) {
       if (params[name] === undefined) continue;
       if (!trace) throw new Error(`${name} needs a full trace; the output-only path knows only the causal mask`);
       args[name] = checkMask(name, params[name], length, shape);
@@ -362,7 +386,11 @@ class AttentionCore {
     const m = checkInteger('m', params.m, 1, max);
     const k = checkInteger('k', params.k, 1, max);
     const n = checkInteger('n', params.n, 1, max);
-    for (const [name, size] of [['m·k', m * k], ['k·n', k * n], ['m·n', m * n]]) {
+    for (const [name, size] of [
+      ['m·k', m * k],
+      ['k·n', k * n],
+      ['m·n', m * n],
+    ]) {
       if (size > max) throw new Error(`${name} must be at most ${max}, got ${size}`);
     }
     const a = checkShape('a', params.a, m * k, `m·k = ${m}·${k}`);
@@ -387,9 +415,13 @@ function makeTrace(raw) {
     return stacked.subarray(h * size, (h + 1) * size);
   };
   return Object.freeze({
-    n, nKv, dModel, heads, dHead,
+    n,
+    nKv,
+    dModel,
+    heads,
+    dHead,
     x: raw.x,
-    xKv: raw.xKv.length ? raw.xKv : null,  // null for self-attention
+    xKv: raw.xKv.length ? raw.xKv : null, // null for self-attention
     concat: raw.concat,
     output: raw.output,
     q: perHead('q', raw.q, n * dHead),

@@ -47,7 +47,9 @@ export class App {
 
     this.overview = new Pipeline(this.pipelineRoot, {
       tooltip,
-      onFocus: (h) => { if (!this.parts.teacher.fixed('head')) this.update({ focus: h }); },
+      onFocus: (h) => {
+        if (!this.parts.teacher.fixed('head')) this.update({ focus: h });
+      },
       onHoverTokens: (i, j) => {
         for (const [k, li] of Array.from(this.overview.tokenList.children).entries()) {
           li.classList.toggle('is-query', k === i);
@@ -55,7 +57,10 @@ export class App {
         }
       },
       // The invitation to the walkthrough, unless the view is fixed or embedded.
-      onStart: () => { this.setStep(1); this.walkthrough.focusStart(); },
+      onStart: () => {
+        this.setStep(1);
+        this.walkthrough.focusStart();
+      },
       canInvite: () => !this.parts.teacher.fixed('view') && !this.state.embed,
     });
     this.walkthrough = new Walkthrough(this.walkRoot, {
@@ -74,8 +79,14 @@ export class App {
       const { step } = this.state;
       if (step === 0 || e.altKey || e.ctrlKey || e.metaKey || this.parts.teacher.fixed('view')) return;
       if (e.target.closest?.('input, textarea, select, .hm-overlay')) return;
-      if (e.key === 'ArrowRight' && step < STEPS) { e.preventDefault(); this.setStep(step + 1); }
-      if (e.key === 'ArrowLeft' && step > 1) { e.preventDefault(); this.setStep(step - 1); }
+      if (e.key === 'ArrowRight' && step < STEPS) {
+        e.preventDefault();
+        this.setStep(step + 1);
+      }
+      if (e.key === 'ArrowLeft' && step > 1) {
+        e.preventDefault();
+        this.setStep(step - 1);
+      }
     });
   }
 
@@ -108,7 +119,10 @@ export class App {
     if (state.step > 0) this.lastStep = state.step;
     this.writeUrl();
     // Every module builds its text once: another language reloads the page in it.
-    if ((state.lang || this.locale) !== this.locale) { location.reload(); return; }
+    if ((state.lang || this.locale) !== this.locale) {
+      location.reload();
+      return;
+    }
     this.parts.controls.sync(state, from);
     if (keys.some((key) => MODE_FIELDS.includes(key))) {
       this.parts.teacher.apply();
@@ -244,10 +258,14 @@ export class App {
       frame = requestAnimationFrame(() => (this.state.step > 0 ? this.walkthrough : this.overview).relayout());
     }).observe(document.querySelector('.main-col'));
     const watchPixelRatio = () => {
-      matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener('change', () => {
-        this.overview.relayout();
-        watchPixelRatio();
-      }, { once: true });
+      matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener(
+        'change',
+        () => {
+          this.overview.relayout();
+          watchPixelRatio();
+        },
+        { once: true },
+      );
     };
     watchPixelRatio();
   }

@@ -37,11 +37,19 @@ export class Controls {
     this.fold = fold;
     this.inputs = {
       sentence: $('sentence'),
-      heads: $('heads'), headsRange: $('heads-range'),
-      dModel: $('dmodel'), dModelRange: $('dmodel-range'),
-      temperature: $('temperature'), temperatureRange: $('temperature-range'),
-      positional: $('positional'), causal: $('causal'), seed: $('seed'),
-      scale: $('scale'), independent: $('independent'), cross: $('cross'), kv: $('kv'),
+      heads: $('heads'),
+      headsRange: $('heads-range'),
+      dModel: $('dmodel'),
+      dModelRange: $('dmodel-range'),
+      temperature: $('temperature'),
+      temperatureRange: $('temperature-range'),
+      positional: $('positional'),
+      causal: $('causal'),
+      seed: $('seed'),
+      scale: $('scale'),
+      independent: $('independent'),
+      cross: $('cross'),
+      kv: $('kv'),
     };
     const { inputs } = this;
     for (const input of [inputs.heads, inputs.headsRange]) input.max = String(PAGE_LIMITS.maxHeads);

@@ -13,8 +13,8 @@ import { tokenize } from '../views/tokenizer.js';
 // The widget's controls, in its display order.
 import { CONTROLS as WIDGET_CONTROLS } from '../widget/attributes.js';
 
-const attr = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-
+const attr = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 // The widget's matrix for a walkthrough step: the one the step is about (weights otherwise).
 const STEP_VIEW = { 4: 'q', 5: 'scores', 6: 'scores', 7: 'scores', 11: 'output', 12: 'output' };
@@ -30,9 +30,14 @@ export function embedSnippets(partial, { baseUrl } = {}) {
   const iframe = `<iframe src="${attr(embedUrl)}" title="Attention Playground" width="100%" height="640" loading="lazy" allow="clipboard-write"></iframe>`;
 
   const attrs = [
-    ['sentence', state.sentence], ['heads', state.heads], ['d-model', state.dModel],
-    ['temperature', Number(Number(state.temperature).toPrecision(4))], ['positional', state.positional],
-    ['seed', state.seed], ['head', state.focus ?? 0], ['view', STEP_VIEW[state.step] ?? 'weights'],
+    ['sentence', state.sentence],
+    ['heads', state.heads],
+    ['d-model', state.dModel],
+    ['temperature', Number(Number(state.temperature).toPrecision(4))],
+    ['positional', state.positional],
+    ['seed', state.seed],
+    ['head', state.focus ?? 0],
+    ['view', STEP_VIEW[state.step] ?? 'weights'],
   ];
   // What the page computes with (params.js keeps only the padding and painted cells that name a
   // token, so the element gets those, and never an index it would refuse).
@@ -51,7 +56,9 @@ export function embedSnippets(partial, { baseUrl } = {}) {
     // The page's cross switch and its sentence are the element's kv field, shown when cross.
     const asWidget = (name) => (name === 'cross' ? 'kv' : name);
     const hidden = hide.map(asWidget);
-    const shown = hide.includes('all') ? [] : WIDGET_CONTROLS.filter((c) => !hidden.includes(c) && (c !== 'kv' || state.cross));
+    const shown = hide.includes('all')
+      ? []
+      : WIDGET_CONTROLS.filter((c) => !hidden.includes(c) && (c !== 'kv' || state.cross));
     attrs.push(['controls', shown.join(',')]);
     const locked = lock.includes('all') ? ['all'] : lock.map(asWidget).filter((c) => shown.includes(c));
     if (locked.length) attrs.push(['locked', locked.join(',')]);

@@ -26,8 +26,9 @@ export class Fold {
   // Whether the form can fold, for the state's mode and the teacher's hidden controls.
   update(state) {
     const shown = (node) => !node.closest('[data-teacher-hidden]');
-    const inFold = [...this.settings.querySelectorAll('.field')]
-      .filter((node) => node.id !== 'kv-field' && shown(node));
+    const inFold = [...this.settings.querySelectorAll('.field')].filter(
+      (node) => node.id !== 'kv-field' && shown(node),
+    );
     const fold = !state.embed && shown($('sentence')) && inFold.length >= 3;
     $('controls').classList.toggle('can-fold', fold);
   }

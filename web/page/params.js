@@ -29,8 +29,16 @@ export function checkParams(state, tokens, tokensKv = []) {
     const suggest = Math.max(heads, Math.round(dModel / heads) * heads);
     // The nearest head counts, below and above, that do divide d_model.
     const divisors = [];
-    for (let h = heads - 1; h >= 1; h--) if (dModel % h === 0) { divisors.push(h); break; }
-    for (let h = heads + 1; h <= LIMITS.maxHeads; h++) if (dModel % h === 0) { divisors.push(h); break; }
+    for (let h = heads - 1; h >= 1; h--)
+      if (dModel % h === 0) {
+        divisors.push(h);
+        break;
+      }
+    for (let h = heads + 1; h <= LIMITS.maxHeads; h++)
+      if (dModel % h === 0) {
+        divisors.push(h);
+        break;
+      }
     const alt = new Intl.ListFormat(LOCALE, { type: 'disjunction' }).format(divisors.map(String));
     return fail('error.notDivisible', { dModel, heads, suggest, alt }, ['heads', 'dModel']);
   }
@@ -50,8 +58,14 @@ export function checkParams(state, tokens, tokensKv = []) {
   return {
     ok: true,
     params: {
-      tokens: tokens.slice(), heads, dModel, dHead, temperature,
-      causal: Boolean(state.causal), positional: state.positional, seed,
+      tokens: tokens.slice(),
+      heads,
+      dModel,
+      dHead,
+      temperature,
+      causal: Boolean(state.causal),
+      positional: state.positional,
+      seed,
       scale: state.scale !== false,
       // Only indices that name a token; the worker turns these into the core's mask arrays.
       // Cross-attention: K and V come from tokensKv; null for self-attention.

@@ -16,8 +16,22 @@ import { POSITIONAL_ENCODINGS } from '../views/limits.js';
 //   view: the Step by step / All steps switch and the walkthrough's step navigation
 //   head: which head is focused (thumbnails, head view);  share, embed: the two buttons
 export const CONTROL_NAMES = Object.freeze([
-  'sentence', 'heads', 'd-model', 'temperature', 'causal', 'positional', 'seed', 'view', 'head', 'export',
-  'scale', 'independent', 'cross', 'share', 'embed', 'lang',
+  'sentence',
+  'heads',
+  'd-model',
+  'temperature',
+  'causal',
+  'positional',
+  'seed',
+  'view',
+  'head',
+  'export',
+  'scale',
+  'independent',
+  'cross',
+  'share',
+  'embed',
+  'lang',
 ]);
 
 export const LANGS = Object.freeze(['en', 'zh']);
@@ -72,7 +86,10 @@ function cells(text) {
   const out = [];
   for (const part of text.split(',')) {
     const m = /^(\d{1,4})\.(\d{1,4})$/.exec(part.trim());
-    if (m && !seen.has(m[0])) { seen.add(m[0]); out.push([Number(m[1]), Number(m[2])]); }
+    if (m && !seen.has(m[0])) {
+      seen.add(m[0]);
+      out.push([Number(m[1]), Number(m[2])]);
+    }
   }
   return out;
 }

@@ -13,7 +13,8 @@ export function translatePage() {
   // The header's formulas: one <math> per formula (a wide gap in the source parts them), so a
   // narrow screen can wrap between them; MathML itself does not wrap.
   for (const node of document.querySelectorAll('.formula [data-i18n]')) {
-    const parts = t(node.dataset.i18n).split(/ {3,}/)
+    const parts = t(node.dataset.i18n)
+      .split(/ {3,}/)
       .map((source) => formula(source, { display: 'inline', displaystyle: true }));
     node.replaceChildren(...parts.flatMap((math, k) => (k ? [' ', math] : [math])));
   }

@@ -32,11 +32,19 @@ export class Teacher {
     };
   }
 
-  static has(names, name) { return names.includes('all') || names.includes(name); }
-  hidden(name) { return Teacher.has(this.app.state.hide, name); }
-  locked(name) { return Teacher.has(this.app.state.lock, name); }
+  static has(names, name) {
+    return names.includes('all') || names.includes(name);
+  }
+  hidden(name) {
+    return Teacher.has(this.app.state.hide, name);
+  }
+  locked(name) {
+    return Teacher.has(this.app.state.lock, name);
+  }
   // The reader cannot change this setting (hidden or locked).
-  fixed(name) { return this.hidden(name) || this.locked(name); }
+  fixed(name) {
+    return this.hidden(name) || this.locked(name);
+  }
 
   apply() {
     for (const [name, parts] of Object.entries(this.parts)) {
@@ -47,10 +55,16 @@ export class Teacher {
         if (hide) part.dataset.teacherHidden = '';
         else delete part.dataset.teacherHidden;
         const inputs = part.matches('input, select, textarea, button')
-          ? [part] : part.querySelectorAll('input, select, textarea, button');
+          ? [part]
+          : part.querySelectorAll('input, select, textarea, button');
         for (const input of inputs) {
-          if (lock) { input.disabled = true; input.dataset.teacherLocked = ''; }
-          else if ('teacherLocked' in input.dataset) { input.disabled = false; delete input.dataset.teacherLocked; }
+          if (lock) {
+            input.disabled = true;
+            input.dataset.teacherLocked = '';
+          } else if ('teacherLocked' in input.dataset) {
+            input.disabled = false;
+            delete input.dataset.teacherLocked;
+          }
         }
       }
     }
@@ -58,8 +72,9 @@ export class Teacher {
     if (!this.locked('view') && this.app.state.step > 0) this.app.walkthrough.refreshNav();
     // No empty panel: the controls column goes when nothing in it is shown.
     const aside = document.querySelector('.controls');
-    const visible = [...aside.querySelectorAll('.field, #copy-link, #export-open, #embed-open')]
-      .some((node) => node.id !== 'kv-field' && !node.closest('[data-teacher-hidden]'));
+    const visible = [...aside.querySelectorAll('.field, #copy-link, #export-open, #embed-open')].some(
+      (node) => node.id !== 'kv-field' && !node.closest('[data-teacher-hidden]'),
+    );
     aside.hidden = !visible;
     document.body.classList.toggle('no-controls', !visible);
     this.fold.update(this.app.state);

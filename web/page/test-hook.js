@@ -31,13 +31,27 @@ export function installTestHook(app) {
     return map;
   };
   window.__ap = {
-    get state() { return app.state; },
-    get trace() { return app.trace; },
-    get renders() { return app.renders; },
-    get idle() { return app.idle; },
-    get error() { return app.error; },
-    get buildInfo() { return app.buildInfo; },
-    get copied() { return app.copied; },
+    get state() {
+      return app.state;
+    },
+    get trace() {
+      return app.trace;
+    },
+    get renders() {
+      return app.renders;
+    },
+    get idle() {
+      return app.idle;
+    },
+    get error() {
+      return app.error;
+    },
+    get buildInfo() {
+      return app.buildInfo;
+    },
+    get copied() {
+      return app.copied;
+    },
     figures: () => [...app.shownFigures().keys()],
     figure(name) {
       const map = app.shownFigures().get(name);
@@ -45,7 +59,12 @@ export function installTestHook(app) {
       const { rows, cols, data, masked, range } = map.model;
       const r = map.dataCanvas.getBoundingClientRect();
       return {
-        name, rows, cols, data: Array.from(data), masked: masked ? Array.from(masked) : null, range: [...range],
+        name,
+        rows,
+        cols,
+        data: Array.from(data),
+        masked: masked ? Array.from(masked) : null,
+        range: [...range],
         colormap: map.options.colormap,
         caption: map.dataCanvas.closest('.figure')?.querySelector('.figure-name')?.textContent ?? '',
         cell: map.layoutBox ? [map.layoutBox.cellW, map.layoutBox.cellH] : null,

@@ -11,8 +11,8 @@ export class ComputeClient {
     this.handlers = handlers;
     this.nextId = 1;
     this.inFlight = null; // id of the request the worker is computing
-    this.waiting = null;  // { id, params } not sent yet
-    this.staleBelow = 0;  // results of requests with smaller ids are ignored
+    this.waiting = null; // { id, params } not sent yet
+    this.staleBelow = 0; // results of requests with smaller ids are ignored
     this.ready = false;
     this.worker = new Worker(workerUrl, { type: 'module' });
     this.worker.onmessage = (e) => this.receive(e.data);

@@ -18,10 +18,10 @@ import { attentionMasks, seededInputs } from '../views/seeded.js';
 import { plainTrace, transferables } from '../views/trace.js';
 
 let core = null;
-let pending = null;   // the newest request not yet computed
+let pending = null; // the newest request not yet computed
 let running = false;
 
-let inputs = null;     // seededInputs(core): cached X and W for (sentence, d_model, seed)
+let inputs = null; // seededInputs(core): cached X and W for (sentence, d_model, seed)
 
 function compute({ id, params }) {
   const started = performance.now();
@@ -35,7 +35,10 @@ function compute({ id, params }) {
     const w = { ...seeded };
     const names = { q: 'wq', k: 'wk', v: 'wv' };
     for (const e of params.edits ?? []) {
-      if (e.m === 'e') { x[e.row * dModel + e.col] = e.value; continue; }
+      if (e.m === 'e') {
+        x[e.row * dModel + e.col] = e.value;
+        continue;
+      }
       const name = names[e.m];
       if (w[name] === seeded[name]) w[name] = Float32Array.from(seeded[name]);
       w[name][e.row * dModel + e.col] = e.value;
@@ -50,15 +53,25 @@ function compute({ id, params }) {
     // combination (allowed).
     const masks = attentionMasks({ n, nKv, causal: params.causal, painted: params.painted, padding: params.padding });
     const trace = core.attention({
-      ...base, causal: params.causal, temperature: params.temperature, scale: params.scale, unmaskedScores: true,
+      ...base,
+      causal: params.causal,
+      temperature: params.temperature,
+      scale: params.scale,
+      unmaskedScores: true,
       ...masks.core,
     });
     // The plain trace goes to the page without a copy (its buffers are transferred); weights that
     // live on in the cache are copied first, so the cache keeps its own.
     const own = (name) => (w[name] === seeded[name] ? Float32Array.from(w[name]) : w[name]);
     const plain = plainTrace(trace, {
-      ...params, embeddings: x, embeddingsKv: xKv, mask: masks.allowed,
-      wq: own('wq'), wk: own('wk'), wv: own('wv'), wo: own('wo'),
+      ...params,
+      embeddings: x,
+      embeddingsKv: xKv,
+      mask: masks.allowed,
+      wq: own('wq'),
+      wk: own('wk'),
+      wv: own('wv'),
+      wo: own('wo'),
     });
     self.postMessage({ type: 'result', id, trace: plain, ms: performance.now() - started }, transferables(plain));
   } catch (err) {

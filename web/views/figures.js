@@ -41,7 +41,14 @@ const MATRICES = Object.freeze({
   kHead: { key: 'k', per: 'head', rows: 'nKv', cols: 'dHead', rowLabels: 'keyTokens' },
   vHead: { key: 'v', per: 'head', rows: 'nKv', cols: 'dHead', rowLabels: 'keyTokens' },
   rawScores: { key: 'rawScores', per: 'head', rows: 'n', cols: 'nKv', rowLabels: 'tokens', colLabels: 'keyTokens' },
-  scaledScores: { key: 'unmaskedScores', per: 'head', rows: 'n', cols: 'nKv', rowLabels: 'tokens', colLabels: 'keyTokens' },
+  scaledScores: {
+    key: 'unmaskedScores',
+    per: 'head',
+    rows: 'n',
+    cols: 'nKv',
+    rowLabels: 'tokens',
+    colLabels: 'keyTokens',
+  },
   scores: { key: 'scores', per: 'head', rows: 'n', cols: 'nKv', rowLabels: 'tokens', colLabels: 'keyTokens' },
   weights: { key: 'weights', per: 'head', rows: 'n', cols: 'nKv', rowLabels: 'tokens', colLabels: 'keyTokens' },
   entropy: { key: 'entropy', per: 'head', rows: 'n', cols: 1, rowLabels: 'tokens' },
@@ -109,8 +116,11 @@ export function matrix(trace, name, { head = 0, independent = false, rangeFrom =
   if (!spec) throw new Error(`no matrix named ${name}`);
   const data = matrixData(trace, name, head);
   const model = {
-    name, head: spec.per === 'head' ? head : null,
-    rows: size(trace, spec.rows), cols: size(trace, spec.cols), data,
+    name,
+    head: spec.per === 'head' ? head : null,
+    rows: size(trace, spec.rows),
+    cols: size(trace, spec.cols),
+    data,
     colormap: name === 'weights' || name === 'entropy' ? 'viridis' : 'diverging',
   };
   if (name === 'weights') {
@@ -134,8 +144,16 @@ export function matrix(trace, name, { head = 0, independent = false, rangeFrom =
 export function maskFigure(trace) {
   const { n, nKv } = trace;
   return {
-    name: 'mask', head: null, rows: n, cols: nKv, data: new Float32Array(n * nKv), values: trace.mask,
-    colormap: 'diverging', range: [-12, 12], masked: maskedCells(trace),
-    rowLabels: trace.tokens, colLabels: trace.keyTokens,
+    name: 'mask',
+    head: null,
+    rows: n,
+    cols: nKv,
+    data: new Float32Array(n * nKv),
+    values: trace.mask,
+    colormap: 'diverging',
+    range: [-12, 12],
+    masked: maskedCells(trace),
+    rowLabels: trace.tokens,
+    colLabels: trace.keyTokens,
   };
 }

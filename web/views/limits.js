@@ -33,7 +33,10 @@ export function checkAgainstCore(buildInfo) {
   const problems = [];
   const core = buildInfo?.limits;
   if (core) {
-    for (const [name, caps] of [['page', PAGE_LIMITS], ['widget', WIDGET_LIMITS]]) {
+    for (const [name, caps] of [
+      ['page', PAGE_LIMITS],
+      ['widget', WIDGET_LIMITS],
+    ]) {
       for (const key of ['maxTokens', 'maxHeads', 'maxModelDim']) {
         if (core[key] !== undefined && caps[key] > core[key]) {
           problems.push(`the ${name}'s ${key} (${caps[key]}) is over the core's (${core[key]})`);
@@ -43,8 +46,10 @@ export function checkAgainstCore(buildInfo) {
   }
   const known = buildInfo?.positionalEncodings;
   if (known) {
-    for (const p of POSITIONAL_ENCODINGS) if (!known.includes(p)) problems.push(`the core has no positional encoding ${p}`);
-    for (const p of known) if (!POSITIONAL_ENCODINGS.includes(p)) problems.push(`the page offers no positional encoding ${p}`);
+    for (const p of POSITIONAL_ENCODINGS)
+      if (!known.includes(p)) problems.push(`the core has no positional encoding ${p}`);
+    for (const p of known)
+      if (!POSITIONAL_ENCODINGS.includes(p)) problems.push(`the page offers no positional encoding ${p}`);
   }
   return problems;
 }

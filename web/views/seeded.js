@@ -8,11 +8,11 @@
 // are shared with the caches: callers that edit values must copy first (embeddings() already
 // returns a fresh X).
 
-const WEIGHT_CACHE_LIMIT = 8;        // (d_model, seed) pairs
-const EMBEDDING_CACHE_LIMIT = 4096;  // (d_model, seed, token) triples
+const WEIGHT_CACHE_LIMIT = 8; // (d_model, seed) pairs
+const EMBEDDING_CACHE_LIMIT = 4096; // (d_model, seed, token) triples
 
 export function seededInputs(core) {
-  const weightCache = new Map();    // `${dModel}:${seed}` → { wq, wk, wv, wo }
+  const weightCache = new Map(); // `${dModel}:${seed}` → { wq, wk, wv, wo }
   const embeddingCache = new Map(); // `${dModel}:${seed}:${token}` → Float32Array(dModel)
 
   // { wq, wk, wv, wo }, each (d_model, d_model) row-major. Shared with the cache: do not edit.
@@ -61,9 +61,9 @@ export function seededInputs(core) {
 export function attentionMasks({ n, nKv, causal, painted, padding }) {
   painted ??= [];
   padding ??= [];
-  const mask = new Uint8Array(n * nKv).fill(1);  // (n, nKv) 1 = may attend
+  const mask = new Uint8Array(n * nKv).fill(1); // (n, nKv) 1 = may attend
   for (const [i, j] of painted) mask[i * nKv + j] = 0;
-  const keyPadding = new Uint8Array(nKv);         // (nKv) 1 = padding
+  const keyPadding = new Uint8Array(nKv); // (nKv) 1 = padding
   for (const j of padding) keyPadding[j] = 1;
   const allowed = Uint8Array.from(mask, (m, k) => {
     const i = Math.floor(k / nKv);

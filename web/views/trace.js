@@ -18,33 +18,43 @@ export function plainTrace(apiTrace, extra) {
   const perHead = (get) => (get ? Array.from({ length: t.heads }, (_, h) => get(h)) : null);
   const tokensKv = extra.tokensKv ?? null;
   return {
-    tokens: extra.tokens,                      // (n) query tokens
-    n: t.n, dModel: t.dModel, heads: t.heads, dHead: t.dHead,
-    temperature: extra.temperature, causal: extra.causal,
-    positional: extra.positional, seed: extra.seed,
-    scale: extra.scale, padding: extra.padding, painted: extra.painted,
-    embeddings: extra.embeddings,              // (n, d_model) token embeddings, before position
-    nKv: t.nKv,                                // keys: nKv = n for self-attention
-    keyTokens: tokensKv ?? extra.tokens,       // (nKv) key tokens
+    tokens: extra.tokens, // (n) query tokens
+    n: t.n,
+    dModel: t.dModel,
+    heads: t.heads,
+    dHead: t.dHead,
+    temperature: extra.temperature,
+    causal: extra.causal,
+    positional: extra.positional,
+    seed: extra.seed,
+    scale: extra.scale,
+    padding: extra.padding,
+    painted: extra.painted,
+    embeddings: extra.embeddings, // (n, d_model) token embeddings, before position
+    nKv: t.nKv, // keys: nKv = n for self-attention
+    keyTokens: tokensKv ?? extra.tokens, // (nKv) key tokens
     cross: Boolean(tokensKv),
-    embeddingsKv: extra.embeddingsKv ?? null,  // (nKv, d_model) or null
-    xKv: t.xKv,                                // (nKv, d_model) after positional encoding, or null
-    wq: extra.wq, wk: extra.wk, wv: extra.wv, wo: extra.wo, // (d_model, d_model)
-    mask: extra.mask,                          // (n_query, n_key) 1 = may attend, after every mask kind
+    embeddingsKv: extra.embeddingsKv ?? null, // (nKv, d_model) or null
+    xKv: t.xKv, // (nKv, d_model) after positional encoding, or null
+    wq: extra.wq,
+    wk: extra.wk,
+    wv: extra.wv,
+    wo: extra.wo, // (d_model, d_model)
+    mask: extra.mask, // (n_query, n_key) 1 = may attend, after every mask kind
     // The scores without scaling, temperature or any mask, and with scaling but no mask (the
     // same pass, unmaskedScores: true); null when the pass did not ask for them.
-    rawScores: perHead(t.rawScores),           // [head] (n, nKv) q_i·k_j (+ ALiBi)
+    rawScores: perHead(t.rawScores), // [head] (n, nKv) q_i·k_j (+ ALiBi)
     unmaskedScores: perHead(t.unmaskedScores), // [head] (n, nKv)
-    entropy: perHead(t.entropy),               // [head] (n) nats, per query row
-    x: t.x,                                    // (n, d_model) after positional encoding
-    q: perHead(t.q),                           // [head] (n, d_head), after RoPE
-    k: perHead(t.k),                           // [head] (nKv, d_head), after RoPE
-    v: perHead(t.v),                           // [head] (nKv, d_head)
-    scores: perHead(t.scores),                 // [head] (n_query, n_key), −∞ where masked
-    weights: perHead(t.weights),               // [head] (n_query, n_key), softmax over keys
-    headOutput: perHead(t.headOutput),         // [head] (n, d_head)
-    concat: t.concat,                          // (n, d_model)
-    output: t.output,                          // (n, d_model)
+    entropy: perHead(t.entropy), // [head] (n) nats, per query row
+    x: t.x, // (n, d_model) after positional encoding
+    q: perHead(t.q), // [head] (n, d_head), after RoPE
+    k: perHead(t.k), // [head] (nKv, d_head), after RoPE
+    v: perHead(t.v), // [head] (nKv, d_head)
+    scores: perHead(t.scores), // [head] (n_query, n_key), −∞ where masked
+    weights: perHead(t.weights), // [head] (n_query, n_key), softmax over keys
+    headOutput: perHead(t.headOutput), // [head] (n, d_head)
+    concat: t.concat, // (n, d_model)
+    output: t.output, // (n, d_model)
   };
 }
 

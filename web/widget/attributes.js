@@ -5,27 +5,64 @@
 import { POSITIONAL_ENCODINGS, WIDGET_LIMITS } from '../views/limits.js';
 
 export const OBSERVED_ATTRIBUTES = Object.freeze([
-  'sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'padding', 'mask',
-  'view', 'head', 'controls', 'locked', 'theme', 'lang',
+  'sentence',
+  'kv',
+  'heads',
+  'd-model',
+  'temperature',
+  'scale',
+  'causal',
+  'positional',
+  'seed',
+  'padding',
+  'mask',
+  'view',
+  'head',
+  'controls',
+  'locked',
+  'theme',
+  'lang',
 ]);
 
 // The views, in the order the view control offers them, and the views/figures.js matrix each draws.
 export const VIEW_MATRICES = Object.freeze({
-  weights: 'weights', scores: 'scores', q: 'qHead', k: 'kHead', v: 'vHead', 'head-output': 'headOutput',
-  concat: 'concat', output: 'output',
+  weights: 'weights',
+  scores: 'scores',
+  q: 'qHead',
+  k: 'kHead',
+  v: 'vHead',
+  'head-output': 'headOutput',
+  concat: 'concat',
+  output: 'output',
 });
 export const VIEWS = Object.freeze(Object.keys(VIEW_MATRICES));
 export const WHOLE_LAYER = Object.freeze(['concat', 'output']); // views of every head at once: no head to choose
 
 // Control names, in display order; `controls` and `locked` take comma-separated lists of these.
 export const CONTROLS = Object.freeze([
-  'sentence', 'kv', 'heads', 'd-model', 'temperature', 'scale', 'causal', 'positional', 'seed', 'view', 'head',
+  'sentence',
+  'kv',
+  'heads',
+  'd-model',
+  'temperature',
+  'scale',
+  'causal',
+  'positional',
+  'seed',
+  'view',
+  'head',
   'export',
 ]);
 
 const DEFAULTS = Object.freeze({
-  sentence: 'The cat sat on the mat', heads: 2, dModel: 16, temperature: 1, positional: 'none', seed: 42,
-  view: 'weights', head: 0,
+  sentence: 'The cat sat on the mat',
+  heads: 2,
+  dModel: 16,
+  temperature: 1,
+  positional: 'none',
+  seed: 42,
+  view: 'weights',
+  head: 0,
 });
 
 const num = (text, fallback) => {
@@ -34,7 +71,11 @@ const num = (text, fallback) => {
   return Number.isFinite(v) ? v : fallback;
 };
 const off = (text) => text === 'false' || text === '0';
-const list = (text) => (text ?? '').split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+const list = (text) =>
+  (text ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 
 // The state an element's attributes describe. Numbers are read as numbers (checked by checkSizes);
 // padding and mask stay text (parsed, with messages, by parsePadding and parseMask).
@@ -50,7 +91,7 @@ export function readState(element) {
     temperature: num(a('temperature'), DEFAULTS.temperature),
     causal: causal !== null && !off(causal),
     scale: !off(a('scale')),
-    kv: a('kv') ?? '',           // blank: self-attention
+    kv: a('kv') ?? '', // blank: self-attention
     padding: a('padding') ?? '',
     mask: a('mask') ?? '',
     positional: POSITIONAL_ENCODINGS.includes(positional) ? positional : DEFAULTS.positional,
@@ -62,8 +103,11 @@ export function readState(element) {
 
 // The widget's language: its lang attribute, else the nearest ancestor's, else the document's.
 export function readLang(element) {
-  const own = element.getAttribute('lang') ?? element.closest('[lang]')?.getAttribute('lang')
-    ?? document.documentElement.lang ?? 'en';
+  const own =
+    element.getAttribute('lang') ??
+    element.closest('[lang]')?.getAttribute('lang') ??
+    document.documentElement.lang ??
+    'en';
   return own.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
@@ -95,7 +139,10 @@ export function checkSizes(s, tokens, tokensKv, t) {
 // padding="1, 3" → { list: [1, 3] }, or { error } naming what is wrong; nKv: the keys' count.
 export function parsePadding(text, nKv, keyTokens, t) {
   const indices = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     if (!/^\d{1,6}$/.test(part)) return { error: t('error.padding', { value: text }) };
     const j = Number(part);
     if (j >= nKv) {
@@ -109,7 +156,10 @@ export function parsePadding(text, nKv, keyTokens, t) {
 // mask="0.1, 2.0" → { list: [[0, 1], [2, 0]] } (query.key), or { error }.
 export function parseMask(text, n, nKv, t) {
   const cells = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d{1,6})\.(\d{1,6})$/.exec(part);
     if (!m) return { error: t('error.mask', { value: text, part }) };
     const [i, j] = [Number(m[1]), Number(m[2])];

@@ -4,7 +4,11 @@
 
 import { el } from '../draw/dom.js';
 import {
-  POSITIONAL_ENCODINGS, WIDGET_LIMITS, TEMPERATURE_SLIDER, sliderToTemperature, temperatureToSlider,
+  POSITIONAL_ENCODINGS,
+  WIDGET_LIMITS,
+  TEMPERATURE_SLIDER,
+  sliderToTemperature,
+  temperatureToSlider,
 } from '../views/limits.js';
 import { VIEWS, WHOLE_LAYER } from './attributes.js';
 
@@ -15,7 +19,7 @@ export class Controls {
   constructor(host, box) {
     this.host = host;
     this.box = box;
-    this.inputs = {};          // control name → its <input> or <select>
+    this.inputs = {}; // control name → its <input> or <select>
     this.temperatureOut = null; // the <output> showing T
   }
 

@@ -22,7 +22,9 @@ export function configureCore(options) {
 export function getCore() {
   if (!corePromise) {
     corePromise = loadAttention(coreOptions);
-    corePromise.catch(() => { corePromise = null; });
+    corePromise.catch(() => {
+      corePromise = null;
+    });
   }
   return corePromise;
 }
@@ -54,13 +56,31 @@ export function runAttention(core, params) {
   const scale = params.scale ?? true;
   const masks = attentionMasks({ n, nKv, causal, painted: params.painted, padding: params.padding });
   const trace = core.attention({
-    x, n, dModel, heads, ...w, causal, temperature, positional, scale,
+    x,
+    n,
+    dModel,
+    heads,
+    ...w,
+    causal,
+    temperature,
+    positional,
+    scale,
     ...(tokensKv ? { xKv, nKv } : {}),
     ...masks.core,
   });
   return plainTrace(trace, {
-    tokens, tokensKv, temperature, causal, positional, seed, scale,
-    padding: params.padding ?? [], painted: params.painted ?? [],
-    embeddings: x, embeddingsKv: xKv, ...w, mask: masks.allowed,
+    tokens,
+    tokensKv,
+    temperature,
+    causal,
+    positional,
+    seed,
+    scale,
+    padding: params.padding ?? [],
+    painted: params.painted ?? [],
+    embeddings: x,
+    embeddingsKv: xKv,
+    ...w,
+    mask: masks.allowed,
   });
 }

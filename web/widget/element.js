@@ -23,12 +23,25 @@ import { getCore, runAttention, configureCore } from './core.js';
 import { msg } from './messages.js';
 import { CSS } from './style.js';
 import {
-  OBSERVED_ATTRIBUTES, VIEW_MATRICES, WHOLE_LAYER, readState, readLang, shownControls, lockedControls,
-  checkSizes, parsePadding, parseMask,
+  OBSERVED_ATTRIBUTES,
+  VIEW_MATRICES,
+  WHOLE_LAYER,
+  readState,
+  readLang,
+  shownControls,
+  lockedControls,
+  checkSizes,
+  parsePadding,
+  parseMask,
 } from './attributes.js';
 import { Controls } from './controls.js';
 import {
-  buildExportButtons, saveExport, exportSVG as svgOf, exportPNG as pngOf, exportCSV as csvOf, exportJSON as jsonOf,
+  buildExportButtons,
+  saveExport,
+  exportSVG as svgOf,
+  exportPNG as pngOf,
+  exportCSV as csvOf,
+  exportJSON as jsonOf,
 } from './exports.js';
 // The modules two imports down, named here as well so that the browser fetches them together with
 // the first level instead of one round trip later: start-up is otherwise a chain of imports.
@@ -67,7 +80,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
     this.heatmap = null;
     this.heatmapKind = '';
     this.core = null;
-    this.current = null;   // { model, meta } of the matrix shown
+    this.current = null; // { model, meta } of the matrix shown
     this.renders = 0;
     this.started = false;
     this.controlsKey = null;
@@ -109,12 +122,15 @@ export class AttentionPlaygroundElement extends HTMLElement {
       this.start();
     } else {
       this.status.textContent = this.t('loading');
-      this.visible = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting)) {
-          this.visible.disconnect();
-          this.start();
-        }
-      }, { rootMargin: '200px' });
+      this.visible = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((e) => e.isIntersecting)) {
+            this.visible.disconnect();
+            this.start();
+          }
+        },
+        { rootMargin: '200px' },
+      );
       this.visible.observe(this);
     }
   }
@@ -122,7 +138,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
   // True when the element is rendered and within `margin` px of the viewport (the same margin
   // as the IntersectionObserver's).
   nearViewport(margin = 200) {
-    if (this.getClientRects().length === 0) return false;  // display: none, or not in a document
+    if (this.getClientRects().length === 0) return false; // display: none, or not in a document
     const r = this.getBoundingClientRect();
     return r.bottom >= -margin && r.top <= innerHeight + margin && r.right >= -margin && r.left <= innerWidth + margin;
   }
@@ -142,15 +158,18 @@ export class AttentionPlaygroundElement extends HTMLElement {
   start() {
     this.started = true;
     this.status.textContent = this.t('loading');
-    getCore().then((core) => {
-      this.core = core;
-      this.status.textContent = '';
-      this.render();
-    }, (err) => {
-      this.status.textContent = '';
-      this.errorBox.textContent = this.t('error.load', { message: err?.message ?? String(err) });
-      this.dispatchEvent(new CustomEvent('ap-error', { detail: { message: this.errorBox.textContent } }));
-    });
+    getCore().then(
+      (core) => {
+        this.core = core;
+        this.status.textContent = '';
+        this.render();
+      },
+      (err) => {
+        this.status.textContent = '';
+        this.errorBox.textContent = this.t('error.load', { message: err?.message ?? String(err) });
+        this.dispatchEvent(new CustomEvent('ap-error', { detail: { message: this.errorBox.textContent } }));
+      },
+    );
   }
 
   schedule() {
@@ -169,7 +188,10 @@ export class AttentionPlaygroundElement extends HTMLElement {
     const shown = this.shownControls;
     const locked = this.lockedControls;
     const key = `${shown}|${[...locked]}|${this.uiLang}`;
-    if (key === this.controlsKey) { this.syncControls(); return; }
+    if (key === this.controlsKey) {
+      this.syncControls();
+      return;
+    }
     this.controlsKey = key;
     const t = (k, params) => this.t(k, params);
     this.controls.build(shown, locked, t);
@@ -197,7 +219,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
     const t = (k, params) => this.t(k, params);
     const tokens = tokenize(s.sentence);
     const kvTokens = tokenize(s.kv);
-    const tokensKv = kvTokens.length ? kvTokens : null;  // a blank kv: self-attention
+    const tokensKv = kvTokens.length ? kvTokens : null; // a blank kv: self-attention
     const keyTokens = tokensKv ?? tokens;
     const nKv = keyTokens.length;
     const problem = checkSizes(s, tokens, tokensKv, t);
@@ -206,11 +228,20 @@ export class AttentionPlaygroundElement extends HTMLElement {
     if (padding.error) return this.fail(padding.error);
     const painted = parseMask(s.mask, tokens.length, nKv, t);
     if (painted.error) return this.fail(painted.error);
-    let trace;  // the plain trace (views/trace.js)
+    let trace; // the plain trace (views/trace.js)
     try {
       trace = runAttention(this.core, {
-        tokens, tokensKv, heads: s.heads, dModel: s.dModel, temperature: s.temperature, causal: s.causal,
-        positional: s.positional, seed: Math.trunc(s.seed), scale: s.scale, padding: padding.list, painted: painted.list,
+        tokens,
+        tokensKv,
+        heads: s.heads,
+        dModel: s.dModel,
+        temperature: s.temperature,
+        causal: s.causal,
+        positional: s.positional,
+        seed: Math.trunc(s.seed),
+        scale: s.scale,
+        padding: padding.list,
+        painted: painted.list,
       });
     } catch (err) {
       return this.fail(this.t('error.core', { message: err?.message ?? String(err) }));
@@ -228,9 +259,20 @@ export class AttentionPlaygroundElement extends HTMLElement {
     this.current = {
       model,
       meta: {
-        view: s.view, head: whole ? null : head, sentence: s.sentence, tokens, heads: trace.heads, dModel: trace.dModel,
-        temperature: s.temperature, causal: s.causal, positional: s.positional, seed: s.seed, scale: s.scale,
-        padding: padding.list, mask: painted.list, ...(tokensKv ? { kv: s.kv, keyTokens } : {}),
+        view: s.view,
+        head: whole ? null : head,
+        sentence: s.sentence,
+        tokens,
+        heads: trace.heads,
+        dModel: trace.dModel,
+        temperature: s.temperature,
+        causal: s.causal,
+        positional: s.positional,
+        seed: s.seed,
+        scale: s.scale,
+        padding: padding.list,
+        mask: painted.list,
+        ...(tokensKv ? { kv: s.kv, keyTokens } : {}),
       },
     };
     this.draw(model);
@@ -239,12 +281,16 @@ export class AttentionPlaygroundElement extends HTMLElement {
   }
 
   draw(model) {
-    const square = Boolean(model.colLabels);  // attention maps (n × nKv): square cells, both label sets
+    const square = Boolean(model.colLabels); // attention maps (n × nKv): square cells, both label sets
     const kind = `${model.colormap}:${square}`;
     if (kind !== this.heatmapKind) {
       this.plot.replaceChildren();
       this.heatmap = new Heatmap(this.plot, {
-        colormap: model.colormap, square, colLabels: square, maxCell: square ? 40 : 14, cellHeight: 18,
+        colormap: model.colormap,
+        square,
+        colLabels: square,
+        maxCell: square ? 40 : 14,
+        cellHeight: 18,
         colors: this.colors(),
         onHover: (cell) => this.showCell(cell),
       });
@@ -258,7 +304,10 @@ export class AttentionPlaygroundElement extends HTMLElement {
   }
 
   showCell(cell) {
-    if (!cell || !this.current) { this.readout.textContent = ''; return; }
+    if (!cell || !this.current) {
+      this.readout.textContent = '';
+      return;
+    }
     const { model } = this.current;
     const v = cell.value;
     const masked = !Number.isFinite(v) || (model.masked && model.masked[cell.row * model.cols + cell.col]);
@@ -277,8 +326,11 @@ export class AttentionPlaygroundElement extends HTMLElement {
     const style = getComputedStyle(this);
     const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
     return {
-      label: v('--ap-fg', '#3d4451'), strong: v('--ap-fg', '#111'), dim: v('--ap-muted', '#8a93a3'),
-      accent: v('--ap-accent', '#4338ca'), frame: v('--ap-border', 'rgba(0,0,0,0.18)'),
+      label: v('--ap-fg', '#3d4451'),
+      strong: v('--ap-fg', '#111'),
+      dim: v('--ap-muted', '#8a93a3'),
+      accent: v('--ap-accent', '#4338ca'),
+      frame: v('--ap-border', 'rgba(0,0,0,0.18)'),
     };
   }
 
@@ -288,20 +340,29 @@ export class AttentionPlaygroundElement extends HTMLElement {
 
   // ---- export (widget/exports.js) ------------------------------------------------
   /** The matrix shown, as an SVG document string. */
-  exportSVG() { return svgOf(this, this.current); }
+  exportSVG() {
+    return svgOf(this, this.current);
+  }
 
   /** The matrix shown, as a PNG Blob (a promise). */
-  exportPNG() { return pngOf(this, this.current); }
+  exportPNG() {
+    return pngOf(this, this.current);
+  }
 
   /** The matrix shown, as CSV text. */
-  exportCSV() { return csvOf(this.current); }
+  exportCSV() {
+    return csvOf(this.current);
+  }
 
   /** The matrix shown and the settings that made it, as JSON text. */
-  exportJSON() { return jsonOf(this.current); }
+  exportJSON() {
+    return jsonOf(this.current);
+  }
 
   saveExport(kind) {
     return saveExport(this, this.current, kind);
   }
 }
 
-if (!customElements.get('attention-playground')) customElements.define('attention-playground', AttentionPlaygroundElement);
+if (!customElements.get('attention-playground'))
+  customElements.define('attention-playground', AttentionPlaygroundElement);

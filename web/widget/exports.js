@@ -5,7 +5,12 @@
 import { el } from '../draw/dom.js';
 import { heatmapToSVG, heatmapToPNG, matrixToCSV, matrixToJSON, download } from '../draw/export.js';
 
-export const EXPORT_KINDS = Object.freeze([['png', 'PNG'], ['svg', 'SVG'], ['csv', 'CSV'], ['json', 'JSON']]);
+export const EXPORT_KINDS = Object.freeze([
+  ['png', 'PNG'],
+  ['svg', 'SVG'],
+  ['csv', 'CSV'],
+  ['json', 'JSON'],
+]);
 
 // The pictures' background and text colours: the element's theme (its custom properties).
 function colorsOf(element) {
@@ -19,7 +24,7 @@ function colorsOf(element) {
 // shown: { model, meta } (the element's `current`), or null before the first drawing.
 export const exportSVG = (element, shown) => (shown ? heatmapToSVG(shown.model, colorsOf(element)) : null);
 export const exportPNG = (element, shown) =>
-  (shown ? heatmapToPNG(shown.model, colorsOf(element)) : Promise.resolve(null));
+  shown ? heatmapToPNG(shown.model, colorsOf(element)) : Promise.resolve(null);
 export const exportCSV = (shown) => (shown ? matrixToCSV(shown.model) : null);
 export const exportJSON = (shown) => (shown ? matrixToJSON(shown.model, shown.meta) : null);
 

@@ -44,12 +44,14 @@ export function setUpExportDialog(app) {
     const { trace } = app;
     const h = trace ? headOf(trace) : 0;
     const chosen = pick.value || 'weights';
-    pick.replaceChildren(...Object.entries(MATRICES).map(([name, [key]]) => {
-      const option = document.createElement('option');
-      option.value = name;
-      option.textContent = t(key, { h });
-      return option;
-    }));
+    pick.replaceChildren(
+      ...Object.entries(MATRICES).map(([name, [key]]) => {
+        const option = document.createElement('option');
+        option.value = name;
+        option.textContent = t(key, { h });
+        return option;
+      }),
+    );
     pick.value = chosen;
     for (const b of formats) b.disabled = !trace;
     live.textContent = '';
@@ -67,9 +69,16 @@ export function setUpExportDialog(app) {
       const format = button.dataset.format;
       const file = `attention-${name}${h === null ? '' : `-head${h}`}.${format}`;
       const meta = {
-        matrix: name, head: h, sentence: state.sentence,
-        heads: trace.heads, dModel: trace.dModel, temperature: trace.temperature, causal: trace.causal,
-        positional: trace.positional, seed: trace.seed, link: embedSnippets(state, { baseUrl: location.href }).url,
+        matrix: name,
+        head: h,
+        sentence: state.sentence,
+        heads: trace.heads,
+        dModel: trace.dModel,
+        temperature: trace.temperature,
+        causal: trace.causal,
+        positional: trace.positional,
+        seed: trace.seed,
+        link: embedSnippets(state, { baseUrl: location.href }).url,
       };
       if (format === 'png') download(file, await heatmapToPNG(m));
       else if (format === 'svg') download(file, heatmapToSVG(m), 'image/svg+xml');

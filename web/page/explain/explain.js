@@ -9,7 +9,7 @@ import { t, formatNumber as f } from '../i18n/i18n.js';
 
 // m_h = 2^(−8(h+1)/H), the ALiBi slope of head h of H (same formula as the core).
 export function alibiSlope(h, heads) {
-  return 2 ** (-8 * (h + 1) / heads);
+  return 2 ** ((-8 * (h + 1)) / heads);
 }
 
 export function dot(a, aRow, b, bRow, width) {
@@ -59,9 +59,21 @@ export function explainCell(trace, kind, head, row, col, value) {
   const { dHead } = trace;
   const n = trace.nKv ?? trace.n; // keys per row of scores and weights
   const names = {
-    x: 'X', q: 'Q', k: 'K', v: 'V', scores: `scores_${head}`, weights: `weights_${head}`,
-    headOutput: `out_${head}`, concat: 'concat', output: 'output', entropy: `H_${head}`,
-    wq: 'W_Q', wk: 'W_K', wv: 'W_V', wo: 'W_O', mask: 'M',
+    x: 'X',
+    q: 'Q',
+    k: 'K',
+    v: 'V',
+    scores: `scores_${head}`,
+    weights: `weights_${head}`,
+    headOutput: `out_${head}`,
+    concat: 'concat',
+    output: 'output',
+    entropy: `H_${head}`,
+    wq: 'W_Q',
+    wk: 'W_K',
+    wv: 'W_V',
+    wo: 'W_O',
+    mask: 'M',
   };
   const title = t('tip.cell', { matrix: names[kind], i: row, j: col, value: f(value, 6) });
   const lines = [];
@@ -70,19 +82,27 @@ export function explainCell(trace, kind, head, row, col, value) {
       lines.push(t('tip.row', { i: row, token: token(trace, row) }));
       lines.push(t(trace.positional === 'sinusoidal' ? 'tip.xPos' : 'tip.x', { token: token(trace, row), j: col }));
       break;
-    case 'q': case 'k': case 'v':
+    case 'q':
+    case 'k':
+    case 'v':
       lines.push(t('tip.row', { i: row, token: kind === 'q' ? token(trace, row) : keyToken(trace, row) }));
       lines.push(t('tip.colHead', { j: col, h: Math.floor(col / dHead), d: col % dHead }));
       lines.push(t('tip.qkv', { name: names[kind], i: row, j: col }));
       if (trace.positional === 'rope' && kind !== 'v') lines.push(t('tip.rope', { i: row }));
       break;
     case 'scores': {
-      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: keyToken(trace, col) }));
+      lines.push(
+        t('tip.query', { i: row, token: token(trace, row) }),
+        t('tip.key', { j: col, token: keyToken(trace, col) }),
+      );
       lines.push(...scoreLines(trace, head, row, col).lines);
       break;
     }
     case 'weights': {
-      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: keyToken(trace, col) }));
+      lines.push(
+        t('tip.query', { i: row, token: token(trace, row) }),
+        t('tip.key', { j: col, token: keyToken(trace, col) }),
+      );
       const { score, lines: s } = scoreLines(trace, head, row, col);
       lines.push(...s);
       const { max, sum } = rowStats(trace.scores[head], n, row);
@@ -120,10 +140,15 @@ export function explainCell(trace, kind, head, row, col, value) {
         if (Math.abs(term) > Math.abs(w[row * n + top] * v[top * dHead + col])) top = j;
       }
       lines.push(t('tip.headOut', { i: row, d: col, n, sum: f(sum, 6) }));
-      lines.push(t('tip.headOutTop', {
-        j: top, token: keyToken(trace, top), w: f(w[row * n + top]), v: f(v[top * dHead + col]),
-        term: f(w[row * n + top] * v[top * dHead + col]),
-      }));
+      lines.push(
+        t('tip.headOutTop', {
+          j: top,
+          token: keyToken(trace, top),
+          w: f(w[row * n + top]),
+          v: f(v[top * dHead + col]),
+          term: f(w[row * n + top] * v[top * dHead + col]),
+        }),
+      );
       break;
     }
     case 'entropy':
@@ -140,14 +165,21 @@ export function explainCell(trace, kind, head, row, col, value) {
       break;
     // The mask: value is 1 where query row may attend to key col, 0 where the key is hidden.
     case 'mask':
-      lines.push(t('tip.query', { i: row, token: token(trace, row) }), t('tip.key', { j: col, token: keyToken(trace, col) }));
+      lines.push(
+        t('tip.query', { i: row, token: token(trace, row) }),
+        t('tip.key', { j: col, token: keyToken(trace, col) }),
+      );
       lines.push(t(value ? 'tip.maskOpen' : 'tip.maskHidden'));
       break;
     // Entries of the weight matrices: W(r, c) multiplies column r of the input (dimension r of
     // every token) and adds into column c of the result.
-    case 'wq': case 'wk': case 'wv':
+    case 'wq':
+    case 'wk':
+    case 'wv':
       lines.push(t('tip.weightIn', { r: row, input: kind !== 'wq' && trace.cross ? 'X_kv' : 'X' }));
-      lines.push(t('tip.weightOut', { c: col, output: kind[1].toUpperCase(), h: Math.floor(col / dHead), d: col % dHead }));
+      lines.push(
+        t('tip.weightOut', { c: col, output: kind[1].toUpperCase(), h: Math.floor(col / dHead), d: col % dHead }),
+      );
       break;
     case 'wo':
       lines.push(t('tip.weightIn', { r: row, input: 'concat' }));

@@ -11,7 +11,6 @@ import { alibiSlope, rowStats } from './explain.js';
 import { el } from '../../draw/dom.js';
 import { formula } from '../../draw/math.js';
 
-
 // A horizontal bar for a signed value: grows right from the centre when positive, left when negative.
 function bar(parent, value, max, className = '') {
   const track = el('span', `nv-bar ${className}`, parent);
@@ -52,7 +51,11 @@ export function renderNeuron(root, trace, h, i, j, { upTo = 'softmax' } = {}) {
   const maxP = Math.max(...products.map(Math.abs), 1e-9);
   for (let d = 0; d < dHead; d++) {
     el('span', 'nv-dim', grid, String(d));
-    for (const [value, max, cls] of [[q[d], maxQK, 'is-q'], [k[d], maxQK, 'is-k'], [products[d], maxP, 'is-p']]) {
+    for (const [value, max, cls] of [
+      [q[d], maxQK, 'is-q'],
+      [k[d], maxQK, 'is-k'],
+      [products[d], maxP, 'is-p'],
+    ]) {
       const cell = el('span', 'nv-cell', grid);
       bar(cell, value, max, cls);
       el('span', 'nv-num', cell, f(value, 3));
@@ -74,18 +77,30 @@ export function renderNeuron(root, trace, h, i, j, { upTo = 'softmax' } = {}) {
   }
   const root2 = Math.sqrt(dHead);
   if (trace.scale === false) line(t('neuron.noScale'));
-  else line(t('neuron.scale'), t('neuron.scale.f', { i, j, dHead, sum: f(sum, 5), root: f(root2, 4), temp: f(temperature, 3), scaled: f(sum / (root2 * temperature), 5) }));
+  else
+    line(
+      t('neuron.scale'),
+      t('neuron.scale.f', {
+        i,
+        j,
+        dHead,
+        sum: f(sum, 5),
+        root: f(root2, 4),
+        temp: f(temperature, 3),
+        scaled: f(sum / (root2 * temperature), 5),
+      }),
+    );
   if (trace.positional === 'alibi' && score !== -Infinity) {
     const slope = alibiSlope(h, trace.heads);
     const dist = Math.abs(i - j);
     const bias = -slope * dist;
-    line(t('neuron.alibi'), t('neuron.alibi.f', { h, i, j, slope: f(slope, 4), dist, bias: f(bias, 5) })).dataset.bias = String(bias);
+    line(t('neuron.alibi'), t('neuron.alibi.f', { h, i, j, slope: f(slope, 4), dist, bias: f(bias, 5) })).dataset.bias =
+      String(bias);
   }
   const scoreLine = el('li', 'nv-score', steps);
   scoreLine.dataset.score = String(score);
-  scoreLine.textContent = score === -Infinity
-    ? t('neuron.masked', { i, j })
-    : t('neuron.score', { score: f(score, 6) });
+  scoreLine.textContent =
+    score === -Infinity ? t('neuron.masked', { i, j }) : t('neuron.score', { score: f(score, 6) });
 
   if (upTo === 'scale') {
     el('p', 'nv-hint', root, t('neuron.moreScaled'));
@@ -116,9 +131,17 @@ export function renderNeuron(root, trace, h, i, j, { upTo = 'softmax' } = {}) {
   } else if (score === -Infinity) {
     result.textContent = t('tip.maskedWeight');
   } else {
-    result.appendChild(formula(t('neuron.weight', {
-      i, j, num: f(Math.exp(score - max), 5), den: f(den, 5), weight: f(weight, 6),
-    })));
+    result.appendChild(
+      formula(
+        t('neuron.weight', {
+          i,
+          j,
+          num: f(Math.exp(score - max), 5),
+          den: f(den, 5),
+          weight: f(weight, 6),
+        }),
+      ),
+    );
     el('p', 'nv-hint', root, t('neuron.max', { max: f(max, 5) }));
   }
 }

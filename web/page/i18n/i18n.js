@@ -15,7 +15,8 @@ import { formatNumber } from '../../draw/format.js';
 const en = {
   'app.title': 'Attention Playground',
   'app.tagline': 'Every step of multi-head self-attention, computed by a C++ core in WebAssembly.',
-  'app.formula.head': '"per head" h :   weights_h = softmax ( \\frac{Q_h K_h^T}{√d_head · T} + mask ) ,   out_h = weights_h V_h',
+  'app.formula.head':
+    '"per head" h :   weights_h = softmax ( \\frac{Q_h K_h^T}{√d_head · T} + mask ) ,   out_h = weights_h V_h',
   'app.formula.output': 'output = concat ( out_0 , out_1 , … ) W_O',
   'app.untrained':
     'The weights here are random and untrained: the patterns show how the computation flows, not what a trained model has learned.',
@@ -24,7 +25,8 @@ const en = {
   'controls.examples': 'Examples',
   'controls.examplesPick': 'Try an example…',
   'controls.sentence': 'Sentence',
-  'controls.sentenceHint': 'Up to {max} tokens. Words, punctuation, numbers, CJK characters and emoji each become tokens.',
+  'controls.sentenceHint':
+    'Up to {max} tokens. Words, punctuation, numbers, CJK characters and emoji each become tokens.',
   'controls.heads': 'Heads h',
   'controls.dModel': 'd_model',
   'controls.temperature': 'Temperature T',
@@ -37,7 +39,8 @@ const en = {
   'controls.copyLink': 'Copy link',
   'controls.linkCopied': 'Link copied',
   'controls.linkNotCopied': 'The browser refused the clipboard: copy the link from the address bar.',
-  'controls.linkNotCopiedEmbed': 'The browser refused the clipboard: open this in Attention Playground ↗ and copy the link from there.',
+  'controls.linkNotCopiedEmbed':
+    'The browser refused the clipboard: open this in Attention Playground ↗ and copy the link from there.',
   'controls.embed': 'Embed',
   'lang.label': 'Language',
 
@@ -55,7 +58,8 @@ const en = {
   'embed.open': 'Open in Attention Playground ↗',
   'controls.export': 'Export',
   'export.title': 'Export a matrix',
-  'export.intro': 'Download a matrix of the result shown: a picture with its labels and colour legend (PNG, SVG), or its numbers (CSV, JSON).',
+  'export.intro':
+    'Download a matrix of the result shown: a picture with its labels and colour legend (PNG, SVG), or its numbers (CSV, JSON).',
   'export.matrix': 'Matrix',
   'export.weights': 'Weights of head {h} (softmax)',
   'export.scores': 'Scores of head {h}',
@@ -79,16 +83,20 @@ const en = {
   'error.tooManyTokens': 'The sentence has {n} tokens; this page draws at most {max}. Shorten it.',
   'error.heads': 'Heads must be a whole number from 1 to {max}.',
   'error.dModel': 'd_model must be a whole number from 1 to {max}.',
-  'error.notDivisible': 'd_model {dModel} is not divisible by {heads} heads: each head needs d_model / h columns. Try d_model {suggest}, or {alt} heads.',
-  'error.ropeOdd': 'RoPE rotates pairs of numbers, so d_head must be even; d_model {dModel} / {heads} heads gives d_head {dHead}.',
+  'error.notDivisible':
+    'd_model {dModel} is not divisible by {heads} heads: each head needs d_model / h columns. Try d_model {suggest}, or {alt} heads.',
+  'error.ropeOdd':
+    'RoPE rotates pairs of numbers, so d_head must be even; d_model {dModel} / {heads} heads gives d_head {dHead}.',
   'error.temperature': 'Temperature must be a positive number.',
   'error.seed': 'Seed must be a whole number from 0 to {max}.',
   'error.core': 'The core rejected these settings: {message}',
-  'error.load': 'Could not load the WebAssembly core ({message}). Build it first: scripts/serve builds and serves the page.',
+  'error.load':
+    'Could not load the WebAssembly core ({message}). Build it first: scripts/serve builds and serves the page.',
   'error.draw': 'Drawing failed ({message}). This is a bug in the page; please report it.',
 
   'step.tokens': 'Tokens',
-  'step.tokens.desc': 'The sentence split into tokens. Each token gets a fixed random embedding vector, seeded by its text and the seed.',
+  'step.tokens.desc':
+    'The sentence split into tokens. Each token gets a fixed random embedding vector, seeded by its text and the seed.',
   'step.x': 'Input X',
   'step.x.desc': 'One row per token: its embedding{pos}. Blue is negative, red positive.',
   'step.x.pos.sinusoidal': ' plus the sinusoidal position signal',
@@ -98,14 +106,16 @@ const en = {
   'step.heads': 'Attention per head',
   'step.heads.desc': 'Softmax weights of every head. Click a head to focus it below.',
   'step.focus': 'Head {h}',
-  'step.focus.desc': 'Head {h} works on its own slice of Q, K and V: columns {from} … {to}. Its scores compare every query with every key; softmax turns each row into weights; the weights mix the value rows.',
+  'step.focus.desc':
+    'Head {h} works on its own slice of Q, K and V: columns {from} … {to}. Its scores compare every query with every key; softmax turns each row into weights; the weights mix the value rows.',
   'step.scores': 'Scores $Q_h K_h^T / √d_head$',
   'step.scores.temp': ' $/ T$',
   'step.scores.alibi': ' + ALiBi bias',
   'step.scores.mask': ', then mask',
   'step.scores.desc': 'Row i holds how strongly query token i matches each key token j. Hatched cells are masked (−∞).',
   'step.weights': 'Weights softmax(scores)',
-  'step.weights.desc': 'Softmax along each row: every row sums to 1. Masked cells are exactly 0. Colours run from 0 to the largest weight in any head.',
+  'step.weights.desc':
+    'Softmax along each row: every row sums to 1. Masked cells are exactly 0. Colours run from 0 to the largest weight in any head.',
   'step.headOut': 'Head output $weights · V_h$',
   'step.headOut.desc': 'Each token’s new vector: the weighted average of the value rows.',
   'step.concat': 'Concatenate heads',
@@ -158,7 +168,8 @@ const en = {
 
   'controls.cross': 'Cross-attention: K and V from a second sentence',
   'controls.kv': 'Second sentence (keys and values)',
-  'controls.kvHint': 'As in a translation model: the first sentence asks (queries), this one answers (keys, values). Maps become n_q × n_k.',
+  'controls.kvHint':
+    'As in a translation model: the first sentence asks (queries), this one answers (keys, values). Maps become n_q × n_k.',
   'error.emptyKv': 'Type a second sentence for the keys and values, or turn cross-attention off.',
   'error.tooManyKv': 'The second sentence has {n} tokens; this page draws at most {max}. Shorten it.',
   'controls.scale': 'Divide scores by √d_head',
@@ -176,40 +187,49 @@ const en = {
   'wt.next': 'Next →',
   'wt.progress': 'Walkthrough steps',
   'wt.counter': 'Step {k} of {total}',
-  'wt.keys': 'Tip: the ← and → keys move between steps. Hover any cell to see where it came from; click a score or weight to open its pair below.',
+  'wt.keys':
+    'Tip: the ← and → keys move between steps. Hover any cell to see where it came from; click a score or weight to open its pair below.',
   'wt.invite.title': 'New to attention?',
-  'wt.invite.text': 'Take the guided walkthrough: {steps} short steps from your sentence to the output, one idea at a time, each with its formula and the shape of every matrix.',
+  'wt.invite.text':
+    'Take the guided walkthrough: {steps} short steps from your sentence to the output, one idea at a time, each with its formula and the shape of every matrix.',
   'wt.invite.start': 'Start the walkthrough →',
   'wt.invite.dismiss': 'Not now',
   'wt.tokens': 'Tokens',
   'wt.tokens.desc': 'The sentence is split into n = {n} tokens. Each gets an index: its position in the sequence.',
   'wt.tokens.f': 't_0 , t_1 , … , t_{n−1}',
   'wt.embed': 'Embeddings',
-  'wt.embed.desc': 'Each token is looked up as a vector of d_model = {dModel} numbers (random here, seeded by the token’s text). Stacked, one row per token, they form E: n × d_model.',
+  'wt.embed.desc':
+    'Each token is looked up as a vector of d_model = {dModel} numbers (random here, seeded by the token’s text). Stacked, one row per token, they form E: n × d_model.',
   'wt.embed.f': 'E_i = embed ( t_i ) ,   i = 0 … n − 1',
   'wt.pos': 'Add the position',
   'wt.pos.desc': 'Attention itself ignores order, so position is added somewhere. Positional encoding here: {pos}.',
   'wt.pos.f': 'X = E + PE',
   'wt.pos.added': 'The sinusoidal position signal PE is added to E: X differs from E.',
-  'wt.pos.notAdded': 'With “{pos}” nothing is added here, so X = E. (RoPE rotates q and k in step 4; ALiBi biases the scores in step 6.)',
+  'wt.pos.notAdded':
+    'With “{pos}” nothing is added here, so X = E. (RoPE rotates q and k in step 4; ALiBi biases the scores in step 6.)',
   'wt.qkv': 'Queries, keys and values',
-  'wt.qkv.desc': 'Three learned matrices, each d_model × d_model = {dModel} × {dModel}, turn every row of X into a query, a key and a value. The {heads} heads each take d_head = {dHead} columns.',
+  'wt.qkv.desc':
+    'Three learned matrices, each d_model × d_model = {dModel} × {dModel}, turn every row of X into a query, a key and a value. The {heads} heads each take d_head = {dHead} columns.',
   'wt.qkv.f': 'Q = X W_Q ,   K = X W_K ,   V = X W_V',
   'wt.weights.note': 'Random, untrained (seeded).',
   'wt.scores': 'Scores of head {h}',
-  'wt.scores.desc': 'Head {h} uses columns {from} … {to} of Q and K. Score (i, j) is the dot product of query i with key j: how well they match. Shape n × n.',
+  'wt.scores.desc':
+    'Head {h} uses columns {from} … {to} of Q and K. Score (i, j) is the dot product of query i with key j: how well they match. Shape n × n.',
   'wt.scores.f': 'S = Q_h K_h^T ,   S_{i j} = q_i · k_j = ∑_d q_{i,d} k_{j,d}',
   'wt.shape.scores': 'Q_{h}: {n} × {dHead}, K_{h}: {nKv} × {dHead} → S: {n} × {nKv}',
   'wt.shape.nq': 'n_q × n_k = {n} × {nKv}',
   'wt.scale': 'Scale',
-  'wt.scale.desc': 'A dot product of d_head = {dHead} terms grows like √d_head. Dividing by it keeps scores in a range where softmax stays soft; switch it off to see rows collapse toward one-hot. T is the temperature from the controls (here T = {temp}).',
+  'wt.scale.desc':
+    'A dot product of d_head = {dHead} terms grows like √d_head. Dividing by it keeps scores in a range where softmax stays soft; switch it off to see rows collapse toward one-hot. T is the temperature from the controls (here T = {temp}).',
   'wt.scale.f': 'S ← \\frac{S}{√d_head · T}',
   'wt.scale.sameRange': 'Both maps share one colour scale.',
   'wt.mask': 'Mask',
-  'wt.mask.desc': 'A mask decides which keys each query may see. Hidden scores become −∞, so softmax gives them weight exactly 0.',
+  'wt.mask.desc':
+    'A mask decides which keys each query may see. Hidden scores become −∞, so softmax gives them weight exactly 0.',
   'wt.mask.f': 'S_{i j} ← \\cases{S_{i j} & "if " M_{i j} = 1 ; −∞ & "otherwise"}',
   'wt.softmax': 'Softmax',
-  'wt.softmax.desc': 'Softmax turns each row of scores S into a row of weights P: all positive, summing to 1 over the keys the row may see, and the larger a score, the larger its share. H is each row’s entropy: high when attention is spread out, 0 when it picks one key.',
+  'wt.softmax.desc':
+    'Softmax turns each row of scores S into a row of weights P: all positive, summing to 1 over the keys the row may see, and the larger a score, the larger its share. H is each row’s entropy: high when attention is spread out, 0 when it picks one key.',
   'wt.softmax.f': 'P_{i j} = \\frac{exp ( S_{i j} )}{∑_k exp ( S_{i k} )}   ∑_j P_{i j} = 1',
   'wt.softmax.arrow': 'softmax, row by row',
   'wt.softmax.rows': 'Every row of P sums to 1 (a row whose keys are all hidden is all 0).',
@@ -225,9 +245,11 @@ const en = {
   'wt.wo.desc': 'A last d_model × d_model matrix W_O mixes the heads’ results together.',
   'wt.wo.f': 'Y = C W_O',
   'wt.output': 'Output',
-  'wt.output.desc': 'One new vector per token, the same shape as X: n × d_model = {n} × {dModel}. Each now carries information from the tokens it attended to.',
+  'wt.output.desc':
+    'One new vector per token, the same shape as X: n × d_model = {n} × {dModel}. Each now carries information from the tokens it attended to.',
   'wt.output.f': 'Y = concat_h ( softmax ( \\frac{Q_h K_h^T}{√d_head · T} + M ) V_h ) W_O',
-  'wt.output.end': 'That is one attention layer, end to end. Change the sentence, turn on the causal mask or add heads, and walk through it again; or see every step at once.',
+  'wt.output.end':
+    'That is one attention layer, end to end. Change the sentence, turn on the causal mask or add heads, and walk through it again; or see every step at once.',
   'wt.name.E': 'E (embeddings)',
   'wt.name.X': 'X (input)',
   'wt.name.Ekv': 'E of the second sentence',
@@ -248,7 +270,8 @@ const en = {
   'edit.resetCell': 'Reset this number',
   'edit.resetAll': 'Reset all edits ({count})',
   'hv.title': 'Head view',
-  'hv.desc': 'A line from each query (left) to each key (right), more opaque for a larger weight. Click a head to focus it; hover a token on the left to see only its lines.',
+  'hv.desc':
+    'A line from each query (left) to each key (right), more opaque for a larger weight. Click a head to focus it; hover a token on the left to see only its lines.',
   'hv.label': 'Heads shown',
   'hv.all': 'All heads',
   'hv.aria': 'Lines from each token to the tokens it attends to, {heads} heads',
@@ -260,7 +283,8 @@ const en = {
   'mask.clear': 'Clear padding and painted cells',
   'mask.padHint': 'Padding: click a token to mark it as padding (no query may attend to it).',
   'mask.paintHint': 'Click a cell to hide or show that key for that query.',
-  'mask.emptyRows': 'Every key is hidden from row {rows}: there is nothing to attend to, so its weights are all 0 (not NaN) and its output is 0.',
+  'mask.emptyRows':
+    'Every key is hidden from row {rows}: there is nothing to attend to, so its weights are all 0 (not NaN) and its output is 0.',
 
   'neuron.title': 'Head {h}: query {i} “{query}” → key {j} “{key}”',
   'neuron.hint': 'Why does query i attend to key j? Click any score or weight to pick another pair.',
@@ -275,11 +299,14 @@ const en = {
   'neuron.alibi.f': '−m_{h} · |{i} − {j}| = −{slope} · {dist} = {bias}',
   'neuron.score': 'Score from the core: {score}',
   'neuron.masked': 'Masked: key {j} is hidden from query {i}, score −∞',
-  'neuron.more': 'This sum is S_ij, the raw score. The next steps scale it (step 6), mask it (step 7) and turn its row into weights (step 8).',
+  'neuron.more':
+    'This sum is S_ij, the raw score. The next steps scale it (step 6), mask it (step 7) and turn its row into weights (step 8).',
   'neuron.moreScaled': 'Next, the mask may hide this key (step 7), and softmax turns the row into weights (step 8).',
   'neuron.softmax': 'Softmax over row {i}: every key’s score and resulting weight',
-  'neuron.weight': 'P_{{i},{j}} = \\frac{exp ( s_{{i},{j}} − m )}{∑_k exp ( s_{{i},k} − m )} = \\frac{{num}}{{den}} = {weight}',
-  'neuron.max': 'm = {max} is the row’s largest score: subtracting it changes no weight, it only keeps exp from overflowing.',
+  'neuron.weight':
+    'P_{{i},{j}} = \\frac{exp ( s_{{i},{j}} − m )}{∑_k exp ( s_{{i},k} − m )} = \\frac{{num}}{{den}} = {weight}',
+  'neuron.max':
+    'm = {max} is the row’s largest score: subtracting it changes no weight, it only keeps exp from overflowing.',
   'neuron.emptyRow': 'Every key is hidden from query {i}: its weights are all 0.',
 
   'footer.build': 'Core {version} · {buildType} build · SIMD {simd}',
@@ -310,7 +337,10 @@ export let LOCALE = 'en';
 // A language tag ('zh-CN', 'zh-Hans-TW', 'en-GB', …) → the code of a language offered here,
 // or 'en' when none matches.
 export function matchLocale(tag) {
-  const primary = String(tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
+  const primary = String(tag ?? '')
+    .trim()
+    .toLowerCase()
+    .split(/[-_]/)[0];
   return Object.hasOwn(LOCALES, primary) ? primary : 'en';
 }
 
@@ -341,7 +371,8 @@ export function list(key) {
 export function t(key, params = {}) {
   const template = current[key] ?? en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
 }
 
 // Number formatting shared by labels and tooltips (format.js, so the widget can use it alone).

@@ -11,10 +11,10 @@
 const zh = {
   'app.title': '注意力游乐场',
   'app.tagline': '多头自注意力的每一步，都由编译为 WebAssembly 的 C++ 核心实时计算。',
-  'app.formula.head': '"每个头" h :   weights_h = softmax ( \\frac{Q_h K_h^T}{√d_head · T} + mask ) ,   out_h = weights_h V_h',
+  'app.formula.head':
+    '"每个头" h :   weights_h = softmax ( \\frac{Q_h K_h^T}{√d_head · T} + mask ) ,   out_h = weights_h V_h',
   'app.formula.output': 'output = concat ( out_0 , out_1 , … ) W_O',
-  'app.untrained':
-    '这里的权重是随机的、未经训练：图案展示的是计算如何流动，而不是训练好的模型学到了什么。',
+  'app.untrained': '这里的权重是随机的、未经训练：图案展示的是计算如何流动，而不是训练好的模型学到了什么。',
 
   'controls.heading': '输入',
   'controls.examples': '示例',
@@ -76,7 +76,8 @@ const zh = {
   'error.tooManyTokens': '这个句子有 {n} 个词元；本页最多显示 {max} 个。请缩短它。',
   'error.heads': '头数必须是 1 到 {max} 之间的整数。',
   'error.dModel': 'd_model 必须是 1 到 {max} 之间的整数。',
-  'error.notDivisible': 'd_model {dModel} 不能被 {heads} 个头整除：每个头需要 d_model / h 列。试试 d_model {suggest}，或 {alt} 个头。',
+  'error.notDivisible':
+    'd_model {dModel} 不能被 {heads} 个头整除：每个头需要 d_model / h 列。试试 d_model {suggest}，或 {alt} 个头。',
   'error.ropeOdd': 'RoPE 成对旋转数值，所以 d_head 必须是偶数；d_model {dModel} / {heads} 个头得到 d_head {dHead}。',
   'error.temperature': '温度必须是正数。',
   'error.seed': '随机种子必须是 0 到 {max} 之间的整数。',
@@ -95,7 +96,8 @@ const zh = {
   'step.heads': '每个头的注意力',
   'step.heads.desc': '每个头的 softmax 权重。点击一个头，在下方查看它的细节。',
   'step.focus': '头 {h}',
-  'step.focus.desc': '头 {h} 使用 Q、K、V 中属于它的部分：第 {from} … {to} 列。它的分数把每个查询与每个键比较；softmax 把每一行变成权重；权重再混合值向量的各行。',
+  'step.focus.desc':
+    '头 {h} 使用 Q、K、V 中属于它的部分：第 {from} … {to} 列。它的分数把每个查询与每个键比较；softmax 把每一行变成权重；权重再混合值向量的各行。',
   'step.scores': '分数 $Q_h K_h^T / √d_head$',
   'step.scores.temp': ' $/ T$',
   'step.scores.alibi': ' + ALiBi 偏置',
@@ -174,38 +176,45 @@ const zh = {
   'wt.counter': '第 {k} 步，共 {total} 步',
   'wt.keys': '提示：← 和 → 键可在步骤间移动。悬停任一单元格可查看它的来源；点击一个分数或权重，可在下方展开这一对。',
   'wt.invite.title': '第一次接触注意力？',
-  'wt.invite.text': '跟着分步讲解走一遍：从你的句子到输出共 {steps} 个小步骤，每次一个概念，每步都有公式和每个矩阵的形状。',
+  'wt.invite.text':
+    '跟着分步讲解走一遍：从你的句子到输出共 {steps} 个小步骤，每次一个概念，每步都有公式和每个矩阵的形状。',
   'wt.invite.start': '开始分步讲解 →',
   'wt.invite.dismiss': '以后再说',
   'wt.tokens': '词元',
   'wt.tokens.desc': '句子被切分为 n = {n} 个词元。每个词元有一个索引：它在序列中的位置。',
   'wt.tokens.f': 't_0 , t_1 , … , t_{n−1}',
   'wt.embed': '嵌入',
-  'wt.embed.desc': '每个词元被查表为一个由 d_model = {dModel} 个数构成的向量（这里是随机的，由词元文本决定）。按行堆叠，每个词元一行，构成 E：n × d_model。',
+  'wt.embed.desc':
+    '每个词元被查表为一个由 d_model = {dModel} 个数构成的向量（这里是随机的，由词元文本决定）。按行堆叠，每个词元一行，构成 E：n × d_model。',
   'wt.embed.f': 'E_i = embed ( t_i ) ,   i = 0 … n − 1',
   'wt.pos': '加入位置',
   'wt.pos.desc': '注意力本身不考虑顺序，所以位置要在某处加入。这里的位置编码：{pos}。',
   'wt.pos.f': 'X = E + PE',
   'wt.pos.added': '正弦位置信号 PE 加到 E 上：X 与 E 不同。',
-  'wt.pos.notAdded': '选择“{pos}”时这里不加任何东西，所以 X = E。（RoPE 在第 4 步旋转 q 和 k；ALiBi 在第 6 步给分数加偏置。）',
+  'wt.pos.notAdded':
+    '选择“{pos}”时这里不加任何东西，所以 X = E。（RoPE 在第 4 步旋转 q 和 k；ALiBi 在第 6 步给分数加偏置。）',
   'wt.qkv': '查询、键和值',
-  'wt.qkv.desc': '三个学习得到的矩阵，每个 d_model × d_model = {dModel} × {dModel}，把 X 的每一行变成一个查询、一个键和一个值。{heads} 个头各取 d_head = {dHead} 列。',
+  'wt.qkv.desc':
+    '三个学习得到的矩阵，每个 d_model × d_model = {dModel} × {dModel}，把 X 的每一行变成一个查询、一个键和一个值。{heads} 个头各取 d_head = {dHead} 列。',
   'wt.qkv.f': 'Q = X W_Q ,   K = X W_K ,   V = X W_V',
   'wt.weights.note': '随机、未经训练（由种子决定）。',
   'wt.scores': '头 {h} 的分数',
-  'wt.scores.desc': '头 {h} 使用 Q 和 K 的第 {from} … {to} 列。分数 (i, j) 是查询 i 与键 j 的点积：两者有多匹配。形状 n × n。',
+  'wt.scores.desc':
+    '头 {h} 使用 Q 和 K 的第 {from} … {to} 列。分数 (i, j) 是查询 i 与键 j 的点积：两者有多匹配。形状 n × n。',
   'wt.scores.f': 'S = Q_h K_h^T ,   S_{i j} = q_i · k_j = ∑_d q_{i,d} k_{j,d}',
   'wt.shape.scores': 'Q_{h}：{n} × {dHead}，K_{h}：{nKv} × {dHead} → S：{n} × {nKv}',
   'wt.shape.nq': 'n_q × n_k = {n} × {nKv}',
   'wt.scale': '缩放',
-  'wt.scale.desc': 'd_head = {dHead} 项的点积大致随 √d_head 增长。除以它能让分数保持在 softmax 仍然“柔和”的范围；关掉它，可以看到各行趋向独热（one-hot）。T 是控制面板中的温度（这里 T = {temp}）。',
+  'wt.scale.desc':
+    'd_head = {dHead} 项的点积大致随 √d_head 增长。除以它能让分数保持在 softmax 仍然“柔和”的范围；关掉它，可以看到各行趋向独热（one-hot）。T 是控制面板中的温度（这里 T = {temp}）。',
   'wt.scale.f': 'S ← \\frac{S}{√d_head · T}',
   'wt.scale.sameRange': '两张图共用一个色标。',
   'wt.mask': '掩码',
   'wt.mask.desc': '掩码决定每个查询能看到哪些键。被隐藏的分数变为 −∞，于是 softmax 给它们的权重恰好为 0。',
   'wt.mask.f': 'S_{i j} ← \\cases{S_{i j} & "若 " M_{i j} = 1 ; −∞ & "否则"}',
   'wt.softmax': 'Softmax',
-  'wt.softmax.desc': 'softmax 把分数 S 的每一行变成权重 P 的一行：全为正，在该行能看到的键上总和为 1，分数越大，分到的份额越大。H 是每行的熵：注意力分散时高，只选一个键时为 0。',
+  'wt.softmax.desc':
+    'softmax 把分数 S 的每一行变成权重 P 的一行：全为正，在该行能看到的键上总和为 1，分数越大，分到的份额越大。H 是每行的熵：注意力分散时高，只选一个键时为 0。',
   'wt.softmax.f': 'P_{i j} = \\frac{exp ( S_{i j} )}{∑_k exp ( S_{i k} )}   ∑_j P_{i j} = 1',
   'wt.softmax.arrow': 'softmax，逐行',
   'wt.softmax.rows': 'P 的每一行之和为 1（所有键都被隐藏的行全为 0）。',
@@ -221,7 +230,8 @@ const zh = {
   'wt.wo.desc': '最后一个 d_model × d_model 矩阵 W_O 把各头的结果混合在一起。',
   'wt.wo.f': 'Y = C W_O',
   'wt.output': '输出',
-  'wt.output.desc': '每个词元一个新向量，形状与 X 相同：n × d_model = {n} × {dModel}。每个向量现在都带有它所注意的词元的信息。',
+  'wt.output.desc':
+    '每个词元一个新向量，形状与 X 相同：n × d_model = {n} × {dModel}。每个向量现在都带有它所注意的词元的信息。',
   'wt.output.f': 'Y = concat_h ( softmax ( \\frac{Q_h K_h^T}{√d_head · T} + M ) V_h ) W_O',
   'wt.output.end': '这就是一整层注意力，从头到尾。换一个句子、打开因果掩码或增加头数，再走一遍；或者一次查看所有步骤。',
   'wt.name.E': 'E（嵌入）',
@@ -244,7 +254,8 @@ const zh = {
   'edit.resetCell': '恢复这个数',
   'edit.resetAll': '撤销全部修改（{count}）',
   'hv.title': '头视图',
-  'hv.desc': '从每个查询（左）到每个键（右）画一条线，权重越大线越不透明。点击一个头以聚焦；悬停左侧的词元，只看它的线。',
+  'hv.desc':
+    '从每个查询（左）到每个键（右）画一条线，权重越大线越不透明。点击一个头以聚焦；悬停左侧的词元，只看它的线。',
   'hv.label': '显示的头',
   'hv.all': '所有头',
   'hv.aria': '从每个词元到它所注意的词元的连线，{heads} 个头',
@@ -271,10 +282,12 @@ const zh = {
   'neuron.alibi.f': '−m_{h} · |{i} − {j}| = −{slope} · {dist} = {bias}',
   'neuron.score': '核心算出的分数：{score}',
   'neuron.masked': '已掩码：键 {j} 对查询 {i} 不可见，分数 −∞',
-  'neuron.more': '这个和就是 S_ij，即原始分数。接下来的步骤会缩放它（第 6 步）、掩码它（第 7 步），并把它所在的行变成权重（第 8 步）。',
+  'neuron.more':
+    '这个和就是 S_ij，即原始分数。接下来的步骤会缩放它（第 6 步）、掩码它（第 7 步），并把它所在的行变成权重（第 8 步）。',
   'neuron.moreScaled': '接下来，掩码可能会隐藏这个键（第 7 步），softmax 会把这一行变成权重（第 8 步）。',
   'neuron.softmax': '对第 {i} 行做 softmax：每个键的分数和得到的权重',
-  'neuron.weight': 'P_{{i},{j}} = \\frac{exp ( s_{{i},{j}} − m )}{∑_k exp ( s_{{i},k} − m )} = \\frac{{num}}{{den}} = {weight}',
+  'neuron.weight':
+    'P_{{i},{j}} = \\frac{exp ( s_{{i},{j}} − m )}{∑_k exp ( s_{{i},k} − m )} = \\frac{{num}}{{den}} = {weight}',
   'neuron.max': 'm = {max} 是这一行最大的分数：减去它不改变任何权重，只是防止 exp 溢出。',
   'neuron.emptyRow': '查询 {i} 的所有键都被隐藏：它的权重全为 0。',
 

@@ -9,13 +9,26 @@ import { el } from '../../draw/dom.js';
 
 // Distinct, colour-blind-friendlier hues (Okabe–Ito first, then Tableau), cycled past 16 heads.
 export const HEAD_COLORS = [
-  '#0072b2', '#e69f00', '#009e73', '#cc79a7', '#d55e00', '#56b4e9', '#8c6d31', '#7b4fa6',
-  '#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1', '#9c755f', '#bab0ac',
+  '#0072b2',
+  '#e69f00',
+  '#009e73',
+  '#cc79a7',
+  '#d55e00',
+  '#56b4e9',
+  '#8c6d31',
+  '#7b4fa6',
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#76b7b2',
+  '#b07aa1',
+  '#9c755f',
+  '#bab0ac',
 ];
 
 const FONT = '13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const ROW = 20;
-
 
 export class HeadView {
   // root: an element to fill. onFocus(h): a head chip was clicked.
@@ -30,7 +43,10 @@ export class HeadView {
     this.canvas = el('canvas', 'hv-canvas', root);
     this.canvas.setAttribute('role', 'img');
     this.canvas.addEventListener('pointermove', (e) => this.pointer(e));
-    this.canvas.addEventListener('pointerleave', () => { this.hoverRow = null; this.paint(); });
+    this.canvas.addEventListener('pointerleave', () => {
+      this.hoverRow = null;
+      this.paint();
+    });
   }
 
   render(trace, focus) {
@@ -41,7 +57,10 @@ export class HeadView {
     all.type = 'button';
     all.dataset.head = 'all';
     all.setAttribute('aria-pressed', String(this.all));
-    all.addEventListener('click', () => { this.all = true; this.render(this.trace, this.focus); });
+    all.addEventListener('click', () => {
+      this.all = true;
+      this.render(this.trace, this.focus);
+    });
     for (let h = 0; h < trace.heads; h++) {
       const chip = el('button', 'hv-chip', this.chips);
       chip.type = 'button';
@@ -49,7 +68,10 @@ export class HeadView {
       el('span', 'hv-swatch', chip).style.background = HEAD_COLORS[h % HEAD_COLORS.length];
       el('span', '', chip, t('head.label', { h }));
       chip.setAttribute('aria-pressed', String(!this.all && h === this.focus));
-      chip.addEventListener('click', () => { this.all = false; this.onFocus(h); });
+      chip.addEventListener('click', () => {
+        this.all = false;
+        this.onFocus(h);
+      });
     }
     this.canvas.setAttribute('aria-label', t('hv.aria', { heads: trace.heads }));
     this.paint();
@@ -61,7 +83,10 @@ export class HeadView {
     const x = e.clientX - rect.left;
     const row = Math.floor((e.clientY - rect.top - this.box.top) / ROW);
     const next = x < this.box.x0 + 10 && row >= 0 && row < this.trace.n ? row : null;
-    if (next !== this.hoverRow) { this.hoverRow = next; this.paint(); }
+    if (next !== this.hoverRow) {
+      this.hoverRow = next;
+      this.paint();
+    }
   }
 
   paint() {

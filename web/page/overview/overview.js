@@ -15,7 +15,6 @@ import { el } from '../../draw/dom.js';
 import { STEPS } from '../state.js';
 import { mixed, plain } from '../../draw/math.js';
 
-
 const shape = (rows, cols) => t('shape.matrix', { rows, cols });
 
 // Every map's data, colour range and masked cells come from views/figures.js matrix(), the rule
@@ -26,11 +25,19 @@ const shape = (rows, cols) => t('shape.matrix', { rows, cols });
 const INVITE_KEY = 'attention-playground:walkthrough-invite';
 let inviteAnswer = null;
 function recall() {
-  try { return localStorage.getItem(INVITE_KEY) ?? inviteAnswer; } catch { return inviteAnswer; }
+  try {
+    return localStorage.getItem(INVITE_KEY) ?? inviteAnswer;
+  } catch {
+    return inviteAnswer;
+  }
 }
 function remember(answer) {
   inviteAnswer = answer;
-  try { localStorage.setItem(INVITE_KEY, answer); } catch { /* the answer lasts this visit */ }
+  try {
+    localStorage.setItem(INVITE_KEY, answer);
+  } catch {
+    /* the answer lasts this visit */
+  }
 }
 
 export class Pipeline {
@@ -93,7 +100,12 @@ export class Pipeline {
     this.tokenList = el('ol', 'tokens', this.sTokens.body);
 
     this.sX = this.step(2, 'step.x');
-    this.fX = this.figure(this.sX.body, 'x', { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 }, 'X');
+    this.fX = this.figure(
+      this.sX.body,
+      'x',
+      { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 },
+      'X',
+    );
 
     this.sQKV = this.step(3, 'step.qkv');
     const qkv = el('div', 'figure-row', this.sQKV.body);
@@ -118,7 +130,20 @@ export class Pipeline {
     this.fScores = this.figure(pair, 'scores', { colormap: 'diverging', maxCell: 30 });
     const weightsRow = el('div', 'wt-pair', pair);
     this.fWeights = this.figure(weightsRow, 'weights', { colormap: 'viridis', maxCell: 30 });
-    this.fEntropy = this.figure(weightsRow, 'entropy', { colormap: 'viridis', square: false, colLabels: false, rowLabels: false, maxCell: 16, keyboard: false, legend: false }, t('wt.name.entropy'));
+    this.fEntropy = this.figure(
+      weightsRow,
+      'entropy',
+      {
+        colormap: 'viridis',
+        square: false,
+        colLabels: false,
+        rowLabels: false,
+        maxCell: 16,
+        keyboard: false,
+        legend: false,
+      },
+      t('wt.name.entropy'),
+    );
     this.fEntropy.wrap.classList.add('figure-entropy');
     this.fScores.wrap.classList.add('figure-scores');
     this.fWeights.wrap.classList.add('figure-weights');
@@ -127,15 +152,30 @@ export class Pipeline {
     // What H is, under the weights' description (the H column is too narrow for a sentence).
     this.entropyDesc = el('p', 'figure-desc', this.fWeights.wrap);
     const outRow = el('div', 'figure-row', this.sFocus.body);
-    this.fHeadOut = this.figure(outRow, 'headOutput', { colormap: 'diverging', square: false, colLabels: false, maxCell: 16 });
+    this.fHeadOut = this.figure(outRow, 'headOutput', {
+      colormap: 'diverging',
+      square: false,
+      colLabels: false,
+      maxCell: 16,
+    });
     el('p', 'figure-desc', this.fHeadOut.wrap, t('step.headOut.desc'));
 
     this.sConcat = this.step(6, 'step.concat');
-    this.fConcat = this.figure(this.sConcat.body, 'concat', { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 }, 'concat');
+    this.fConcat = this.figure(
+      this.sConcat.body,
+      'concat',
+      { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 },
+      'concat',
+    );
 
     this.sOut = this.step(7, 'step.output');
     this.sOut.desc.textContent = t('step.output.desc');
-    this.fOut = this.figure(this.sOut.body, 'output', { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 }, 'output');
+    this.fOut = this.figure(
+      this.sOut.body,
+      'output',
+      { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 },
+      'output',
+    );
   }
 
   // ---- the invitation to the walkthrough ---------------------------------------------------
@@ -175,7 +215,11 @@ export class Pipeline {
 
   updateInvite() {
     let embedded = false;
-    try { embedded = window.top !== window.self; } catch { embedded = true; }
+    try {
+      embedded = window.top !== window.self;
+    } catch {
+      embedded = true;
+    }
     this.invite.hidden = !(this.onStart && !embedded && this.canInvite() && recall() === null);
   }
 
@@ -185,14 +229,29 @@ export class Pipeline {
     const off = this.focus * this.trace.dHead;
     const { dHead } = this.trace;
     switch (fig.kind) {
-      case 'q': case 'k': case 'v': return new Map([[this.fX, [{ row: r }]]]);
-      case 'scores': case 'weights':
+      case 'q':
+      case 'k':
+      case 'v':
+        return new Map([[this.fX, [{ row: r }]]]);
+      case 'scores':
+      case 'weights':
         if (fig !== this.fScores && fig !== this.fWeights) return new Map();
-        return new Map([[this.fQ, [{ row: r, col: off, span: dHead }]], [this.fK, [{ row: c, col: off, span: dHead }]], [fig === this.fWeights ? this.fScores : this.fWeights, [{ row: r, col: c }]]]);
-      case 'headOutput': return new Map([[this.fWeights, [{ row: r }]], [this.fV, [{ col: off + c }]]]);
-      case 'concat': return new Map([[this.fHeadOut, Math.floor(c / dHead) === this.focus ? [{ row: r, col: c % dHead }] : []]]);
-      case 'output': return new Map([[this.fConcat, [{ row: r }]]]);
-      default: return new Map();
+        return new Map([
+          [this.fQ, [{ row: r, col: off, span: dHead }]],
+          [this.fK, [{ row: c, col: off, span: dHead }]],
+          [fig === this.fWeights ? this.fScores : this.fWeights, [{ row: r, col: c }]],
+        ]);
+      case 'headOutput':
+        return new Map([
+          [this.fWeights, [{ row: r }]],
+          [this.fV, [{ col: off + c }]],
+        ]);
+      case 'concat':
+        return new Map([[this.fHeadOut, Math.floor(c / dHead) === this.focus ? [{ row: r, col: c % dHead }] : []]]);
+      case 'output':
+        return new Map([[this.fConcat, [{ row: r }]]]);
+      default:
+        return new Map();
     }
   }
 
@@ -245,9 +304,19 @@ export class Pipeline {
   // The heatmaps drawn, by name (the test hook's names; views/figures.js names the matrices):
   // x, q, k, v, scores, weights, entropy, headOutput, concat, output and thumb.<h> per head.
   figures() {
-    const named = [['x', this.fX], ['q', this.fQ], ['k', this.fK], ['v', this.fV], ['scores', this.fScores],
-      ['weights', this.fWeights], ['entropy', this.fEntropy], ['headOutput', this.fHeadOut], ['concat', this.fConcat],
-      ['output', this.fOut], ...this.thumbs.map((fig) => [`thumb.${fig.head}`, fig])];
+    const named = [
+      ['x', this.fX],
+      ['q', this.fQ],
+      ['k', this.fK],
+      ['v', this.fV],
+      ['scores', this.fScores],
+      ['weights', this.fWeights],
+      ['entropy', this.fEntropy],
+      ['headOutput', this.fHeadOut],
+      ['concat', this.fConcat],
+      ['output', this.fOut],
+      ...this.thumbs.map((fig) => [`thumb.${fig.head}`, fig]),
+    ];
     return new Map(named.map(([name, fig]) => [name, fig.map]));
   }
 
@@ -292,10 +361,17 @@ export class Pipeline {
     // 3. Q, K, V
     this.sQKV.shape.textContent = `${shape(n, dModel)} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
     this.sQKV.desc.textContent = t('step.qkv.desc', {
-      heads, n, dHead, rope: trace.positional === 'rope' ? t('step.qkv.rope') : '',
+      heads,
+      n,
+      dHead,
+      rope: trace.positional === 'rope' ? t('step.qkv.rope') : '',
     });
     // Cross-attention: K and V have one row per token of the second sentence.
-    for (const [fig, name, rows] of [[this.fQ, 'q', n], [this.fK, 'k', nKv], [this.fV, 'v', nKv]]) {
+    for (const [fig, name, rows] of [
+      [this.fQ, 'q', n],
+      [this.fK, 'k', nKv],
+      [this.fV, 'v', nKv],
+    ]) {
       if (inputsChanged) this.draw(fig, { ...matrix(trace, name), colGroups: groups }, shape(rows, dModel));
     }
 
@@ -317,7 +393,8 @@ export class Pipeline {
   // model: a figures.js matrix() model, with any drawing options of the heatmap's (colGroups).
   draw(fig, model, dims) {
     fig.dims.textContent = dims;
-    if (fig.map.options.keyboard) fig.map.setLabel(t('map.label', { name: fig.label ?? (fig.name.textContent || fig.kind), dims }));
+    if (fig.map.options.keyboard)
+      fig.map.setLabel(t('map.label', { name: fig.label ?? (fig.name.textContent || fig.kind), dims }));
     fig.map.update({
       width: this.widths?.get(fig) ?? fig.host.clientWidth,
       cellHeight: this.rowHeight,
@@ -332,10 +409,22 @@ export class Pipeline {
       this.thumbRow.replaceChildren();
       this.thumbs = [];
       for (let h = 0; h < heads; h++) {
-        const fig = this.figure(this.thumbRow, 'weights', {
-          colormap: 'viridis', rowLabels: false, colLabels: false, legend: false, minCell: 2, maxCell: 12, keyboard: false,
-          onClick: () => this.onFocus(h), label: t('head.focusHint', { h }),
-        }, t('head.label', { h }));
+        const fig = this.figure(
+          this.thumbRow,
+          'weights',
+          {
+            colormap: 'viridis',
+            rowLabels: false,
+            colLabels: false,
+            legend: false,
+            minCell: 2,
+            maxCell: 12,
+            keyboard: false,
+            onClick: () => this.onFocus(h),
+            label: t('head.focusHint', { h }),
+          },
+          t('head.label', { h }),
+        );
         fig.head = h;
         fig.wrap.classList.add('thumb');
         fig.wrap.tabIndex = 0;
@@ -375,7 +464,11 @@ export class Pipeline {
     if (positional === 'alibi') scoresName += t('step.scores.alibi');
     if (causal) scoresName += t('step.scores.mask');
     // Names mix words and typeset notation; labels (aria) read the notation as plain text.
-    for (const [fig, name] of [[this.fScores, scoresName], [this.fWeights, t('step.weights')], [this.fHeadOut, t('step.headOut')]]) {
+    for (const [fig, name] of [
+      [this.fScores, scoresName],
+      [this.fWeights, t('step.weights')],
+      [this.fHeadOut, t('step.headOut')],
+    ]) {
       fig.name.replaceChildren(mixed(name));
       fig.label = plain(name);
     }
@@ -392,7 +485,8 @@ export class Pipeline {
     this.rowHeight = wBox ? wBox.cellH : this.rowHeight;
     this.draw(this.fEntropy, matrix(trace, 'entropy', { head: h }), shape(n, 1));
     this.rowHeight = this.rowHeightSave;
-    if (wBox && this.fEntropy.map.layoutBox) alignTops(this.fEntropy.host, this.fEntropy.map.dataCanvas, this.fWeights.map.dataCanvas);
+    if (wBox && this.fEntropy.map.layoutBox)
+      alignTops(this.fEntropy.host, this.fEntropy.map.dataCanvas, this.fWeights.map.dataCanvas);
     this.entropyDesc.textContent = t('wt.entropy.note', { max: Math.log(nKv).toFixed(3), n: nKv });
     this.headView.render(trace, h);
   }

@@ -18,7 +18,7 @@ export class CellEditor {
     this.trace = null;
     this.edits = [];
     this.editable = null; // the m's the stage draws, or null when it draws none
-    this.editing = null;  // { m, row, col } of the cell last clicked
+    this.editing = null; // { m, row, col } of the cell last clicked
     this.build(parent);
   }
 
@@ -90,9 +90,10 @@ export class CellEditor {
       return;
     }
     const value = matrix[row * dModel + col];
-    this.label.textContent = m === 'e'
-      ? t('edit.labelE', { i: row, token: trace.tokens[row], j: col })
-      : t('edit.labelW', { name: `W_${m.toUpperCase()}`, i: row, j: col });
+    this.label.textContent =
+      m === 'e'
+        ? t('edit.labelE', { i: row, token: trace.tokens[row], j: col })
+        : t('edit.labelW', { name: `W_${m.toUpperCase()}`, i: row, j: col });
     this.reset.disabled = !edits.some((e) => same(e, target));
     const range = m === 'e' ? 4 : 1;
     this.range.min = String(-range);

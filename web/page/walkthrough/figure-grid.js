@@ -47,10 +47,20 @@ export class FigureGrid {
     dims.dataset.cols = String(cols);
     const host = el('div', 'figure-host', wrap);
     const map = new Heatmap(host, {
-      colormap: fig.model.colormap, square: fig.square, colLabels: Boolean(fig.model.colLabels),
-      rowLabels: fig.rowLabels, maxCell: fig.maxCell ?? (fig.square ? 30 : 12), minCell: 1,
-      legend: fig.legend, onHover: (cell) => this.onHover(fig, cell),
-      onClick: fig.click ? (cell) => { if (cell) this.onClick(fig, cell); } : null, grid: fig.grid,
+      colormap: fig.model.colormap,
+      square: fig.square,
+      colLabels: Boolean(fig.model.colLabels),
+      rowLabels: fig.rowLabels,
+      maxCell: fig.maxCell ?? (fig.square ? 30 : 12),
+      minCell: 1,
+      legend: fig.legend,
+      onHover: (cell) => this.onHover(fig, cell),
+      onClick: fig.click
+        ? (cell) => {
+            if (cell) this.onClick(fig, cell);
+          }
+        : null,
+      grid: fig.grid,
     });
     if (fig.note) el('p', 'figure-desc', wrap, t(fig.note));
     this.figs.set(fig.id, { fig, map, host });
@@ -67,14 +77,20 @@ export class FigureGrid {
       const prev = wrap.previousElementSibling;
       return !prev || prev.offsetTop !== wrap.offsetTop;
     };
-    const unlabelled = new Set([...this.figs]
-      .filter(([, f]) => f.fig.labelsAtLineStart && !lineStart(f.host.parentElement)).map(([id]) => id));
+    const unlabelled = new Set(
+      [...this.figs].filter(([, f]) => f.fig.labelsAtLineStart && !lineStart(f.host.parentElement)).map(([id]) => id),
+    );
     for (const [id, { fig, map }] of this.figs) {
       const { rows, cols, data, range, masked, rowLabels, colLabels } = fig.model;
       map.update({
-        rows, cols, data, range,
+        rows,
+        cols,
+        data,
+        range,
         rowLabels: fig.rowLabels && !unlabelled.has(id) ? rowLabels : undefined,
-        colLabels, colGroups: fig.groups, masked,
+        colLabels,
+        colGroups: fig.groups,
+        masked,
         width: widths.get(id) || 300,
         cellHeight: fig.cellHeight ?? (n <= 16 ? 16 : 12),
       });

@@ -39,7 +39,12 @@ const LOOK = Object.freeze({
   scores: { caption: (tr, h) => t('wt.name.masked', { h }), kind: 'scores', square: true },
   // Drawn white where a key may be attended to, grey where it is hidden; read out as 1 / 0.
   mask: {
-    caption: () => t('wt.name.mask'), kind: 'mask', square: true, grid: true, legend: false, note: 'mask.paintHint',
+    caption: () => t('wt.name.mask'),
+    kind: 'mask',
+    square: true,
+    grid: true,
+    legend: false,
+    note: 'mask.paintHint',
   },
   weights: { caption: (tr, h) => t('wt.name.weights', { h }), kind: 'weights', square: true },
   // Per-row entropy beside the weights: one narrow column, its rows lined up with theirs.
@@ -58,22 +63,32 @@ export function figure(spec, tr, state, h) {
   const look = LOOK[spec.name];
   if (!look) throw new Error(`the walkthrough draws no matrix named ${spec.name}`);
   const head = spec.head ?? h;
-  const model = spec.name === 'mask'
-    ? maskFigure(tr)
-    : matrix(tr, spec.name, { head, independent: state.independent, rangeFrom: spec.rangeFrom ?? null });
+  const model =
+    spec.name === 'mask'
+      ? maskFigure(tr)
+      : matrix(tr, spec.name, { head, independent: state.independent, rangeFrom: spec.rangeFrom ?? null });
   const { dModel, heads, dHead } = tr;
   return {
-    id: spec.id ?? spec.name, name: spec.name, head, model,
-    caption: look.caption(tr, head), math: Boolean(look.math?.(tr)),
-    kind: spec.kind === undefined ? look.kind ?? null : spec.kind,
+    id: spec.id ?? spec.name,
+    name: spec.name,
+    head,
+    model,
+    caption: look.caption(tr, head),
+    math: Boolean(look.math?.(tr)),
+    kind: spec.kind === undefined ? (look.kind ?? null) : spec.kind,
     colOffset: look.slice ? head * dHead : 0,
-    edit: EDITED[spec.name] ?? null, click: spec.click ?? null,
-    square: look.square ?? false, rowLabels: !look.projection && look.rowLabels !== false,
-    legend: spec.legend ?? look.legend ?? true, maxCell: look.maxCell, grid: Boolean(look.grid),
+    edit: EDITED[spec.name] ?? null,
+    click: spec.click ?? null,
+    square: look.square ?? false,
+    rowLabels: !look.projection && look.rowLabels !== false,
+    legend: spec.legend ?? look.legend ?? true,
+    maxCell: look.maxCell,
+    grid: Boolean(look.grid),
     note: spec.note ?? look.note ?? null,
-    groups: spec.groups && heads > 1
-      ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) }
-      : undefined,
+    groups:
+      spec.groups && heads > 1
+        ? { size: dHead, labels: Array.from({ length: heads }, (_, g) => t('axis.head', { h: g })) }
+        : undefined,
     cellHeight: look.projection ? Math.max(1, Math.min(6, Math.floor(240 / dModel))) : undefined,
     labelsAtLineStart: Boolean(spec.labelsAtLineStart),
   };

@@ -14,7 +14,10 @@ export function maskEditor(extra, { trace: tr, onChange }) {
   const kinds = el('div', 'segmented', bar);
   kinds.setAttribute('role', 'group');
   kinds.setAttribute('aria-label', t('mask.kind'));
-  for (const [key, causal] of [['mask.bidirectional', false], ['mask.causal', true]]) {
+  for (const [key, causal] of [
+    ['mask.bidirectional', false],
+    ['mask.causal', true],
+  ]) {
     const b = el('button', 'button', kinds, t(key));
     b.type = 'button';
     b.dataset.mask = causal ? 'causal' : 'bidirectional';

@@ -51,22 +51,34 @@ function scaleSwitch(extra, { trace, onChange }) {
 
 export const STAGES = Object.freeze([
   {
-    title: 'wt.tokens', text: 'wt.tokens.desc', formula: 'wt.tokens.f',
+    title: 'wt.tokens',
+    text: 'wt.tokens.desc',
+    formula: 'wt.tokens.f',
     shape: (tr) => t('shape.tokens', { n: tr.n }),
     body: () => [{ tokens: true }],
   },
   {
-    title: 'wt.embed', text: 'wt.embed.desc', formula: 'wt.embed.f',
+    title: 'wt.embed',
+    text: 'wt.embed.desc',
+    formula: 'wt.embed.f',
     shape: (tr) => t('shape.named', { name: 'E', rows: tr.n, cols: tr.dModel }),
     body: (tr) => [
       { row: 'wt-row', items: [{ name: 'embeddings', click: 'edit' }, tr.cross && { name: 'embeddingsKv' }] },
     ],
   },
   {
-    title: 'wt.pos', text: 'wt.pos.desc', formula: 'wt.pos.f',
+    title: 'wt.pos',
+    text: 'wt.pos.desc',
+    formula: 'wt.pos.f',
     shape: (tr) => t('shape.named', { name: 'X', rows: tr.n, cols: tr.dModel }),
-    notes: (tr) => [['wt-note', t(tr.positional === 'sinusoidal' ? 'wt.pos.added' : 'wt.pos.notAdded',
-      { pos: t(`positional.${tr.positional}`) })]],
+    notes: (tr) => [
+      [
+        'wt-note',
+        t(tr.positional === 'sinusoidal' ? 'wt.pos.added' : 'wt.pos.notAdded', {
+          pos: t(`positional.${tr.positional}`),
+        }),
+      ],
+    ],
     body: (tr) => [
       { row: 'wt-row', items: [{ name: 'embeddings' }, { name: 'x' }] },
       tr.cross && { row: 'wt-row', items: [{ name: 'xKv' }] },
@@ -77,7 +89,9 @@ export const STAGES = Object.freeze([
     },
   },
   {
-    title: 'wt.qkv', text: 'wt.qkv.desc', formula: 'wt.qkv.f',
+    title: 'wt.qkv',
+    text: 'wt.qkv.desc',
+    formula: 'wt.qkv.f',
     shape: ({ n, dModel, heads, dHead }) =>
       `${t('shape.matrix', { rows: n, cols: dModel })} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`,
     body: (tr) => [
@@ -87,9 +101,8 @@ export const STAGES = Object.freeze([
     ],
     links: {
       // Under cross-attention x feeds Q alone; K and V come from xKv.
-      x: (r, c, { tr }) => (tr.cross
-        ? { q: row(r), wq: row(c) }
-        : { q: row(r), k: row(r), v: row(r), wq: row(c), wk: row(c), wv: row(c) }),
+      x: (r, c, { tr }) =>
+        tr.cross ? { q: row(r), wq: row(c) } : { q: row(r), k: row(r), v: row(r), wq: row(c), wk: row(c), wv: row(c) },
       xKv: (r, c) => ({ k: row(r), v: row(r), wk: row(c), wv: row(c) }),
       wq: (r, c) => ({ q: col(c), x: col(r) }),
       wk: (r, c, { tr }) => ({ k: col(c), [kvInput(tr)]: col(r) }),
@@ -100,7 +113,9 @@ export const STAGES = Object.freeze([
     },
   },
   {
-    title: 'wt.scores', text: 'wt.scores.desc', formula: 'wt.scores.f',
+    title: 'wt.scores',
+    text: 'wt.scores.desc',
+    formula: 'wt.scores.f',
     shape: (tr, h) => t('wt.shape.scores', { h, n: tr.n, nKv: tr.nKv, dHead: tr.dHead }),
     body: () => [
       { row: 'wt-row', items: [{ name: 'qHead' }, { name: 'kHead' }] },
@@ -114,16 +129,20 @@ export const STAGES = Object.freeze([
     neuron: 'dot',
   },
   {
-    title: 'wt.scale', text: 'wt.scale.desc', formula: 'wt.scale.f',
+    title: 'wt.scale',
+    text: 'wt.scale.desc',
+    formula: 'wt.scale.f',
     shape: (tr) => t('wt.shape.nq', { n: tr.n, nKv: tr.nKv }),
     controls: scaleSwitch,
-    body: () => [{
-      row: 'wt-row',
-      items: [
-        { name: 'rawScores' },
-        { name: 'scaledScores', rangeFrom: 'rawScores', click: 'pair', note: 'wt.scale.sameRange' },
-      ],
-    }],
+    body: () => [
+      {
+        row: 'wt-row',
+        items: [
+          { name: 'rawScores' },
+          { name: 'scaledScores', rangeFrom: 'rawScores', click: 'pair', note: 'wt.scale.sameRange' },
+        ],
+      },
+    ],
     links: {
       rawScores: (r, c) => ({ scaledScores: cell(r, c) }),
       scaledScores: (r, c) => ({ rawScores: cell(r, c) }),
@@ -131,18 +150,22 @@ export const STAGES = Object.freeze([
     neuron: 'scale',
   },
   {
-    title: 'wt.mask', text: 'wt.mask.desc', formula: 'wt.mask.f',
+    title: 'wt.mask',
+    text: 'wt.mask.desc',
+    formula: 'wt.mask.f',
     shape: (tr) => t('wt.shape.nq', { n: tr.n, nKv: tr.nKv }),
     controls: maskEditor,
     notes: emptyRows,
-    body: () => [{
-      row: 'wt-row',
-      items: [
-        { name: 'mask', click: 'paint' },
-        { name: 'scaledScores' },
-        { name: 'scores', rangeFrom: 'scaledScores', click: 'pair' },
-      ],
-    }],
+    body: () => [
+      {
+        row: 'wt-row',
+        items: [
+          { name: 'mask', click: 'paint' },
+          { name: 'scaledScores' },
+          { name: 'scores', rangeFrom: 'scaledScores', click: 'pair' },
+        ],
+      },
+    ],
     links: {
       mask: (r, c) => ({ scores: cell(r, c), scaledScores: cell(r, c) }),
       scaledScores: (r, c) => ({ scores: cell(r, c), mask: cell(r, c) }),
@@ -152,7 +175,9 @@ export const STAGES = Object.freeze([
   {
     // Softmax: the scores before (scaled and masked) and the weights P after, side by side at the
     // same size, each n_q × n_k, with each row's entropy; Q_h and K_h below, where the scores came from.
-    title: 'wt.softmax', text: 'wt.softmax.desc', formula: 'wt.softmax.f',
+    title: 'wt.softmax',
+    text: 'wt.softmax.desc',
+    formula: 'wt.softmax.f',
     shape: (tr) => t('wt.shape.nq', { n: tr.n, nKv: tr.nKv }),
     notes: emptyRows,
     body: (tr) => [
@@ -183,7 +208,9 @@ export const STAGES = Object.freeze([
     neuron: 'softmax',
   },
   {
-    title: 'wt.sum', text: 'wt.sum.desc', formula: 'wt.sum.f',
+    title: 'wt.sum',
+    text: 'wt.sum.desc',
+    formula: 'wt.sum.f',
     shape: (tr) => t('wt.shape.sum', { n: tr.n, nKv: tr.nKv, dHead: tr.dHead }),
     body: () => [{ row: 'wt-row', items: [{ name: 'weights' }, { name: 'vHead' }, { name: 'headOutput' }] }],
     links: {
@@ -195,14 +222,21 @@ export const STAGES = Object.freeze([
   {
     // Every head's output and concat on concat's colour scale: the same numbers, the same colours.
     // Row labels only on a head output that begins a line of the grid.
-    title: 'wt.concat', text: 'wt.concat.desc', formula: 'wt.concat.f',
+    title: 'wt.concat',
+    text: 'wt.concat.desc',
+    formula: 'wt.concat.f',
     shape: (tr) => t('shape.named', { name: 'concat', rows: tr.n, cols: tr.dModel }),
     body: (tr) => [
       {
         row: 'wt-row wt-row-heads',
         items: Array.from({ length: tr.heads }, (_, g) => ({
-          name: 'headOutput', head: g, id: `headOutput.${g}`, rangeFrom: 'concat', kind: null,
-          legend: false, labelsAtLineStart: true,
+          name: 'headOutput',
+          head: g,
+          id: `headOutput.${g}`,
+          rangeFrom: 'concat',
+          kind: null,
+          legend: false,
+          labelsAtLineStart: true,
         })),
       },
       { row: 'wt-row', items: [{ name: 'concat', groups: true }] },
@@ -214,7 +248,9 @@ export const STAGES = Object.freeze([
     },
   },
   {
-    title: 'wt.wo', text: 'wt.wo.desc', formula: 'wt.wo.f',
+    title: 'wt.wo',
+    text: 'wt.wo.desc',
+    formula: 'wt.wo.f',
     shape: (tr) => t('shape.named', { name: 'output', rows: tr.n, cols: tr.dModel }),
     body: () => [{ row: 'wt-row wt-row-3', items: [{ name: 'concat' }, { name: 'wo' }, { name: 'output' }] }],
     links: {
@@ -224,7 +260,9 @@ export const STAGES = Object.freeze([
     },
   },
   {
-    title: 'wt.output', text: 'wt.output.desc', formula: 'wt.output.f',
+    title: 'wt.output',
+    text: 'wt.output.desc',
+    formula: 'wt.output.f',
     shape: (tr) => t('shape.named', { name: 'output', rows: tr.n, cols: tr.dModel }),
     notes: () => [['wt-note wt-end', t('wt.output.end')]],
     body: () => [{ row: 'wt-row', items: [{ name: 'x' }, { name: 'output' }] }],
@@ -235,7 +273,14 @@ export const STAGES = Object.freeze([
 export function textParams(tr, h) {
   const { n, dModel, heads, dHead } = tr;
   return {
-    n, dModel, heads, dHead, h, from: h * dHead, to: (h + 1) * dHead - 1,
-    pos: t(`positional.${tr.positional}`), temp: formatNumber(tr.temperature, 3),
+    n,
+    dModel,
+    heads,
+    dHead,
+    h,
+    from: h * dHead,
+    to: (h + 1) * dHead - 1,
+    pos: t(`positional.${tr.positional}`),
+    temp: formatNumber(tr.temperature, 3),
   };
 }
