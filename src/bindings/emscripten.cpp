@@ -13,6 +13,7 @@
 #include <malloc.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,40 @@ val error(const std::string& message) {
   val result = val::object();
   result.set("error", message);
   return result;
+}
+
+// Whether the heap can hold `bytes` more: the module is linked with ABORTING_MALLOC=0, so malloc
+// returns null when memory cannot grow, where a failed vector allocation would abort the module.
+// Asked before a call allocates anything; what was probed stays in the heap for the call to use.
+bool heap_can_hold(double bytes) {
+  if (bytes > 2147483647.0) return false;
+  void* probe = std::malloc(static_cast<size_t>(bytes));
+  if (!probe) return false;
+  std::free(probe);
+  return true;
+}
+
+val out_of_memory(double bytes) {
+  return error("out of memory: this call needs about " +
+               std::to_string(static_cast<long long>(bytes / 1048576) + 1) +
+               " MB of wasm memory and the module has " + std::to_string(emscripten_get_heap_size() >> 20) +
+               " MB it could not grow past; use fewer tokens, heads or a smaller dModel");
+}
+
+// Floats a call of these sizes holds at once, counted generously: its inputs, the trace (every
+// per-head n × n_kv map, the unmasked copies included) and the block it is copied into, or the
+// output-only path's projections and output.
+// input_bytes: the inputs alone (asked before they are copied in); call_bytes: the whole call
+// (asked once the sizes are validated).
+double input_bytes(const val& params) {
+  const double n = params["n"].as<double>(), d = params["dModel"].as<double>();
+  const double n_kv = params["nKv"].isUndefined() ? n : params["nKv"].as<double>();
+  return 4 * ((n + n_kv) * d + 4 * d * d + n * n_kv) + (1 << 20);
+}
+double call_bytes(const ap::AttentionConfig& c, bool trace) {
+  const double n = c.n, d = c.d_model, heads = c.heads, n_kv = c.n_kv > 0 ? c.n_kv : c.n;
+  const double body = trace ? 2 * ((n + 2 * n_kv) * d * 4 + heads * n * (n_kv * 4 + 1)) : 8 * n * d;
+  return 4 * body + (1 << 20);
 }
 
 // "'none', 'sinusoidal', 'rope', 'alibi'": every positional encoding the core knows.
@@ -131,8 +166,13 @@ std::unique_ptr<ap::AttentionTrace>& reused_trace() {
 }
 
 val run_attention(const val& params) {
+  if (const double bytes = input_bytes(params); !heap_can_hold(bytes)) return out_of_memory(bytes);
   const Call call(params);
   if (!call.error.empty()) return error(call.error);
+  if (std::string message = ap::validate(call.config, call.inputs(), ap::Mode::Trace); !message.empty()) {
+    return error(message);
+  }
+  if (const double bytes = call_bytes(call.config, true); !heap_can_hold(bytes)) return out_of_memory(bytes);
   ap::AttentionTrace& t = *reused_trace();
   if (std::string message = ap::multi_head_attention(call.config, call.inputs(), &t); !message.empty()) {
     return error(message);
@@ -183,12 +223,14 @@ val run_attention(const val& params) {
 
 // The output alone through the fused kernels: no n×n buffer.
 val run_attention_output(const val& params) {
+  if (const double bytes = input_bytes(params); !heap_can_hold(bytes)) return out_of_memory(bytes);
   const Call call(params);
   if (!call.error.empty()) return error(call.error);
   if (std::string message = ap::validate(call.config, call.inputs(), ap::Mode::OutputOnly);
       !message.empty()) {
     return error(message);
   }
+  if (const double bytes = call_bytes(call.config, false); !heap_can_hold(bytes)) return out_of_memory(bytes);
   static std::vector<float> out;
   out.resize(call.b.x.size());
   ap::attention_output(call.config, call.inputs(), out.data());
@@ -202,6 +244,10 @@ val run_attention_output(const val& params) {
 val token_embeddings(const val& tokens, int d_model, double seed) {
   if (d_model < 1 || d_model > ap::kMaxModelDim) return error("dModel out of range");
   const size_t n = tokens["length"].as<size_t>();
+  if (n * d_model > ap::kMaxKernelFloats) {
+    return error("tokens·dModel must be at most " + std::to_string(ap::kMaxKernelFloats));
+  }
+  if (!heap_can_hold(8.0 * n * d_model)) return out_of_memory(8.0 * n * d_model);
   std::vector<float> out;
   out.reserve(n * d_model);
   for (size_t i = 0; i < n; ++i) {
@@ -213,7 +259,14 @@ val token_embeddings(const val& tokens, int d_model, double seed) {
 }
 
 val random_matrix(int rows, int cols, double seed, float stddev) {
-  if (rows < 0 || cols < 0 || 1ll * rows * cols > (1ll << 26)) return error("matrix size out of range");
+  if (rows < 0 || cols < 0 || size_t(rows) * size_t(cols) > ap::kMaxKernelFloats) {
+    return error("rows·cols must be at most " + std::to_string(ap::kMaxKernelFloats));
+  }
+  // A normal value stays within about 6.7 standard deviations (the generator's 32-bit uniforms).
+  if (!(stddev >= 0 && stddev <= ap::kMaxMagnitude / 8)) {
+    return error("stddev must be between 0 and " + std::to_string(static_cast<int>(ap::kMaxMagnitude / 8)));
+  }
+  if (!heap_can_hold(8.0 * rows * cols)) return out_of_memory(8.0 * rows * cols);
   const ap::Matrix m = ap::random_matrix(rows, cols, static_cast<uint64_t>(seed), stddev);
   return to_js(m.data(), m.size());
 }
@@ -231,6 +284,10 @@ val build_info() {
   limits.set("maxModelDim", info.limits.max_model_dim);
   limits.set("maxHeads", info.limits.max_heads);
   limits.set("maxKernelFloats", static_cast<double>(info.limits.max_kernel_floats));
+  limits.set("maxWork", static_cast<double>(info.limits.max_work));
+  limits.set("maxMagnitude", info.limits.max_magnitude);
+  limits.set("minTemperature", info.limits.min_temperature);
+  limits.set("maxTemperature", info.limits.max_temperature);
   result.set("limits", limits);
   val positional = val::array();
   for (ap::Positional p : ap::kPositionals)
@@ -266,11 +323,8 @@ KernelBuffers& kernel_buffers() {
 // "q holds a non-finite value (NaN) at index 5". The check is vectorised here, about ten times
 // faster than a JS loop over every typed-array input.
 std::string non_finite_message(const char* name, const std::vector<float>& values) {
-  const long long at = ap::first_non_finite(values.data(), values.size());
-  if (at < 0) return "";
-  const float x = values[size_t(at)];
-  const char* what = std::isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
-  return std::string(name) + " holds a non-finite value (" + what + ") at index " + std::to_string(at);
+  const long long at = ap::first_out_of_range(values.data(), values.size());
+  return at < 0 ? "" : ap::out_of_range_message(name, values.data(), at, 1);
 }
 
 // { q, k, v, n, heads, dHead, causal } -> { output }: q, k, v, output (n, heads·dHead) row-major,
@@ -284,6 +338,11 @@ val kernel_attention(const val& params) {
   if (size > ap::kMaxKernelFloats) {
     return error("n·heads·dHead must be at most " + std::to_string(ap::kMaxKernelFloats));
   }
+  if (double(n) * n * heads * d_head > double(ap::kMaxWork)) {
+    return error("n·n·heads·dHead must be at most " + std::to_string(ap::kMaxWork) +
+                 " (a few seconds of work)");
+  }
+  if (!heap_can_hold(16.0 * size)) return out_of_memory(16.0 * size);
   KernelBuffers& b = kernel_buffers();
   std::vector<float>&q = b.in[0], &k = b.in[1], &v = b.in[2];
   copy_in(params["q"], &q);
@@ -314,6 +373,12 @@ val kernel_matmul(const val& params) {
   if (size_t(m) * k > ap::kMaxKernelFloats || size_t(k) * n > ap::kMaxKernelFloats ||
       size_t(m) * n > ap::kMaxKernelFloats) {
     return error("m·k, k·n and m·n must each be at most " + std::to_string(ap::kMaxKernelFloats));
+  }
+  if (double(m) * k * n > double(ap::kMaxWork)) {
+    return error("m·k·n must be at most " + std::to_string(ap::kMaxWork) + " (a few seconds of work)");
+  }
+  if (const double bytes = 4.0 * (double(m) * k + double(k) * n + double(m) * n); !heap_can_hold(bytes)) {
+    return out_of_memory(bytes);
   }
   KernelBuffers& buffers = kernel_buffers();
   std::vector<float>&a = buffers.in[0], &b = buffers.in[1], &c = buffers.out;

@@ -55,24 +55,36 @@ uint64_t fnv1a64(std::string_view text) {
 
 }  // namespace
 
-// Chunks are first checked without a branch per value (all exponent bits set = ±∞ or NaN), which
+// Chunks are first checked without a branch per value (|v| ≤ bound is false for NaN too), which
 // the compiler vectorises; only a chunk that holds a bad value is searched one by one.
-long long first_non_finite(const float* p, size_t count) {
+long long first_out_of_range(const float* p, size_t count, float bound) {
   constexpr size_t kChunk = 512;
   for (size_t base = 0; base < count; base += kChunk) {
     const size_t end = std::min(count, base + kChunk);
     uint32_t bad = 0;
-    for (size_t i = base; i < end; ++i) {
-      uint32_t bits;
-      std::memcpy(&bits, p + i, sizeof bits);
-      bad |= static_cast<uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
-    }
+    for (size_t i = base; i < end; ++i) bad |= static_cast<uint32_t>(!(std::fabs(p[i]) <= bound));
     if (bad) {
       for (size_t i = base; i < end; ++i)
-        if (!std::isfinite(p[i])) return static_cast<long long>(i);
+        if (!(std::fabs(p[i]) <= bound)) return static_cast<long long>(i);
     }
   }
   return -1;
+}
+
+std::string out_of_range_message(const char* name, const float* p, long long at, int cols) {
+  std::ostringstream msg;
+  const float v = p[at];
+  msg << name << " holds ";
+  if (std::isfinite(v))
+    msg << v;
+  else
+    msg << "a non-finite value (" << (std::isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity") << ")";
+  if (cols > 1)
+    msg << " at row " << at / cols << ", column " << at % cols;
+  else
+    msg << " at index " << at;
+  if (std::isfinite(v)) msg << ": values must be within ±" << kMaxMagnitude;
+  return msg.str();
 }
 
 // ===========================================================================
@@ -133,8 +145,9 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode m
     msg << "RoPE rotates pairs of dimensions, so dModel / heads must be even; it is " << d_head;
     return msg.str();
   }
-  if (!std::isfinite(c.temperature) || c.temperature <= 0.0f) {
-    msg << "temperature must be a finite number greater than 0, got " << c.temperature;
+  if (!(c.temperature >= kMinTemperature && c.temperature <= kMaxTemperature)) {
+    msg << "temperature must be between " << kMinTemperature << " and " << kMaxTemperature << ", got "
+        << c.temperature;
     return msg.str();
   }
   const bool cross = in.x_kv != nullptr;
@@ -148,6 +161,12 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode m
     return msg.str();
   }
   const int n_kv = cross ? c.n_kv : c.n;
+  if (const long long work = 1ll * c.n * n_kv * c.d_model; work > kMaxWork) {
+    msg << "n·nKv·dModel = " << c.n << "·" << n_kv << "·" << c.d_model << " = " << work
+        << " is over the limit of " << kMaxWork
+        << " (a few seconds of work); use fewer tokens or a smaller dModel";
+    return msg.str();
+  }
   const long long cells = 1ll * c.heads * c.n * n_kv;
   const int copies = c.unmasked_scores ? 4 : 2;  // scores, weights [, raw and unmasked scores]
   if (mode == Mode::Trace && cells * copies > 2 * kMaxTraceCells) {
@@ -189,23 +208,16 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode m
     msg << "keyPadding must hold one value per key (" << n_kv << "), got " << in.key_padding_size;
     return msg.str();
   }
-  if (long long at = first_non_finite(in.x, x_count); at >= 0) {
-    msg << "x holds a non-finite value (" << in.x[at] << ") at row " << at / c.d_model << ", column "
-        << at % c.d_model;
-    return msg.str();
-  }
+  if (long long at = first_out_of_range(in.x, x_count); at >= 0)
+    return out_of_range_message("x", in.x, at, c.d_model);
   if (cross) {
-    if (long long at = first_non_finite(in.x_kv, static_cast<size_t>(n_kv) * c.d_model); at >= 0) {
-      msg << "xKv holds a non-finite value (" << in.x_kv[at] << ") at row " << at / c.d_model << ", column "
-          << at % c.d_model;
-      return msg.str();
+    if (long long at = first_out_of_range(in.x_kv, static_cast<size_t>(n_kv) * c.d_model); at >= 0) {
+      return out_of_range_message("xKv", in.x_kv, at, c.d_model);
     }
   }
   for (const auto& w : weights) {
-    if (long long at = first_non_finite(w.data, w_count); at >= 0) {
-      msg << w.name << " holds a non-finite value (" << w.data[at] << ") at row " << at / c.d_model
-          << ", column " << at % c.d_model;
-      return msg.str();
+    if (long long at = first_out_of_range(w.data, w_count); at >= 0) {
+      return out_of_range_message(w.name, w.data, at, c.d_model);
     }
   }
   return "";
@@ -564,7 +576,8 @@ std::vector<float> token_embedding(std::string_view token, int d_model, uint64_t
 
 BuildInfo build_info() {
   BuildInfo info{AP_VERSION, simd_compiled(), simd_kind(), "release",
-                 Limits{kMaxTokens, kMaxTokensOutputOnly, kMaxModelDim, kMaxHeads, kMaxKernelFloats}};
+                 Limits{kMaxTokens, kMaxTokensOutputOnly, kMaxModelDim, kMaxHeads, kMaxKernelFloats, kMaxWork,
+                        kMaxMagnitude, kMinTemperature, kMaxTemperature}};
 #ifndef NDEBUG
   info.build_type = "debug";
 #endif

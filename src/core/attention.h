@@ -42,6 +42,17 @@ inline constexpr int kMaxTokens = 4096;
 inline constexpr int kMaxTokensOutputOnly = 65536;
 inline constexpr int kMaxModelDim = 4096;
 inline constexpr int kMaxHeads = 256;
+// Work per call: n·n_kv·d_model multiply-adds in each of the two products (q·k, weights·v) are
+// bounded, so that no accepted call runs for long (about 3.5 s at the bound in wasm here: 8192
+// tokens × 8 heads of 64).
+inline constexpr long long kMaxWork = 1ll << 35;
+// Every input value within ±kMaxMagnitude, and the temperature in [kMinTemperature,
+// kMaxTemperature]: then every product the pass forms stays finite in float32 (|q·k| ≤ d_model ·
+// (d_model·kMaxMagnitude²)² ≈ 7e34 at d_model 4096, divided by at least 1e-3), in the SIMD and the
+// scalar build alike.
+inline constexpr double kMaxMagnitude = 1e6;
+inline constexpr double kMinTemperature = 1e-3;
+inline constexpr double kMaxTemperature = 1e6;
 
 struct AttentionConfig {
   int n = 0;        // tokens
@@ -133,9 +144,13 @@ void attention_output(const AttentionConfig& config, const AttentionInputs& inpu
 
 // ---- building blocks, exposed for tests and for the page ------------------
 
-// Index of the first non-finite value (±∞ or NaN) of p[0 … count−1], or −1. Vectorised (no
-// branch per value), so the bindings check every input with it.
-long long first_non_finite(const float* p, size_t count);
+// Index of the first value of p[0 … count−1] outside [−bound, bound] (±∞ and NaN included), or
+// −1. Vectorised (no branch per value), so the bindings check every input with it.
+long long first_out_of_range(const float* p, size_t count, float bound = static_cast<float>(kMaxMagnitude));
+
+// "x holds a non-finite value (nan) at row 2, column 5" or "x holds 1e+30 at row 2, column 5:
+// values must be within ±1e+06", for value p[at] of a matrix with `cols` columns.
+std::string out_of_range_message(const char* name, const float* p, long long at, int cols);
 
 // Adds the sinusoidal table to x in place. x: (n, d_model).
 void add_sinusoidal(MatrixMap x);
@@ -165,6 +180,10 @@ struct Limits {
   int max_model_dim;           // kMaxModelDim
   int max_heads;               // kMaxHeads
   size_t max_kernel_floats;    // kMaxKernelFloats (kernels.h): floats per array of the kernel exports
+  long long max_work;          // kMaxWork: n·n_kv·d_model of one call
+  double max_magnitude;        // kMaxMagnitude: |every input value|
+  double min_temperature;      // kMinTemperature
+  double max_temperature;      // kMaxTemperature
 };
 
 // Build information, shown on the page and in test logs.

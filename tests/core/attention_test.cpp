@@ -179,7 +179,7 @@ TEST_CASE("permutation equivariance without positional encoding", "[attention]")
 
 TEST_CASE("temperature: small gives one-hot rows, large gives uniform rows", "[attention]") {
   const Case cs(8, 16, 2, 8);
-  const auto cold = ap::multi_head_attention(cs.config(false, ap::Positional::None, 1e-4f), cs.inputs());
+  const auto cold = ap::multi_head_attention(cs.config(false, ap::Positional::None, 1e-3f), cs.inputs());
   const auto hot = ap::multi_head_attention(cs.config(false, ap::Positional::None, 1e6f), cs.inputs());
   for (int h = 0; h < cs.heads; ++h)
     for (int i = 0; i < cs.n; ++i) {
@@ -271,10 +271,13 @@ TEST_CASE("bad input is rejected with a clear message", "[validate]") {
   c = cs.config(false, ap::Positional::Rope);
   c.heads = 8;  // d_head = 1
   CHECK_THAT(message(c, cs.inputs()), Contains("even"));
-  for (float bad : {0.0f, -1.0f, std::nanf(""), std::numeric_limits<float>::infinity()}) {
+  for (float bad :
+       {0.0f, -1.0f, 1e-40f, 1e-4f, 2e6f, std::nanf(""), std::numeric_limits<float>::infinity()}) {
     c = cs.config(false, ap::Positional::None, bad);
-    CHECK_THAT(message(c, cs.inputs()), Contains("temperature"));
+    CHECK_THAT(message(c, cs.inputs()), Contains("temperature must be between 0.001 and 1e+06"));
   }
+  for (float fine : {1e-3f, 1e6f})
+    CHECK(message(cs.config(false, ap::Positional::None, fine), cs.inputs()).empty());
 
   auto in = cs.inputs();
   in.x_size -= 1;
@@ -289,10 +292,18 @@ TEST_CASE("bad input is rejected with a clear message", "[validate]") {
   Case bad = cs;
   bad.x[13] = std::nanf("");
   CHECK_THAT(message(bad.config(), bad.inputs()),
-             Contains("x holds a non-finite value (nan) at row 1, column 5"));
+             Contains("x holds a non-finite value (NaN) at row 1, column 5"));
   bad = cs;
   bad.wo[2] = -std::numeric_limits<float>::infinity();
   CHECK_THAT(message(bad.config(), bad.inputs()), Contains("wo holds a non-finite"));
+  // Finite but past the bound that keeps every product finite in float32.
+  Case large = cs;
+  large.wk[9] = 3e38f;
+  CHECK_THAT(message(large.config(), large.inputs()),
+             Contains("wk holds 3e+38 at row 1, column 1: values must be within ±1e+06"));
+  large = cs;
+  large.x[0] = -1e6f;
+  CHECK(message(large.config(), large.inputs()).empty());
 
   REQUIRE_THROWS_AS(ap::multi_head_attention(bad.config(), bad.inputs()), std::invalid_argument);
 
@@ -523,7 +534,7 @@ TEST_CASE("mask, padding and cross-attention inputs are checked", "[validate][ma
   Case bad = other;
   bad.x[7] = std::nanf("");
   in.x_kv = bad.x.data();
-  CHECK_THAT(ap::validate(config, in), Contains("xKv holds a non-finite value (nan) at row 0, column 7"));
+  CHECK_THAT(ap::validate(config, in), Contains("xKv holds a non-finite value (NaN) at row 0, column 7"));
 }
 
 TEST_CASE("a trace is one block, and a trace passed back is refilled in place", "[attention][trace]") {
@@ -675,4 +686,31 @@ TEST_CASE("build info reports the limits validate() enforces and every positiona
   ap::AttentionConfig c;
   c.n = 1, c.d_model = ap::kMaxHeads + 1, c.heads = ap::kMaxHeads + 1;
   CHECK(ap::validate(c, {}).find("heads must be between 1 and " + std::to_string(ap::kMaxHeads)) == 0);
+}
+
+TEST_CASE("inputs at the bounds give finite results; more work than kMaxWork is refused",
+          "[attention][limits]") {
+  using Catch::Matchers::Contains;
+  // Every value ±kMaxMagnitude and the smallest temperature: the products stay finite in float32.
+  Case edge(6, 16, 2, 77);
+  const float m = static_cast<float>(ap::kMaxMagnitude);
+  for (auto* v : {&edge.x, &edge.wq, &edge.wk, &edge.wv, &edge.wo}) {
+    for (float& value : *v) value = value > 0 ? m : -m;
+  }
+  for (ap::Positional p : ap::kPositionals) {
+    for (bool causal : {false, true}) {
+      const ap::AttentionConfig c = edge.config(causal, p, static_cast<float>(ap::kMinTemperature));
+      const ap::AttentionTrace t = ap::multi_head_attention(c, edge.inputs());
+      for (const auto& w : t.weights)
+        for (int i = 0; i < w.size(); ++i) REQUIRE(std::isfinite(w.data()[i]));
+      for (int i = 0; i < t.output.size(); ++i) REQUIRE(std::isfinite(t.output.data()[i]));
+      std::vector<float> out(edge.x.size());
+      ap::attention_output(c, edge.inputs(), out.data());
+      for (float v : out) REQUIRE(std::isfinite(v));
+    }
+  }
+  ap::AttentionConfig big;
+  big.n = 65536, big.d_model = 1024, big.heads = 16;
+  CHECK_THAT(ap::validate(big, {}, ap::Mode::OutputOnly), Contains("is over the limit of 34359738368"));
+  CHECK(ap::build_info().limits.max_work == ap::kMaxWork);
 }
