@@ -4,7 +4,17 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadAttention, simdSupported, POSITIONAL } from '../../web/lib/attention.js';
 
-const LIMIT_NAMES = ['maxTokens', 'maxTokensOutputOnly', 'maxModelDim', 'maxHeads', 'maxKernelFloats'];
+const LIMIT_NAMES = [
+  'maxTokens',
+  'maxTokensOutputOnly',
+  'maxModelDim',
+  'maxHeads',
+  'maxKernelFloats',
+  'maxWork',
+  'maxMagnitude',
+  'minTemperature',
+  'maxTemperature',
+];
 
 for (const simd of [true, false]) {
   describe(
@@ -19,7 +29,8 @@ for (const simd of [true, false]) {
 
       test('buildInfo.limits and buildInfo.positionalEncodings are there, frozen', () => {
         assert.deepEqual(Object.keys(limits).sort(), [...LIMIT_NAMES].sort());
-        for (const name of LIMIT_NAMES) assert.ok(Number.isInteger(limits[name]) && limits[name] > 0, name);
+        for (const name of LIMIT_NAMES) assert.ok(Number.isFinite(limits[name]) && limits[name] > 0, name);
+        assert.deepEqual([limits.minTemperature, limits.maxTemperature, limits.maxMagnitude], [1e-3, 1e6, 1e6]);
         assert.ok(limits.maxTokensOutputOnly >= limits.maxTokens);
         assert.deepEqual(core.buildInfo.positionalEncodings, ['none', 'sinusoidal', 'rope', 'alibi']);
         assert.deepEqual(core.buildInfo.positionalEncodings, [...POSITIONAL]);

@@ -12,53 +12,33 @@
 // an Error whose message says what is wrong. Bound C++ objects never reach the caller, so there
 // is nothing to delete().
 
+import { simdSupported, resolveOptions, instantiate } from './load.js';
+import {
+  describe,
+  fail,
+  readBoolean,
+  readFloats,
+  readInteger,
+  readMask,
+  readObject,
+  readStrings,
+  readTemperature,
+} from './inputs.js';
+
+export { simdSupported };
+
+// The longest token tokenEmbeddings() takes, in UTF-16 units: a word, not a document.
+const MAX_TOKEN_LENGTH = 1000;
+
 // The positional encodings, for importers that need them before a core is loaded; a loaded core
 // reports its own list as buildInfo.positionalEncodings (the JS tests check they are the same).
 const POSITIONAL = Object.freeze(['none', 'sinusoidal', 'rope', 'alibi']);
 
-// The smallest module that uses a SIMD128 instruction (i32x4.splat in a function body);
-// WebAssembly.validate() says whether this engine can run the SIMD build.
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
-]);
-
-export function simdSupported() {
-  try {
-    return WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
-
 // Loaded modules by wasm URL: several widgets on one page share one instance.
 const modules = new Map();
 
-async function wasmBytes(url) {
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
-// Compiles the wasm ourselves: streaming where the host serves application/wasm, bytes otherwise
-// (a host with a wrong MIME type still works), and file reads in Node.
-async function compile(url, wasmBinary) {
-  if (wasmBinary) return WebAssembly.compile(wasmBinary);
-  if (url.protocol !== 'file:' && typeof WebAssembly.compileStreaming === 'function') {
-    try {
-      return await WebAssembly.compileStreaming(fetch(url));
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error; // TypeError: wrong MIME type; retry below
-    }
-  }
-  return WebAssembly.compile(await wasmBytes(url));
-}
-
 /**
- * Loads the core. Options:
+ * Loads the core; a Promise of it (every failure, bad options included, rejects it). Options:
  *   simd: 'auto' (default: SIMD build where the engine supports it), true, or false (scalar build)
  *   baseUrl: where attention_core*.js/.wasm live (default: ./wasm/ next to this file)
  *   wasmBinary: the .wasm bytes, to skip fetching (for a single-file build)
@@ -66,41 +46,19 @@ async function compile(url, wasmBinary) {
  *            can import it statically; use with wasmBinary
  */
 export function loadAttention(options = {}) {
-  const simd = options.simd ?? 'auto';
-  if (!['auto', true, false].includes(simd)) throw new Error("simd must be 'auto', true or false");
-  const useSimd = simd === 'auto' ? simdSupported() : simd;
-  if (useSimd && !simdSupported()) throw new Error('this engine has no WebAssembly SIMD; load with { simd: false }');
-  const base = new URL(options.baseUrl ?? './wasm/', import.meta.url);
-  const name = useSimd ? 'attention_core' : 'attention_core_scalar';
-  const wasmUrl = new URL(`${name}.wasm`, base);
-  const key = options.wasmBinary || options.factory ? null : wasmUrl.href;
+  let resolved;
+  try {
+    resolved = resolveOptions(options, import.meta.url);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  const key = resolved.wasmBinary || resolved.factory ? null : resolved.wasmUrl.href;
   if (key && modules.has(key)) return modules.get(key);
-  const promise = (async () => {
-    // The wasm is fetched and compiled while the glue module is imported, not after it.
-    const compiled = compile(wasmUrl, options.wasmBinary);
-    compiled.catch(() => {}); // a failure is reported through instantiateWasm below
-    const createModule = options.factory ?? (await import(new URL(`${name}.js`, base).href)).default;
-    let failed;
-    const failure = new Promise((resolve, reject) => {
-      failed = reject;
-    });
-    const module = await Promise.race([
-      failure,
-      createModule({
-        instantiateWasm(imports, receive) {
-          compiled
-            .then(async (wasmModule) => receive(await WebAssembly.instantiate(wasmModule, imports), wasmModule))
-            .catch(failed);
-          return {};
-        },
-        print: () => {},
-        printErr: (text) => console.warn(`[attention core] ${text}`),
-      }),
-    ]);
+  const promise = instantiate(resolved).then((module) => {
     const core = new AttentionCore(module);
     core.warmUpWhenIdle();
     return core;
-  })();
+  });
   if (key) {
     modules.set(key, promise);
     promise.catch(() => modules.delete(key)); // a failed load may be retried
@@ -108,59 +66,19 @@ export function loadAttention(options = {}) {
   return promise;
 }
 
-// ---------------------------------------------------------------------------
-// Argument checks: each names the parameter and what it should be.
-// ---------------------------------------------------------------------------
-
-function checkInteger(name, value, min, max) {
-  if (!Number.isInteger(value)) throw new Error(`${name} must be an integer, got ${describe(value)}`);
-  if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-// The type and length of an array input. A plain Array's entries are checked here too (the copy
-// into the core would turn '1' into 1); a typed array's finiteness is checked by the core (vectorised).
-function checkShape(name, value, length, shape) {
-  if (!(value instanceof Float32Array || value instanceof Float64Array || Array.isArray(value))) {
-    throw new Error(`${name} must be a Float32Array, got ${describe(value)}`);
-  }
-  if (value.length !== length) {
-    throw new Error(`${name} must hold ${shape} = ${length} values, got ${value.length}`);
-  }
-  return Array.isArray(value) ? checkEntries(name, value) : value;
-}
-
-// Throws for the first entry that is not a finite number, naming its index.
-function checkEntries(name, value) {
-  for (let i = 0; i < value.length; i++) {
-    const v = value[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new Error(`${name} holds a non-finite value (${describe(v)}) at index ${i}`);
+// The fields of a parameter object, each read once (a getter or proxy trap that throws is
+// reported as what it is, not passed on).
+function fields(name, params, keys) {
+  readObject(name, params);
+  const out = {};
+  for (const key of keys) {
+    try {
+      out[key] = params[key];
+    } catch (err) {
+      fail(`${name}'s ${key} could not be read: ${err?.message ?? describe(err)}`);
     }
   }
-  return value;
-}
-
-function checkMask(name, value, length, shape) {
-  if (!(value instanceof Uint8Array || Array.isArray(value))) {
-    throw new Error(`${name} must be a Uint8Array of 0 and 1, got ${describe(value)}`);
-  }
-  if (value.length !== length) throw new Error(`${name} must hold ${shape} = ${length} values, got ${value.length}`);
-  for (let i = 0; i < value.length; i++) {
-    const v = value[i];
-    if (v !== 0 && v !== 1 && v !== true && v !== false) {
-      throw new Error(`${name} must hold only 0 and 1, got ${describe(v)} at index ${i}`);
-    }
-  }
-  return Uint8Array.from(value, Number);
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an Array of ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.length}`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return typeof value === 'object' ? 'an object' : String(value);
+  return out;
 }
 
 function unwrap(result) {
@@ -240,43 +158,62 @@ class AttentionCore {
   }
 
   #attention(params, options = {}) {
-    if (params === null || typeof params !== 'object') throw new Error('attention() takes a parameter object');
-    const {
-      causal = false,
-      temperature = 1,
-      positional = 'none',
-      trace = true,
-      scale = true,
-      unmaskedScores = false,
-    } = params;
-    if (typeof trace !== 'boolean') throw new Error(`trace must be true or false, got ${describe(trace)}`);
-    if (typeof scale !== 'boolean') throw new Error(`scale must be true or false, got ${describe(scale)}`);
-    if (typeof unmaskedScores !== 'boolean') {
-      throw new Error(`unmaskedScores must be true or false, got ${describe(unmaskedScores)}`);
-    }
-    if (unmaskedScores && !trace) throw new Error('unmaskedScores needs a full trace');
-    if (options === null || typeof options !== 'object') throw new Error("attention()'s options must be an object");
+    const p = fields('attention()', params, [
+      'x',
+      'n',
+      'dModel',
+      'heads',
+      'wq',
+      'wk',
+      'wv',
+      'wo',
+      'causal',
+      'temperature',
+      'positional',
+      'scale',
+      'trace',
+      'unmaskedScores',
+      'xKv',
+      'nKv',
+      'mask',
+      'keyPadding',
+    ]);
+    const { into: givenInto } = fields("attention()'s options", options, ['into']);
+    const trace = p.trace === undefined ? true : readBoolean('trace', p.trace);
+    const scale = p.scale === undefined ? true : readBoolean('scale', p.scale);
+    const unmaskedScores = p.unmaskedScores === undefined ? false : readBoolean('unmaskedScores', p.unmaskedScores);
+    const causal = p.causal === undefined ? false : readBoolean('causal', p.causal);
+    if (unmaskedScores && !trace) fail('unmaskedScores needs a full trace');
     let into;
-    if (options.into !== undefined) {
-      into = blocks.get(options.into);
-      if (!into) throw new Error('into must be a trace returned by attention()');
+    if (givenInto !== undefined) {
+      into = blocks.get(givenInto);
+      if (!into) fail('into must be a trace returned by attention()');
     }
     const { limits, positionalEncodings } = this.buildInfo;
-    const n = checkInteger('n', params.n, 1, trace ? limits.maxTokens : limits.maxTokensOutputOnly);
-    const dModel = checkInteger('dModel', params.dModel, 1, limits.maxModelDim);
-    const heads = checkInteger('heads', params.heads, 1, limits.maxHeads);
-    if (dModel % heads !== 0) throw new Error(`dModel (${dModel}) must be divisible by heads (${heads})`);
-    if (typeof causal !== 'boolean') throw new Error(`causal must be true or false, got ${describe(causal)}`);
-    if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0) {
-      throw new Error(`temperature must be a finite number greater than 0, got ${describe(temperature)}`);
-    }
+    const n = readInteger('n', p.n, 1, trace ? limits.maxTokens : limits.maxTokensOutputOnly);
+    const dModel = readInteger('dModel', p.dModel, 1, limits.maxModelDim);
+    const heads = readInteger('heads', p.heads, 1, limits.maxHeads);
+    if (dModel % heads !== 0) fail(`dModel (${dModel}) must be divisible by heads (${heads})`);
+    const temperature = p.temperature === undefined ? 1 : readTemperature(p.temperature, limits);
+    const positional = p.positional === undefined ? 'none' : p.positional;
     if (!positionalEncodings.includes(positional)) {
-      const names = positionalEncodings.map((p) => `'${p}'`).join(', ');
-      throw new Error(`positional must be one of ${names}, got ${describe(positional)}`);
+      const names = positionalEncodings.map((name) => `'${name}'`).join(', ');
+      fail(`positional must be one of ${names}, got ${describe(positional)}`);
     }
-    // Arrays are checked for type and size here. The core checks every value for finiteness
-    // itself (vectorised, several times faster than a JS loop); only when it refuses a call are
-    // they searched here, for a message with the index.
+    let nKv = n;
+    const cross = p.xKv !== undefined || p.nKv !== undefined;
+    if (cross) {
+      if (!trace) fail('cross-attention (xKv) needs a full trace');
+      nKv = readInteger('nKv', p.nKv, 1, limits.maxTokens);
+    }
+    if (n * nKv * dModel > limits.maxWork) {
+      fail(
+        `n·nKv·dModel = ${n}·${nKv}·${dModel} is over the limit of ${limits.maxWork} (a few seconds of work); ` +
+          'use fewer tokens or a smaller dModel',
+      );
+    }
+    // Every array is read and copied here, before the core sees any of it.
+    const bound = { maxMagnitude: limits.maxMagnitude };
     const args = {
       n,
       dModel,
@@ -287,31 +224,24 @@ class AttentionCore {
       scale,
       unmaskedScores,
       into,
-      x: checkShape('x', params.x, n * dModel, `n·dModel = ${n}·${dModel}`),
+      x: readFloats('x', p.x, n * dModel, `n·dModel = ${n}·${dModel}`, { ...bound, cols: dModel }),
     };
     for (const w of ['wq', 'wk', 'wv', 'wo']) {
-      args[w] = checkShape(w, params[w], dModel * dModel, `dModel² = ${dModel}²`);
+      args[w] = readFloats(w, p[w], dModel * dModel, `dModel² = ${dModel}²`, { ...bound, cols: dModel });
     }
-    let nKv = n;
-    if (params.xKv !== undefined || params.nKv !== undefined) {
-      if (!trace) throw new Error('cross-attention (xKv) needs a full trace');
-      nKv = checkInteger('nKv', params.nKv, 1, limits.maxTokens);
+    if (cross) {
       args.nKv = nKv;
-      args.xKv = checkShape('xKv', params.xKv, nKv * dModel, `nKv·dModel = ${nKv}·${dModel}`);
+      args.xKv = readFloats('xKv', p.xKv, nKv * dModel, `nKv·dModel = ${nKv}·${dModel}`, { ...bound, cols: dModel });
     }
     for (const [name, length, shape] of [
       ['mask', n * nKv, `n·nKv = ${n}·${nKv}`],
       ['keyPadding', nKv, 'nKv'],
     ]) {
-      if (params[name] === undefined) continue;
-      if (!trace) throw new Error(`${name} needs a full trace; the output-only path knows only the causal mask`);
-      args[name] = checkMask(name, params[name], length, shape);
+      if (p[name] === undefined) continue;
+      if (!trace) fail(`${name} needs a full trace; the output-only path knows only the causal mask`);
+      args[name] = readMask(name, p[name], length, shape);
     }
-    const result = trace ? this.#m.runAttention(args) : this.#m.runAttentionOutput(args);
-    if (result?.error) {
-      for (const name of ['x', 'wq', 'wk', 'wv', 'wo', 'xKv']) if (args[name]) checkEntries(name, args[name]);
-      unwrap(result);
-    }
+    const result = unwrap(trace ? this.#m.runAttention(args) : this.#m.runAttentionOutput(args));
     if (!trace) return Object.freeze({ n, dModel, heads, dHead: dModel / heads, output: result.output });
     const made = makeTrace(result);
     blocks.set(made, result.block);
@@ -320,27 +250,33 @@ class AttentionCore {
 
   /** Deterministic N(0, 1) embeddings, one row per token: Float32Array (tokens.length, dModel). */
   tokenEmbeddings(tokens, dModel, seed = 0) {
-    if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string')) {
-      throw new Error('tokens must be an array of strings');
-    }
-    checkInteger('dModel', dModel, 1, this.buildInfo.limits.maxModelDim);
-    checkInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
-    return unwrap(this.#m.tokenEmbeddings(tokens, dModel, seed));
+    const { limits } = this.buildInfo;
+    const d = readInteger('dModel', dModel, 1, limits.maxModelDim);
+    const list = readStrings('tokens', tokens, {
+      maxCount: Math.floor(limits.maxKernelFloats / d),
+      maxLength: MAX_TOKEN_LENGTH,
+    });
+    readInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
+    return unwrap(this.#m.tokenEmbeddings(list, d, seed));
   }
 
   /** The embedding of one token: Float32Array (dModel). */
   tokenEmbedding(token, dModel, seed = 0) {
-    if (typeof token !== 'string') throw new Error(`token must be a string, got ${describe(token)}`);
+    if (typeof token !== 'string') fail(`token must be a string, got ${describe(token)}`);
     return this.tokenEmbeddings([token], dModel, seed);
   }
 
-  /** A deterministic (rows, cols) matrix of N(0, stddev²) values. */
+  /** A deterministic (rows, cols) matrix of N(0, stddev²) values, stddev at most maxMagnitude / 8. */
   randomMatrix(rows, cols, seed = 0, stddev = 1) {
-    checkInteger('rows', rows, 0, 1 << 16);
-    checkInteger('cols', cols, 0, 1 << 16);
-    checkInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
-    if (typeof stddev !== 'number' || !Number.isFinite(stddev) || stddev < 0) {
-      throw new Error(`stddev must be a finite number ≥ 0, got ${describe(stddev)}`);
+    const { limits } = this.buildInfo;
+    readInteger('rows', rows, 0, limits.maxKernelFloats);
+    readInteger('cols', cols, 0, limits.maxKernelFloats);
+    if (rows * cols > limits.maxKernelFloats)
+      fail(`rows·cols must be at most ${limits.maxKernelFloats}, got ${rows * cols}`);
+    readInteger('seed', seed, 0, Number.MAX_SAFE_INTEGER);
+    const maxStddev = limits.maxMagnitude / 8;
+    if (typeof stddev !== 'number' || !(stddev >= 0 && stddev <= maxStddev)) {
+      fail(`stddev must be a number from 0 to ${maxStddev}, got ${describe(stddev)}`);
     }
     return unwrap(this.#m.randomMatrix(rows, cols, seed, stddev));
   }
@@ -359,42 +295,45 @@ class AttentionCore {
    */
   scaledDotProductAttention(params) {
     this.#used = true;
-    if (params === null || typeof params !== 'object') {
-      throw new Error('scaledDotProductAttention() takes a parameter object');
-    }
-    const { causal = false } = params;
+    const p = fields('scaledDotProductAttention()', params, ['q', 'k', 'v', 'n', 'heads', 'dHead', 'causal']);
     const { limits } = this.buildInfo;
-    const n = checkInteger('n', params.n, 1, limits.maxTokensOutputOnly);
-    const heads = checkInteger('heads', params.heads, 1, limits.maxHeads);
-    const dHead = checkInteger('dHead', params.dHead, 1, limits.maxModelDim);
-    if (typeof causal !== 'boolean') throw new Error(`causal must be true or false, got ${describe(causal)}`);
+    const n = readInteger('n', p.n, 1, limits.maxTokensOutputOnly);
+    const heads = readInteger('heads', p.heads, 1, limits.maxHeads);
+    const dHead = readInteger('dHead', p.dHead, 1, limits.maxModelDim);
+    const causal = p.causal === undefined ? false : readBoolean('causal', p.causal);
     const size = n * heads * dHead;
-    if (size > limits.maxKernelFloats) {
-      throw new Error(`n·heads·dHead must be at most ${limits.maxKernelFloats}, got ${size}`);
+    if (size > limits.maxKernelFloats) fail(`n·heads·dHead must be at most ${limits.maxKernelFloats}, got ${size}`);
+    if (n * size > limits.maxWork) {
+      fail(`n·n·heads·dHead must be at most ${limits.maxWork} (a few seconds of work), got ${n * size}`);
     }
     const shape = `n·heads·dHead = ${n}·${heads}·${dHead}`;
     const args = { n, heads, dHead, causal };
-    for (const name of ['q', 'k', 'v']) args[name] = checkShape(name, params[name], size, shape);
+    for (const name of ['q', 'k', 'v']) {
+      args[name] = readFloats(name, p[name], size, shape, { maxMagnitude: limits.maxMagnitude });
+    }
     return unwrap(this.#m.scaledDotProductAttention(args)).output;
   }
 
   /** C = A·B with the packed SIMD GEMM: params { a, b, m, k, n }, a (m, k), b (k, n) row-major. */
   matmul(params) {
     this.#used = true;
-    if (params === null || typeof params !== 'object') throw new Error('matmul() takes a parameter object');
-    const max = this.buildInfo.limits.maxKernelFloats;
-    const m = checkInteger('m', params.m, 1, max);
-    const k = checkInteger('k', params.k, 1, max);
-    const n = checkInteger('n', params.n, 1, max);
+    const p = fields('matmul()', params, ['a', 'b', 'm', 'k', 'n']);
+    const { limits } = this.buildInfo;
+    const max = limits.maxKernelFloats;
+    const m = readInteger('m', p.m, 1, max);
+    const k = readInteger('k', p.k, 1, max);
+    const n = readInteger('n', p.n, 1, max);
     for (const [name, size] of [
       ['m·k', m * k],
       ['k·n', k * n],
       ['m·n', m * n],
     ]) {
-      if (size > max) throw new Error(`${name} must be at most ${max}, got ${size}`);
+      if (size > max) fail(`${name} must be at most ${max}, got ${size}`);
     }
-    const a = checkShape('a', params.a, m * k, `m·k = ${m}·${k}`);
-    const b = checkShape('b', params.b, k * n, `k·n = ${k}·${n}`);
+    if (m * k * n > limits.maxWork)
+      fail(`m·k·n must be at most ${limits.maxWork} (a few seconds of work), got ${m * k * n}`);
+    const a = readFloats('a', p.a, m * k, `m·k = ${m}·${k}`, { maxMagnitude: limits.maxMagnitude, cols: k });
+    const b = readFloats('b', p.b, k * n, `k·n = ${k}·${n}`, { maxMagnitude: limits.maxMagnitude, cols: n });
     return unwrap(this.#m.matmul({ a, b, m, k, n })).output;
   }
 }
