@@ -256,6 +256,40 @@ test("neuron view: q_i, k_j, the score and the row's weights are the trace's; a 
   }
 });
 
+test('neuron view under cross-attention: the pair is clamped to the n_q × n_k map, key by key', async () => {
+  // Two queries and eight keys: key 6 is a key, not clamped to the queries' count.
+  const wide = await harness.open('#s=a b&x=1&kv=k0 k1 k2 k3 k4 k5 k6 k7&step=8&pair=0.6');
+  // Eight queries and two keys: key 7 does not exist, so the view shows the last key, 1.
+  const tall = await harness.open('#s=a b c d e f g h&x=1&kv=x y&step=8&pair=0.7');
+  try {
+    for (const [{ page, problems }, want, key] of [
+      [wide, '0.6', 'k6'],
+      [tall, '0.1', 'y'],
+    ]) {
+      const shown = await page.evaluate(() => {
+        const root = document.querySelector('.neuron');
+        const tr = window.__ap.trace;
+        const [i, j] = root.dataset.pair.split('.').map(Number);
+        return {
+          pair: root.dataset.pair,
+          title: root.querySelector('.nv-title').textContent,
+          score: Number(root.querySelector('.nv-score').dataset.score),
+          traceScore: tr.scores[0][i * tr.nKv + j],
+          text: root.textContent,
+        };
+      });
+      assert.equal(shown.pair, want);
+      assert.match(shown.title, new RegExp(`key \\d “${key}”`));
+      assert.equal(shown.score, shown.traceScore);
+      assert.doesNotMatch(shown.text, /undefined|NaN/);
+      assert.deepEqual(problems, []);
+    }
+  } finally {
+    await wide.close();
+    await tall.close();
+  }
+});
+
 test("neuron view under ALiBi: the bias line gives −m_h·|i − j|, and scaled dot + bias is the core's score", async () => {
   const { page, problems, close } = await harness.open('#step=8&f=1&pair=7.2&p=alibi');
   try {

@@ -115,10 +115,11 @@ export class Walkthrough {
     const k = this.step;
     const stage = STAGES[k - 1];
     this.stage = stage;
-    const { n, heads } = trace;
+    const { n, nKv, heads } = trace;
     const h = Math.min(state.focus, heads - 1);
     this.head = h;
-    this.pair = [Math.min(state.pair[0], n - 1), Math.min(state.pair[1], n - 1)];
+    // The pair (query i, key j) inside the n × nKv map (nKv ≠ n under cross-attention).
+    this.pair = [Math.min(state.pair[0], n - 1), Math.min(state.pair[1], nKv - 1)];
     this.root.dataset.step = String(k);
     this.counter.textContent = t('wt.counter', { k, total: STEPS });
     this.title.textContent = t(stage.title, { h });
