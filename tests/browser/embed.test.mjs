@@ -25,13 +25,14 @@ const CSP = [
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
+  "img-src 'self' blob:",
   "connect-src 'self'",
   "object-src 'none'",
 ].join('; ');
 
 let browser;
 let site; // dist/ with the strict CSP, and .wasm served with a wrong MIME type
+let siteWasmFetches = 0; // requests for a .wasm on `site`
 const servers = [];
 
 before(async () => {
@@ -43,6 +44,9 @@ before(async () => {
     root: DIST,
     headers: { 'Content-Security-Policy': CSP, 'Access-Control-Allow-Origin': '*' },
     mime: { '.wasm': 'application/octet-stream' },
+    onRequest: (path) => {
+      if (path.endsWith('.wasm')) siteWasmFetches++;
+    },
   });
   servers.push(site);
   browser = await launchChromium();
@@ -104,6 +108,7 @@ async function hostServer(files, headers = {}) {
 }
 
 test('the examples page shows all three embeds with no console errors (strict CSP, wrong wasm MIME type)', async () => {
+  const fetchesBefore = siteWasmFetches;
   const { page, problems, close } = await open(`${site.url}examples/`);
   assert.equal(await widgetsDrawn(page), 1);
   for (const id of ['embed-iframe', 'embed-step']) {
@@ -135,6 +140,9 @@ test('the examples page shows all three embeds with no console errors (strict CS
     if (step) assert.equal(shown.nav, 0, `${id}: the step navigation is hidden (hide=view)`);
   }
   await page.screenshot({ path: join(SHOTS, 'examples.png'), fullPage: true });
+  // One fetch of the .wasm per loaded module (the widget's, and each iframe's worker), although
+  // the host sends it as application/octet-stream: compiled from the bytes of that one response.
+  assert.equal(siteWasmFetches - fetchesBefore, 3, 'wasm fetches');
   assert.deepEqual(problems, []);
   await close();
 });

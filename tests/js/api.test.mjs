@@ -169,11 +169,16 @@ for (const simd of [true, false]) {
             x[at] = bad;
             assert.throws(
               () => core.attention({ ...good, x }),
-              new RegExp(`x holds a non-finite value \\(${bad}\\) at index ${at} \\(row ${Math.floor(at / 5)}, column ${at % 5}\\)$`),
+              new RegExp(
+                `x holds a non-finite value \\(${bad}\\) at index ${at} \\(row ${Math.floor(at / 5)}, column ${at % 5}\\)$`,
+              ),
             );
             const wq = Array.from(good.wq);
             wq[at + 10] = bad;
-            assert.throws(() => core.attention({ ...good, wq }), new RegExp(`at index ${at + 10} \\(row ${Math.floor((at + 10) / 5)}, column ${(at + 10) % 5}\\)$`));
+            assert.throws(
+              () => core.attention({ ...good, wq }),
+              new RegExp(`at index ${at + 10} \\(row ${Math.floor((at + 10) / 5)}, column ${(at + 10) % 5}\\)$`),
+            );
           }
         }
         assert.throws(
