@@ -93,11 +93,13 @@ async function widgetsDrawn(page, selector = 'attention-playground') {
 
 // Plain HTML for a host page (no inline script or style, so it also passes the strict CSP).
 function hostPage(body) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,"></head><body>${body}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="favicon.svg"></head><body>${body}</body></html>`;
 }
 
 async function hostServer(files, headers = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ap-host-'));
+  // The host's icon, hostPage()'s favicon.svg: a file of its own, as a CSP without data: needs.
+  copyFileSync(join(ROOT, 'web', 'favicon.svg'), join(dir, 'favicon.svg'));
   for (const [name, content] of Object.entries(files)) {
     if (content.copyFrom) copyFileSync(content.copyFrom, join(dir, name));
     else writeFileSync(join(dir, name), content);

@@ -3,7 +3,7 @@
 // the core still validates everything and its message is shown if it disagrees.
 
 import { t, LOCALE } from './i18n/i18n.js';
-import { PAGE_LIMITS as LIMITS } from '../views/limits.js';
+import { PAGE_LIMITS as LIMITS, textProblem } from '../views/limits.js';
 
 const isInt = (v) => Number.isInteger(v);
 
@@ -15,6 +15,19 @@ export function checkParams(state, tokens, tokensKv = []) {
   const fail = (key, args, field) => ({ ok: false, message: t(key, args), field });
   const { heads, dModel, temperature, seed } = state;
 
+  for (const [field, text, list] of [
+    ['sentence', state.sentence, tokens],
+    ['kv', state.cross ? state.kv : '', tokensKv],
+  ]) {
+    const problem = textProblem(text, list, LIMITS);
+    if (problem?.kind === 'textTooLong')
+      return fail(
+        field === 'sentence' ? 'error.sentenceTooLong' : 'error.kvTooLong',
+        { n: problem.chars, max: problem.max },
+        field,
+      );
+    if (problem) return fail('error.tokenTooLong', { index: problem.index, n: problem.chars, max: problem.max }, field);
+  }
   if (tokens.length === 0) return fail('error.emptySentence', {}, 'sentence');
   if (tokens.length > LIMITS.maxTokens) {
     return fail('error.tooManyTokens', { n: tokens.length, max: LIMITS.maxTokens }, 'sentence');
@@ -51,6 +64,10 @@ export function checkParams(state, tokens, tokensKv = []) {
     return fail('error.ropeOdd', { dModel, heads, dHead }, ['positional', 'heads', 'dModel']);
   }
   if (!(temperature > 0) || !Number.isFinite(temperature)) return fail('error.temperature', {}, 'temperature');
+  if (temperature < LIMITS.minTemperature || temperature > LIMITS.maxTemperature) {
+    const range = { min: LIMITS.minTemperature, max: LIMITS.maxTemperature, value: temperature };
+    return fail('error.temperatureRange', range, 'temperature');
+  }
   if (!isInt(seed) || seed < 0 || seed > LIMITS.maxSeed) {
     return fail('error.seed', { max: LIMITS.maxSeed }, 'seed');
   }

@@ -12,6 +12,10 @@ export const PAGE_LIMITS = Object.freeze({
   maxHeads: 16,
   maxModelDim: 512,
   maxSeed: 999999, // keeps 4·seed + 3 (the seed of W_O) well inside 32 bits
+  maxSentenceChars: 2000, // a sentence (or the key sentence) in UTF-16 units, before it is tokenized
+  maxTokenChars: 40, // one token's characters: a word, not a run of 20,000 combining marks
+  minTemperature: 1e-3, // the core's range (buildInfo.limits), which keeps every score finite
+  maxTemperature: 1e6,
 });
 
 // The widget: the page's caps, with shorter sentences (a figure inside a blog post).
@@ -37,10 +41,15 @@ export function checkAgainstCore(buildInfo) {
       ['page', PAGE_LIMITS],
       ['widget', WIDGET_LIMITS],
     ]) {
-      for (const key of ['maxTokens', 'maxHeads', 'maxModelDim']) {
+      for (const key of ['maxTokens', 'maxHeads', 'maxModelDim', 'maxTemperature']) {
         if (core[key] !== undefined && caps[key] > core[key]) {
           problems.push(`the ${name}'s ${key} (${caps[key]}) is over the core's (${core[key]})`);
         }
+      }
+      if (core.minTemperature !== undefined && caps.minTemperature < core.minTemperature) {
+        problems.push(
+          `the ${name}'s minTemperature (${caps.minTemperature}) is under the core's (${core.minTemperature})`,
+        );
       }
     }
   }
@@ -52,4 +61,17 @@ export function checkAgainstCore(buildInfo) {
       if (!POSITIONAL_ENCODINGS.includes(p)) problems.push(`the page offers no positional encoding ${p}`);
   }
   return problems;
+}
+
+// The first problem with a text and its tokens' lengths, or null:
+//   { kind: 'textTooLong', chars, max } or { kind: 'tokenTooLong', index, chars, max }.
+// Characters are code points, so an emoji counts once.
+export function textProblem(text, tokens, limits) {
+  if (text.length > limits.maxSentenceChars)
+    return { kind: 'textTooLong', chars: text.length, max: limits.maxSentenceChars };
+  for (let i = 0; i < tokens.length; i++) {
+    const chars = [...tokens[i]].length;
+    if (chars > limits.maxTokenChars) return { kind: 'tokenTooLong', index: i, chars, max: limits.maxTokenChars };
+  }
+  return null;
 }

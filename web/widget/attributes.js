@@ -2,7 +2,7 @@
 // and the checks that turn a bad value into a sentence for the reader (t(key, params) gives the
 // widget's messages in its language). No DOM beyond reading attributes.
 
-import { POSITIONAL_ENCODINGS, WIDGET_LIMITS } from '../views/limits.js';
+import { POSITIONAL_ENCODINGS, WIDGET_LIMITS, textProblem } from '../views/limits.js';
 
 export const OBSERVED_ATTRIBUTES = Object.freeze([
   'sentence',
@@ -65,11 +65,9 @@ const DEFAULTS = Object.freeze({
   head: 0,
 });
 
-const num = (text, fallback) => {
-  if (text === null || text.trim() === '') return fallback;
-  const v = Number(text);
-  return Number.isFinite(v) ? v : fallback;
-};
+// An absent or blank attribute is its default; anything else is read as it is written (NaN for
+// words), so checkSizes() can say what is wrong with it rather than replace it.
+const num = (text, fallback) => (text === null || text.trim() === '' ? fallback : Number(text));
 const off = (text) => text === 'false' || text === '0';
 const list = (text) =>
   (text ?? '')
@@ -94,10 +92,10 @@ export function readState(element) {
     kv: a('kv') ?? '', // blank: self-attention
     padding: a('padding') ?? '',
     mask: a('mask') ?? '',
-    positional: POSITIONAL_ENCODINGS.includes(positional) ? positional : DEFAULTS.positional,
+    positional: positional === null || positional.trim() === '' ? DEFAULTS.positional : positional.trim(),
     seed: num(a('seed'), DEFAULTS.seed),
-    view: VIEWS.includes(view) ? view : DEFAULTS.view,
-    head: Math.max(0, Math.trunc(num(a('head'), DEFAULTS.head))),
+    view: view === null || view.trim() === '' ? DEFAULTS.view : view.trim(),
+    head: num(a('head'), DEFAULTS.head),
   };
 }
 
@@ -126,7 +124,34 @@ export function lockedControls(element) {
 // The problem with the sizes, in words, or null. tokensKv: the key sentence's tokens (null for
 // self-attention).
 export function checkSizes(s, tokens, tokensKv, t) {
-  const max = WIDGET_LIMITS.maxTokens;
+  const L = WIDGET_LIMITS;
+  const max = L.maxTokens;
+  for (const [attr, text, list] of [
+    ['sentence', s.sentence, tokens],
+    ['kv', s.kv, tokensKv ?? []],
+  ]) {
+    const problem = textProblem(text, list, L);
+    if (problem?.kind === 'textTooLong') return t('error.textTooLong', { attr, n: problem.chars, max: problem.max });
+    if (problem) return t('error.tokenTooLong', { attr, index: problem.index, n: problem.chars, max: problem.max });
+  }
+  const whole = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
+  if (!whole(s.heads, 1, L.maxHeads))
+    return t('error.attrRange', { attr: 'heads', value: s.heads, min: 1, max: L.maxHeads });
+  if (!whole(s.dModel, 1, L.maxModelDim)) {
+    return t('error.attrRange', { attr: 'd-model', value: s.dModel, min: 1, max: L.maxModelDim });
+  }
+  if (!whole(s.seed, 0, L.maxSeed))
+    return t('error.attrRange', { attr: 'seed', value: s.seed, min: 0, max: L.maxSeed });
+  if (!(s.temperature >= L.minTemperature && s.temperature <= L.maxTemperature)) {
+    return t('error.temperature', { value: s.temperature, min: L.minTemperature, max: L.maxTemperature });
+  }
+  if (!POSITIONAL_ENCODINGS.includes(s.positional)) {
+    return t('error.choice', { attr: 'positional', value: s.positional, list: POSITIONAL_ENCODINGS.join(', ') });
+  }
+  if (!VIEWS.includes(s.view)) return t('error.choice', { attr: 'view', value: s.view, list: VIEWS.join(', ') });
+  if (!Number.isInteger(s.head) || s.head < 0) {
+    return t('error.attrRange', { attr: 'head', value: s.head, min: 0, max: Math.max(0, s.heads - 1) });
+  }
   if (tokens.length === 0) return t('error.empty');
   if (tokens.length > max) return t('error.tooMany', { n: tokens.length, max });
   if (tokensKv && tokensKv.length > max) return t('error.tooManyKv', { n: tokensKv.length, max });

@@ -43,6 +43,11 @@ const catalogue = {
     'error.paddingRange': 'padding: there is no key token {index}; the {n} keys are numbered 0 … {max} ({tokens}).',
     'error.mask': 'mask="{value}": "{part}" is not a cell; write query.key pairs with commas, e.g. mask="0.1,2.0".',
     'error.maskRange': 'mask: cell {cell} is outside the {rows} × {cols} map (query.key, numbered from 0).',
+    'error.attrRange': '{attr}="{value}": write a whole number from {min} to {max}.',
+    'error.temperature': 'temperature="{value}": write a number from {min} to {max}.',
+    'error.choice': '{attr}="{value}" is not one of {list}.',
+    'error.textTooLong': '{attr}: {n} characters; the widget takes at most {max}.',
+    'error.tokenTooLong': '{attr}: token {index} has {n} characters; a token may have at most {max}.',
   },
   zh: {
     sentence: '句子',
@@ -87,6 +92,11 @@ const catalogue = {
     'error.paddingRange': 'padding：没有第 {index} 个键词元；{n} 个键的序号为 0 … {max}（{tokens}）。',
     'error.mask': 'mask="{value}"：“{part}” 不是单元格；请写成逗号分隔的 查询.键，例如 mask="0.1,2.0"。',
     'error.maskRange': 'mask：单元格 {cell} 超出 {rows} × {cols} 的矩阵（查询.键，从 0 开始编号）。',
+    'error.attrRange': '{attr}="{value}"：请写 {min} 到 {max} 之间的整数。',
+    'error.temperature': 'temperature="{value}"：请写 {min} 到 {max} 之间的数。',
+    'error.choice': '{attr}="{value}" 不是 {list} 之一。',
+    'error.textTooLong': '{attr}：{n} 个字符；组件最多接受 {max} 个。',
+    'error.tokenTooLong': '{attr}：第 {index} 个词元有 {n} 个字符；一个词元最多 {max} 个字符。',
   },
 };
 

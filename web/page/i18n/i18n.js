@@ -88,6 +88,11 @@ const en = {
   'error.ropeOdd':
     'RoPE rotates pairs of numbers, so d_head must be even; d_model {dModel} / {heads} heads gives d_head {dHead}.',
   'error.temperature': 'Temperature must be a positive number.',
+  'error.temperatureRange':
+    'Temperature must be between {min} and {max}; {value} is outside (scores would no longer be finite numbers).',
+  'error.sentenceTooLong': 'The sentence has {n} characters; this page takes at most {max}. Shorten it.',
+  'error.kvTooLong': 'The second sentence has {n} characters; this page takes at most {max}. Shorten it.',
+  'error.tokenTooLong': 'Token {index} has {n} characters; a token may have at most {max}. Put spaces between words.',
   'error.seed': 'Seed must be a whole number from 0 to {max}.',
   'error.core': 'The core rejected these settings: {message}',
   'error.load':
