@@ -9,6 +9,10 @@
 // Masked cells — non-finite values (−∞ where the causal mask hides a key), or cells flagged in
 // model.masked (weights, which are exactly 0 there) — are drawn in MASKED_RGBA and hatched.
 // update() throws on a wrong shape, so a bug cannot draw a plausible but wrong picture.
+//
+// Kept as one file of about 530 lines on purpose: the data canvas, the overlay's labels and
+// hatching, the legend, hover and keyboard all read one layout box (cell sizes, label margins),
+// which update() and layout() compute; split, that state would be passed between files.
 
 import { colormaps, MASKED_RGBA, tableIndex, TABLE_SIZE } from './colormap.js';
 import { formatNumber } from './format.js';
