@@ -121,7 +121,7 @@ export function lockedControls(element) {
   return new Set(names.length === 0 || names.includes('all') ? CONTROLS : names);
 }
 
-// The problem with the sizes, in words, or null. tokensKv: the key sentence's tokens (null for
+// The problem with the sizes (heads, d-model, seed within WIDGET_LIMITS), in words, or null. tokensKv: the key sentence's tokens (null for
 // self-attention).
 export function checkSizes(s, tokens, tokensKv, t) {
   const L = WIDGET_LIMITS;
@@ -155,8 +155,16 @@ export function checkSizes(s, tokens, tokensKv, t) {
   if (tokens.length === 0) return t('error.empty');
   if (tokens.length > max) return t('error.tooMany', { n: tokens.length, max });
   if (tokensKv && tokensKv.length > max) return t('error.tooManyKv', { n: tokensKv.length, max });
-  if (Number.isInteger(s.heads) && Number.isInteger(s.dModel) && s.heads > 0 && s.dModel % s.heads !== 0) {
-    return t('error.divisible', { dModel: s.dModel, heads: s.heads });
+  const whole = (v, min, most) => Number.isInteger(v) && v >= min && v <= most;
+  if (!whole(s.heads, 1, WIDGET_LIMITS.maxHeads))
+    return t('error.heads', { value: s.heads, max: WIDGET_LIMITS.maxHeads });
+  if (!whole(s.dModel, 1, WIDGET_LIMITS.maxModelDim)) {
+    return t('error.dModel', { value: s.dModel, max: WIDGET_LIMITS.maxModelDim });
+  }
+  if (s.dModel % s.heads !== 0) return t('error.divisible', { dModel: s.dModel, heads: s.heads });
+  // The seed is truncated (seed="7.5" is seed 7), then must be within the page's range.
+  if (!whole(Math.trunc(s.seed), 0, WIDGET_LIMITS.maxSeed)) {
+    return t('error.seed', { value: s.seed, max: WIDGET_LIMITS.maxSeed });
   }
   return null;
 }

@@ -299,8 +299,9 @@ export class Pipeline {
     for (const fig of this.thumbs) fig.wrap.setAttribute('aria-disabled', String(locked));
   }
 
+  // h may be any head the URL names (f=4097): clamped to the trace's heads, as render() does.
   setFocus(h) {
-    this.focus = h;
+    this.focus = this.trace ? Math.min(h, this.trace.heads - 1) : h;
     this.widths = null;
     if (this.trace) this.renderFocus();
   }
