@@ -18,12 +18,9 @@ import { WIDGET_LIMITS } from '../../web/views/limits.js';
 
 // Cases known to fail, each with what is wrong: the test asserts they still fail, so a fix
 // shows up (remove the entry) and a known failure cannot be forgotten. Keys: `${fuzzer}:${seed}`.
-export const KNOWN_FAILURES = Object.freeze({
-  // kv= of one 20,001-character token: the JS API refuses it ("tokens[0] has 20000 characters;
-  // at most 1000", web/lib/attention.js MAX_TOKEN_LENGTH), but the widget shows that message as
-  // is, naming tokens rather than the kv attribute; the widget checks no token's length itself.
-  'widget:5030': 'a kv token over 1000 characters: the message names tokens[0], not kv',
-});
+// Cases known to fail, by key ('page:<seed>' or 'widget:<seed>') → why; each is asserted to
+// still fail, so a fixed one cannot stay listed. None today.
+export const KNOWN_FAILURES = Object.freeze({});
 
 const LONG_TASK_MS = 200;
 const SCALE = Number(process.env.AP_FUZZ_CASES ?? 1);

@@ -155,17 +155,7 @@ export function checkSizes(s, tokens, tokensKv, t) {
   if (tokens.length === 0) return t('error.empty');
   if (tokens.length > max) return t('error.tooMany', { n: tokens.length, max });
   if (tokensKv && tokensKv.length > max) return t('error.tooManyKv', { n: tokensKv.length, max });
-  const whole = (v, min, most) => Number.isInteger(v) && v >= min && v <= most;
-  if (!whole(s.heads, 1, WIDGET_LIMITS.maxHeads))
-    return t('error.heads', { value: s.heads, max: WIDGET_LIMITS.maxHeads });
-  if (!whole(s.dModel, 1, WIDGET_LIMITS.maxModelDim)) {
-    return t('error.dModel', { value: s.dModel, max: WIDGET_LIMITS.maxModelDim });
-  }
   if (s.dModel % s.heads !== 0) return t('error.divisible', { dModel: s.dModel, heads: s.heads });
-  // The seed is truncated (seed="7.5" is seed 7), then must be within the page's range.
-  if (!whole(Math.trunc(s.seed), 0, WIDGET_LIMITS.maxSeed)) {
-    return t('error.seed', { value: s.seed, max: WIDGET_LIMITS.maxSeed });
-  }
   return null;
 }
 
