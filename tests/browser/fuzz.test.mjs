@@ -403,6 +403,7 @@ const NAMED = {
   padding: /padding/i,
   mask: /mask/i,
   positional: /positional|rope|alibi|sinusoidal|位置/i,
+  view: /\bview\b/i,
 };
 
 function hostileAttributes(seed) {
