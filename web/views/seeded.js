@@ -1,5 +1,5 @@
-// The seeded inputs every view of the playground computes on, so the page (worker.js) and the
-// widget (widget/compute.js) show identical numbers for the same sentence, sizes and seed:
+// The seeded inputs every view of the playground computes on, so the page (page/worker.js) and the
+// widget (widget/core.js) show identical numbers for the same sentence, sizes and seed:
 //
 //   X (n, d_model):            row i = core.tokenEmbedding(token_i, d_model, seed)
 //   W_Q, W_K, W_V, W_O (d_model, d_model) = core.randomMatrix(d_model, d_model, 4·seed + 0…3, 1/√d_model)
@@ -8,18 +8,26 @@
 // are shared with the caches: callers that edit values must copy first (embeddings() already
 // returns a fresh X).
 
-const WEIGHT_CACHE_LIMIT = 8; // (d_model, seed) pairs
+// Weights are kept for up to 64 (d_model, seed) pairs and 16 M floats (64 MB), least recently used
+// first out: a page with ten widgets of ten seeds at the largest d_model (512: 1 M floats each)
+// keeps all ten, so no render recomputes another widget's weights.
+const WEIGHT_CACHE_ENTRIES = 64;
+const WEIGHT_CACHE_FLOATS = 16 * 1024 * 1024;
 const EMBEDDING_CACHE_LIMIT = 4096; // (d_model, seed, token) triples
 
 export function seededInputs(core) {
-  const weightCache = new Map(); // `${dModel}:${seed}` → { wq, wk, wv, wo }
+  const weightCache = new Map(); // `${dModel}:${seed}` → { wq, wk, wv, wo }, least recently used first
+  let cachedFloats = 0; // floats held by weightCache
   const embeddingCache = new Map(); // `${dModel}:${seed}:${token}` → Float32Array(dModel)
 
   // { wq, wk, wv, wo }, each (d_model, d_model) row-major. Shared with the cache: do not edit.
   function weights(dModel, seed) {
     const key = `${dModel}:${seed}`;
     let w = weightCache.get(key);
-    if (!w) {
+    if (w) {
+      weightCache.delete(key); // most recently used last
+      weightCache.set(key, w);
+    } else {
       const std = 1 / Math.sqrt(dModel);
       w = {
         wq: core.randomMatrix(dModel, dModel, seed * 4 + 0, std),
@@ -27,8 +35,13 @@ export function seededInputs(core) {
         wv: core.randomMatrix(dModel, dModel, seed * 4 + 2, std),
         wo: core.randomMatrix(dModel, dModel, seed * 4 + 3, std),
       };
-      if (weightCache.size >= WEIGHT_CACHE_LIMIT) weightCache.delete(weightCache.keys().next().value);
       weightCache.set(key, w);
+      cachedFloats += 4 * dModel * dModel;
+      while (weightCache.size > WEIGHT_CACHE_ENTRIES || (cachedFloats > WEIGHT_CACHE_FLOATS && weightCache.size > 1)) {
+        const [oldest, old] = weightCache.entries().next().value;
+        weightCache.delete(oldest);
+        cachedFloats -= 4 * old.wq.length;
+      }
     }
     return w;
   }
