@@ -61,6 +61,19 @@ function styleSheet() {
   return sheet;
 }
 
+// Widgets whose core has just loaded draw one per task, in the order they were ready: a page of
+// many widgets gives the browser its main thread back between them, instead of drawing them all
+// in one long task when the shared module arrives.
+const waitingToDraw = [];
+function renderInTurn(element) {
+  waitingToDraw.push(element);
+  if (waitingToDraw.length === 1) setTimeout(drawNext, 0);
+}
+function drawNext() {
+  waitingToDraw.shift().render();
+  if (waitingToDraw.length) setTimeout(drawNext, 0);
+}
+
 export class AttentionPlaygroundElement extends HTMLElement {
   static get observedAttributes() {
     return OBSERVED_ATTRIBUTES;
@@ -162,7 +175,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
       (core) => {
         this.core = core;
         this.status.textContent = '';
-        this.render();
+        renderInTurn(this);
       },
       (err) => {
         this.status.textContent = '';
