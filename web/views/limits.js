@@ -6,6 +6,8 @@
 // for what a reader can see: more tokens make unreadable n × n maps. checkAgainstCore() says
 // where a cap here would exceed the core's limit, or an encoding here is unknown to the core.
 
+import { POSITIONAL } from '../lib/attention.js';
+
 // The page (web/page/params.js checks them, in the reader's language).
 export const PAGE_LIMITS = Object.freeze({
   maxTokens: 64,
@@ -21,8 +23,9 @@ export const PAGE_LIMITS = Object.freeze({
 // The widget: the page's caps, with shorter sentences (a figure inside a blog post).
 export const WIDGET_LIMITS = Object.freeze({ ...PAGE_LIMITS, maxTokens: 32 });
 
-// The positional encodings, in the order the controls offer them.
-export const POSITIONAL_ENCODINGS = Object.freeze(['none', 'sinusoidal', 'rope', 'alibi']);
+// The positional encodings, in the order the controls offer them: the JS API's list (which its
+// tests check against the core's build info), not a copy of it.
+export const POSITIONAL_ENCODINGS = POSITIONAL;
 
 // The temperature slider, on the page and in the widget: position u ∈ [min, max] ↔
 // T = 10^(u / stepsPerDecade), i.e. T from 0.01 to 100 with 100 steps per factor of ten.
