@@ -213,10 +213,13 @@ for (const simd of [true, false]) {
           [{ ...good, x: undefined }, /x must be a Float32Array, a Float64Array or an Array of numbers, got undefined/],
           [{ ...good, wk: new Float32Array(63) }, /wk must hold dModel² = 8² = 64 values, got 63/],
           [{ ...good, wo: null }, /wo must be a Float32Array, a Float64Array or an Array of numbers, got null/],
-          [{ ...good, x: Object.assign(good.x.slice(), { 5: NaN }) }, /x holds a non-finite value \(NaN\) at index 5/],
+          [
+            { ...good, x: Object.assign(good.x.slice(), { 5: NaN }) },
+            /x holds a non-finite value \(NaN\) at row 0, column 5/,
+          ],
           [
             { ...good, wv: Object.assign(good.wv.slice(), { 2: Infinity }) },
-            /wv holds a non-finite value \(Infinity\) at index 2/,
+            /wv holds a non-finite value \(Infinity\) at row 0, column 2/,
           ],
           [{ ...good, temperature: 0 }, /temperature must be between 0.001 and 1000000, got 0/],
           [{ ...good, temperature: NaN }, /temperature must be/],

@@ -1,5 +1,6 @@
-// The boundary of the JS API: every input a caller passes is read here, once, entirely in
-// JavaScript, and copied into arrays this module owns before anything reaches the wasm module.
+// The boundary of the JS API: every input a caller passes is read here, entirely in JavaScript,
+// before anything reaches the wasm module: into arrays this module owns, or, for a Float32Array,
+// a fresh view of its memory whose length is the typed array's own.
 // So no getter, proxy trap or lying `length` can run — or throw — while C++ holds memory, and a
 // refused call leaves the module exactly as it was. Each check names the parameter and says what
 // it should be.
@@ -15,6 +16,7 @@ const TypedArray = Object.getPrototypeOf(Uint8Array.prototype);
 const typedTag = Object.getOwnPropertyDescriptor(TypedArray, Symbol.toStringTag).get;
 const typedLength = Object.getOwnPropertyDescriptor(TypedArray, 'length').get;
 const typedBuffer = Object.getOwnPropertyDescriptor(TypedArray, 'buffer').get;
+const byteOffset = Object.getOwnPropertyDescriptor(TypedArray, 'byteOffset').get;
 const bufferDetached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get;
 
 // The typed array's kind ('Float32Array', …), or undefined for anything else (proxies included).
@@ -108,8 +110,9 @@ function arrayLength(name, value) {
 const at = (i, cols) => (cols > 1 ? `index ${i} (row ${Math.floor(i / cols)}, column ${i % cols})` : `index ${i}`);
 
 // A float input of `length` values (shape: how the length is made, for the message; cols: the
-// row length, to name a bad entry's row and column) → a new Float32Array this module owns, every
-// value finite and within ±maxMagnitude.
+// row length, to name a bad entry's row and column) → a Float32Array with an honest length: for
+// a Float32Array a new view of its memory (the core checks its values), for anything else a new
+// array this module filled, every value finite and within ±maxMagnitude.
 export function readFloats(name, value, length, shape, { cols = 1, maxMagnitude }) {
   const tag = typedKind(value);
   let source;
@@ -122,6 +125,12 @@ export function readFloats(name, value, length, shape, { cols = 1, maxMagnitude 
       fail(
         `${name} must hold ${shape} = ${length} values, got ${real}${real === 0 ? ' (an empty or detached buffer)' : ''}`,
       );
+    }
+    if (tag === 'Float32Array') {
+      // A fresh view of the same memory, whose length nothing can redefine: the core copies it
+      // in with one typed-array set (which cannot throw) and checks every value itself,
+      // vectorised, with the same bound and a message naming row and column. No copy here.
+      return new Float32Array(typedBuffer.call(value), byteOffset.call(value), real);
     }
     source = value;
   } else if (tag || isArray(value)) {
