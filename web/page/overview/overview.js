@@ -286,12 +286,9 @@ export class Pipeline {
     this.independent = Boolean(on);
   }
 
-  // Head h's weights as figures.js models them. The overview marks masked cells only where there
-  // are some (a map with none carries no masked field).
+  // Head h's weights as figures.js models them, on the shared or the head's own scale.
   weightsOf(h) {
-    const model = matrix(this.trace, 'weights', { head: h, independent: this.independent });
-    if (!model.masked.includes(1)) delete model.masked;
-    return model;
+    return matrix(this.trace, 'weights', { head: h, independent: this.independent });
   }
 
   // Teacher mode's locked head: the thumbnails stay pictures, no longer buttons.
