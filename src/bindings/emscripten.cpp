@@ -210,7 +210,12 @@ val run_attention(const val& params) {
   result.set("scores", stacked(t.scores));
   if (!t.raw_scores.empty()) {
     result.set("rawScores", stacked(t.raw_scores));
+    result.set("scaledScores", stacked(t.scaled_scores));
     result.set("unmaskedScores", stacked(t.unmasked_scores));
+  }
+  if (t.q_unrotated.size() > 0) {
+    result.set("qUnrotated", part(t.q_unrotated.data(), t.q_unrotated.size()));
+    result.set("kUnrotated", part(t.k_unrotated.data(), t.k_unrotated.size()));
   }
   result.set("block", block);
   result.set("weights", stacked(t.weights));
@@ -269,6 +274,33 @@ val random_matrix(int rows, int cols, double seed, float stddev) {
   if (!heap_can_hold(8.0 * rows * cols)) return out_of_memory(8.0 * rows * cols);
   const ap::Matrix m = ap::random_matrix(rows, cols, static_cast<uint64_t>(seed), stddev);
   return to_js(m.data(), m.size());
+}
+
+// The tables a positional encoding uses, as the pass uses them: 'sinusoidal' → PE (rows, width =
+// d_model); 'rope' → the rotation angles (rows, width/2), width = d_head (even).
+val positional_table(const std::string& name, int rows, int width) {
+  if (rows < 1 || width < 1 || size_t(rows) * size_t(width) > ap::kMaxKernelFloats) {
+    return error("rows and width must be at least 1, rows·width at most " +
+                 std::to_string(ap::kMaxKernelFloats));
+  }
+  if (name == "sinusoidal") {
+    const ap::Matrix pe = ap::sinusoidal_table(rows, width);
+    return to_js(pe.data(), pe.size());
+  }
+  if (name == "rope") {
+    if (width % 2 != 0) return error("RoPE rotates pairs: width (d_head) must be even");
+    const ap::Matrix angles = ap::rope_angles(rows, width);
+    return to_js(angles.data(), angles.size());
+  }
+  return error("no table for positional '" + name + "': 'sinusoidal' or 'rope'");
+}
+
+// ALiBi's slope m_h of every head, (heads).
+val alibi_slopes(int heads) {
+  if (heads < 1 || heads > ap::kMaxHeads) return error("heads out of range");
+  std::vector<float> slopes(heads);
+  for (int h = 0; h < heads; ++h) slopes[h] = ap::alibi_slope(h, heads);
+  return to_js(slopes.data(), slopes.size());
 }
 
 val build_info() {
@@ -405,6 +437,8 @@ EMSCRIPTEN_BINDINGS(attention_core) {
   emscripten::function("runAttentionOutput", &run_attention_output);
   emscripten::function("tokenEmbeddings", &token_embeddings);
   emscripten::function("randomMatrix", &random_matrix);
+  emscripten::function("positionalTable", &positional_table);
+  emscripten::function("alibiSlopes", &alibi_slopes);
   emscripten::function("buildInfo", &build_info);
   emscripten::function("memoryStats", &memory_stats);
 

@@ -168,7 +168,7 @@ std::string validate(const AttentionConfig& c, const AttentionInputs& in, Mode m
     return msg.str();
   }
   const long long cells = 1ll * c.heads * c.n * n_kv;
-  const int copies = c.unmasked_scores ? 4 : 2;  // scores, weights [, raw and unmasked scores]
+  const int copies = c.unmasked_scores ? 5 : 2;  // scores, weights [, raw, scaled and unmasked scores]
   if (mode == Mode::Trace && cells * copies > 2 * kMaxTraceCells) {
     msg << "a full trace of " << c.heads << " heads × " << c.n << "×" << n_kv << " scores is too large ("
         << (cells * 4 * copies >> 20) << " MB); use fewer tokens or heads, or ask for the output only";
@@ -250,10 +250,15 @@ void sinusoidal_row(int pos, int d, float* out) {
   }
 }
 
+// The angle pair i = j/2 of position pos is rotated by under RoPE.
+double rope_angle(int pos, int j, int d_head) {
+  return pos / std::pow(10000.0, static_cast<double>(j) / d_head);
+}
+
 // Row pos of the RoPE table: (cos, sin) of pos / 10000^(2i/d_head) for each pair i.
 void rope_row(int pos, int d_head, float* out) {
   for (int j = 0; j + 1 < d_head; j += 2) {
-    const double angle = pos / std::pow(10000.0, static_cast<double>(j) / d_head);
+    const double angle = rope_angle(pos, j, d_head);
     out[j] = static_cast<float>(std::cos(angle));
     out[j + 1] = static_cast<float>(std::sin(angle));
   }
@@ -315,6 +320,19 @@ float entropy(const float* weights, int count) {
   return static_cast<float>(sum);
 }
 
+Matrix sinusoidal_table(int rows, int d_model) {
+  Matrix pe = Matrix::Zero(rows, d_model);
+  add_sinusoidal(MatrixMap(pe.data(), rows, d_model));  // the very addition the pass makes, onto zeros
+  return pe;
+}
+
+Matrix rope_angles(int rows, int d_head) {
+  Matrix angles(rows, d_head / 2);
+  for (int pos = 0; pos < rows; ++pos)
+    for (int i = 0; i < d_head / 2; ++i) angles(pos, i) = static_cast<float>(rope_angle(pos, 2 * i, d_head));
+  return angles;
+}
+
 float alibi_slope(int head, int heads) { return static_cast<float>(std::exp2(-8.0 * (head + 1) / heads)); }
 
 void softmax_rows(MatrixMap m) {
@@ -331,14 +349,15 @@ void softmax_rows(MatrixMap m) {
 namespace {
 
 // Sizes *t for (n, n_kv, d_model, heads) and points every view into its block.
-void lay_out(AttentionTrace* t, int n, int nk, int dm, int heads, bool cross, bool unmasked) {
+void lay_out(AttentionTrace* t, int n, int nk, int dm, int heads, bool cross, bool unmasked, bool rope) {
   const int dh = dm / heads;
   t->n = n, t->n_kv = nk, t->d_model = dm, t->heads = heads, t->d_head = dh;
   const size_t nd = size_t(n) * dm, kd = size_t(nk) * dm, nn = size_t(heads) * n * nk;
-  // x, x_kv, q, k, v, scores, [raw_scores, unmasked_scores,] weights, entropy, head_output,
-  // concat, output
-  const size_t total =
-      nd + (cross ? kd : 0) + nd + 2 * kd + (unmasked ? 4 : 2) * nn + size_t(heads) * n + 3 * nd;
+  const bool unrotated = unmasked && rope;
+  // x, x_kv, [q_unrotated, k_unrotated,] q, k, v, scores, [raw_scores, scaled_scores,
+  // unmasked_scores,] weights, entropy, head_output, concat, output
+  const size_t total = nd + (cross ? kd : 0) + (unrotated ? nd + kd : 0) + nd + 2 * kd +
+                       (unmasked ? 5 : 2) * nn + size_t(heads) * n + 3 * nd;
   t->block.resize(total);  // within capacity after the first call: no allocation
   float* p = t->block.data();
   auto take = [&p](size_t count) {
@@ -352,15 +371,19 @@ void lay_out(AttentionTrace* t, int n, int nk, int dm, int heads, bool cross, bo
   };
   new (&t->x) MatrixMap(take(nd), n, dm);
   new (&t->x_kv) MatrixMap(take(cross ? kd : 0), cross ? nk : 0, dm);
+  new (&t->q_unrotated) MatrixMap(take(unrotated ? nd : 0), unrotated ? n : 0, dm);
+  new (&t->k_unrotated) MatrixMap(take(unrotated ? kd : 0), unrotated ? nk : 0, dm);
   per_head(t->q, n, dh);
   per_head(t->k, nk, dh);
   per_head(t->v, nk, dh);
   per_head(t->scores, n, nk);
   if (unmasked) {
     per_head(t->raw_scores, n, nk);
+    per_head(t->scaled_scores, n, nk);
     per_head(t->unmasked_scores, n, nk);
   } else {
     t->raw_scores.clear();
+    t->scaled_scores.clear();
     t->unmasked_scores.clear();
   }
   per_head(t->weights, n, nk);
@@ -396,7 +419,7 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
   if (std::string err = validate(c, in); !err.empty()) return err;
   const bool cross = in.x_kv != nullptr;
   const int n = c.n, nk = cross ? c.n_kv : c.n, dm = c.d_model, dh = dm / c.heads;
-  lay_out(t, n, nk, dm, c.heads, cross, c.unmasked_scores);
+  lay_out(t, n, nk, dm, c.heads, cross, c.unmasked_scores, c.positional == Positional::Rope);
 
   // 1. Input and positional encoding. x: (n, d_model); x_kv: (n_kv, d_model), positions from 0.
   std::copy_n(in.x, size_t(n) * dm, t->x.data());
@@ -418,6 +441,10 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
   matmul(source, in.wk, k_all, nk, dm, dm);
   matmul(source, in.wv, v_all, nk, dm, dm);
   if (c.positional == Positional::Rope) {
+    if (c.unmasked_scores) {
+      std::copy_n(q_all, size_t(n) * dm, t->q_unrotated.data());
+      std::copy_n(k_all, size_t(nk) * dm, t->k_unrotated.data());
+    }
     apply_rope(MatrixMap(q_all, n, dm), dh);
     apply_rope(MatrixMap(k_all, nk, dm), dh);
   }
@@ -444,23 +471,25 @@ std::string multi_head_attention(const AttentionConfig& c, const AttentionInputs
     row.slope = c.positional == Positional::Alibi ? alibi_slope(h, c.heads) : 0.0f;
     row.padding = in.key_padding;
     if (c.unmasked_scores) {
-      // 3'. The scores before any mask, all (n, n_kv): raw = q·kᵀ + bias, unmasked = q·kᵀ·scale +
-      //     bias. The products q·kᵀ, computed once for every key, also stand in scores for step 3,
-      //     which then only finishes them row by row (so the three agree wherever visible).
+      // 3'. The scores before any mask, all (n, n_kv): raw = q·kᵀ, scaled = raw·scale, unmasked =
+      //     raw·scale + bias. The products q·kᵀ, computed once for every key, also stand in scores
+      //     for step 3, which then only finishes them row by row (so all agree wherever visible).
       float* raw = t->raw_scores[h].data();
+      float* scaled = t->scaled_scores[h].data();
       float* unmasked = t->unmasked_scores[h].data();
       transpose(t->k[h].data(), nk, dh, dh, kt);
       matmul(q, kt, scores, n, dh, nk);
       std::memcpy(raw, scores, sizeof(float) * size_t(n) * nk);
+      std::memcpy(scaled, scores, sizeof(float) * size_t(n) * nk);
       std::memcpy(unmasked, scores, sizeof(float) * size_t(n) * nk);
       ScoreRow open;
-      open.slope = row.slope;
+      open.scale = scale;
       open.visible = nk;
       for (int i = 0; i < n; ++i) {
         open.query = i;
-        open.scale = 1.0f;
-        finish_scores_row(raw + size_t(i) * nk, nk, open);
-        open.scale = scale;
+        open.slope = 0.0f;
+        finish_scores_row(scaled + size_t(i) * nk, nk, open);
+        open.slope = row.slope;
         finish_scores_row(unmasked + size_t(i) * nk, nk, open);
       }
     }

@@ -63,8 +63,9 @@ struct AttentionConfig {
   Positional positional = Positional::None;
   bool scale = true;  // divide scores by √d_head; off shows why it is there
   int n_kv = 0;       // keys/values for cross-attention (with AttentionInputs::x_kv); 0 = self
-  // Also keep the scores before any mask (AttentionTrace::raw_scores, unmasked_scores): what the
-  // page's walkthrough shows before scaling and before masking, without two more passes.
+  // Also keep every stage of the scores before any mask (AttentionTrace::raw_scores,
+  // scaled_scores, unmasked_scores) and, under RoPE, q and k before the rotation: what the page's
+  // walkthrough draws step by step, without more passes.
   bool unmasked_scores = false;
 };
 
@@ -103,15 +104,21 @@ struct AttentionTrace {
   std::vector<MatrixMap> q;       // [head] (n, d_head), after RoPE
   std::vector<MatrixMap> k, v;    // [head] (n_kv, d_head); k after RoPE
   std::vector<MatrixMap> scores;  // [head] (n, n_kv) scaled + bias, −∞ where masked
-  // Only with AttentionConfig::unmasked_scores (else empty): no mask of any kind (causal, custom,
-  // padding) applied. raw: q·k + bias (no √d_head, no temperature); unmasked: like scores.
-  std::vector<MatrixMap> raw_scores;       // [head] (n, n_kv) q_i·k_j − slope·|i−j|
+  // Only with AttentionConfig::unmasked_scores (else empty): the stages of the scores with no mask
+  // of any kind (causal, custom, padding) applied, each from the one product q·kᵀ:
+  //   raw = q·kᵀ;  scaled = raw·scale (scale = 1/(√d_head·T), or 1/T unscaled);
+  //   unmasked = scaled − slope·|i−j| (ALiBi; = scaled without it), which the masks then finish.
+  std::vector<MatrixMap> raw_scores;       // [head] (n, n_kv) q_i·k_j
+  std::vector<MatrixMap> scaled_scores;    // [head] (n, n_kv) q_i·k_j·scale
   std::vector<MatrixMap> unmasked_scores;  // [head] (n, n_kv) q_i·k_j·scale − slope·|i−j|
-  std::vector<MatrixMap> weights;          // [head] (n, n_kv) softmax over keys; masked = 0
-  MatrixMap entropy{nullptr, 0, 0};        // (heads, n) entropy of each weight row, in nats
-  std::vector<MatrixMap> head_output;      // [head] (n, d_head) = weights · v
-  MatrixMap concat{nullptr, 0, 0};         // (n, d_model) head outputs side by side
-  MatrixMap output{nullptr, 0, 0};         // (n, d_model) = concat · W_O
+  // Only with unmasked_scores under RoPE (else empty): the projections before the rotation.
+  MatrixMap q_unrotated{nullptr, 0, 0};  // (n, d_model) = x·W_Q
+  MatrixMap k_unrotated{nullptr, 0, 0};  // (n_kv, d_model) = x·W_K (x_kv under cross-attention)
+  std::vector<MatrixMap> weights;        // [head] (n, n_kv) softmax over keys; masked = 0
+  MatrixMap entropy{nullptr, 0, 0};      // (heads, n) entropy of each weight row, in nats
+  std::vector<MatrixMap> head_output;    // [head] (n, d_head) = weights · v
+  MatrixMap concat{nullptr, 0, 0};       // (n, d_model) head outputs side by side
+  MatrixMap output{nullptr, 0, 0};       // (n, d_model) = concat · W_O
 
   AttentionTrace() = default;
   AttentionTrace(AttentionTrace&&) = default;  // the block's storage moves, so the views stay valid
@@ -159,6 +166,12 @@ void add_sinusoidal(MatrixMap x);
 void apply_rope(MatrixMap m, int d_head);
 // ALiBi slope of head h of H: 2^(−8(h+1)/H).
 float alibi_slope(int head, int heads);
+// The position tables the encodings use, as the pass uses them (the page draws them):
+//   sinusoidal_table (rows, d_model): PE, added to X;
+//   rope_angles (rows, d_head/2): the angle pos / 10000^(2i/d_head) that pair i of position pos
+//   is rotated by, in radians. rows, widths ≥ 1; rows·width ≤ 2^24.
+Matrix sinusoidal_table(int rows, int d_model);
+Matrix rope_angles(int rows, int d_head);
 // Stable softmax of each row in place; −∞ entries become exactly 0; an all −∞ row becomes 0.
 void softmax_rows(MatrixMap m);
 // Entropy −Σ w·ln w of one row of weights, in nats (0·ln 0 = 0). Uniform over k keys: ln k.

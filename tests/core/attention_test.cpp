@@ -642,7 +642,7 @@ TEST_CASE("causal traces skip hidden keys in blocks of rows: same as the referen
   }
 }
 
-TEST_CASE("unmasked_scores: the scores before masks, equal to passes without scaling or masks",
+TEST_CASE("unmasked_scores: every stage of the scores before masks, equal to passes without them",
           "[attention][unmasked]") {
   const Case cs(40, 16, 2, 700);  // more than one causal row block
   std::vector<uint8_t> mask(cs.n * cs.n, 1);
@@ -650,6 +650,8 @@ TEST_CASE("unmasked_scores: the scores before masks, equal to passes without sca
   for (const char* name : {"none", "rope", "alibi"}) {
     ap::Positional p;
     REQUIRE(ap::parse_positional(name, &p));
+    // ALiBi leaves q and k alone: the products without its bias are a pass without positions.
+    const ap::Positional unbiased = p == ap::Positional::Alibi ? ap::Positional::None : p;
     for (bool causal : {false, true}) {
       INFO(name << (causal ? " causal" : ""));
       auto in = cs.inputs();
@@ -661,20 +663,69 @@ TEST_CASE("unmasked_scores: the scores before masks, equal to passes without sca
       config.unmasked_scores = false;
       const auto plain = ap::multi_head_attention(config, in);
       const auto unmasked = ap::multi_head_attention(cs.config(false, p, 0.8f), cs.inputs());
-      auto raw_config = cs.config(false, p, 1.0f);
+      const auto scaled = ap::multi_head_attention(cs.config(false, unbiased, 0.8f), cs.inputs());
+      auto raw_config = cs.config(false, unbiased, 1.0f);
       raw_config.scale = false;
       const auto raw = ap::multi_head_attention(raw_config, cs.inputs());
       REQUIRE(plain.raw_scores.empty());
+      REQUIRE(plain.scaled_scores.empty());
       REQUIRE(t.raw_scores.size() == 2);
       for (int h = 0; h < 2; ++h) {
         CHECK(t.raw_scores[h] == raw.scores[h]);
+        CHECK(t.scaled_scores[h] == scaled.scores[h]);
         CHECK(t.unmasked_scores[h] == unmasked.scores[h]);
         CHECK(t.scores[h] == plain.scores[h]);
         CHECK(t.weights[h] == plain.weights[h]);
+        if (p == ap::Positional::Alibi) {
+          // unmasked = scaled − m_h·|i − j|, the same float operations as the pass.
+          const float m = ap::alibi_slope(h, 2);
+          for (int i = 0; i < cs.n; ++i)
+            for (int j = 0; j < cs.n; ++j)
+              CHECK(t.unmasked_scores[h](i, j) == t.scaled_scores[h](i, j) - m * std::fabs(float(i - j)));
+        }
       }
       CHECK(t.output == plain.output);
+      // Under RoPE, q and k before the rotation are x·W_Q and x·W_K.
+      if (p == ap::Positional::Rope) {
+        const ap::Matrix xq =
+            ap::ConstMatrixMap(cs.x.data(), cs.n, cs.dm) * ap::ConstMatrixMap(cs.wq.data(), cs.dm, cs.dm);
+        REQUIRE(t.q_unrotated.rows() == cs.n);
+        REQUIRE(t.k_unrotated.rows() == cs.n);
+        CHECK(t.q_unrotated.isApprox(xq, 1e-5f));
+      } else {
+        CHECK(t.q_unrotated.size() == 0);
+      }
     }
   }
+}
+
+TEST_CASE("position tables: PE is what the pass adds to X, the RoPE angles rotate q",
+          "[attention][positional]") {
+  const Case cs(9, 8, 2, 41);
+  const auto t = ap::multi_head_attention(cs.config(false, ap::Positional::Sinusoidal), cs.inputs());
+  const ap::Matrix pe = ap::sinusoidal_table(cs.n, cs.dm);
+  for (int i = 0; i < cs.n; ++i)
+    for (int j = 0; j < cs.dm; ++j) CHECK(t.x(i, j) == cs.x[size_t(i) * cs.dm + j] + pe(i, j));
+  CHECK(pe(0, 0) == 0.0f);
+  CHECK(pe(0, 1) == 1.0f);
+  CHECK(std::abs(pe(3, 0) - std::sin(3.0f)) < 1e-6f);
+
+  auto config = cs.config(false, ap::Positional::Rope);
+  config.unmasked_scores = true;
+  const auto r = ap::multi_head_attention(config, cs.inputs());
+  const int dh = cs.dm / cs.heads;
+  const ap::Matrix angles = ap::rope_angles(cs.n, dh);
+  REQUIRE(angles.cols() == dh / 2);
+  CHECK(angles(0, 0) == 0.0f);
+  CHECK(std::abs(angles(5, 0) - 5.0f) < 1e-6f);
+  for (int h = 0; h < cs.heads; ++h)
+    for (int i = 0; i < cs.n; ++i)
+      for (int p = 0; p < dh / 2; ++p) {
+        const float a = r.q_unrotated(i, h * dh + 2 * p), b = r.q_unrotated(i, h * dh + 2 * p + 1);
+        const double th = angles(i, p);
+        CHECK(std::abs(r.q[h](i, 2 * p) - (a * std::cos(th) - b * std::sin(th))) < 1e-5);
+        CHECK(std::abs(r.q[h](i, 2 * p + 1) - (a * std::sin(th) + b * std::cos(th))) < 1e-5);
+      }
 }
 
 TEST_CASE("build info reports the limits validate() enforces and every positional encoding", "[core]") {

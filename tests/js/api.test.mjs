@@ -385,6 +385,30 @@ describe('JS API masks, padding, cross-attention, entropy and the scaling switch
   });
 });
 
+describe('JS API positional tables', () => {
+  let core;
+  before(async () => {
+    core = await loadAttention();
+  });
+  test('positionalTable: PE is what a sinusoidal pass adds to X; bad arguments are refused', () => {
+    const p = makeParams(5, 8, 2, 3, { positional: 'sinusoidal' });
+    const t = core.attention(p);
+    const pe = core.positionalTable('sinusoidal', 5, 8);
+    assert.deepEqual(
+      t.x,
+      p.x.map((v, i) => v + pe[i]),
+    );
+    const angles = core.positionalTable('rope', 5, 4);
+    assert.equal(angles.length, 5 * 2);
+    assert.equal(angles[2 * 3], 3, 'pair 0 of position 3 turns by 3 radians');
+    assert.throws(() => core.positionalTable('alibi', 5, 8), /'sinusoidal' or 'rope'/);
+    assert.throws(() => core.positionalTable('rope', 5, 3), /even/);
+    assert.throws(() => core.positionalTable('sinusoidal', 0, 8), /rows/);
+    assert.throws(() => core.alibiSlopes(0), /heads/);
+    assert.deepEqual([...core.alibiSlopes(2)], [2 ** -4, 2 ** -8]);
+  });
+});
+
 describe('JS API unmaskedScores and into (one pass for the page, reused memory)', () => {
   let core;
   before(async () => {
@@ -398,19 +422,36 @@ describe('JS API unmaskedScores and into (one pass for the page, reused memory)'
         const mask = new Uint8Array(49).fill(1);
         mask[3] = 0;
         const t = core.attention({ ...p, causal, mask, unmaskedScores: true });
-        const raw = core.attention({ ...p, scale: false, temperature: 1 });
+        // ALiBi only biases the scores: without the bias, the products are those of no encoding.
+        const unbiased = positional === 'alibi' ? 'none' : positional;
+        const raw = core.attention({ ...p, positional: unbiased, scale: false, temperature: 1 });
+        const scaled = core.attention({ ...p, positional: unbiased });
         const unmasked = core.attention(p);
         const plain = core.attention({ ...p, causal, mask });
+        const slopes = core.alibiSlopes(2);
         for (let h = 0; h < 2; h++) {
           const what = `${positional} causal=${causal} head ${h}`;
           assert.deepEqual(t.rawScores(h), raw.scores(h), `${what}: rawScores`);
+          assert.deepEqual(t.scaledScores(h), scaled.scores(h), `${what}: scaledScores`);
           assert.deepEqual(t.unmaskedScores(h), unmasked.scores(h), `${what}: unmaskedScores`);
+          if (positional === 'alibi') {
+            // unmasked = scaled − m_h·|i − j| in float32, as the pass computes it.
+            const want = t
+              .scaledScores(h)
+              .map((s, c) => s - Math.fround(slopes[h] * Math.abs(Math.floor(c / 7) - (c % 7))));
+            assert.deepEqual(t.unmaskedScores(h), want, `${what}: the ALiBi bias is the only difference`);
+          }
           assert.deepEqual(t.scores(h), plain.scores(h), `${what}: scores unchanged`);
           assert.deepEqual(t.weights(h), plain.weights(h), `${what}: weights unchanged`);
         }
         assert.deepEqual(t.output, plain.output);
         assert.equal(plain.rawScores, null);
+        assert.equal(plain.scaledScores, null);
         assert.equal(plain.unmaskedScores, null);
+        if (positional === 'rope') {
+          assert.equal(t.qUnrotated.length, 7 * 16);
+          assert.equal(t.kUnrotated.length, 7 * 16);
+        } else assert.equal(t.qUnrotated, null);
       }
     }
     const p = makeParams(3, 8, 2, 1);

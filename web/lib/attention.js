@@ -146,9 +146,12 @@ class AttentionCore {
    *           weights(h), entropy(h), headOutput(h) }: x is the input after positional encoding.
    * With trace: false, returns { n, dModel, heads, dHead, output } computed by the fused kernels,
    * with no n×n buffer, for sequences up to 65,536 tokens.
-   * With unmaskedScores: true, the trace also has rawScores(h) (q·k plus any ALiBi bias: no
-   * √dHead, no temperature, no mask) and unmaskedScores(h) (scaled like scores(h), no mask);
-   * otherwise both are null.
+   * With unmaskedScores: true, the trace also has every stage of the scores before any mask, all
+   * (n, nKv): rawScores(h) = q·k (no √dHead, no temperature, no bias), scaledScores(h) =
+   * rawScores(h)·scale (scale = 1/(√dHead·temperature), or 1/temperature with scale: false) and
+   * unmaskedScores(h) = scaledScores(h) − m_h·|i − j| under ALiBi (alibiSlopes() gives m_h; without
+   * ALiBi it equals scaledScores(h)); under RoPE also qUnrotated and kUnrotated, (n, dModel) and
+   * (nKv, dModel): x·W_Q and x·W_K before the rotation. Otherwise all of these are null.
    * options.into: a trace an earlier call returned, whose memory this one reuses (no new
    * allocation when it is large enough): that earlier trace's arrays then hold this call's values.
    */
@@ -281,6 +284,29 @@ class AttentionCore {
     return unwrap(this.#m.randomMatrix(rows, cols, seed, stddev));
   }
 
+  /**
+   * A positional encoding's table as the pass uses it: 'sinusoidal' → PE, Float32Array (rows,
+   * width = dModel), the values added to X; 'rope' → the rotation angles in radians, Float32Array
+   * (rows, width / 2), width = dHead (even): pair i of position pos turns by pos / 10000^(2i/dHead).
+   */
+  positionalTable(name, rows, width) {
+    const { limits } = this.buildInfo;
+    if (name !== 'sinusoidal' && name !== 'rope')
+      fail(`positionalTable: name must be 'sinusoidal' or 'rope', got ${describe(name)}`);
+    readInteger('rows', rows, 1, limits.maxKernelFloats);
+    readInteger('width', width, 1, limits.maxKernelFloats);
+    if (rows * width > limits.maxKernelFloats)
+      fail(`rows·width must be at most ${limits.maxKernelFloats}, got ${rows * width}`);
+    if (name === 'rope' && width % 2 !== 0) fail(`RoPE rotates pairs: width (dHead) must be even, got ${width}`);
+    return unwrap(this.#m.positionalTable(name, rows, width));
+  }
+
+  /** ALiBi's slope m_h = 2^(−8(h+1)/heads) of every head: Float32Array (heads), as the pass uses it. */
+  alibiSlopes(heads) {
+    readInteger('heads', heads, 1, this.buildInfo.limits.maxHeads);
+    return unwrap(this.#m.alibiSlopes(heads));
+  }
+
   /** { heapBytes, allocatedBytes }: the wasm memory size and what malloc holds now. */
   memoryStats() {
     return { ...this.#m.memoryStats() };
@@ -368,7 +394,10 @@ function makeTrace(raw) {
     v: perHead('v', raw.v, nKv * dHead),
     scores: perHead('scores', raw.scores, n * nKv),
     rawScores: raw.rawScores ? perHead('rawScores', raw.rawScores, n * nKv) : null,
+    scaledScores: raw.scaledScores ? perHead('scaledScores', raw.scaledScores, n * nKv) : null,
     unmaskedScores: raw.unmaskedScores ? perHead('unmaskedScores', raw.unmaskedScores, n * nKv) : null,
+    qUnrotated: raw.qUnrotated ?? null, // (n, dModel) under RoPE with unmaskedScores, else null
+    kUnrotated: raw.kUnrotated ?? null, // (nKv, dModel)
     weights: perHead('weights', raw.weights, n * nKv),
     entropy: perHead('entropy', raw.entropy, n),
     headOutput: perHead('headOutput', raw.headOutput, n * dHead),
