@@ -49,8 +49,8 @@ const EXPECTED = {
   3: { embeddings: '11×64', x: '11×64' },
   4: { x: '11×64', wq: '64×64', wk: '64×64', wv: '64×64', q: '11×64', k: '11×64', v: '11×64' },
   5: { qHead: '11×16', kHead: '11×16', rawScores: '11×11' },
-  6: { rawScores: '11×11', scaledScores: '11×11' },
-  7: { mask: '11×11', scaledScores: '11×11', scores: '11×11' },
+  6: { rawScores: '11×11', scaledScores: '11×11', softmaxWithSqrt: '11×11', softmaxWithoutSqrt: '11×11' },
+  7: { mask: '11×11', biasedScores: '11×11', scores: '11×11', causalMask: '11×11', causalScores: '11×11' },
   8: { scores: '11×11', weights: '11×11', entropy: '11×1', qHead: '11×16', kHead: '11×16' },
   9: { weights: '11×11', vHead: '11×16', headOutput: '11×16' },
   10: {
@@ -378,11 +378,11 @@ test('mask editor: bidirectional, causal, padding and painted masks each renorma
     for (let i = 0; i < r.n; i++) assert.equal(r.mask[i * r.n + 3], 0);
     assert.match(await page.evaluate(() => location.hash), /pad=3/);
 
-    // The mask's tooltip reads M: 0 for the padded key, 1 elsewhere.
+    // The mask's tooltip reads the additive M: −∞ for the padded key, 0 elsewhere.
     await hoverCell(page, 'mask', 1, 3);
-    assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 3\] = 0.*key 3 “cross”.*M = 0: hidden/);
+    assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 3\] = −∞.*key 3 “cross”.*M = −∞: hidden/);
     await hoverCell(page, 'mask', 1, 2);
-    assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 2\] = 1.*may attend/);
+    assert.match(await page.locator('.tooltip').textContent(), /^M\[1, 2\] = 0.*may attend/);
     // The map is drawn white where allowed (0 on the diverging scale) and masked where hidden.
     const px = await page.evaluate(() => [window.__ap.cellColor('mask', 1, 2), window.__ap.cellColor('mask', 1, 3)]);
     const { colormaps, MASKED_RGBA } = await page.evaluate(async () => {
@@ -728,10 +728,10 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
     assert.equal(semantics[0], 'semantics');
     const [row, annotation] = semantics.slice(1);
     assert.equal(row[0], 'mrow');
-    assert.deepEqual(row[1], ['msub', ['mi', 'P'], ['mrow', ['mi', 'i'], ['mi', 'j']]]);
+    assert.deepEqual(row[1], ['msub', ['mi', 'P'], ['mn', '0']]);
     assert.deepEqual(row[2], ['mo', '=']);
-    const frac = row[3];
-    assert.equal(frac[0], 'mfrac');
+    const frac = row.find((part) => part[0] === 'mfrac' && JSON.stringify(part[1]).includes('exp'));
+    assert.ok(frac, 'a fraction with exp above');
     assert.deepEqual(frac[1][1], ['mi', 'exp']);
     assert.deepEqual(frac[2][1], ['munder', ['mo', '∑'], ['mi', 'k']], 'the sum over keys, its index under it');
     assert.equal(annotation[0], 'annotation');
@@ -752,7 +752,10 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
     }, NS);
     assert.equal(info.ns, NS);
     assert.equal(info.display, 'block');
-    assert.equal(info.label, 'P_ij = (exp(S_ij)) / (∑_k exp(S_ik)); ∑_j P_ij = 1');
+    assert.equal(
+      info.label,
+      'P_0 = softmax(S_0 / (√d_head)); P_0 [i, j] = (exp(s_ij)) / (∑_k exp(s_ik)); ∑_j P_0 [i, j] = 1',
+    );
     assert.equal(info.annotation, info.label);
     assert.ok(info.stacked, 'the numerator is drawn above the denominator (MathML is laid out, not shown as text)');
     assert.ok(info.centred);
@@ -775,19 +778,20 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
     assert.equal(await page.locator('.formula math mfrac msqrt msub').count(), 1, '√d_head under the fraction');
     assert.equal(
       await page.locator('.formula math').nth(1).getAttribute('aria-label'),
-      'weights_h = softmax((Q_h K_h^T) / (√d_head ⋅ T) + mask),',
+      'P_h = softmax((Q_h K_h^T) / (√d_head)),',
     );
 
     // The mask: a brace with one row per case; the scaling: S over √d_head · T.
     await page.keyboard.press('ArrowLeft');
     assert.equal(await page.locator('.wt-formula mtable mtr').count(), 2);
     assert.deepEqual(await page.locator('.wt-formula mtable mtext').allTextContents(), [
-      '\u00a0if\u00a0',
+      '\u00a0if query i may attend to key j\u00a0',
       '\u00a0otherwise\u00a0',
     ]);
+    // The scaling at T = 1: S_0 over √d_head alone (no "· T" when T = 1).
     await page.keyboard.press('ArrowLeft');
-    assert.equal(await page.locator('.wt-formula mfrac > msqrt + *').count(), 0);
-    assert.equal(await page.locator('.wt-formula mfrac > mrow > msqrt').count(), 1);
+    assert.equal(await page.locator('.wt-formula mfrac > msqrt').count(), 1);
+    assert.equal(await page.locator('.wt-formula mfrac > mrow > msqrt').count(), 0);
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -796,7 +800,7 @@ test('formulas are MathML: the steps, the neuron view and the header, laid out a
   const zh = await harness.open('#step=7&lang=zh');
   try {
     assert.deepEqual(await zh.page.locator('.wt-formula mtable mtext').allTextContents(), [
-      '\u00a0若\u00a0',
+      '\u00a0若查询 i 可以注意键 j\u00a0',
       '\u00a0否则\u00a0',
     ]);
     assert.deepEqual(zh.problems, []);
@@ -842,7 +846,11 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
       [...document.querySelector('.wt-softmax').children].map((e) => e.dataset.fig ?? e.className),
     );
     assert.deepEqual(order, ['scores', 'wt-arrow', 'weights', 'entropy']);
-    assert.match(await page.locator('.wt-fig-weights .figure-name').textContent(), /^P = softmax\(S\), head 2$/);
+    // Named by what it holds: the scores over √d_head, plus M (the causal mask hides cells).
+    assert.match(
+      await page.locator('.wt-fig-weights .figure-name').textContent(),
+      /P_2 = softmax\(S_2 \/ \(√d_head\) \+ M\)$/,
+    );
     const figs = await figures(page);
     assert.deepEqual([figs.scores, figs.weights], ['11×11', '11×11']);
     const r = await page.evaluate(async () => {
@@ -879,7 +887,10 @@ test('softmax step: P is drawn apart from the scores, same shape, rows summing t
     assert.deepEqual(r.colormaps, ['viridis', 'diverging']);
     assert.match(await page.locator('.wt-fig-weights .figure-desc').textContent(), /Every row of P sums to 1/);
     // The formula names P too.
-    assert.match(await page.locator('.wt-formula math').getAttribute('aria-label'), /^P_ij = /);
+    assert.match(
+      await page.locator('.wt-formula math').getAttribute('aria-label'),
+      /^P_2 = softmax\(S_2 \/ \(√d_head\) \+ M\); P_2 \[i, j\] = /,
+    );
     // The neuron view goes only as far as the step: the dot product at step 5, the scaling at 6.
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
@@ -1088,8 +1099,8 @@ test('the overview: headings typeset their notation, labels read it as text; the
       };
     });
     assert.deepEqual(r.qkvMath, ['Q = X W_Q', 'K = X W_K', 'V = X W_V']);
-    assert.deepEqual(r.scoresMath, ['Q_h K_h^T / √d_head', '/ T'], 'T ≠ 1 adds “/ T”');
-    assert.match(r.scoresLabel, /^Scores Q_h K_h\^T \/ √d_head \/ T, 11 × 11:/);
+    assert.deepEqual(r.scoresMath, ['(Q_0 K_0^T) / (√d_head ⋅ T)'], 'T ≠ 1 puts T under the fraction');
+    assert.match(r.scoresLabel, /^Scores \(Q_0 K_0\^T\) \/ \(√d_head ⋅ T\), 11 × 11:/);
     assert.ok(Math.abs(r.gap) <= 1, `entropy rows ${r.gap}px off the weights' rows`);
     assert.ok(r.scroll <= 0, `the page scrolls sideways by ${r.scroll}px`);
     assert.deepEqual(problems, []);

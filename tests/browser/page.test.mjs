@@ -73,7 +73,7 @@ test('the page opens on the example sentence, computed and drawn, with no consol
     // Every step shows its shape.
     const shapes = await page.locator('#pipeline .step-head .shape').allTextContents();
     assert.deepEqual(shapes.slice(0, 4), ['n = 11', 'X = 11 × 64', '11 × 64 → 4 × (11 × 16)', '4 × (11 × 11)']);
-    assert.ok(shapes.includes('output = 11 × 64'));
+    assert.ok(shapes.includes('Y = 11 × 64'));
     // Build info in the footer says whether SIMD is on.
     assert.match(await page.locator('#build-info').textContent(), /SIMD (on|off)/);
     console.log(`# ${await page.locator('#build-info').textContent()}`);
@@ -336,8 +336,8 @@ test('every positional encoding, with and without the mask, computes and draws',
           assert.ok(Math.abs(row - 1) < 1e-5, `${positional}/${causal}: a row sums to ${row}`);
       }
     }
-    // The scores title names what was added: ALiBi bias and the mask.
-    assert.match(await page.locator('.figure-scores .figure-name').textContent(), /ALiBi bias, then mask/);
+    // The scores title names what was added: ALiBi's bias B_h and the mask M.
+    assert.match(await page.locator('.figure-scores .figure-name').textContent(), /\+ B_0 \+ M\)?$/);
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -23,6 +23,7 @@ function apiTrace({ n = 2, nKv = 3, heads = 2, dHead = 2, unmasked = true } = {}
     v: heads * nKv * dHead,
     scores: heads * n * nKv,
     rawScores: heads * n * nKv,
+    scaledScores: heads * n * nKv,
     unmaskedScores: heads * n * nKv,
     weights: heads * n * nKv,
     entropy: heads * n,
@@ -52,6 +53,7 @@ function apiTrace({ n = 2, nKv = 3, heads = 2, dHead = 2, unmasked = true } = {}
     scores: perHead('scores'),
     weights: perHead('weights'),
     rawScores: unmasked ? perHead('rawScores') : null,
+    scaledScores: unmasked ? perHead('scaledScores') : null,
     unmaskedScores: unmasked ? perHead('unmaskedScores') : null,
     entropy: perHead('entropy'),
     headOutput: perHead('headOutput'),
@@ -80,7 +82,18 @@ const EXTRA = {
 test('trace: per-head accessors become arrays indexed by head, the same views', () => {
   const api = apiTrace();
   const tr = plainTrace(api, EXTRA);
-  for (const name of ['q', 'k', 'v', 'scores', 'rawScores', 'unmaskedScores', 'weights', 'entropy', 'headOutput']) {
+  for (const name of [
+    'q',
+    'k',
+    'v',
+    'scores',
+    'rawScores',
+    'scaledScores',
+    'unmaskedScores',
+    'weights',
+    'entropy',
+    'headOutput',
+  ]) {
     assert.equal(tr[name].length, 2, `${name}: one entry per head`);
     for (let h = 0; h < 2; h++) assert.deepEqual(tr[name][h], api[name](h), `${name}[${h}]`);
   }

@@ -187,8 +187,17 @@ export class Heatmap {
   paintLegend() {
     if (!this.options.legend) return;
     const [lo, hi] = this.model.range;
-    this.legendLo.textContent = formatNumber(lo, 3);
-    this.legendHi.textContent = formatNumber(hi, 3);
+    // Cells beyond the range are drawn in the end colours: the legend says "≤ lo" / "≥ hi" then.
+    let below = false;
+    let above = false;
+    const { data, masked } = this.model;
+    for (let i = 0; i < data.length; i++) {
+      if (masked?.[i] || !Number.isFinite(data[i])) continue;
+      if (data[i] < lo) below = true;
+      else if (data[i] > hi) above = true;
+    }
+    this.legendLo.textContent = (below ? '≤ ' : '') + formatNumber(lo, 3);
+    this.legendHi.textContent = (above ? '≥ ' : '') + formatNumber(hi, 3);
     this.legendMasked.hidden = this.maskedCount === 0;
   }
 

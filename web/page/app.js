@@ -14,6 +14,7 @@ import { checkAgainstCore } from '../views/limits.js';
 import { ComputeClient } from './worker-client.js';
 import { Pipeline } from './overview/overview.js';
 import { Walkthrough } from './walkthrough/walkthrough.js';
+import { showHeaderFormula } from './static-text.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -168,6 +169,7 @@ export class App {
     $('mode-walk').setAttribute('aria-pressed', String(walking));
     $('mode-all').setAttribute('aria-pressed', String(!walking));
     if (!this.trace) return;
+    showHeaderFormula(this.trace);
     this.walkRoot.hidden = !walking;
     this.pipelineRoot.hidden = walking;
     this.tooltip.hide();

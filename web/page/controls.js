@@ -105,7 +105,9 @@ export class Controls {
       set(inputs.temperatureRange, temperatureToSlider(state.temperature));
     }
     set(inputs.positional, state.positional);
-    inputs.causal.checked = state.causal;
+    inputs.causal.checked = state.causal && !state.cross;
+    inputs.causal.disabled = state.cross;
+    $('causal-cross').hidden = !state.cross;
     inputs.scale.checked = state.scale;
     inputs.independent.checked = state.independent;
     inputs.cross.checked = state.cross;
@@ -115,7 +117,7 @@ export class Controls {
     // The folded settings' button says what they are set to (narrow screens).
     $('more-summary').textContent = [
       t('controls.moreSummary', { heads: state.heads, dModel: state.dModel, temperature: state.temperature }),
-      ...(state.causal ? [t('controls.moreCausal')] : []),
+      ...(state.causal && !state.cross ? [t('controls.moreCausal')] : []),
       ...(state.cross ? [t('controls.moreCross')] : []),
     ].join(' · ');
     const dHead = state.dModel / state.heads;

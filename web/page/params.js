@@ -80,7 +80,9 @@ export function checkParams(state, tokens, tokensKv = []) {
       dModel,
       dHead,
       temperature,
-      causal: Boolean(state.causal),
+      // The causal mask orders one sentence's tokens; between two sentences (cross-attention) it
+      // has no meaning, so it is off there (the control says so) and the state keeps the choice.
+      causal: Boolean(state.causal) && !state.cross,
       positional: state.positional,
       seed,
       scale: state.scale !== false,

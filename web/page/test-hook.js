@@ -9,7 +9,8 @@
 //   figures()                   names of the heatmaps now drawn (the overview's, or the step's;
 //                               views/figures.js names the matrices)
 //   figure(name)                one as plain data: { name, rows, cols, data, masked, range,
-//                               colormap, caption, cell: [w, h] CSS px, box: { left, top, width,
+//                               colormap, caption, claim (what a score map holds:
+//                               views/describe.js scoresClaim, or null), cell: [w, h] CSS px, box: { left, top, width,
 //                               height } of its cells in the viewport, pixels: FNV-1a digest of
 //                               its one-pixel-per-cell canvas }, or null
 //   cellCenter(name, row, col)  the viewport point at the centre of a cell
@@ -56,7 +57,7 @@ export function installTestHook(app) {
     figure(name) {
       const map = app.shownFigures().get(name);
       if (!map?.model) return null;
-      const { rows, cols, data, masked, range } = map.model;
+      const { rows, cols, data, masked, range, claim } = map.model;
       const r = map.dataCanvas.getBoundingClientRect();
       return {
         name,
@@ -67,6 +68,7 @@ export function installTestHook(app) {
         range: [...range],
         colormap: map.options.colormap,
         caption: map.dataCanvas.closest('.figure')?.querySelector('.figure-name')?.textContent ?? '',
+        claim: claim ?? null,
         cell: map.layoutBox ? [map.layoutBox.cellW, map.layoutBox.cellH] : null,
         box: { left: r.left, top: r.top, width: r.width, height: r.height },
         pixels: pixelDigest(map.dataCanvas),

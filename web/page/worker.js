@@ -15,7 +15,7 @@
 
 import { loadAttention } from '../lib/attention.js';
 import { attentionMasks, seededInputs } from '../views/seeded.js';
-import { plainTrace, transferables } from '../views/trace.js';
+import { plainTrace, positionalTables, transferables } from '../views/trace.js';
 
 let core = null;
 let pending = null; // the newest request not yet computed
@@ -63,8 +63,19 @@ function compute({ id, params }) {
     // The plain trace goes to the page without a copy (its buffers are transferred); weights that
     // live on in the cache are copied first, so the cache keeps its own.
     const own = (name) => (w[name] === seeded[name] ? Float32Array.from(w[name]) : w[name]);
+    // The tables the positional encoding used, from the core, so the page draws what was added
+    // or rotated (views/figures.js: pe, ropeAngles, bias).
+    const tables = positionalTables(core, {
+      positional: params.positional,
+      n,
+      nKv,
+      dModel,
+      heads,
+      cross: Boolean(tokensKv),
+    });
     const plain = plainTrace(trace, {
       ...params,
+      ...tables,
       embeddings: x,
       embeddingsKv: xKv,
       mask: masks.allowed,

@@ -12,7 +12,10 @@
 //   scale, padding (key indices), painted ([i, j] cells): the settings, as params.js checks them;
 //   embeddings (n, d_model) and embeddingsKv (nKv, d_model) or null: token embeddings before position;
 //   wq, wk, wv, wo (d_model, d_model): the weights used;
-//   mask (n, nKv) Uint8Array, 1 = query i may attend to key j after every mask kind.
+//   mask (n, nKv) Uint8Array, 1 = query i may attend to key j after every mask kind;
+//   optionally the positional tables the pass used (core.positionalTable, core.alibiSlopes):
+//   pe (n, d_model) and peKv (nKv, d_model) under sinusoidal, ropeAngles (max(n, nKv), d_head/2)
+//   under RoPE, alibiSlopes (heads) under ALiBi; null otherwise.
 export function plainTrace(apiTrace, extra) {
   const t = apiTrace;
   const perHead = (get) => (get ? Array.from({ length: t.heads }, (_, h) => get(h)) : null);
@@ -41,10 +44,17 @@ export function plainTrace(apiTrace, extra) {
     wv: extra.wv,
     wo: extra.wo, // (d_model, d_model)
     mask: extra.mask, // (n_query, n_key) 1 = may attend, after every mask kind
-    // The scores without scaling, temperature or any mask, and with scaling but no mask (the
-    // same pass, unmaskedScores: true); null when the pass did not ask for them.
-    rawScores: perHead(t.rawScores), // [head] (n, nKv) q_i·k_j (+ ALiBi)
-    unmaskedScores: perHead(t.unmaskedScores), // [head] (n, nKv)
+    // The stages of the scores before any mask (the same pass, unmaskedScores: true); null when
+    // the pass did not ask for them.
+    rawScores: perHead(t.rawScores), // [head] (n, nKv) q_i·k_j
+    scaledScores: perHead(t.scaledScores), // [head] (n, nKv) q_i·k_j·scale
+    unmaskedScores: perHead(t.unmaskedScores), // [head] (n, nKv) q_i·k_j·scale + ALiBi bias
+    qUnrotated: t.qUnrotated ?? null, // (n, d_model) x·W_Q before RoPE, or null
+    kUnrotated: t.kUnrotated ?? null, // (nKv, d_model)
+    pe: extra.pe ?? null, // (n, d_model) sinusoidal PE added to E, or null
+    peKv: extra.peKv ?? null, // (nKv, d_model) or null
+    ropeAngles: extra.ropeAngles ?? null, // (max(n, nKv), d_head / 2) radians, or null
+    alibiSlopes: extra.alibiSlopes ?? null, // (heads) m_h, or null
     entropy: perHead(t.entropy), // [head] (n) nats, per query row
     x: t.x, // (n, d_model) after positional encoding
     q: perHead(t.q), // [head] (n, d_head), after RoPE
@@ -56,6 +66,18 @@ export function plainTrace(apiTrace, extra) {
     concat: t.concat, // (n, d_model)
     output: t.output, // (n, d_model)
   };
+}
+
+// The tables a pass's positional encoding used, from the core (plainTrace's extra pe, peKv,
+// ropeAngles, alibiSlopes): what the views draw as PE, the RoPE angles and ALiBi's bias B.
+export function positionalTables(core, { positional, n, nKv, dModel, heads, cross }) {
+  if (positional === 'sinusoidal') {
+    const pe = core.positionalTable('sinusoidal', n, dModel);
+    return { pe, peKv: cross ? core.positionalTable('sinusoidal', nKv, dModel) : null };
+  }
+  if (positional === 'rope') return { ropeAngles: core.positionalTable('rope', Math.max(n, nKv), dModel / heads) };
+  if (positional === 'alibi') return { alibiSlopes: core.alibiSlopes(heads) };
+  return {};
 }
 
 // Every ArrayBuffer behind the plain trace's typed arrays, each once (a transfer list). The API's

@@ -2,14 +2,17 @@
 //
 // The numbers are recomputed here from the trace the core returned (q, k after RoPE;
 // scores after scaling, bias and mask), so the tooltip shows the arithmetic a reader can check:
-//   score(i, j)  = q_i·k_j / (√d_head · T) + ALiBi bias(i, j)     (−∞ where masked)
+//   score(i, j)  = q_i·k_j / (√d_head · T) + B_h(i, j) + M(i, j)
+// with only the divisions and the bias the pass made (views/describe.js): no ÷√d_head with the
+// switch off, no ÷T at T = 1, B_h under ALiBi alone; M is 0 or −∞.
 //   weight(i, j) = exp(score(i, j) − max_j score) / Σ_j exp(score(i, j) − max_j score)
 
 import { t, formatNumber as f } from '../i18n/i18n.js';
 
-// m_h = 2^(−8(h+1)/H), the ALiBi slope of head h of H (same formula as the core).
-export function alibiSlope(h, heads) {
-  return 2 ** ((-8 * (h + 1)) / heads);
+// m_h, the ALiBi slope of head h: the core's (trace.alibiSlopes) when the trace carries them, else
+// 2^(−8(h+1)/H), the core's formula.
+export function alibiSlope(h, heads, trace = null) {
+  return trace?.alibiSlopes ? trace.alibiSlopes[h] : 2 ** ((-8 * (h + 1)) / heads);
 }
 
 export function dot(a, aRow, b, bRow, width) {
@@ -37,14 +40,14 @@ function scoreLines(trace, h, i, j) {
   const score = trace.scores[h][i * n + j];
   if (score === -Infinity) return { score, lines: [t('tip.masked')] };
   const d = dot(trace.q[h], i, trace.k[h], j, dHead);
-  const scaled = d / (Math.sqrt(dHead) * temperature);
-  const lines = [
-    t('tip.dot', { i, j, dot: f(d), dHead }),
-    t('tip.scale', { dHead, temp: f(temperature, 3), scaled: f(scaled) }),
-  ];
+  const sqrtD = trace.scale !== false;
+  const scaled = d / ((sqrtD ? Math.sqrt(dHead) : 1) * temperature);
+  const lines = [t('tip.dot', { i, j, dot: f(d), dHead })];
+  if (sqrtD) lines.push(t('tip.scale', { dHead, temp: f(temperature, 3), scaled: f(scaled) }));
+  else if (temperature !== 1) lines.push(t('tip.temp', { temp: f(temperature, 3), scaled: f(scaled) }));
   if (trace.positional === 'alibi') {
-    const slope = alibiSlope(h, trace.heads);
-    const dist = trace.causal ? i - j : Math.abs(i - j);
+    const slope = alibiSlope(h, trace.heads, trace);
+    const dist = Math.abs(i - j);
     lines.push(t('tip.alibi', { slope: f(slope), dist, bias: f(-slope * dist) }));
   }
   lines.push(t('tip.score', { score: f(score) }));
@@ -52,7 +55,7 @@ function scoreLines(trace, h, i, j) {
 }
 
 // kind: 'x' | 'q' | 'k' | 'v' | 'scores' | 'weights' | 'headOutput' | 'concat' | 'output' | 'entropy'
-// | 'wq' | 'wk' | 'wv' | 'wo' (an entry (row, col) of a weight matrix) | 'mask' (value 1 or 0).
+// | 'wq' | 'wk' | 'wv' | 'wo' (an entry (row, col) of a weight matrix) | 'mask' (value M: 0 or −∞).
 // For per-head kinds, head is the head; for 'q', 'k', 'v', 'concat' col is a d_model column.
 // Returns { title, lines }.
 export function explainCell(trace, kind, head, row, col, value) {
@@ -163,13 +166,13 @@ export function explainCell(trace, kind, head, row, col, value) {
       lines.push(t('tip.row', { i: row, token: token(trace, row) }));
       lines.push(t('tip.output', { i: row, j: col }));
       break;
-    // The mask: value is 1 where query row may attend to key col, 0 where the key is hidden.
+    // The mask M: value 0 where query row may attend to key col, −∞ where the key is hidden.
     case 'mask':
       lines.push(
         t('tip.query', { i: row, token: token(trace, row) }),
         t('tip.key', { j: col, token: keyToken(trace, col) }),
       );
-      lines.push(t(value ? 'tip.maskOpen' : 'tip.maskHidden'));
+      lines.push(t(value === 0 ? 'tip.maskOpen' : 'tip.maskHidden'));
       break;
     // Entries of the weight matrices: W(r, c) multiplies column r of the input (dimension r of
     // every token) and adds into column c of the result.

@@ -72,11 +72,17 @@ export function renderNeuron(root, trace, h, i, j, { upTo = 'softmax' } = {}) {
   };
   line(t('neuron.sum', { dHead }), t('neuron.sum.f', { i, j, last: dHead - 1, sum: f(sum, 5) }));
   if (upTo === 'dot') {
-    el('p', 'nv-hint', root, t('neuron.more'));
+    el('p', 'nv-hint', root, t('neuron.more', { bias: trace.positional === 'alibi' ? t('neuron.more.bias') : '' }));
     return;
   }
+  // Only the divisions this pass made: ÷√d_head with the switch on, ÷T when T ≠ 1.
   const root2 = Math.sqrt(dHead);
-  if (trace.scale === false) line(t('neuron.noScale'));
+  if (trace.scale === false && temperature === 1) line(t('neuron.noScale'));
+  else if (trace.scale === false)
+    line(
+      t('neuron.temp'),
+      t('neuron.temp.f', { i, j, sum: f(sum, 5), temp: f(temperature, 3), scaled: f(sum / temperature, 5) }),
+    );
   else
     line(
       t('neuron.scale'),
@@ -91,7 +97,7 @@ export function renderNeuron(root, trace, h, i, j, { upTo = 'softmax' } = {}) {
       }),
     );
   if (trace.positional === 'alibi' && score !== -Infinity) {
-    const slope = alibiSlope(h, trace.heads);
+    const slope = alibiSlope(h, trace.heads, trace);
     const dist = Math.abs(i - j);
     const bias = -slope * dist;
     line(t('neuron.alibi'), t('neuron.alibi.f', { h, i, j, slope: f(slope, 4), dist, bias: f(bias, 5) })).dataset.bias =

@@ -18,6 +18,7 @@ import { HeadView } from './headview.js';
 import { el } from '../../draw/dom.js';
 import { STEPS } from '../state.js';
 import { mixed, plain } from '../../draw/math.js';
+import { describe, projectionFormula, scoresClaim, scoresNotation } from '../../views/describe.js';
 
 const shape = (rows, cols) => t('shape.matrix', { rows, cols });
 
@@ -361,10 +362,17 @@ export class Pipeline {
     if (inputsChanged) this.draw(this.fX, matrix(trace, 'x'), shape(n, dModel));
 
     // 3. Q, K, V
-    this.sQKV.shape.textContent = `${shape(n, dModel)} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
-    this.sQKV.desc.textContent = t('step.qkv.desc', {
+    // The title's formula is this pass's: K = X_kv W_K under cross-attention, RoPE ( … ) under RoPE.
+    const d = describe(trace);
+    const parts = projectionFormula(d).split(/ ,\s{3,}/);
+    this.sQKV.title.replaceChildren(mixed(`${t('step.qkv')} ${parts.map((p) => `$${p}$`).join(', ')}`));
+    this.sQKV.shape.textContent = trace.cross
+      ? `Q: ${shape(n, dModel)} · K, V: ${shape(nKv, dModel)}`
+      : `${shape(n, dModel)} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
+    this.sQKV.desc.textContent = t(trace.cross ? 'step.qkv.desc.cross' : 'step.qkv.desc', {
       heads,
       n,
+      nKv,
       dHead,
       rope: trace.positional === 'rope' ? t('step.qkv.rope') : '',
     });
@@ -385,10 +393,10 @@ export class Pipeline {
     this.renderFocus();
 
     // 6, 7. concat and output
-    this.sConcat.shape.textContent = t('shape.named', { name: 'concat', rows: n, cols: dModel });
+    this.sConcat.shape.textContent = t('shape.named', { name: 'C', rows: n, cols: dModel });
     this.sConcat.desc.textContent = t('step.concat.desc', { heads });
     this.draw(this.fConcat, { ...matrix(trace, 'concat'), colGroups: groups }, shape(n, dModel));
-    this.sOut.shape.textContent = t('shape.named', { name: 'output', rows: n, cols: dModel });
+    this.sOut.shape.textContent = t('shape.named', { name: 'Y', rows: n, cols: dModel });
     this.draw(this.fOut, matrix(trace, 'output'), shape(n, dModel));
   }
 
@@ -452,7 +460,7 @@ export class Pipeline {
 
   renderFocus() {
     const trace = this.trace;
-    const { n, dHead, positional, causal, temperature, nKv } = trace;
+    const { n, dHead, nKv } = trace;
     const h = this.focus;
     for (const fig of this.thumbs) {
       fig.wrap.classList.toggle('is-focused', fig.head === h);
@@ -461,14 +469,17 @@ export class Pipeline {
     this.sFocus.title.textContent = t('step.focus', { h });
     this.sFocus.shape.textContent = t('shape.focus', { h, rows: n, cols: dHead });
     this.sFocus.desc.textContent = t('step.focus.desc', { h, from: h * dHead, to: (h + 1) * dHead - 1 });
-    let scoresName = t('step.scores');
-    if (temperature !== 1) scoresName += t('step.scores.temp');
-    if (positional === 'alibi') scoresName += t('step.scores.alibi');
-    if (causal) scoresName += t('step.scores.mask');
+    // The names say what this pass computed (views/describe.js): ÷√d_head only with the switch
+    // on, ÷T only at T ≠ 1, + B_h under ALiBi, + M when the mask hides something.
+    const d = describe(trace);
+    const scoresClaimed = scoresClaim(d, 'masked');
+    const weightsClaimed = scoresClaim(d, 'weights');
+    const scoresName = `${t('step.scores')} $${scoresNotation(scoresClaimed, h, { named: false })}$`;
+    const weightsName = `${t('step.weights')} $${scoresNotation(weightsClaimed, h, { named: false })}$`;
     // Names mix words and typeset notation; labels (aria) read the notation as plain text.
     for (const [fig, name] of [
       [this.fScores, scoresName],
-      [this.fWeights, t('step.weights')],
+      [this.fWeights, weightsName],
       [this.fHeadOut, t('step.headOut')],
     ]) {
       fig.name.replaceChildren(mixed(name));
@@ -477,8 +488,8 @@ export class Pipeline {
     for (const fig of [this.fScores, this.fWeights, this.fHeadOut]) fig.head = h;
     for (const fig of [this.fQ, this.fK, this.fV, this.fConcat]) fig.map.setActiveGroup(trace.heads > 1 ? h : null);
 
-    this.draw(this.fScores, matrix(trace, 'scores', { head: h }), shape(n, nKv));
-    this.draw(this.fWeights, this.weightsOf(h), shape(n, nKv));
+    this.draw(this.fScores, { ...matrix(trace, 'scores', { head: h }), claim: scoresClaimed }, shape(n, nKv));
+    this.draw(this.fWeights, { ...this.weightsOf(h), claim: weightsClaimed }, shape(n, nKv));
     this.draw(this.fHeadOut, matrix(trace, 'headOutput', { head: h }), shape(n, dHead));
 
     // Row entropy beside the weights, its rows lined up with theirs.

@@ -1,6 +1,9 @@
 // The walkthrough's twelve stages, one object each, in order (step k is STAGES[k − 1]):
 //
-//   title, text, formula   catalogue keys (i18n.js) of its heading, explanation and formula
+//   title, text            catalogue keys (i18n.js) of its heading and explanation (text may be
+//                          (tr) → key, e.g. another key under cross-attention)
+//   formula(tr, h, d)      its formula in draw/math.js's notation, built from the pass's
+//                          description d (views/describe.js), so it says what this pass computed
 //   shape(tr, h)           the shape line beside the heading (h: the focused head)
 //   controls(extra, ctx)   controls drawn above the figures (ctx: { trace, onChange })
 //   notes(tr)              [className, text] notes drawn above the figures, after the controls
@@ -27,12 +30,28 @@
 import { t, formatNumber } from '../i18n/i18n.js';
 import { el } from '../../draw/dom.js';
 import { maskEditor, emptyRowsNote } from './mask-editor.js';
+import {
+  describe,
+  inputFormula,
+  layerFormula,
+  projectionFormula,
+  scoresClaim,
+  scoresNotation,
+  scoresShape,
+} from '../../views/describe.js';
+import { spreadPlot } from './scale-figures.js';
+import { rescored } from '../../views/figures.js';
 
 const cell = (r, c) => [{ row: r, col: c }];
 const row = (r) => [{ row: r }];
 const col = (c) => [{ col: c }];
 // The figures K and V are computed from: the second sentence's X under cross-attention.
 const kvInput = (tr) => (tr.cross ? 'xKv' : 'x');
+// 'n × n = 11 × 11', or 'n_q × n_k = 11 × 7' under cross-attention.
+const mapShape = (tr) => {
+  const { symbols, rows, cols } = scoresShape(describe(tr));
+  return t('wt.shape.map', { symbols, rows, cols });
+};
 const emptyRows = (tr) => {
   const text = emptyRowsNote(tr);
   return text ? [['wt-note wt-empty', text]] : [];
@@ -53,14 +72,14 @@ export const STAGES = Object.freeze([
   {
     title: 'wt.tokens',
     text: 'wt.tokens.desc',
-    formula: 'wt.tokens.f',
+    formula: () => t('wt.tokens.f'),
     shape: (tr) => t('shape.tokens', { n: tr.n }),
     body: () => [{ tokens: true }],
   },
   {
     title: 'wt.embed',
     text: 'wt.embed.desc',
-    formula: 'wt.embed.f',
+    formula: () => t('wt.embed.f'),
     shape: (tr) => t('shape.named', { name: 'E', rows: tr.n, cols: tr.dModel }),
     body: (tr) => [
       { row: 'wt-row', items: [{ name: 'embeddings', click: 'edit' }, tr.cross && { name: 'embeddingsKv' }] },
@@ -69,35 +88,73 @@ export const STAGES = Object.freeze([
   {
     title: 'wt.pos',
     text: 'wt.pos.desc',
-    formula: 'wt.pos.f',
+    formula: (tr, h, d) => inputFormula(d),
     shape: (tr) => t('shape.named', { name: 'X', rows: tr.n, cols: tr.dModel }),
     notes: (tr) => [
       [
         'wt-note',
-        t(tr.positional === 'sinusoidal' ? 'wt.pos.added' : 'wt.pos.notAdded', {
-          pos: t(`positional.${tr.positional}`),
-        }),
+        tr.positional === 'sinusoidal'
+          ? t('wt.pos.added')
+          : [
+              t('wt.pos.notAdded', { pos: t(`positional.${tr.positional}`) }),
+              tr.positional === 'rope' && t('wt.pos.rope'),
+              tr.positional === 'alibi' && t('wt.pos.alibi'),
+            ]
+              .filter(Boolean)
+              .join(' '),
       ],
+      ...(tr.cross && tr.positional !== 'none' ? [['wt-note', t('wt.pos.cross')]] : []),
     ],
-    body: (tr) => [
-      { row: 'wt-row', items: [{ name: 'embeddings' }, { name: 'x' }] },
-      tr.cross && { row: 'wt-row', items: [{ name: 'xKv' }] },
-    ],
+    // E, PE and X on one colour scale, so X = E + PE can be read cell by cell.
+    body: (tr) => {
+      const sin = tr.positional === 'sinusoidal';
+      const same = sin ? ['embeddings', 'pe', 'x'] : ['embeddings', 'x'];
+      const sameKv = sin ? ['embeddingsKv', 'peKv', 'xKv'] : ['embeddingsKv', 'xKv'];
+      return [
+        {
+          row: sin ? 'wt-row wt-row-3' : 'wt-row',
+          items: same.map((name) => ({ name, rangeFrom: same, legend: name === 'x' })),
+        },
+        tr.cross && {
+          row: sin ? 'wt-row wt-row-3' : 'wt-row',
+          items: sameKv.map((name) => ({ name, rangeFrom: sameKv, legend: name === 'xKv' })),
+        },
+        tr.positional === 'rope' && { row: 'wt-row', items: [{ name: 'ropeAngles' }] },
+      ];
+    },
     links: {
-      embeddings: (r, c) => ({ x: cell(r, c) }),
-      x: (r, c) => ({ embeddings: cell(r, c) }),
+      embeddings: (r, c) => ({ x: cell(r, c), pe: cell(r, c) }),
+      pe: (r, c) => ({ x: cell(r, c), embeddings: cell(r, c) }),
+      x: (r, c) => ({ embeddings: cell(r, c), pe: cell(r, c) }),
     },
   },
   {
     title: 'wt.qkv',
-    text: 'wt.qkv.desc',
-    formula: 'wt.qkv.f',
-    shape: ({ n, dModel, heads, dHead }) =>
-      `${t('shape.matrix', { rows: n, cols: dModel })} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`,
-    body: (tr) => [
+    text: (tr) => (tr.cross ? 'wt.qkv.desc.cross' : 'wt.qkv.desc'),
+    formula: (tr, h, d) => projectionFormula(d),
+    // Q: n × d_model → h × (n × d_head); under cross-attention K and V have n_k rows.
+    shape: ({ n, nKv, dModel, heads, dHead, cross }) => {
+      const one = (name, rows) =>
+        `${name}: ${t('shape.matrix', { rows, cols: dModel })} → ${t('shape.heads', { heads, rows, cols: dHead })}`;
+      return cross
+        ? `${one('Q', n)} · ${one('K, V', nKv)}`
+        : `${t('shape.matrix', { rows: n, cols: dModel })} → ${t('shape.heads', { heads, rows: n, cols: dHead })}`;
+    },
+    notes: (tr) => (tr.positional === 'rope' ? [['wt-note', t('wt.qkv.rope', { h: '' })]] : []),
+    body: (tr, h) => [
       { row: 'wt-row', items: [{ name: 'x' }, tr.cross && { name: 'xKv' }] },
       { row: 'wt-row wt-row-3', items: ['wq', 'wk', 'wv'].map((name) => ({ name, click: 'edit' })) },
       { row: 'wt-row wt-row-3', items: ['q', 'k', 'v'].map((name) => ({ name, groups: true })) },
+      // RoPE: head h's q and k before the rotation and after, each pair on one colour scale.
+      tr.positional === 'rope' && {
+        row: 'wt-row wt-row-4',
+        items: [
+          { name: 'qUnrotatedHead', rangeFrom: ['qUnrotatedHead', 'qHead'] },
+          { name: 'qHead', id: 'qRotated', caption: 'wt.name.qRot', rangeFrom: ['qUnrotatedHead', 'qHead'] },
+          { name: 'kUnrotatedHead', rangeFrom: ['kUnrotatedHead', 'kHead'] },
+          { name: 'kHead', id: 'kRotated', caption: 'wt.name.kRot', rangeFrom: ['kUnrotatedHead', 'kHead'] },
+        ],
+      },
     ],
     links: {
       // Under cross-attention x feeds Q alone; K and V come from xKv.
@@ -115,7 +172,7 @@ export const STAGES = Object.freeze([
   {
     title: 'wt.scores',
     text: 'wt.scores.desc',
-    formula: 'wt.scores.f',
+    formula: (tr, h) => t('wt.scores.f', { h }),
     shape: (tr, h) => t('wt.shape.scores', { h, n: tr.n, nKv: tr.nKv, dHead: tr.dHead }),
     body: () => [
       { row: 'wt-row', items: [{ name: 'qHead' }, { name: 'kHead' }] },
@@ -131,10 +188,21 @@ export const STAGES = Object.freeze([
   {
     title: 'wt.scale',
     text: 'wt.scale.desc',
-    formula: 'wt.scale.f',
-    shape: (tr) => t('wt.shape.nq', { n: tr.n, nKv: tr.nKv }),
+    // S_h / (√d_head · T) [+ B_h]: only the divisions and the bias this pass made.
+    formula: (tr, h, d) => {
+      const scaled = scoresNotation(scoresClaim(d, 'scaled'), h);
+      const biased = scoresNotation(scoresClaim(d, 'biased'), h);
+      return d.positional === 'alibi' ? `${scaled}   →   ${biased}` : scaled;
+    },
+    shape: (tr) => mapShape(tr),
     controls: scaleSwitch,
-    body: () => [
+    notes: (tr, h) => [
+      ...(tr.scale === false && tr.temperature === 1 ? [['wt-note', t('wt.scale.none')]] : []),
+      ...(tr.positional === 'alibi'
+        ? [['wt-note', t('wt.scale.alibi', { h, slope: formatNumber(tr.alibiSlopes[h], 4) })]]
+        : []),
+    ],
+    body: (tr, h) => [
       {
         row: 'wt-row',
         items: [
@@ -142,34 +210,67 @@ export const STAGES = Object.freeze([
           { name: 'scaledScores', rangeFrom: 'rawScores', click: 'pair', note: 'wt.scale.sameRange' },
         ],
       },
+      tr.positional === 'alibi' && {
+        row: 'wt-row',
+        items: [{ name: 'bias' }, { name: 'biasedScores', click: 'pair' }],
+      },
+      { className: 'wt-sub', text: t('wt.scale.compare') },
+      { row: 'wt-row', items: [{ name: 'softmaxWithSqrt' }, { name: 'softmaxWithoutSqrt' }] },
+      {
+        className: 'figure-desc',
+        text: t('wt.scale.rowMax', {
+          with: formatNumber(rescored(tr, h, { sqrtD: true }).rowMaxMean, 2),
+          without: formatNumber(rescored(tr, h, { sqrtD: false }).rowMaxMean, 2),
+        }),
+      },
+      { className: 'wt-sub', text: t('wt.scale.spread') },
+      { custom: spreadPlot },
     ],
     links: {
       rawScores: (r, c) => ({ scaledScores: cell(r, c) }),
-      scaledScores: (r, c) => ({ rawScores: cell(r, c) }),
+      scaledScores: (r, c) => ({ rawScores: cell(r, c), biasedScores: cell(r, c) }),
+      bias: (r, c) => ({ biasedScores: cell(r, c) }),
+      biasedScores: (r, c) => ({ scaledScores: cell(r, c), bias: cell(r, c) }),
     },
     neuron: 'scale',
   },
   {
     title: 'wt.mask',
     text: 'wt.mask.desc',
-    formula: 'wt.mask.f',
-    shape: (tr) => t('wt.shape.nq', { n: tr.n, nKv: tr.nKv }),
+    // The scores plus M (when this pass hides anything), and what M is.
+    formula: (tr, h, d) => {
+      const def = t('wt.mask.f');
+      return d.masked ? `${scoresNotation(scoresClaim(d, 'masked'), h)}   ${def}` : def;
+    },
+    shape: (tr) => mapShape(tr),
     controls: maskEditor,
-    notes: emptyRows,
-    body: () => [
+    notes: (tr) => [
+      ...(tr.cross ? [['wt-note', t('wt.mask.cross')]] : []),
+      ...(describe(tr).masked || tr.cross ? [] : [['wt-note wt-mask-none', t('wt.mask.none')]]),
+      ...emptyRows(tr),
+    ],
+    body: (tr) => [
       {
         row: 'wt-row',
         items: [
           { name: 'mask', click: 'paint' },
-          { name: 'scaledScores' },
-          { name: 'scores', rangeFrom: 'scaledScores', click: 'pair' },
+          { name: 'biasedScores' },
+          { name: 'scores', rangeFrom: 'biasedScores', click: 'pair' },
         ],
       },
+      // Nothing hidden: the causal mask shown on these very scores, as a preview.
+      !describe(tr).masked &&
+        !tr.cross && {
+          row: 'wt-row',
+          items: [{ name: 'causalMask' }, { name: 'causalScores', rangeFrom: 'biasedScores' }],
+        },
     ],
     links: {
-      mask: (r, c) => ({ scores: cell(r, c), scaledScores: cell(r, c) }),
-      scaledScores: (r, c) => ({ scores: cell(r, c), mask: cell(r, c) }),
-      scores: (r, c) => ({ mask: cell(r, c), scaledScores: cell(r, c) }),
+      mask: (r, c) => ({ scores: cell(r, c), biasedScores: cell(r, c) }),
+      biasedScores: (r, c) => ({ scores: cell(r, c), mask: cell(r, c) }),
+      scores: (r, c) => ({ mask: cell(r, c), biasedScores: cell(r, c) }),
+      causalMask: (r, c) => ({ causalScores: cell(r, c) }),
+      causalScores: (r, c) => ({ causalMask: cell(r, c), biasedScores: cell(r, c) }),
     },
   },
   {
@@ -177,8 +278,8 @@ export const STAGES = Object.freeze([
     // same size, each n_q × n_k, with each row's entropy; Q_h and K_h below, where the scores came from.
     title: 'wt.softmax',
     text: 'wt.softmax.desc',
-    formula: 'wt.softmax.f',
-    shape: (tr) => t('wt.shape.nq', { n: tr.n, nKv: tr.nKv }),
+    formula: (tr, h, d) => `${scoresNotation(scoresClaim(d, 'weights'), h)}   ${t('wt.softmax.f', { h })}`,
+    shape: (tr) => mapShape(tr),
     notes: emptyRows,
     body: (tr) => [
       {
@@ -210,7 +311,7 @@ export const STAGES = Object.freeze([
   {
     title: 'wt.sum',
     text: 'wt.sum.desc',
-    formula: 'wt.sum.f',
+    formula: (tr, h) => t('wt.sum.f', { h }),
     shape: (tr) => t('wt.shape.sum', { n: tr.n, nKv: tr.nKv, dHead: tr.dHead }),
     body: () => [{ row: 'wt-row', items: [{ name: 'weights' }, { name: 'vHead' }, { name: 'headOutput' }] }],
     links: {
@@ -224,8 +325,8 @@ export const STAGES = Object.freeze([
     // Row labels only on a head output that begins a line of the grid.
     title: 'wt.concat',
     text: 'wt.concat.desc',
-    formula: 'wt.concat.f',
-    shape: (tr) => t('shape.named', { name: 'concat', rows: tr.n, cols: tr.dModel }),
+    formula: () => t('wt.concat.f'),
+    shape: (tr) => t('shape.named', { name: 'C', rows: tr.n, cols: tr.dModel }),
     body: (tr) => [
       {
         row: 'wt-row wt-row-heads',
@@ -250,8 +351,8 @@ export const STAGES = Object.freeze([
   {
     title: 'wt.wo',
     text: 'wt.wo.desc',
-    formula: 'wt.wo.f',
-    shape: (tr) => t('shape.named', { name: 'output', rows: tr.n, cols: tr.dModel }),
+    formula: () => t('wt.wo.f'),
+    shape: (tr) => t('shape.named', { name: 'Y', rows: tr.n, cols: tr.dModel }),
     body: () => [{ row: 'wt-row wt-row-3', items: [{ name: 'concat' }, { name: 'wo' }, { name: 'output' }] }],
     links: {
       concat: (r, c) => ({ output: row(r), wo: row(c) }),
@@ -262,18 +363,27 @@ export const STAGES = Object.freeze([
   {
     title: 'wt.output',
     text: 'wt.output.desc',
-    formula: 'wt.output.f',
-    shape: (tr) => t('shape.named', { name: 'output', rows: tr.n, cols: tr.dModel }),
+    formula: (tr, h, d) => layerFormula(d),
+    shape: (tr) => t('shape.named', { name: 'Y', rows: tr.n, cols: tr.dModel }),
     notes: () => [['wt-note wt-end', t('wt.output.end')]],
-    body: () => [{ row: 'wt-row', items: [{ name: 'x' }, { name: 'output' }] }],
+    body: () => [
+      { row: 'wt-row', items: [{ name: 'x' }, { name: 'output' }] },
+      { className: 'wt-sub wt-next', text: t('wt.output.next') },
+      { formula: 'wt.output.next.f' },
+    ],
   },
 ]);
 
 // The explanation's placeholders, the same for every stage (h: the focused head).
 export function textParams(tr, h) {
   const { n, dModel, heads, dHead } = tr;
+  const shape = scoresShape(describe(tr));
   return {
     n,
+    nKv: tr.nKv,
+    shape: shape.symbols,
+    rows: shape.rows,
+    cols: shape.cols,
     dModel,
     heads,
     dHead,

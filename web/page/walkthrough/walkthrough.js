@@ -15,13 +15,14 @@ import { t } from '../i18n/i18n.js';
 import { renderNeuron } from '../explain/neuron.js';
 import { STEPS } from '../state.js';
 import { el } from '../../draw/dom.js';
-import { formula } from '../../draw/math.js';
+import { formula, mixed } from '../../draw/math.js';
 import { STAGES, textParams } from './stages.js';
 import { figure } from './figure-specs.js';
 import { FigureGrid } from './figure-grid.js';
 import { hoverCell } from './provenance.js';
 import { CellEditor } from './cell-editor.js';
 import { togglePainted } from './mask-editor.js';
+import { describe } from '../../views/describe.js';
 
 if (STAGES.length !== STEPS) throw new Error(`stages.js has ${STAGES.length} stages, state.js ${STEPS} steps`);
 
@@ -123,8 +124,10 @@ export class Walkthrough {
     this.root.dataset.step = String(k);
     this.counter.textContent = t('wt.counter', { k, total: STEPS });
     this.title.textContent = t(stage.title, { h });
-    this.desc.textContent = t(stage.text, textParams(trace, h));
-    this.formula.replaceChildren(formula(t(stage.formula)));
+    const textKey = typeof stage.text === 'function' ? stage.text(trace) : stage.text;
+    this.desc.textContent = t(textKey, textParams(trace, h));
+    // The formula of what this pass computed (views/describe.js), not of the default settings.
+    this.formula.replaceChildren(formula(stage.formula(trace, h, describe(trace))));
     this.refreshNav();
     this.dots.forEach((b, idx) => {
       b.classList.toggle('is-done', idx + 1 < k);
@@ -135,7 +138,9 @@ export class Walkthrough {
     this.shape.textContent = stage.shape(trace, h);
     this.extra.replaceChildren();
     stage.controls?.(this.extra, { trace, onChange: this.onChange });
-    for (const [className, text] of stage.notes?.(trace) ?? []) el('p', className, this.extra, text);
+    // Notes mix words and $notation$ (typeset, as in the overview's titles).
+    for (const [className, text] of stage.notes?.(trace, h) ?? [])
+      el('p', className, this.extra).appendChild(mixed(text));
     this.body.replaceChildren();
     this.grid.clear();
     const editable = this.drawBody(stage.body(trace, h).filter(Boolean));
@@ -158,6 +163,11 @@ export class Walkthrough {
         });
       } else if (block.text) {
         el('p', block.className, this.body, block.text);
+      } else if (block.formula) {
+        el('div', 'wt-formula-next', this.body).appendChild(formula(t(block.formula)));
+      } else if (block.custom) {
+        // A figure that is not a heatmap (scale-figures.js), drawn from the same trace.
+        block.custom(el('div', 'wt-custom', this.body), this.trace, this.head);
       } else {
         const row = el('div', block.row, this.body);
         for (const item of block.items.filter(Boolean)) {

@@ -1,0 +1,108 @@
+// What a pass computed, as the captions and formulas say it: one description of the computation,
+// read from the trace the worker returned (its settings and its shapes), from which every view
+// builds its formulas and figure names. No caption is fixed text that assumes the default settings:
+// turn the √d_head switch off and the ÷√d_head leaves every formula; add ALiBi and its bias B_h
+// appears wherever it enters; cross-attention puts X_kv into K and V and n_q × n_k into the shapes.
+// No DOM and no words: formulas are in draw/math.js's notation (language-neutral); the words around
+// them come from the page's or the widget's catalogue.
+//
+// One name per matrix, everywhere (text, formulas, tooltips):
+//   E embeddings · PE positions · X = E + PE · X_kv (cross-attention's second sentence) ·
+//   W_Q W_K W_V W_O · Q K V (Q_h K_h V_h: head h's columns) · S_h = Q_h K_hᵀ the scores ·
+//   B_h ALiBi's bias · M the mask, additive: M_ij = 0 where query i may attend to key j, −∞ where
+//   it is hidden · P_h the weights (softmax) · out_h = P_h V_h · C = [out_0 | … ] · Y = C W_O.
+
+// The description: { cross, n, nKv, dModel, heads, dHead, scale, temperature, positional, causal,
+// padding, painted, masked, hidden }.
+//   scale: scores divided by √d_head; temperature: T (T = 1 divides by nothing);
+//   masked: whether M hides any cell (a causal mask over one token hides nothing);
+//   hidden: the number of cells M hides.
+export function describe(trace) {
+  let hidden = 0;
+  for (const allowed of trace.mask) if (!allowed) hidden++;
+  return Object.freeze({
+    cross: Boolean(trace.cross),
+    n: trace.n,
+    nKv: trace.nKv,
+    dModel: trace.dModel,
+    heads: trace.heads,
+    dHead: trace.dHead,
+    scale: trace.scale !== false,
+    temperature: trace.temperature,
+    positional: trace.positional,
+    causal: Boolean(trace.causal),
+    padding: trace.padding?.length ?? 0,
+    painted: trace.painted?.length ?? 0,
+    masked: hidden > 0,
+    hidden,
+  });
+}
+
+// What a matrix of the score pipeline holds, as a claim a test can check against the numbers:
+//   { product: true, sqrtD, temperature, bias, mask, softmax }
+//   product: S_h = Q_h K_hᵀ; sqrtD: divided by √d_head; temperature: divided by T (null: not);
+//   bias: + B_h; mask: + M; softmax: P_h = softmax over each row of all that.
+// stage: 'raw' (S_h), 'scaled' (after the division), 'biased' (after + B_h), 'masked' (after + M),
+// 'weights' (P_h). A stage that changes nothing in this pass claims only what was done.
+export function scoresClaim(d, stage) {
+  const order = ['raw', 'scaled', 'biased', 'masked', 'weights'];
+  const at = order.indexOf(stage);
+  if (at < 0) throw new Error(`no score stage ${stage}`);
+  return Object.freeze({
+    product: true,
+    sqrtD: at >= 1 && d.scale,
+    temperature: at >= 1 && d.temperature !== 1 ? d.temperature : null,
+    bias: at >= 2 && d.positional === 'alibi',
+    mask: at >= 3 && d.masked,
+    softmax: at >= 4,
+  });
+}
+
+// The divisor of the scores: '√d_head · T', '√d_head', 'T' or '' (nothing divides).
+export function divisor(claim) {
+  const parts = [];
+  if (claim.sqrtD) parts.push('√d_head');
+  if (claim.temperature !== null) parts.push('T');
+  return parts.join(' · ');
+}
+
+// The claim in notation, for head h (a number, or 'h'). base: what the product is called here
+// ('S_h' after step 5 names it; 'Q_h K_h^T' where it has no name yet).
+export function scoresNotation(claim, h, { named = true } = {}) {
+  const sub = (sym) => `${sym}_${h}`;
+  const product = named ? sub('S') : `${sub('Q')} ${sub('K')}^T`;
+  const by = divisor(claim);
+  let expr = by ? `\\frac{${product}}{${by}}` : product;
+  if (claim.bias) expr += ` + ${sub('B')}`;
+  if (claim.mask) expr += ' + M';
+  return claim.softmax ? `${sub('P')} = softmax ( ${expr} )` : expr;
+}
+
+// The formula of one head and of the layer, for the header and the last step:
+//   P_h = softmax ( Q_h K_hᵀ / (√d_head · T) + B_h + M ) ,   out_h = P_h V_h
+export function headFormula(d, h = 'h') {
+  return `${scoresNotation(scoresClaim(d, 'weights'), h, { named: false })} ,   out_${h} = P_${h} V_${h}`;
+}
+export function layerFormula(d) {
+  const claim = scoresClaim(d, 'masked');
+  return `Y = concat_h ( softmax ( ${scoresNotation(claim, 'h', { named: false })} ) V_h ) W_O`;
+}
+
+// X from E: 'X = E + PE' under the sinusoidal encoding, else 'X = E' (and X_kv alike).
+export function inputFormula(d) {
+  const add = d.positional === 'sinusoidal';
+  const one = (x, e, pe) => (add ? `${x} = ${e} + ${pe}` : `${x} = ${e}`);
+  return d.cross ? `${one('X', 'E', 'PE')} ,   ${one('X_kv', 'E_kv', 'PE_kv')}` : one('X', 'E', 'PE');
+}
+
+// Q, K, V from X (K and V from X_kv under cross-attention), rotated by RoPE where it applies.
+export function projectionFormula(d) {
+  const src = d.cross ? 'X_kv' : 'X';
+  const rot = (e) => (d.positional === 'rope' ? `RoPE ( ${e} )` : e);
+  return `Q = ${rot('X W_Q')} ,   K = ${rot(`${src} W_K`)} ,   V = ${src} W_V`;
+}
+
+// The shape of a score map: 'n × n' in self-attention, 'n_q × n_k' in cross-attention; with sizes.
+export function scoresShape(d) {
+  return d.cross ? { symbols: 'n_q × n_k', rows: d.n, cols: d.nKv } : { symbols: 'n × n', rows: d.n, cols: d.nKv };
+}
