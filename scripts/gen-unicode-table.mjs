@@ -80,7 +80,8 @@ for (const line of text.split('\n')) {
   const lower = f[13] ? parseInt(f[13], 16) : 0;
   if (cpt >= 0x80 && lower && 'strvmld'.includes(String.fromCodePoint(lower))) lowerToAsciiContraction.push(cpt);
 }
-if (lowerToAsciiContraction.length) throw new Error(`non-ASCII code points lower-case to ASCII: ${lowerToAsciiContraction}`);
+if (lowerToAsciiContraction.length)
+  throw new Error(`non-ASCII code points lower-case to ASCII: ${lowerToAsciiContraction}`);
 const version = (readFileSync(join(dirname(source), 'ReadMe.txt'), 'utf8').match(/Version (\d+\.\d+\.\d+)/) || [])[1];
 
 const ranges = [];
@@ -92,7 +93,10 @@ for (let i = 0; i < ranges.length; i += 4) {
     '    ' +
       ranges
         .slice(i, i + 4)
-        .map(([c, f]) => `{0x${c.toString(16).toUpperCase().padStart(6, '0')}, k${NAME[f][0].toUpperCase()}${NAME[f].slice(1)}},`)
+        .map(
+          ([c, f]) =>
+            `{0x${c.toString(16).toUpperCase().padStart(6, '0')}, k${NAME[f][0].toUpperCase()}${NAME[f].slice(1)}},`,
+        )
         .join(' '),
   );
 }
