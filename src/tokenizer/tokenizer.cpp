@@ -143,14 +143,14 @@ std::string Tokenizer::init(Vocab vocab) {
         if (id >= 0) attr_[static_cast<size_t>(id)] = kControl;
       }
     }
-  } else {
-    for (const char* t : kEndOfGeneration) {
-      auto it = std::find(vocab_.tokens.begin(), vocab_.tokens.end(), t);
-      if (it != vocab_.tokens.end()) attr_[static_cast<size_t>(it - vocab_.tokens.begin())] |= kControl;
-    }
   }
   index_.reserve(n);
   for (size_t i = 0; i < n; ++i) index_.emplace(vocab_.tokens[i], static_cast<int32_t>(i));
+  if (vocab_.kind != VocabKind::Llama2c) {
+    for (const char* t : kEndOfGeneration) {
+      if (const int32_t id = find(t); id >= 0) attr_[static_cast<size_t>(id)] |= kControl;
+    }
+  }
   if (vocab_.kind == VocabKind::Bpe) {
     ranks_.reserve(vocab_.merges.size());
     for (size_t i = 0; i < vocab_.merges.size(); ++i) {

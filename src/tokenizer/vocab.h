@@ -32,8 +32,9 @@ inline constexpr int32_t kMaxVocabTokens = 1 << 21;
 inline constexpr int32_t kMaxMerges = 1 << 22;
 inline constexpr size_t kMaxTokenBytes = 1 << 16;
 inline constexpr size_t kMaxVocabBytes = size_t{1} << 28;  // all token and merge strings together
-// Longest text tokenize() accepts, in bytes (a long book; the page's texts are sentences).
-inline constexpr size_t kMaxTextBytes = 1 << 22;
+// Longest text tokenize() accepts, in bytes: far more than any model's context (the page's texts are
+// sentences), and small enough that tokenizing it takes well under 100 MB.
+inline constexpr size_t kMaxTextBytes = 1 << 20;
 
 struct Vocab {
   VocabKind kind = VocabKind::Spm;

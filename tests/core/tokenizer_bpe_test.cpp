@@ -202,3 +202,24 @@ TEST_CASE("bpe: detokenize(tokenize(s)) == s over random text, every pre-tokeniz
     }
   }
 }
+
+TEST_CASE("bpe: end-of-generation texts become control tokens; over-long text is refused",
+          "[tokenizer][bpe]") {
+  // 256 "<|endoftext|>", given the normal type, as llama.cpp overrides it.
+  ap::Tokenizer t;
+  REQUIRE(t.init(fixtures::bpe_vocab({"<|endoftext|>"}, {}, "gpt-2")).empty());
+  CHECK((t.attributes(256) & ap::Tokenizer::kControl) != 0);
+  CHECK(t.piece(256, false).empty());
+  CHECK(t.piece(256, true) == "<|endoftext|>");
+  // Text is text: the control token is written out byte by byte unless parse_special.
+  CHECK(tokenize(t, "<|endoftext|>").size() == 13);
+  Ids ids;
+  ap::TokenizeOptions o;
+  o.parse_special = true;
+  REQUIRE(t.tokenize("a<|endoftext|>", &ids, o).empty());
+  CHECK(ids == Ids{byte_id('a'), 256});
+  ids.clear();
+  const std::string err = t.tokenize(std::string(ap::kMaxTextBytes + 1, 'a'), &ids);
+  CHECK(err.find("at most 1048576") != std::string::npos);
+  CHECK(ids.empty());
+}
