@@ -42,7 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider p(data, size);
   const bool bpe = p.ConsumeBool();
   const bool with_bytes = p.ConsumeBool();
-  ap::Vocab v = bpe ? fixtures::bpe_vocab({}, {}, "") : fixtures::spm_vocab({});
+  static const ap::Vocab kBpeBase = fixtures::bpe_vocab({}, {}, ""), kSpmBase = fixtures::spm_vocab({});
+  ap::Vocab v = bpe ? kBpeBase : kSpmBase;
   if (!with_bytes) v = ap::Vocab{v.kind};
   v.pre = kPres[p.ConsumeIntegralInRange<size_t>(0, sizeof kPres / sizeof kPres[0] - 1)];
   const int extra = p.ConsumeIntegralInRange<int>(0, 64);
