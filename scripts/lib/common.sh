@@ -15,6 +15,7 @@ as_root() {
 
 # Debian packages the project needs, by what they provide.
 APT_PACKAGES=(cmake g++ make emscripten libeigen3-dev catch2 nodejs npm chromium clang-format
+  clang-19 libclang-rt-19-dev  # the libFuzzer harnesses (scripts/fuzz): clang with libFuzzer, ASan, UBSan
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji  # fonts: Arabic, CJK and emoji tokens in browser tests and screenshots
   fonts-texgyre-math)  # an OpenType MATH font, so the walkthrough's MathML formulas render as typeset in screenshots
 
