@@ -10,15 +10,21 @@
 // Seeded inputs: N(0, 1) from mulberry32 + Box–Muller, the same in every engine.
 // ---------------------------------------------------------------------------
 
-export function randomNormal(count, seed) {
-  let a = (seed * 0x9e3779b9 + 0x6d2b79f5) >>> 0;
-  const next = () => {
+// mulberry32: a small seeded generator of uniforms in [0, 1), the one the benchmark's inputs and
+// the fuzzers' cases (tests/js/fuzz, tests/browser/fuzz) are drawn from.
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function randomNormal(count, seed) {
+  const next = mulberry32(seed * 0x9e3779b9 + 0x6d2b79f5);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i += 2) {
     const r = Math.sqrt(-2 * Math.log(1 - next())),

@@ -15,6 +15,7 @@ import { startHarness } from './page-harness.mjs';
 import { FIELDS } from '../../web/page/state.js';
 import { OBSERVED_ATTRIBUTES, CONTROLS } from '../../web/widget/attributes.js';
 import { WIDGET_LIMITS } from '../../web/views/limits.js';
+import { mulberry32 } from '../../bench/js/common.mjs';
 
 // Cases known to fail, each with what is wrong: the test asserts they still fail, so a fix
 // shows up (remove the entry) and a known failure cannot be forgotten. Keys: `${fuzzer}:${seed}`.
@@ -27,17 +28,6 @@ const SCALE = Number(process.env.AP_FUZZ_CASES ?? 1);
 const ONLY = process.env.AP_FUZZ_SEED ? Number(process.env.AP_FUZZ_SEED) : null;
 const HASH_CASES = Math.round(150 * SCALE);
 const WIDGET_CASES = Math.round(100 * SCALE);
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = (rnd, list) => list[Math.floor(rnd() * list.length)];
 

@@ -13,6 +13,7 @@ import vm from 'node:vm';
 import v8 from 'node:v8';
 import { loadAttention, simdSupported } from '../../web/lib/attention.js';
 import { randomArray } from './reference.mjs';
+import { mulberry32 } from '../../bench/js/common.mjs';
 
 const CALLS = Number(process.env.AP_FUZZ_CALLS ?? 3000);
 
@@ -21,14 +22,7 @@ const gc = vm.runInNewContext('gc');
 
 // A small seeded generator (mulberry32), so a failure names a seed that reproduces it.
 function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
