@@ -658,6 +658,14 @@ test('bad padding, mask or kv values give a message in the widget, not a throw o
     ['mask="0.1,3.0"', /mask: cell 3\.0 is outside the 3 × 3 map/],
     ['kv="a b" mask="0.2"', /mask: cell 0\.2 is outside the 3 × 2 map/],
     ['kv="a b" padding="2"', /there is no key token 2; the 2 keys are numbered 0 … 1/],
+    // The sizes and choices, each named as written (views/limits.js's caps), never replaced by a default.
+    ['heads="17"', /^heads="17": write a whole number from 1 to 16\.$/],
+    ['heads="abc"', /^heads="abc": write a whole number from 1 to 16\.$/],
+    ['d-model="600"', /^d-model="600": write a whole number from 1 to 512\.$/],
+    ['seed="1000000"', /^seed="1000000": write a whole number from 0 to 999999\.$/],
+    ['view="nope"', /^view="nope" is not one of weights, scores/],
+    ['positional="xyz"', /^positional="xyz" is not one of none, sinusoidal, rope, alibi\.$/],
+    ['head="3"', /^head="3": write a whole number from 0 to 1\.$/],
     [
       `kv="${Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ')}"`,
       /The key sentence \(kv\) has 40 tokens; the widget draws at most 32/,
