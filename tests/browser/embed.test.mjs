@@ -113,6 +113,41 @@ test('the examples page shows all three embeds with no console errors (strict CS
   const fetchesBefore = siteWasmFetches;
   const { page, problems, close } = await open(`${site.url}examples/`);
   assert.equal(await widgetsDrawn(page), 1);
+  // The post promises only what random weights show: no "why 'it' looks back" story, and the
+  // claims it makes hold in the figure drawn.
+  const post = await page.evaluate(() => ({
+    title: document.title,
+    h1: document.querySelector('h1').textContent,
+    text: document.getElementById('what-it-shows').textContent,
+  }));
+  assert.doesNotMatch(`${post.title} ${post.h1}`, /looks back/i);
+  assert.match(post.text, /random, not trained/);
+  const columnsOfThe = async () =>
+    page.locator('#embed-element').evaluate((el) => {
+      const { model, meta } = el.current;
+      const [a, b] = meta.tokens.flatMap((tok, j) => (tok === 'the' ? [j] : []));
+      const rows = Array.from({ length: model.rows }, (_, i) => i);
+      return {
+        positional: meta.positional,
+        pair: [a, b],
+        equal: rows.every((i) => model.data[i * model.cols + a] === model.data[i * model.cols + b]),
+        sums: rows.map((i) => model.data.slice(i * model.cols, (i + 1) * model.cols).reduce((x, y) => x + y, 0)),
+      };
+    });
+  const plain = await columnsOfThe();
+  assert.deepEqual([plain.positional, plain.pair], ['none', [0, 4]]);
+  assert.equal(plain.equal, true, 'without a positional encoding the two "the" columns are equal in every row');
+  for (const sum of plain.sums) assert.ok(Math.abs(sum - 1) < 1e-5, `a row sums to ${sum}`);
+  const widget = page.locator('#embed-element');
+  const before = await widget.evaluate((el) => el.renders);
+  await widget.evaluate((el) => {
+    const select = el.shadowRoot.querySelector('[data-control="positional"]');
+    select.value = 'sinusoidal';
+    select.dispatchEvent(new Event('change'));
+  });
+  await page.waitForFunction((n) => document.getElementById('embed-element').renders > n, before);
+  assert.equal((await columnsOfThe()).equal, false, 'with sinusoidal positions the two columns part');
+  await widget.evaluate((el) => el.setAttribute('positional', 'none'));
   for (const id of ['embed-iframe', 'embed-step']) {
     await page.locator(`#${id}`).scrollIntoViewIfNeeded();
     const frame = await (await page.locator(`#${id}`).elementHandle()).contentFrame();
