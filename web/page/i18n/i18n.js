@@ -35,7 +35,12 @@ const en = {
   'controls.seed': 'Seed',
   'controls.reseed': 'New seed',
   'controls.dHead': 'd_head = d_model / h = {value}',
-  'controls.dHeadInvalid': 'd_head = d_model / h is not a whole number',
+  'controls.dHeadInvalid': 'd_head = d_model / h = {dModel} / {heads} is not a whole number',
+  'controls.dHeadNoHeads': 'd_head = d_model / h needs h, a whole number of heads from 1 to {max}',
+  'controls.dHeadNoModel': 'd_head = d_model / h needs d_model, a whole number from 1 to {max}',
+  'controls.headsHint': 'The slider stops only at head counts that divide d_model = {dModel}: {list}.',
+  'controls.headsHintRope':
+    'The slider stops only at head counts that divide d_model = {dModel} into an even d_head (RoPE rotates pairs): {list}.',
   'controls.copyLink': 'Copy link',
   'controls.linkCopied': 'Link copied',
   'controls.linkNotCopied': 'The browser refused the clipboard: copy the link from the address bar.',
@@ -290,6 +295,8 @@ const en = {
   'mask.paintHint': 'Click a cell to hide or show that key for that query.',
   'mask.emptyRows':
     'Every key is hidden from row {rows}: there is nothing to attend to, so its weights are all 0 (not NaN) and its output is 0.',
+  'mask.emptyRowsMany':
+    'Every key is hidden from rows {rows}: they have nothing to attend to, so their weights are all 0 (not NaN) and their outputs are 0.',
 
   'neuron.title': 'Head {h}: query {i} “{query}” → key {j} “{key}”',
   'neuron.hint': 'Why does query i attend to key j? Click any score or weight to pick another pair.',

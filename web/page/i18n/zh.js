@@ -29,7 +29,11 @@ const zh = {
   'controls.seed': '随机种子',
   'controls.reseed': '换一个种子',
   'controls.dHead': 'd_head = d_model / h = {value}',
-  'controls.dHeadInvalid': 'd_head = d_model / h 不是整数',
+  'controls.dHeadInvalid': 'd_head = d_model / h = {dModel} / {heads} 不是整数',
+  'controls.dHeadNoHeads': 'd_head = d_model / h 需要 h：1 到 {max} 之间的整数个头',
+  'controls.dHeadNoModel': 'd_head = d_model / h 需要 d_model：1 到 {max} 之间的整数',
+  'controls.headsHint': '滑块只停在能整除 d_model = {dModel} 的头数上：{list}。',
+  'controls.headsHintRope': '滑块只停在能把 d_model = {dModel} 分成偶数 d_head 的头数上（RoPE 成对旋转）：{list}。',
   'controls.copyLink': '复制链接',
   'controls.linkCopied': '链接已复制',
   'controls.linkNotCopied': '浏览器拒绝访问剪贴板：请从地址栏复制链接。',
@@ -272,6 +276,8 @@ const zh = {
   'mask.padHint': '填充：点击一个词元，把它标为填充（任何查询都不能注意它）。',
   'mask.paintHint': '点击一个单元格，对该查询隐藏或显示那个键。',
   'mask.emptyRows': '第 {rows} 行的所有键都被隐藏：没有可注意的对象，所以它的权重全为 0（不是 NaN），输出也为 0。',
+  'mask.emptyRowsMany':
+    '第 {rows} 行的所有键都被隐藏：这些行没有可注意的对象，所以它们的权重全为 0（不是 NaN），输出也为 0。',
 
   'neuron.title': '头 {h}：查询 {i} “{query}” → 键 {j} “{key}”',
   'neuron.hint': '为什么查询 i 会注意键 j？点击任一分数或权重可换一对。',

@@ -5,7 +5,7 @@
 //
 // The trace's mask is (n, nKv) row-major, 1 = query i may attend to key j.
 
-import { t } from '../i18n/i18n.js';
+import { t, LOCALE } from '../i18n/i18n.js';
 import { el } from '../../draw/dom.js';
 
 // Draws the kind buttons, the Clear button and the padding tokens into extra.
@@ -63,5 +63,6 @@ export function emptyRowsNote(tr) {
   const empty = [];
   for (let i = 0; i < n; i++) if (!tr.mask.subarray(i * nKv, (i + 1) * nKv).some((m) => m)) empty.push(i);
   if (!empty.length) return null;
-  return t('mask.emptyRows', { rows: empty.map((i) => `${i} “${tr.tokens[i]}”`).join(', ') });
+  const rows = new Intl.ListFormat(LOCALE, { type: 'conjunction' }).format(empty.map((i) => `${i} “${tr.tokens[i]}”`));
+  return t(empty.length === 1 ? 'mask.emptyRows' : 'mask.emptyRowsMany', { rows });
 }
