@@ -122,3 +122,82 @@ test('the note on rows with every key hidden agrees in number: row 0 …, rows 0
     await two.close();
   }
 });
+
+// The painted cells of the state, sorted, as "i.j" strings.
+const paintedCells = (page) =>
+  page.evaluate(() =>
+    window.__ap.state.painted
+      .map(([i, j]) => `${i}.${j}`)
+      .sort()
+      .join(','),
+  );
+
+test('mask cells paint by dragging, with the mouse and with a finger; a drag from a painted cell clears', async () => {
+  const { page, problems, close } = await harness.open('#step=7');
+  try {
+    // Mouse: press on (2, 1), drag across row 2 to (2, 5), release: one recompute, five cells.
+    const from = await cellPoint(page, 'mask', 2, 1);
+    const to = await page.evaluate(() => window.__ap.cellCenter('mask', 2, 5));
+    let before = await renders(page);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 2 }); // fast: cells between the points are filled in
+    await page.mouse.up();
+    await settled(page, before);
+    assert.equal(await renders(page), before + 1, 'one stroke, one recompute');
+    assert.equal(await paintedCells(page), '2.1,2.2,2.3,2.4,2.5');
+    const weights = await page.evaluate(() => {
+      const { mask, n } = window.__ap.trace;
+      return Array.from(mask.slice(2 * n, 3 * n));
+    });
+    assert.deepEqual(weights.slice(0, 7), [1, 0, 0, 0, 0, 0, 1], 'the trace masks exactly the painted run');
+    // A drag that starts on a painted cell clears: (2, 3) → (2, 4).
+    const a = await cellPoint(page, 'mask', 2, 3);
+    const b = await page.evaluate(() => window.__ap.cellCenter('mask', 2, 4));
+    before = await renders(page);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 4 });
+    await page.mouse.up();
+    await settled(page, before);
+    assert.equal(await paintedCells(page), '2.1,2.2,2.5');
+    // A click alone still toggles one cell.
+    before = await renders(page);
+    const c = await cellPoint(page, 'mask', 0, 0);
+    await page.mouse.click(c.x, c.y);
+    await settled(page, before);
+    assert.equal(await paintedCells(page), '0.0,2.1,2.2,2.5');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+
+  // Touch: a finger dragged down column 0 from (3, 0) to (6, 0) paints four cells (pointer
+  // events from the DevTools protocol's touch input), and does not scroll the page.
+  const touch = await harness.open('#step=7', { width: 400, height: 800, touch: true });
+  try {
+    const { page } = touch;
+    const p0 = await cellPoint(page, 'mask', 3, 0);
+    const p1 = await page.evaluate(() => window.__ap.cellCenter('mask', 6, 0));
+    assert.equal(
+      await page.evaluate(() => getComputedStyle(document.querySelector('.wt-fig-mask .hm-overlay')).touchAction),
+      'none',
+    );
+    const scrollBefore = await page.evaluate(() => scrollY);
+    const cdp = await page.context().newCDPSession(page);
+    const before = await renders(page);
+    const point = (p) => [{ x: p.x, y: p.y, id: 1 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(p0) });
+    for (let s = 1; s <= 6; s++) {
+      const p = { x: p0.x, y: p0.y + ((p1.y - p0.y) * s) / 6 };
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: point(p) });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await settled(page, before);
+    assert.equal(await paintedCells(page), '3.0,4.0,5.0,6.0');
+    assert.equal(await page.evaluate(() => scrollY), scrollBefore, 'the finger painted, the page did not scroll');
+    assert.deepEqual(touch.problems, []);
+  } finally {
+    await touch.close();
+  }
+});

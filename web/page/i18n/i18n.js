@@ -141,6 +141,9 @@ const en = {
   'axis.head': 'h{h}',
   'map.label': '{name}, {dims}: hover or use the arrow keys to read values',
   'legend.masked': 'masked',
+  'heatmap.cell': 'row {row}, column {col}: {value}',
+  'heatmap.cellPlain': 'row {row}, column {col}: {value}',
+  'figure.label': '{name}, {rows} × {cols}; arrow keys move between cells',
 
   'head.label': 'head {h}',
   'head.focusHint': 'Show head {h} in detail',
@@ -292,7 +295,8 @@ const en = {
   'mask.causal': 'Causal',
   'mask.clear': 'Clear padding and painted cells',
   'mask.padHint': 'Padding: click a token to mark it as padding (no query may attend to it).',
-  'mask.paintHint': 'Click a cell to hide or show that key for that query.',
+  'mask.paintHint':
+    'Click a cell, or drag across several, to hide or show those keys for those queries (keyboard: arrows, then Enter).',
   'mask.emptyRows':
     'Every key is hidden from row {rows}: there is nothing to attend to, so its weights are all 0 (not NaN) and its output is 0.',
   'mask.emptyRowsMany':

@@ -128,6 +128,9 @@ const zh = {
   'axis.head': 'h{h}',
   'map.label': '{name}，{dims}：悬停或用方向键读取数值',
   'legend.masked': '已掩码',
+  'heatmap.cell': '第 {row} 行，第 {col} 列：{value}',
+  'heatmap.cellPlain': '第 {row} 行，第 {col} 列：{value}',
+  'figure.label': '{name}，{rows} × {cols}；用方向键在单元格间移动',
 
   'head.label': '头 {h}',
   'head.focusHint': '查看头 {h} 的细节',
@@ -274,7 +277,7 @@ const zh = {
   'mask.causal': '因果',
   'mask.clear': '清除填充和手动掩码的单元格',
   'mask.padHint': '填充：点击一个词元，把它标为填充（任何查询都不能注意它）。',
-  'mask.paintHint': '点击一个单元格，对该查询隐藏或显示那个键。',
+  'mask.paintHint': '点击一个单元格，或拖过几个单元格，对这些查询隐藏或显示这些键（键盘：方向键，然后按 Enter）。',
   'mask.emptyRows': '第 {rows} 行的所有键都被隐藏：没有可注意的对象，所以它的权重全为 0（不是 NaN），输出也为 0。',
   'mask.emptyRowsMany':
     '第 {rows} 行的所有键都被隐藏：这些行没有可注意的对象，所以它们的权重全为 0（不是 NaN），输出也为 0。',

@@ -17,7 +17,8 @@ import { t } from '../i18n/i18n.js';
 const NOTATION = /^[A-Za-z]+_[A-Za-z0-9]+$/;
 
 export class FigureGrid {
-  // onHover(figure, cell | null), onClick(figure, cell): a figure is figure-specs.js's.
+  // onHover(figure, cell | null), onClick(figure, cell): a figure is figure-specs.js's; a figure
+  // that paints (click: 'paint') calls onClick(figure, cells) once per stroke, cells in order.
   constructor({ onHover, onClick }) {
     this.onHover = onHover;
     this.onClick = onClick;
@@ -55,11 +56,14 @@ export class FigureGrid {
       minCell: 1,
       legend: fig.legend,
       onHover: (cell) => this.onHover(fig, cell),
-      onClick: fig.click
-        ? (cell) => {
-            if (cell) this.onClick(fig, cell);
-          }
-        : null,
+      onClick:
+        fig.click && fig.click !== 'paint'
+          ? (cell) => {
+              if (cell) this.onClick(fig, cell);
+            }
+          : null,
+      onPaint: fig.click === 'paint' ? (cells) => this.onClick(fig, cells) : null,
+      label: t('figure.label', { name: fig.caption, rows, cols }),
       grid: fig.grid,
     });
     if (fig.note) el('p', 'figure-desc', wrap, t(fig.note));

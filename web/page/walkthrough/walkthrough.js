@@ -21,7 +21,7 @@ import { figure } from './figure-specs.js';
 import { FigureGrid } from './figure-grid.js';
 import { hoverCell } from './provenance.js';
 import { CellEditor } from './cell-editor.js';
-import { togglePainted } from './mask-editor.js';
+import { paintStroke } from './mask-editor.js';
 
 if (STAGES.length !== STEPS) throw new Error(`stages.js has ${STAGES.length} stages, state.js ${STEPS} steps`);
 
@@ -136,11 +136,18 @@ export class Walkthrough {
     this.extra.replaceChildren();
     stage.controls?.(this.extra, { trace, onChange: this.onChange });
     for (const [className, text] of stage.notes?.(trace) ?? []) el('p', className, this.extra, text);
+    // The figures are drawn anew: a figure the keyboard was in gets the focus back, on its cell.
+    const focusedFig = document.activeElement?.closest?.('.wt-fig');
+    const refocus =
+      focusedFig && this.body.contains(focusedFig)
+        ? { id: focusedFig.dataset.fig, cell: this.grid.maps().get(focusedFig.dataset.fig)?.hover }
+        : null;
     this.body.replaceChildren();
     this.grid.clear();
     const editable = this.drawBody(stage.body(trace, h).filter(Boolean));
     this.showNeuron(stage.neuron);
     this.grid.flush(n);
+    if (refocus) this.grid.maps().get(refocus.id)?.focusCell(refocus.cell);
     this.editor.update(trace, state.edits ?? [], editable.size ? editable : null);
   }
 
@@ -176,11 +183,12 @@ export class Walkthrough {
     return editable;
   }
 
-  // A click on a cell: picks the neuron view's pair, opens the cell editor, or paints the mask.
+  // A click on a cell: picks the neuron view's pair, opens the cell editor, or (a stroke of
+  // cells, from a drag or a tap) paints the mask.
   click(fig, cell) {
     if (fig.click === 'pair') this.onChange({ pair: [cell.row, cell.col] });
     else if (fig.click === 'edit') this.editor.start(fig.edit, cell.row, cell.col);
-    else if (fig.click === 'paint') togglePainted(this.trace, cell.row, cell.col, this.onChange);
+    else if (fig.click === 'paint') paintStroke(this.trace, cell, this.onChange);
   }
 
   // The neuron view of the pair, as far as the stage goes (renderNeuron's upTo), or hidden.
