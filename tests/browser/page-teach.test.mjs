@@ -201,3 +201,58 @@ test('mask cells paint by dragging, with the mouse and with a finger; a drag fro
     await touch.close();
   }
 });
+
+test('head view: "All heads" draws one line per pair in its strongest head; hovering a key keeps only its lines', async () => {
+  const { page, problems, close } = await harness.open('#f=0');
+  try {
+    const canvas = page.locator('.hv-canvas');
+    await page.locator('.hv-chip[data-head="all"]').click();
+    assert.equal(await canvas.getAttribute('data-heads'), '0,1,2,3');
+    // Recomputed from the trace: per pair, the head with the largest weight over its own maximum.
+    const expected = await page.evaluate(() => {
+      const { weights, heads, n } = window.__ap.trace;
+      const max = weights.map((w) => Math.max(...w));
+      const perHead = {};
+      const intoKey = (j) => {
+        let count = 0;
+        for (let i = 0; i < n; i++) if (weights.some((w) => w[i * n + j] >= 0.01)) count++;
+        return count;
+      };
+      let lines = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let best = -1;
+          let s = 0;
+          for (let h = 0; h < heads; h++) {
+            const a = weights[h][i * n + j];
+            if (a >= 0.01 && a / max[h] > s) [best, s] = [h, a / max[h]];
+          }
+          if (best >= 0) {
+            lines++;
+            perHead[best] = (perHead[best] ?? 0) + 1;
+          }
+        }
+      const overlaid = weights.reduce((sum, w) => sum + w.filter((a) => a >= 0.01).length, 0);
+      return { lines, perHead, overlaid, intoKey3: intoKey(3) };
+    });
+    assert.equal(Number(await canvas.getAttribute('data-lines')), expected.lines);
+    assert.ok(expected.lines < expected.overlaid, 'one line per pair, not one per head and pair');
+    assert.deepEqual(JSON.parse(await canvas.getAttribute('data-line-heads')), expected.perHead);
+    assert.ok(Object.keys(expected.perHead).length > 1, 'several heads win some pairs');
+    assert.match(await page.locator('.hv-note').textContent(), /colour of the head that weighs it most/);
+    // Hover key 3 ("cross", on the right): only the lines into it.
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.evaluate((c) => {
+      const r = c.getBoundingClientRect();
+      const scale = r.width / parseFloat(c.style.width);
+      return { x: r.right - 8 * scale, y: r.top + (8 + 3.5 * 20) * scale };
+    });
+    await page.mouse.move(box.x, box.y);
+    assert.equal(Number(await canvas.getAttribute('data-lines')), expected.intoKey3);
+    await page.mouse.move(0, 0);
+    assert.equal(Number(await canvas.getAttribute('data-lines')), expected.lines);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

@@ -284,8 +284,10 @@ const en = {
   'edit.resetAll': 'Reset all edits ({count})',
   'hv.title': 'Head view',
   'hv.desc':
-    'A line from each query (left) to each key (right), more opaque for a larger weight. Click a head to focus it; hover a token on the left to see only its lines.',
+    'A line from each query (left) to each key (right), more opaque for a larger weight. Click a head to focus it; hover a query on the left to see only its lines, or a key on the right to see only the lines into it.',
   'hv.label': 'Heads shown',
+  'hv.allNote':
+    'All heads: one line per query–key pair, in the colour of the head that weighs it most (each head measured against its own largest weight).',
   'hv.all': 'All heads',
   'hv.aria': 'Lines from each token to the tokens it attends to, {heads} heads',
   'tip.entropyCell': 'entropy −Σ_j w·ln w of this row of weights, in nats; uniform over {n} keys gives {max}',
