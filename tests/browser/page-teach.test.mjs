@@ -256,3 +256,72 @@ test('head view: "All heads" draws one line per pair in its strongest head; hove
     await close();
   }
 });
+
+test('hand edits are marked in the overview (X, and the columns of Q, K, V they feed) and in the walkthrough', async () => {
+  const { page, problems, close } = await harness.open('#step=2');
+  try {
+    const marks = (selector) =>
+      page.evaluate((s) => JSON.parse(document.querySelector(s)?.closest('.hm')?.dataset.marks ?? 'null'), selector);
+    // Edit E[3, 5] in the walkthrough (step 2), by its cell editor.
+    const c = await cellPoint(page, 'embeddings', 3, 5);
+    await page.mouse.click(c.x, c.y);
+    let before = await renders(page);
+    await page.fill('#wt-edit-value', '2.5');
+    await settled(page, before);
+    assert.deepEqual(await marks('.wt-fig-embeddings .hm-overlay'), [{ row: 3, col: 5 }]);
+    // Then W_Q[2, 7] at step 4.
+    before = await renders(page);
+    await page.evaluate(() => (location.hash = location.hash.replace('step=2', 'step=4')));
+    await settled(page, before);
+    const w = await cellPoint(page, 'wq', 2, 7);
+    await page.mouse.click(w.x, w.y);
+    before = await renders(page);
+    await page.fill('#wt-edit-value', '-0.75');
+    await settled(page, before);
+    assert.deepEqual(await marks('.wt-fig-wq .hm-overlay'), [{ row: 2, col: 7 }]);
+    assert.deepEqual(await marks('.wt-fig-q .hm-overlay'), [{ col: 7 }]);
+    assert.deepEqual(await marks('.wt-fig-x .hm-overlay'), [{ row: 3, col: 5 }]);
+    // Every step at once: X and Q carry the marks, the note names both edits, and X and Q are the
+    // edited numbers.
+    before = await renders(page);
+    await page.evaluate(() => (location.hash = location.hash.replace('step=4', 'step=0')));
+    await settled(page, before);
+    const overview = await page.evaluate(() => {
+      const fig = (name) => window.__ap.figure(name);
+      const d = window.__ap.trace.dModel;
+      return {
+        x: fig('x').data[3 * d + 5],
+        traceX: window.__ap.trace.x[3 * d + 5],
+        q: fig('q').data,
+        traceQ: Array.from({ length: window.__ap.trace.n * d }, (_, k) => {
+          const { q, dHead } = window.__ap.trace;
+          const [i, c] = [Math.floor(k / d), k % d];
+          return q[Math.floor(c / dHead)][i * dHead + (c % dHead)];
+        }),
+        note: document.querySelector('.ov-edits').textContent,
+        noteHidden: document.querySelector('.ov-edits').hidden,
+      };
+    });
+    assert.equal(overview.x, 2.5);
+    assert.equal(overview.x, overview.traceX);
+    assert.deepEqual(overview.q, overview.traceQ);
+    assert.equal(overview.noteHidden, false);
+    assert.match(overview.note, /Hand edits \(2\): E\[3, 5\], W_Q\[2, 7\]/);
+    const xFig = await page.evaluate(() => JSON.parse(document.querySelector('#pipeline .hm').dataset.marks));
+    assert.deepEqual(xFig, [{ row: 3, col: 5 }]);
+    // The mark is drawn: the accent triangle in the corner of X's cell (3, 5).
+    const corner = await page.evaluate(() => {
+      const overlay = document.querySelector('#pipeline .hm .hm-overlay');
+      const { box, cell } = window.__ap.figure('x');
+      const r = overlay.getBoundingClientRect();
+      const dpr = overlay.width / r.width;
+      const x = (box.left - r.left + 5 * cell[0] + 1.5) * dpr;
+      const y = (box.top - r.top + 3 * cell[1] + 1.5) * dpr;
+      return Array.from(overlay.getContext('2d').getImageData(Math.round(x), Math.round(y), 1, 1).data);
+    });
+    assert.ok(corner[3] > 200 && corner[2] > corner[1], `an accent mark in the corner: ${corner}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

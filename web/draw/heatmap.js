@@ -105,6 +105,7 @@ export class Heatmap {
     this.activeGroup = null; // index of the column group to frame, e.g. the focused head
     this.highlights = []; // provenance outlines: { row } | { col } | { row, col, span? }
     this.stroke = []; // cells of the paint stroke under way: { row, col }
+    this.marks = []; // cells { row, col } or columns { col } marked as hand-edited (setMarks)
     if (this.options.keyboard && this.options.announce) {
       this.live = el('p', 'hm-live visually-hidden', this.root);
       this.live.setAttribute('aria-live', 'polite');
@@ -399,6 +400,35 @@ export class Heatmap {
       ctx.strokeRect(x - 1, y - 1, w + 2, h + 2);
     }
 
+    // Hand-edited cells: an accent triangle in the cell's top-left corner; a column that an
+    // edited weight feeds: a triangle above the column.
+    if (this.marks.length) {
+      ctx.fillStyle = c.accent;
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 1;
+      for (const m of this.marks) {
+        if (m.col >= cols || (m.row !== undefined && m.row >= rows)) continue;
+        const x = left + m.col * cellW;
+        // A cell's mark fits in the cell (at least 5 px); a column's is 8 px, however thin the column.
+        const size = m.row === undefined ? 8 : Math.max(5, Math.min(8, Math.min(cellW, cellH) * 0.6));
+        ctx.beginPath();
+        if (m.row === undefined) {
+          const cx = x + cellW / 2;
+          ctx.moveTo(cx - size / 2, top - size - 1);
+          ctx.lineTo(cx + size / 2, top - size - 1);
+          ctx.lineTo(cx, top - 1);
+        } else {
+          const y = top + m.row * cellH;
+          ctx.moveTo(x, y);
+          ctx.lineTo(x + size, y);
+          ctx.lineTo(x, y + size);
+        }
+        ctx.closePath();
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
+
     // The paint stroke under way: the cells it has crossed, filled lightly and outlined.
     if (this.stroke.length) {
       ctx.fillStyle = 'rgba(240, 140, 0, 0.35)';
@@ -614,6 +644,14 @@ export class Heatmap {
   setHighlights(list) {
     this.highlights = list ?? [];
     this.root.dataset.highlights = JSON.stringify(this.highlights);
+    if (this.model && this.layoutBox) this.paintOverlay();
+  }
+
+  // Marks hand-edited cells ({ row, col }) or the columns they feed ({ col }); [] clears. The list
+  // is mirrored in data-marks on the figure, for tests.
+  setMarks(list) {
+    this.marks = list ?? [];
+    this.root.dataset.marks = JSON.stringify(this.marks);
     if (this.model && this.layoutBox) this.paintOverlay();
   }
 

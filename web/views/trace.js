@@ -12,7 +12,8 @@
 //   scale, padding (key indices), painted ([i, j] cells): the settings, as params.js checks them;
 //   embeddings (n, d_model) and embeddingsKv (nKv, d_model) or null: token embeddings before position;
 //   wq, wk, wv, wo (d_model, d_model): the weights used;
-//   mask (n, nKv) Uint8Array, 1 = query i may attend to key j after every mask kind.
+//   mask (n, nKv) Uint8Array, 1 = query i may attend to key j after every mask kind;
+//   edits: the hand edits applied to embeddings and W_Q, W_K, W_V ([{ m, row, col, value }], or none).
 export function plainTrace(apiTrace, extra) {
   const t = apiTrace;
   const perHead = (get) => (get ? Array.from({ length: t.heads }, (_, h) => get(h)) : null);
@@ -30,6 +31,7 @@ export function plainTrace(apiTrace, extra) {
     scale: extra.scale,
     padding: extra.padding,
     painted: extra.painted,
+    edits: extra.edits ?? [], // hand edits already in embeddings and wq, wk, wv: { m: 'e'|'q'|'k'|'v', row, col, value }
     embeddings: extra.embeddings, // (n, d_model) token embeddings, before position
     nKv: t.nKv, // keys: nKv = n for self-attention
     keyTokens: tokensKv ?? extra.tokens, // (nKv) key tokens

@@ -276,6 +276,8 @@ const en = {
   'wt.name.entropy': 'H',
   'wt.entropy.note': 'H: row entropy in nats, dark 0 (one key) to bright {max} (uniform over {n} keys).',
 
+  'ov.edits':
+    'Hand edits ({count}): {list}. Each is marked by a triangle in its corner of X, and above each column of Q, K and V it feeds; reset them in the walkthrough (steps 2 and 4).',
   'edit.hintE': 'Click a cell of E to edit that number (type, or drag the slider); every later step recomputes.',
   'edit.hintW': 'Click a cell of W_Q, W_K or W_V to edit it (type, or drag the slider); every later step recomputes.',
   'edit.labelE': 'E[{i}, {j}] (“{token}”, dimension {j})',

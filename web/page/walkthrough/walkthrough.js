@@ -22,6 +22,7 @@ import { FigureGrid } from './figure-grid.js';
 import { hoverCell } from './provenance.js';
 import { CellEditor } from './cell-editor.js';
 import { paintStroke } from './mask-editor.js';
+import { editMarks } from '../edit-marks.js';
 
 if (STAGES.length !== STEPS) throw new Error(`stages.js has ${STAGES.length} stages, state.js ${STEPS} steps`);
 
@@ -147,6 +148,9 @@ export class Walkthrough {
     const editable = this.drawBody(stage.body(trace, h).filter(Boolean));
     this.showNeuron(stage.neuron);
     this.grid.flush(n);
+    // Hand-edited cells are marked where they are drawn (E, W_Q, W_K, W_V, X) and the columns of
+    // Q, K, V they feed (edit-marks.js).
+    for (const [id, map] of this.grid.maps()) map.setMarks(editMarks(id, trace.edits));
     if (refocus) this.grid.maps().get(refocus.id)?.focusCell(refocus.cell);
     this.editor.update(trace, state.edits ?? [], editable.size ? editable : null);
   }
