@@ -23,6 +23,7 @@ import { hoverCell } from './provenance.js';
 import { CellEditor } from './cell-editor.js';
 import { paintStroke } from './mask-editor.js';
 import { editMarks } from '../edit-marks.js';
+import { fitFormulas } from './fit-formula.js';
 
 if (STAGES.length !== STEPS) throw new Error(`stages.js has ${STAGES.length} stages, state.js ${STEPS} steps`);
 
@@ -151,6 +152,7 @@ export class Walkthrough {
     // Hand-edited cells are marked where they are drawn (E, W_Q, W_K, W_V, X) and the columns of
     // Q, K, V they feed (edit-marks.js).
     for (const [id, map] of this.grid.maps()) map.setMarks(editMarks(id, trace.edits));
+    this.fitFormulas();
     if (refocus) this.grid.maps().get(refocus.id)?.focusCell(refocus.cell);
     this.editor.update(trace, state.edits ?? [], editable.size ? editable : null);
   }
@@ -206,5 +208,11 @@ export class Walkthrough {
 
   relayout() {
     this.grid.relayout(this.trace?.n);
+    this.fitFormulas();
+  }
+
+  // The step's formula and the neuron view's fit their boxes' width (no sideways scrolling).
+  fitFormulas() {
+    fitFormulas(this.card.querySelectorAll('.wt-formula, .nv-result, .nv-steps li'));
   }
 }
