@@ -325,3 +325,149 @@ test('hand edits are marked in the overview (X, and the columns of Q, K, V they 
     await close();
   }
 });
+
+// ---- phones: 320 px ------------------------------------------------------------------------
+
+// What a step shows at this width: the document's sideways overflow, every formula box that
+// scrolls sideways, and each figure's drawn size with its model's shape.
+const phoneView = (page) =>
+  page.evaluate(() => {
+    const doc = document.documentElement;
+    const boxes = [...document.querySelectorAll('.wt-card .wt-formula, .wt-card .nv-result, .wt-card .nv-steps li')];
+    return {
+      overflow: doc.scrollWidth - doc.clientWidth,
+      formulas: boxes
+        .filter((b) => b.scrollWidth > b.clientWidth + 1)
+        .map((b) => `${b.className}: ${b.scrollWidth} > ${b.clientWidth}`),
+      figures: window.__ap.figures().map((name) => {
+        const f = window.__ap.figure(name);
+        return {
+          name,
+          shape: `${f.rows}×${f.cols}`,
+          width: f.box.width,
+          cell: f.cell[0],
+          right: f.box.left + f.box.width,
+        };
+      }),
+      width: doc.clientWidth,
+    };
+  });
+
+test('320 px: every step fits — no sideways scrolling of the page or of a formula, no figure smaller than its partner', async () => {
+  const { page, problems, close } = await harness.open('#step=1', { width: 320, height: 800 });
+  try {
+    for (let k = 1; k <= 12; k++) {
+      if (k > 1) {
+        const before = await renders(page);
+        await page.evaluate((s) => (location.hash = location.hash.replace(/step=\d+/, `step=${s}`)), k);
+        await settled(page, before);
+      }
+      const v = await phoneView(page);
+      assert.equal(v.overflow, 0, `step ${k}: the page scrolls sideways by ${v.overflow} px`);
+      assert.deepEqual(v.formulas, [], `step ${k}: a formula scrolls sideways`);
+      // Partners: figures of one shape in a step are drawn the same width, inside the screen.
+      const byShape = new Map();
+      for (const f of v.figures) byShape.set(f.shape, [...(byShape.get(f.shape) ?? []), f]);
+      for (const [shape, list] of byShape) {
+        const widths = list.map((f) => f.width);
+        assert.ok(
+          Math.max(...widths) - Math.min(...widths) <= 1,
+          `step ${k}: the ${shape} figures ${list.map((f) => `${f.name} ${f.width}px`).join(', ')}`,
+        );
+      }
+      for (const f of v.figures) assert.ok(f.right <= v.width, `step ${k}: ${f.name} ends at ${f.right} px`);
+      if (k === 8) {
+        const [s, p] = ['scores', 'weights'].map((n) => v.figures.find((f) => f.name === n));
+        assert.equal(p.cell, s.cell, 'P has the cells of S');
+        assert.ok(p.width >= 150, `P is ${p.width} px wide`);
+        // Every column label of P is drawn: heatmap.js draws every k-th label, k = ⌈12 / (cell · sin 60°)⌉.
+        assert.equal(Math.ceil(12 / (p.cell * Math.sin(Math.PI / 3))), 1, `P's cells (${p.cell} px) keep every label`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('320 px embed: the control a step invites the reader to try is in that step, in sight', async () => {
+  for (const [step, ids] of [
+    [6, ['temperature']],
+    [8, ['temperature']],
+    [12, ['sentence', 'causal', 'heads']],
+  ]) {
+    const { page, problems, close } = await harness.open(`#step=${step}&embed=1`, { width: 320, height: 720 });
+    try {
+      const placed = await page.evaluate(
+        (list) =>
+          list.map((id) => {
+            const input = document.getElementById(id);
+            const r = input.getBoundingClientRect();
+            return { id, inCard: Boolean(input.closest('.wt-card .wt-try')), top: r.top, height: r.height };
+          }),
+        ids,
+      );
+      for (const p of placed) {
+        assert.ok(p.inCard, `step ${step}: ${p.id} is in the step`);
+        assert.ok(p.height > 0 && p.top + p.height <= 720, `step ${step}: ${p.id} at ${p.top} px, in the first screen`);
+      }
+      // The control still works from there, and still fits.
+      if (ids[0] === 'temperature') {
+        const before = await renders(page);
+        await page.fill('#temperature', '2');
+        await settled(page, before);
+        assert.equal(await page.evaluate(() => window.__ap.state.temperature), 2);
+        assert.equal(
+          await page.evaluate(() => document.getElementById('temperature').closest('.wt-try') !== null),
+          true,
+        );
+      }
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 320);
+      // Another step gives the fields back to the controls.
+      const before = await renders(page);
+      await page.evaluate(() => (location.hash = location.hash.replace(/step=\d+/, 'step=3')));
+      await settled(page, before);
+      assert.equal(
+        await page.evaluate((id) => Boolean(document.getElementById(id).closest('#controls')), ids[0]),
+        true,
+      );
+      assert.equal(await page.locator('.wt-try').isHidden(), true);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+  // Outside an embed nothing moves.
+  const { page, close } = await harness.open('#step=8', { width: 320, height: 720 });
+  try {
+    assert.equal(await page.evaluate(() => Boolean(document.getElementById('temperature').closest('#controls'))), true);
+  } finally {
+    await close();
+  }
+});
+
+test("320 px: the examples page's step iframe fits, inside and out", async () => {
+  const { page, problems, close } = await harness.open('examples/', { width: 320, height: 800, wait: false });
+  try {
+    await page.locator('#embed-step').scrollIntoViewIfNeeded();
+    const frame = await (await page.locator('#embed-step').elementHandle()).contentFrame();
+    await frame.waitForFunction(() => window.__ap && window.__ap.renders > 0 && window.__ap.idle, null, {
+      timeout: 15000,
+    });
+    const outer = await page.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      right: document.getElementById('embed-step').getBoundingClientRect().right,
+    }));
+    assert.equal(outer.overflow, 0);
+    assert.ok(outer.right <= 320, `the iframe ends at ${outer.right} px`);
+    const inner = await frame.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      step: window.__ap.state.step,
+      temperatureInStep: Boolean(document.getElementById('temperature').closest('.wt-card')),
+    }));
+    assert.deepEqual(inner, { overflow: 0, step: 8, temperatureInStep: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

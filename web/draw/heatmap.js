@@ -353,7 +353,8 @@ export class Heatmap {
     if (o.colLabels && colLabels) {
       ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
-      const skip = Math.ceil(13 / (cellW * Math.sin(-COL_LABEL_ANGLE))); // spacing across the slant
+      // Spacing across the slant: 12 px of it keeps 12 px labels apart (cells of 14 px and more draw them all).
+      const skip = Math.ceil(12 / (cellW * Math.sin(-COL_LABEL_ANGLE)));
       for (let j = 0; j < cols; j++) {
         const active = hover && hover.col === j;
         if (j % skip !== 0 && !active) continue;

@@ -208,6 +208,7 @@ const en = {
   'wt.invite.start': 'Start the walkthrough →',
   'wt.invite.dismiss': 'Not now',
   'wt.tokens': 'Tokens',
+  'wt.try': 'Try it here:',
   'wt.tokens.desc': 'The sentence is split into n = {n} tokens. Each gets an index: its position in the sequence.',
   'wt.tokens.f': 't_0 , t_1 , … , t_{n−1}',
   'wt.embed': 'Embeddings',

@@ -192,6 +192,7 @@ const zh = {
   'wt.invite.start': '开始分步讲解 →',
   'wt.invite.dismiss': '以后再说',
   'wt.tokens': '词元',
+  'wt.try': '在这里试试：',
   'wt.tokens.desc': '句子被切分为 n = {n} 个词元。每个词元有一个索引：它在序列中的位置。',
   'wt.tokens.f': 't_0 , t_1 , … , t_{n−1}',
   'wt.embed': '嵌入',

@@ -71,6 +71,12 @@ export class Walkthrough {
     this.title = el('h2', 'step-title', head);
     this.shape = el('span', 'shape', head);
     this.desc = el('p', 'step-desc wt-desc', this.card);
+    // Filled only in an embed (page/embed-try.js): the page's own controls this step invites the
+    // reader to try, right under the text that invites them.
+    this.tryBox = el('div', 'wt-try', this.card);
+    this.tryBox.hidden = true;
+    el('p', 'wt-try-title', this.tryBox, t('wt.try'));
+    el('div', 'wt-try-fields', this.tryBox);
     this.formula = el('div', 'wt-formula', this.card);
     this.extra = el('div', 'wt-extra', this.card);
     this.editor = new CellEditor(this.card, this.onChange);
