@@ -471,3 +471,161 @@ test("320 px: the examples page's step iframe fits, inside and out", async () =>
     await close();
   }
 });
+
+// ---- keyboard --------------------------------------------------------------------------------
+
+// What has the focus: its id, or the figure it belongs to, or its class; and whether it shows a
+// focus ring (an outline, or for a heatmap the outline drawn around its cell by the overlay).
+const focused = (page) =>
+  page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return { name: 'body', ring: false };
+    const fig = a.closest('.wt-fig')?.dataset.fig;
+    const style = getComputedStyle(a);
+    return {
+      name: a.id || (fig ? `fig:${fig}` : '') || `.${[...a.classList].join('.')}` || a.tagName,
+      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
+    };
+  });
+
+// Presses Tab (Shift+Tab with back) until the focus is on `name`; fails after `max` presses.
+async function tabTo(page, name, { max = 120, back = false } = {}) {
+  for (let k = 0; k < max; k++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    if ((await focused(page)).name === name) return;
+  }
+  throw new Error(`Tab never reached ${name} (now ${(await focused(page)).name})`);
+}
+
+// What the live region should say of cell (r, c) of figure fig: its labels and its value as drawn.
+const cellSays = (page, fig, r, c) =>
+  page.evaluate(
+    ([f, row, col]) => {
+      const m = window.__ap.figure(f);
+      const k = row * m.cols + col;
+      const v = m.data[k];
+      const masked = !Number.isFinite(v) || (m.masked && m.masked[k]);
+      const tokens = window.__ap.trace.tokens;
+      const keys = window.__ap.trace.keyTokens;
+      const value = masked ? 'masked' : v === 0 ? '0' : String(Number(v.toPrecision(4)));
+      return `row ${row} ${tokens[row]}, column ${col} ${keys[col]}: ${value}`;
+    },
+    [fig, r, c],
+  );
+
+const liveText = (page, fig) =>
+  page.evaluate((f) => document.querySelector(`.wt-fig[data-fig="${f}"] .hm-live`)?.textContent ?? null, fig);
+
+test('keyboard only: Tab reaches every control with a visible ring; keys operate them, the walkthrough and its maps; Escape closes dialogs', async () => {
+  const { page, problems, close } = await harness.open('#step=0', { width: 1280, height: 900 });
+  try {
+    // Tab order: every control of the panel, the mode buttons and the overview's maps, each ringed.
+    const seen = [];
+    const unringed = new Set();
+    for (let k = 0; k < 60; k++) {
+      await page.keyboard.press('Tab');
+      const f = await focused(page);
+      seen.push(f.name);
+      // body: past the last control the focus leaves the page for the browser's own UI.
+      if (!f.ring && f.name !== 'body') unringed.add(f.name);
+    }
+    for (const name of [
+      'sentence',
+      'examples',
+      'heads',
+      'dmodel',
+      'temperature',
+      'positional',
+      'causal',
+      'seed',
+      'reseed',
+      'copy-link',
+      'export-open',
+      'embed-open',
+      'mode-walk',
+      'mode-all',
+    ]) {
+      assert.ok(seen.includes(name), `Tab reaches ${name} (${seen.join(' ')})`);
+    }
+    assert.ok(
+      seen.some((n) => n.startsWith('.hm-overlay')),
+      'the overview maps take the focus',
+    );
+    assert.deepEqual([...unringed], [], 'every focused control shows a ring');
+    assert.ok(
+      seen.indexOf('sentence') < seen.indexOf('heads') && seen.indexOf('heads') < seen.indexOf('temperature'),
+      'the panel is in reading order',
+    );
+
+    // A number field steps with the arrows; a checkbox toggles with Space.
+    await page.keyboard.press('Shift+Tab'); // from wherever the loop ended, back to a known place:
+    await tabTo(page, 'temperature', { back: true });
+    let before = await renders(page);
+    await page.keyboard.press('ArrowUp');
+    await settled(page, before);
+    assert.equal(await page.evaluate(() => window.__ap.state.temperature), 2);
+    await tabTo(page, 'causal');
+    before = await renders(page);
+    await page.keyboard.press('Space');
+    await settled(page, before);
+    assert.equal(await page.evaluate(() => window.__ap.state.causal), true);
+
+    // The Embed dialog: Enter opens it, Escape closes it, the focus is back on its button.
+    await tabTo(page, 'embed-open');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('dialog[open]'));
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    assert.equal((await focused(page)).name, 'embed-open');
+
+    // The walkthrough: Enter on "Step by step", then → and ← move through the steps.
+    await tabTo(page, 'mode-walk');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__ap.state.step === 1);
+    for (let k = 2; k <= 7; k++) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((s) => window.__ap.state.step === s, k);
+    }
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => window.__ap.state.step === 6);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.__ap.state.step === 7 && window.__ap.figures().includes('mask'));
+
+    // The mask: focus it, arrows move the cell (announced), Enter paints it, the focus stays.
+    await tabTo(page, 'fig:mask');
+    assert.equal(await liveText(page, 'mask'), await cellSays(page, 'mask', 0, 0));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const unpainted = await cellSays(page, 'mask', 2, 0);
+    assert.equal(await liveText(page, 'mask'), unpainted);
+    before = await renders(page);
+    await page.keyboard.press('Enter');
+    await settled(page, before);
+    assert.deepEqual(await page.evaluate(() => window.__ap.state.painted), [[2, 0]]);
+    assert.equal((await focused(page)).name, 'fig:mask', 'the redrawn mask has the focus back');
+    const painted = await cellSays(page, 'mask', 2, 0);
+    assert.notEqual(painted, unpainted, 'the cell says its new value');
+    assert.equal(await liveText(page, 'mask'), painted);
+    before = await renders(page);
+    await page.keyboard.press('Space');
+    await settled(page, before);
+    assert.deepEqual(await page.evaluate(() => window.__ap.state.painted), []);
+
+    // Step 8: Enter on a weight picks the neuron view's pair.
+    await page.keyboard.press('Escape'); // leave the map's cell; → moves steps again once the map lets go
+    await tabTo(page, 'mode-walk', { back: true });
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.__ap.state.step === 8 && window.__ap.figures().includes('weights'));
+    await tabTo(page, 'fig:weights');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__ap.state.pair.join() === '2,1');
+    assert.equal(await liveText(page, 'weights'), await cellSays(page, 'weights', 2, 1));
+    assert.match(await liveText(page, 'weights'), /^row 2 didn't, column 1 animal: 0\.\d+$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
