@@ -70,6 +70,45 @@ test('the heads slider stops only at head counts that divide d_model; the hint l
   }
 });
 
+test('the d_model slider moves in steps the head count divides, so no position is an error', async () => {
+  const { page, problems, close } = await harness.open('#d=48&h=3');
+  try {
+    const slider = page.locator('#dmodel-range');
+    assert.deepEqual(await slider.evaluate((s) => [s.min, s.step, s.max]), ['24', '24', '504']);
+    for (const value of ['24', '240', '504']) {
+      const before = await renders(page);
+      await slider.evaluate((s, v) => {
+        s.value = v;
+        s.dispatchEvent(new Event('input', { bubbles: true }));
+      }, value);
+      await settled(page, before);
+      assert.equal(await page.evaluate(() => window.__ap.error ?? null), null, `d_model ${value}`);
+      assert.equal(await page.evaluate(() => window.__ap.state.dModel), Number(value));
+    }
+    // RoPE needs an even d_head: steps of lcm(8, 2·3) = 24 still; with 4 heads lcm(8, 8) = 8.
+    let before = await renders(page);
+    await page.fill('#heads', '4');
+    await settled(page, before);
+    assert.deepEqual(await slider.evaluate((s) => [s.min, s.step]), ['8', '8']);
+    before = await renders(page);
+    await page.selectOption('#positional', 'rope');
+    await settled(page, before);
+    assert.deepEqual(await slider.evaluate((s) => [s.min, s.step]), ['8', '8']);
+    // 8 heads typed with d_model 504: d_head 63 is odd, said by the message; the slider offers
+    // only multiples of 16 from there.
+    await page.fill('#heads', '8');
+    await page.waitForFunction(() => /d_head must be even/.test(document.getElementById('alert').textContent));
+    assert.deepEqual(
+      await slider.evaluate((s) => [s.min, s.step]),
+      ['16', '16'],
+      'd_head even: d_model a multiple of 16',
+    );
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('the d_head hint gives the true reason when there is no d_head', async () => {
   const { page, close } = await harness.open('#d=64&h=4');
   try {

@@ -4,7 +4,8 @@
 //
 // The temperature has a number field and a slider at position u ↔ T (views/limits.js
 // temperatureToSlider, sliderToTemperature). The heads slider stops only at the head counts
-// d_model allows (headChoices): position k ↔ the k-th of them, so no position lands on an error.
+// d_model allows (headChoices): position k ↔ the k-th of them, so no position lands on an error;
+// the d_model slider moves in steps h divides (syncModelSlider).
 
 import { t, list, LOCALES } from './i18n/i18n.js';
 import { PAGE_LIMITS, TEMPERATURE_SLIDER, temperatureToSlider, sliderToTemperature } from '../views/limits.js';
@@ -119,7 +120,7 @@ export class Controls {
     set(inputs.heads, state.heads);
     this.syncHeadsSlider(state, except);
     set(inputs.dModel, state.dModel);
-    set(inputs.dModelRange, state.dModel);
+    this.syncModelSlider(state, except);
     set(inputs.temperature, state.temperature);
     if (Number.isFinite(state.temperature) && state.temperature > 0) {
       set(inputs.temperatureRange, temperatureToSlider(state.temperature));
@@ -139,6 +140,21 @@ export class Controls {
       ...(state.cross ? [t('controls.moreCross')] : []),
     ].join(' · ');
     $('dhead').textContent = dHeadHint(state.dModel, state.heads);
+  }
+
+  // The d_model slider moves in multiples of 8 that h divides (into an even d_head under RoPE):
+  // steps of lcm(8, h) (or lcm(8, 2h)), so it too lands on no error.
+  syncModelSlider(state, except) {
+    const range = this.inputs.dModelRange;
+    const h = state.heads;
+    const valid = Number.isInteger(h) && h >= 1 && h <= PAGE_LIMITS.maxHeads;
+    const per = valid ? (state.positional === 'rope' ? 2 * h : h) : 1;
+    const gcd = (a, b) => (b ? gcd(b, a % b) : a);
+    const step = (8 * per) / gcd(8, per);
+    range.min = String(step);
+    range.step = String(step);
+    range.max = String(PAGE_LIMITS.maxModelDim - (PAGE_LIMITS.maxModelDim % step));
+    if (range !== except && range.value !== String(state.dModel)) range.value = String(state.dModel);
   }
 
   // The heads slider's stops are the head counts d_model allows; it sits at the state's count,
