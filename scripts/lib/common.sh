@@ -42,9 +42,26 @@ ensure_npm() {
   fi
 }
 
+# check_build_dir DIR: stop with a message when DIR holds a CMake cache made for another source
+# tree (a checkout copied with its build/): building there would run the other tree's Makefiles,
+# write into that checkout, and leave this one's web/lib/wasm/ as it was.
+check_build_dir() {
+  local dir="$1" cache="$1/CMakeCache.txt" home build
+  [ -f "$cache" ] || return 0
+  home="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache")"
+  build="$(sed -n 's/^CMAKE_CACHEFILE_DIR:INTERNAL=//p' "$cache")"
+  if [ "$home" != "$ROOT" ] || [ "$build" != "$ROOT/$dir" ]; then
+    printf 'error: %s was configured for another checkout (source %s, build %s), not for %s.\n' \
+      "$dir" "${home:-unknown}" "${build:-unknown}" "$ROOT" >&2
+    printf 'Building there would write into that checkout. Remove it and run again: rm -rf %s\n' "$ROOT/$dir" >&2
+    exit 1
+  fi
+}
+
 # build_dir NAME [cmake args...]: configure once, then build.
 cmake_build() {
   local dir="build/$1"; shift
+  check_build_dir "$dir"
   if [ ! -f "$dir/CMakeCache.txt" ]; then cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; fi
   cmake --build "$dir" -j "$JOBS"
 }
@@ -54,6 +71,7 @@ WASM_TARGET="${WASM_TARGET:-}"
 
 emcmake_build() {
   local dir="build/$1"; shift
+  check_build_dir "$dir"
   if [ ! -f "$dir/CMakeCache.txt" ]; then emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; fi
   cmake --build "$dir" -j "$JOBS" ${WASM_TARGET:+--target "$WASM_TARGET"}
 }

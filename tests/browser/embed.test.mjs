@@ -113,6 +113,41 @@ test('the examples page shows all three embeds with no console errors (strict CS
   const fetchesBefore = siteWasmFetches;
   const { page, problems, close } = await open(`${site.url}examples/`);
   assert.equal(await widgetsDrawn(page), 1);
+  // The post promises only what random weights show: no "why 'it' looks back" story, and the
+  // claims it makes hold in the figure drawn.
+  const post = await page.evaluate(() => ({
+    title: document.title,
+    h1: document.querySelector('h1').textContent,
+    text: document.getElementById('what-it-shows').textContent,
+  }));
+  assert.doesNotMatch(`${post.title} ${post.h1}`, /looks back/i);
+  assert.match(post.text, /random, not trained/);
+  const columnsOfThe = async () =>
+    page.locator('#embed-element').evaluate((el) => {
+      const { model, meta } = el.current;
+      const [a, b] = meta.tokens.flatMap((tok, j) => (tok === 'the' ? [j] : []));
+      const rows = Array.from({ length: model.rows }, (_, i) => i);
+      return {
+        positional: meta.positional,
+        pair: [a, b],
+        equal: rows.every((i) => model.data[i * model.cols + a] === model.data[i * model.cols + b]),
+        sums: rows.map((i) => model.data.slice(i * model.cols, (i + 1) * model.cols).reduce((x, y) => x + y, 0)),
+      };
+    });
+  const plain = await columnsOfThe();
+  assert.deepEqual([plain.positional, plain.pair], ['none', [0, 4]]);
+  assert.equal(plain.equal, true, 'without a positional encoding the two "the" columns are equal in every row');
+  for (const sum of plain.sums) assert.ok(Math.abs(sum - 1) < 1e-5, `a row sums to ${sum}`);
+  const widget = page.locator('#embed-element');
+  const before = await widget.evaluate((el) => el.renders);
+  await widget.evaluate((el) => {
+    const select = el.shadowRoot.querySelector('[data-control="positional"]');
+    select.value = 'sinusoidal';
+    select.dispatchEvent(new Event('change'));
+  });
+  await page.waitForFunction((n) => document.getElementById('embed-element').renders > n, before);
+  assert.equal((await columnsOfThe()).equal, false, 'with sinusoidal positions the two columns part');
+  await widget.evaluate((el) => el.setAttribute('positional', 'none'));
   for (const id of ['embed-iframe', 'embed-step']) {
     await page.locator(`#${id}`).scrollIntoViewIfNeeded();
     const frame = await (await page.locator(`#${id}`).elementHandle()).contentFrame();
@@ -658,6 +693,14 @@ test('bad padding, mask or kv values give a message in the widget, not a throw o
     ['mask="0.1,3.0"', /mask: cell 3\.0 is outside the 3 × 3 map/],
     ['kv="a b" mask="0.2"', /mask: cell 0\.2 is outside the 3 × 2 map/],
     ['kv="a b" padding="2"', /there is no key token 2; the 2 keys are numbered 0 … 1/],
+    // The sizes and choices, each named as written (views/limits.js's caps), never replaced by a default.
+    ['heads="17"', /^heads="17": write a whole number from 1 to 16\.$/],
+    ['heads="abc"', /^heads="abc": write a whole number from 1 to 16\.$/],
+    ['d-model="600"', /^d-model="600": write a whole number from 1 to 512\.$/],
+    ['seed="1000000"', /^seed="1000000": write a whole number from 0 to 999999\.$/],
+    ['view="nope"', /^view="nope" is not one of weights, scores/],
+    ['positional="xyz"', /^positional="xyz" is not one of none, sinusoidal, rope, alibi\.$/],
+    ['head="3"', /^head="3": write a whole number from 0 to 1\.$/],
     [
       `kv="${Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ')}"`,
       /The key sentence \(kv\) has 40 tokens; the widget draws at most 32/,

@@ -387,6 +387,7 @@ const NAMED = {
   sentence: /sentence|token|句子|词元/i,
   kv: /\bkv\b|key sentence|键/i,
   heads: /head|头/i,
+  head: /\bhead\b|头/i, // head="99" with 2 heads: refused, not drawn as the last head
   'd-model': /d[-_ ]?model/i,
   temperature: /temperature|温度/i,
   seed: /seed|种子/i,

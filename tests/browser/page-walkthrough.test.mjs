@@ -1129,8 +1129,8 @@ test('softmax step with few keys: the arrow stays beside S and P; head outputs l
     await close();
   }
 
-  // Step 10 at 400 px: the four head outputs on two lines, each line with its row labels; wide,
-  // one line, one set of labels.
+  // Step 10 at 400 px: the four head outputs one per line (a phone, style.css), each with its row
+  // labels; wide, one line, one set of labels.
   const narrow = await harness.open('#step=10', { width: 400 });
   try {
     // Each head output's line (its figure's offsetTop) and its cells' offset in the figure (the
@@ -1144,10 +1144,10 @@ test('softmax step with few keys: the arrow stays beside S and P; head outputs l
         }),
       );
     let heads = await labels();
-    assert.ok(heads[2].top > heads[0].top, 'two lines at 400 px');
+    assert.ok(heads[1].top > heads[0].top && heads[3].top > heads[2].top, 'one per line at 400 px');
     assert.deepEqual(
       heads.map((h) => h.left > 0),
-      [true, false, true, false],
+      [true, true, true, true],
       'labels at the start of each line',
     );
     await narrow.page.setViewportSize({ width: 1280, height: 900 });

@@ -7,7 +7,7 @@ import { tokenize } from '../../web/views/tokenizer.js';
 import { DEFAULT_STATE, parseHash } from '../../web/page/state.js';
 import { checkParams } from '../../web/page/params.js';
 import { PAGE_LIMITS, WIDGET_LIMITS, checkAgainstCore, textProblem } from '../../web/views/limits.js';
-import { checkSizes } from '../../web/widget/attributes.js';
+import { checkSizes, readState } from '../../web/widget/attributes.js';
 import { msg } from '../../web/widget/messages.js';
 
 const page = (patch) => {
@@ -87,6 +87,43 @@ test('widget: every attribute out of range or garbage gets a message naming it',
     /heads="17"：请写 1 到 16/,
   );
   assert.equal(WIDGET_LIMITS.maxHeads, PAGE_LIMITS.maxHeads);
+});
+
+test('widget: attributes as written reach the message; none is replaced by a default', () => {
+  const t = (key, params) => msg('en', key, params);
+  // A stand-in for the element: readState reads attributes only.
+  const check = (attrs) => {
+    const s = readState({ getAttribute: (name) => attrs[name] ?? null });
+    return checkSizes(s, tokenize(s.sentence), null, t);
+  };
+  assert.equal(check({}), null, 'the defaults are valid');
+  const cases = [
+    [{ heads: '17' }, /^heads="17": write a whole number from 1 to 16\.$/],
+    [{ heads: 'abc' }, /^heads="abc": write a whole number from 1 to 16\.$/],
+    [{ heads: '2.5' }, /^heads="2\.5"/],
+    [{ 'd-model': '600' }, /^d-model="600": write a whole number from 1 to 512\.$/],
+    [{ 'd-model': 'wide' }, /^d-model="wide"/],
+    [{ seed: '1000000' }, /^seed="1000000": write a whole number from 0 to 999999\.$/],
+    [{ seed: 'x1' }, /^seed="x1"/],
+    [{ temperature: 'hot' }, /^temperature="hot": write a number from 0.001 to 1000000\.$/],
+    [{ view: 'nope' }, /^view="nope" is not one of weights, scores, q, k, v, head-output, concat, output\.$/],
+    [{ positional: 'xyz' }, /^positional="xyz" is not one of none, sinusoidal, rope, alibi\.$/],
+    [{ head: '2' }, /^head="2": write a whole number from 0 to 1\.$/], // 2 heads: 0 and 1
+    [{ head: 'first' }, /^head="first"/],
+    [
+      { positional: 'rope', heads: '16', 'd-model': '16' },
+      /d_head must be even; d-model 16 \/ heads 16 gives d_head 1/,
+    ],
+  ];
+  for (const [attrs, message] of cases) assert.match(check(attrs) ?? 'null', message, JSON.stringify(attrs));
+  // A whole-layer view draws every head: head does not name one there.
+  assert.equal(check({ view: 'concat', head: '5' }), null);
+  assert.equal(check({ heads: ' 4 ', 'd-model': '16' }), null, 'spaces around a number are fine');
+  assert.match(
+    readState({ getAttribute: (n) => ({ heads: 'abc' })[n] ?? null }).heads.toString(),
+    /NaN/,
+    'the state keeps the garbage as NaN (not the default 2)',
+  );
 });
 
 test('the caps agree with the core limits they sit under', () => {

@@ -40,12 +40,17 @@ function shorten(label) {
   return chars.length > MAX_LABEL_CHARS ? chars.slice(0, MAX_LABEL_CHARS - 1).join('') + '…' : label;
 }
 
-// The one word a heatmap writes itself, the legend's "masked". The page sets it from its message
-// catalogue (setHeatmapText); the widget writes its own into each legend.
-let maskedText = 'masked';
-export function setHeatmapText({ masked } = {}) {
-  if (typeof masked === 'string' && masked) maskedText = masked;
+// The words a heatmap writes itself: the legend's "masked", and what its live region announces
+// of the cell the keyboard reaches ({row}, {col}, {value}; cellPlain for maps without labels).
+// The page sets them from its message catalogue (setHeatmapText); the widget writes its own
+// "masked" into each legend and announces cells in its own readout.
+const TEXT = { masked: 'masked', cell: '{row} → {col}: {value}', cellPlain: 'row {row}, column {col}: {value}' };
+let maskedText = TEXT.masked;
+export function setHeatmapText(texts = {}) {
+  for (const key of Object.keys(TEXT)) if (typeof texts[key] === 'string' && texts[key]) TEXT[key] = texts[key];
+  maskedText = TEXT.masked;
 }
+const fill = (template, params) => template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 
 export class Heatmap {
   // options:
@@ -55,7 +60,12 @@ export class Heatmap {
   //   minCell, maxCell: CSS px bounds on a cell's width; cellHeight: row height when not square
   //   legend: draw a colour legend under the map
   //   onHover({ row, col, value, clientX, clientY } | null), onClick(), label (aria-label)
-  //   keyboard: the map takes focus and arrow keys move the hovered cell
+  //   keyboard: the map takes focus and arrow keys move the hovered cell; Enter or Space does
+  //             what a click (or onPaint) does on that cell
+  //   announce: the cell the keyboard reaches is read out by a polite live region (page only:
+  //             the widget has its own readout)
+  //   onPaint(cells): painting by press and drag (mouse, pen, touch): the cells a stroke
+  //             crossed, in order, handed over once when it ends; a tap is a stroke of one cell
   //   colors: { label, dim, strong, accent, frame } overrides for the overlay's text and lines
   //           (e.g. a dark theme); setColors() changes them later
   constructor(host, options = {}) {
@@ -72,6 +82,8 @@ export class Heatmap {
       onClick: null,
       label: '',
       keyboard: true,
+      announce: true,
+      onPaint: null,
       ...options,
     };
     this.colors = { ...DEFAULT_COLORS, ...options.colors };
@@ -92,7 +104,14 @@ export class Heatmap {
     this.widthCache = new Map();
     this.activeGroup = null; // index of the column group to frame, e.g. the focused head
     this.highlights = []; // provenance outlines: { row } | { col } | { row, col, span? }
+    this.stroke = []; // cells of the paint stroke under way: { row, col }
+    this.marks = []; // cells { row, col } or columns { col } marked as hand-edited (setMarks)
+    if (this.options.keyboard && this.options.announce) {
+      this.live = el('p', 'hm-live visually-hidden', this.root);
+      this.live.setAttribute('aria-live', 'polite');
+    }
     this.bindPointer();
+    if (this.options.onPaint) this.bindPaint();
   }
 
   buildLegend() {
@@ -343,7 +362,8 @@ export class Heatmap {
     if (o.colLabels && colLabels) {
       ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
-      const skip = Math.ceil(13 / (cellW * Math.sin(-COL_LABEL_ANGLE))); // spacing across the slant
+      // Spacing across the slant: 12 px of it keeps 12 px labels apart (cells of 14 px and more draw them all).
+      const skip = Math.ceil(12 / (cellW * Math.sin(-COL_LABEL_ANGLE)));
       for (let j = 0; j < cols; j++) {
         const active = hover && hover.col === j;
         if (j % skip !== 0 && !active) continue;
@@ -388,6 +408,46 @@ export class Heatmap {
       ctx.strokeStyle = HIGHLIGHT;
       ctx.lineWidth = 2;
       ctx.strokeRect(x - 1, y - 1, w + 2, h + 2);
+    }
+
+    // Hand-edited cells: an accent triangle in the cell's top-left corner; a column that an
+    // edited weight feeds: a triangle above the column.
+    if (this.marks.length) {
+      ctx.fillStyle = c.accent;
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 1;
+      for (const m of this.marks) {
+        if (m.col >= cols || (m.row !== undefined && m.row >= rows)) continue;
+        const x = left + m.col * cellW;
+        // A cell's mark fits in the cell (at least 5 px); a column's is 8 px, however thin the column.
+        const size = m.row === undefined ? 8 : Math.max(5, Math.min(8, Math.min(cellW, cellH) * 0.6));
+        ctx.beginPath();
+        if (m.row === undefined) {
+          const cx = x + cellW / 2;
+          ctx.moveTo(cx - size / 2, top - size - 1);
+          ctx.lineTo(cx + size / 2, top - size - 1);
+          ctx.lineTo(cx, top - 1);
+        } else {
+          const y = top + m.row * cellH;
+          ctx.moveTo(x, y);
+          ctx.lineTo(x + size, y);
+          ctx.lineTo(x, y + size);
+        }
+        ctx.closePath();
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
+
+    // The paint stroke under way: the cells it has crossed, filled lightly and outlined.
+    if (this.stroke.length) {
+      ctx.fillStyle = 'rgba(240, 140, 0, 0.35)';
+      ctx.strokeStyle = HIGHLIGHT;
+      ctx.lineWidth = 2;
+      for (const { row, col } of this.stroke) {
+        ctx.fillRect(left + col * cellW, top + row * cellH, cellW, cellH);
+        ctx.strokeRect(left + col * cellW + 1, top + row * cellH + 1, cellW - 2, cellH - 2);
+      }
     }
 
     // Frame and hovered cell.
@@ -474,6 +534,7 @@ export class Heatmap {
       const cell = { row: Math.max(0, Math.min(rows - 1, row)), col: Math.max(0, Math.min(cols - 1, col)) };
       const { x, y } = this.cellCenter(cell.row, cell.col);
       this.setHover(cell, x, y);
+      this.announce(cell);
     };
     this.overlay.addEventListener('focus', () => {
       if (this.model) moveTo(this.hover?.row ?? 0, this.hover?.col ?? 0);
@@ -495,8 +556,89 @@ export class Heatmap {
         moveTo(row + step[0], col + step[1]);
       } else if (e.key === 'Escape') {
         this.setHover(null);
+      } else if ((e.key === 'Enter' || e.key === ' ') && this.hover && (this.options.onPaint || this.options.onClick)) {
+        // What a click does on the cell (a tap's stroke when painting). A page that draws its
+        // maps anew afterwards gives the focus back with focusCell().
+        e.preventDefault();
+        const cell = { ...this.hover };
+        if (this.options.onPaint) this.options.onPaint([cell]);
+        else this.options.onClick(cell);
       }
     });
+  }
+
+  // Says the cell's labels and value in the live region (keyboard moves only).
+  announce(cell) {
+    if (!this.live || !cell) return;
+    const { data, cols, masked, rowLabels, colLabels } = this.model;
+    const v = data[cell.row * cols + cell.col];
+    const value = !Number.isFinite(v) || masked?.[cell.row * cols + cell.col] ? maskedText : formatNumber(v, 4);
+    const row = rowLabels?.[cell.row];
+    const col = colLabels?.[cell.col];
+    this.live.textContent =
+      row !== undefined && col !== undefined
+        ? fill(TEXT.cell, { row: `${cell.row} ${row}`, col: `${cell.col} ${col}`, value })
+        : fill(TEXT.cellPlain, { row: row !== undefined ? `${cell.row} ${row}` : cell.row, col: cell.col, value });
+  }
+
+  // Painting (option onPaint): a press on a cell starts a stroke, every cell the pointer crosses
+  // joins it (drawn as it goes), and the release hands the stroke over once, so a drag across ten
+  // cells is one change, not ten. Pointer capture keeps the stroke when the pointer leaves the
+  // map; touch-action: none keeps a finger painting instead of scrolling the page.
+  bindPaint() {
+    const o = this.overlay;
+    o.style.touchAction = 'none';
+    o.style.cursor = 'crosshair';
+    let stroke = null; // { id: pointerId, seen: Set of row·cols + col, last: { x, y } }
+    const addCell = (cell) => {
+      if (!cell) return;
+      const key = cell.row * this.model.cols + cell.col;
+      if (stroke.seen.has(key)) return;
+      stroke.seen.add(key);
+      this.stroke.push(cell);
+    };
+    // Every cell along the segment from the last point, so a fast drag skips none.
+    const addTo = (x, y) => {
+      const { x: x0, y: y0 } = stroke.last;
+      const { cellW, cellH } = this.layoutBox;
+      const steps = Math.max(1, Math.ceil(Math.hypot(x - x0, y - y0) / (Math.min(cellW, cellH) / 2)));
+      for (let s = 1; s <= steps; s++) addCell(this.cellAt(x0 + ((x - x0) * s) / steps, y0 + ((y - y0) * s) / steps));
+      stroke.last = { x, y };
+      this.paintOverlay();
+    };
+    o.addEventListener('pointerdown', (e) => {
+      if (!this.model || e.button > 0 || stroke) return;
+      const cell = this.cellAt(e.clientX, e.clientY);
+      if (!cell) return;
+      e.preventDefault();
+      stroke = { id: e.pointerId, seen: new Set(), last: { x: e.clientX, y: e.clientY } };
+      this.stroke = [];
+      o.setPointerCapture?.(e.pointerId);
+      addCell(cell);
+      this.paintOverlay();
+    });
+    o.addEventListener('pointermove', (e) => {
+      if (stroke && e.pointerId === stroke.id) addTo(e.clientX, e.clientY);
+    });
+    const end = (e, commit) => {
+      if (!stroke || e.pointerId !== stroke.id) return;
+      if (commit) addTo(e.clientX, e.clientY);
+      const cells = this.stroke;
+      stroke = null;
+      this.stroke = [];
+      if (this.model && this.layoutBox) this.paintOverlay();
+      if (commit && cells.length) this.options.onPaint(cells);
+    };
+    o.addEventListener('pointerup', (e) => end(e, true));
+    o.addEventListener('pointercancel', (e) => end(e, false));
+  }
+
+  // Focuses the map with the keyboard's cell at `cell` (e.g. the cell a key press changed, in
+  // the map drawn anew after it), which the focus handler then outlines and announces.
+  focusCell(cell) {
+    if (!this.model || !this.options.keyboard) return;
+    if (cell && cell.row < this.model.rows && cell.col < this.model.cols) this.hover = { row: cell.row, col: cell.col };
+    this.overlay.focus({ preventScroll: true });
   }
 
   // Frames one column group (e.g. the focused head's columns of Q); null for none.
@@ -512,6 +654,14 @@ export class Heatmap {
   setHighlights(list) {
     this.highlights = list ?? [];
     this.root.dataset.highlights = JSON.stringify(this.highlights);
+    if (this.model && this.layoutBox) this.paintOverlay();
+  }
+
+  // Marks hand-edited cells ({ row, col }) or the columns they feed ({ col }); [] clears. The list
+  // is mirrored in data-marks on the figure, for tests.
+  setMarks(list) {
+    this.marks = list ?? [];
+    this.root.dataset.marks = JSON.stringify(this.marks);
     if (this.model && this.layoutBox) this.paintOverlay();
   }
 

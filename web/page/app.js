@@ -15,6 +15,7 @@ import { ComputeClient } from './worker-client.js';
 import { Pipeline } from './overview/overview.js';
 import { Walkthrough } from './walkthrough/walkthrough.js';
 import { showHeaderFormula } from './static-text.js';
+import { placeTryControls } from './embed-try.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -173,6 +174,12 @@ export class App {
     this.walkRoot.hidden = !walking;
     this.pipelineRoot.hidden = walking;
     this.tooltip.hide();
+    // The controls a step invites the reader to try, in the step's card in an embed (or home).
+    placeTryControls(
+      { ...this.state, step: walking ? this.state.step : 0 },
+      this.walkthrough.tryBox,
+      (name) => !this.parts.teacher.hidden(name),
+    );
     if (walking) {
       this.walkthrough.render(this.trace, this.state);
     } else {

@@ -3,7 +3,9 @@
 // menu, Reseed, the language menu, and which inputs are at fault (markInvalid).
 //
 // The temperature has a number field and a slider at position u ↔ T (views/limits.js
-// temperatureToSlider, sliderToTemperature).
+// temperatureToSlider, sliderToTemperature). The heads slider stops only at the head counts
+// d_model allows (headChoices): position k ↔ the k-th of them, so no position lands on an error;
+// the d_model slider moves in steps h divides (syncModelSlider).
 
 import { t, list, LOCALES } from './i18n/i18n.js';
 import { PAGE_LIMITS, TEMPERATURE_SLIDER, temperatureToSlider, sliderToTemperature } from '../views/limits.js';
@@ -12,11 +14,29 @@ const $ = (id) => document.getElementById(id);
 
 const number = (input) => (input.value.trim() === '' ? NaN : Number(input.value));
 
+// The head counts 1 … maxHeads that divide d_model (into an even d_head under RoPE, which
+// rotates pairs), ascending; [] when d_model is not a whole number in range.
+export function headChoices(dModel, positional, maxHeads = PAGE_LIMITS.maxHeads) {
+  if (!Number.isInteger(dModel) || dModel < 1 || dModel > PAGE_LIMITS.maxModelDim) return [];
+  const fits = (h) => dModel % h === 0 && (positional !== 'rope' || (dModel / h) % 2 === 0);
+  return Array.from({ length: maxHeads }, (_, i) => i + 1).filter(fits);
+}
+
+// The d_head hint under d_model: its value, or why there is none.
+export function dHeadHint(dModel, heads) {
+  if (!Number.isInteger(heads) || heads < 1 || heads > PAGE_LIMITS.maxHeads)
+    return t('controls.dHeadNoHeads', { max: PAGE_LIMITS.maxHeads });
+  if (!Number.isInteger(dModel) || dModel < 1 || dModel > PAGE_LIMITS.maxModelDim)
+    return t('controls.dHeadNoModel', { max: PAGE_LIMITS.maxModelDim });
+  if (dModel % heads !== 0) return t('controls.dHeadInvalid', { dModel, heads });
+  return t('controls.dHead', { value: dModel / heads });
+}
+
 // Each input of the form by its name → the patch of the state its value gives.
 const READERS = {
   sentence: (input) => ({ sentence: input.value }),
   heads: (input) => ({ heads: number(input) }),
-  headsRange: (input) => ({ heads: number(input) }),
+  headsRange: (input, controls) => ({ heads: controls.headChoices[number(input)] ?? NaN }),
   dModel: (input) => ({ dModel: number(input) }),
   dModelRange: (input) => ({ dModel: number(input) }),
   temperature: (input) => ({ temperature: number(input) }),
@@ -52,7 +72,8 @@ export class Controls {
       kv: $('kv'),
     };
     const { inputs } = this;
-    for (const input of [inputs.heads, inputs.headsRange]) input.max = String(PAGE_LIMITS.maxHeads);
+    inputs.heads.max = String(PAGE_LIMITS.maxHeads);
+    this.headChoices = headChoices(64, 'none'); // set from the state by sync()
     inputs.dModel.max = String(PAGE_LIMITS.maxModelDim);
     inputs.seed.max = String(PAGE_LIMITS.maxSeed);
     inputs.temperatureRange.min = String(TEMPERATURE_SLIDER.min);
@@ -60,7 +81,7 @@ export class Controls {
     $('sentence-hint').textContent = t('controls.sentenceHint', { max: PAGE_LIMITS.maxTokens });
 
     for (const [name, input] of Object.entries(inputs)) {
-      input.addEventListener('input', () => onInput(READERS[name](input), input));
+      input.addEventListener('input', () => onInput(READERS[name](input, this), input));
     }
     $('controls').addEventListener('submit', (e) => e.preventDefault());
 
@@ -97,9 +118,9 @@ export class Controls {
     };
     set(inputs.sentence, state.sentence);
     set(inputs.heads, state.heads);
-    set(inputs.headsRange, state.heads);
+    this.syncHeadsSlider(state, except);
     set(inputs.dModel, state.dModel);
-    set(inputs.dModelRange, state.dModel);
+    this.syncModelSlider(state, except);
     set(inputs.temperature, state.temperature);
     if (Number.isFinite(state.temperature) && state.temperature > 0) {
       set(inputs.temperatureRange, temperatureToSlider(state.temperature));
@@ -120,10 +141,46 @@ export class Controls {
       ...(state.causal && !state.cross ? [t('controls.moreCausal')] : []),
       ...(state.cross ? [t('controls.moreCross')] : []),
     ].join(' · ');
-    const dHead = state.dModel / state.heads;
-    $('dhead').textContent = Number.isInteger(dHead)
-      ? t('controls.dHead', { value: dHead })
-      : t('controls.dHeadInvalid');
+    $('dhead').textContent = dHeadHint(state.dModel, state.heads);
+  }
+
+  // The d_model slider moves in multiples of 8 that h divides (into an even d_head under RoPE):
+  // steps of lcm(8, h) (or lcm(8, 2h)), so it too lands on no error.
+  syncModelSlider(state, except) {
+    const range = this.inputs.dModelRange;
+    const h = state.heads;
+    const valid = Number.isInteger(h) && h >= 1 && h <= PAGE_LIMITS.maxHeads;
+    const per = valid ? (state.positional === 'rope' ? 2 * h : h) : 1;
+    const gcd = (a, b) => (b ? gcd(b, a % b) : a);
+    const step = (8 * per) / gcd(8, per);
+    range.min = String(step);
+    range.step = String(step);
+    range.max = String(PAGE_LIMITS.maxModelDim - (PAGE_LIMITS.maxModelDim % step));
+    if (range !== except && range.value !== String(state.dModel)) range.value = String(state.dModel);
+  }
+
+  // The heads slider's stops are the head counts d_model allows; it sits at the state's count,
+  // or at the nearest allowed one when a count typed in the number field is not allowed (the
+  // number field and the message say so). The hint under it lists the stops.
+  syncHeadsSlider(state, except) {
+    const range = this.inputs.headsRange;
+    const choices = headChoices(state.dModel, state.positional);
+    this.headChoices = choices;
+    const hint = $('heads-hint');
+    range.disabled = choices.length === 0;
+    hint.hidden = choices.length === 0;
+    if (!choices.length) return;
+    range.min = '0';
+    range.max = String(choices.length - 1);
+    hint.textContent = t(state.positional === 'rope' ? 'controls.headsHintRope' : 'controls.headsHint', {
+      dModel: state.dModel,
+      list: choices.join(', '),
+    });
+    if (range === except) return;
+    let k = 0;
+    for (let i = 0; i < choices.length; i++)
+      if (Math.abs(choices[i] - state.heads) < Math.abs(choices[k] - state.heads)) k = i;
+    if (range.value !== String(k)) range.value = String(k);
   }
 
   // Marks the inputs of the state keys at fault (fields: a key, a list of keys, or null for

@@ -9,8 +9,8 @@ import { describe, headFormula } from '../views/describe.js';
 
 export function translatePage() {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
-  // The heatmaps' own word ("masked" in their legends).
-  setHeatmapText({ masked: t('legend.masked') });
+  // The heatmaps' own words ("masked" in their legends, the cell their live region announces).
+  setHeatmapText({ masked: t('legend.masked'), cell: t('heatmap.cell'), cellPlain: t('heatmap.cellPlain') });
   // The header's formulas: one <math> per formula (a wide gap in the source parts them), so a
   // narrow screen can wrap between them; MathML itself does not wrap.
   for (const node of document.querySelectorAll('.formula [data-i18n]')) setFormula(node, t(node.dataset.i18n));

@@ -13,6 +13,7 @@
 //   embeddings (n, d_model) and embeddingsKv (nKv, d_model) or null: token embeddings before position;
 //   wq, wk, wv, wo (d_model, d_model): the weights used;
 //   mask (n, nKv) Uint8Array, 1 = query i may attend to key j after every mask kind;
+//   edits: the hand edits applied to embeddings and W_Q, W_K, W_V ([{ m, row, col, value }], or none).
 //   optionally the positional tables the pass used (core.positionalTable, core.alibiSlopes):
 //   pe (n, d_model) and peKv (nKv, d_model) under sinusoidal, ropeAngles (max(n, nKv), d_head/2)
 //   under RoPE, alibiSlopes (heads) under ALiBi; null otherwise.
@@ -33,6 +34,7 @@ export function plainTrace(apiTrace, extra) {
     scale: extra.scale,
     padding: extra.padding,
     painted: extra.painted,
+    edits: extra.edits ?? [], // hand edits already in embeddings and wq, wk, wv: { m: 'e'|'q'|'k'|'v', row, col, value }
     embeddings: extra.embeddings, // (n, d_model) token embeddings, before position
     nKv: t.nKv, // keys: nKv = n for self-attention
     keyTokens: tokensKv ?? extra.tokens, // (nKv) key tokens

@@ -96,6 +96,14 @@ export function readState(element) {
     seed: num(a('seed'), DEFAULTS.seed),
     view: view === null || view.trim() === '' ? DEFAULTS.view : view.trim(),
     head: num(a('head'), DEFAULTS.head),
+    // The numeric attributes as written, so a message quotes heads="abc" rather than its NaN.
+    written: {
+      heads: a('heads'),
+      'd-model': a('d-model'),
+      temperature: a('temperature'),
+      seed: a('seed'),
+      head: a('head'),
+    },
   };
 }
 
@@ -135,27 +143,32 @@ export function checkSizes(s, tokens, tokensKv, t) {
     if (problem) return t('error.tokenTooLong', { attr, index: problem.index, n: problem.chars, max: problem.max });
   }
   const whole = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
-  if (!whole(s.heads, 1, L.maxHeads))
-    return t('error.attrRange', { attr: 'heads', value: s.heads, min: 1, max: L.maxHeads });
-  if (!whole(s.dModel, 1, L.maxModelDim)) {
-    return t('error.attrRange', { attr: 'd-model', value: s.dModel, min: 1, max: L.maxModelDim });
-  }
-  if (!whole(s.seed, 0, L.maxSeed))
-    return t('error.attrRange', { attr: 'seed', value: s.seed, min: 0, max: L.maxSeed });
+  // The value as the attribute is written (trimmed), else the number read.
+  const shown = (attr, v) => s.written?.[attr]?.trim() ?? v;
+  const range = (attr, v, min, max) => t('error.attrRange', { attr, value: shown(attr, v), min, max });
+  if (!whole(s.heads, 1, L.maxHeads)) return range('heads', s.heads, 1, L.maxHeads);
+  if (!whole(s.dModel, 1, L.maxModelDim)) return range('d-model', s.dModel, 1, L.maxModelDim);
+  if (!whole(s.seed, 0, L.maxSeed)) return range('seed', s.seed, 0, L.maxSeed);
   if (!(s.temperature >= L.minTemperature && s.temperature <= L.maxTemperature)) {
-    return t('error.temperature', { value: s.temperature, min: L.minTemperature, max: L.maxTemperature });
+    const value = shown('temperature', s.temperature);
+    return t('error.temperature', { value, min: L.minTemperature, max: L.maxTemperature });
   }
   if (!POSITIONAL_ENCODINGS.includes(s.positional)) {
     return t('error.choice', { attr: 'positional', value: s.positional, list: POSITIONAL_ENCODINGS.join(', ') });
   }
   if (!VIEWS.includes(s.view)) return t('error.choice', { attr: 'view', value: s.view, list: VIEWS.join(', ') });
-  if (!Number.isInteger(s.head) || s.head < 0) {
-    return t('error.attrRange', { attr: 'head', value: s.head, min: 0, max: Math.max(0, s.heads - 1) });
+  // head names one of the heads (a whole-layer view draws every head, so any head is fine there).
+  if (!Number.isInteger(s.head) || s.head < 0 || (!WHOLE_LAYER.includes(s.view) && s.head >= s.heads)) {
+    return range('head', s.head, 0, s.heads - 1);
   }
   if (tokens.length === 0) return t('error.empty');
   if (tokens.length > max) return t('error.tooMany', { n: tokens.length, max });
   if (tokensKv && tokensKv.length > max) return t('error.tooManyKv', { n: tokensKv.length, max });
   if (s.dModel % s.heads !== 0) return t('error.divisible', { dModel: s.dModel, heads: s.heads });
+  const dHead = s.dModel / s.heads;
+  if (s.positional === 'rope' && dHead % 2 !== 0) {
+    return t('error.ropeOdd', { dModel: s.dModel, heads: s.heads, dHead });
+  }
   return null;
 }
 

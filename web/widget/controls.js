@@ -50,7 +50,13 @@ export class Controls {
       } else if (name === 'heads' || name === 'seed') {
         const [min, max] = name === 'heads' ? [1, WIDGET_LIMITS.maxHeads] : [0, WIDGET_LIMITS.maxSeed];
         const input = lock(el('input', { type: 'number', min, max, step: 1 }, field(name)), name);
-        input.addEventListener('input', () => set(name, input.value));
+        input.addEventListener('input', () => {
+          // Fewer heads than the head drawn: draw the last one left rather than name a missing head.
+          const head = Number(host.getAttribute('head'));
+          const heads = Number(input.value);
+          if (name === 'heads' && Number.isInteger(heads) && heads >= 1 && head >= heads) set('head', heads - 1);
+          set(name, input.value);
+        });
       } else if (name === 'd-model') {
         const select = lock(el('select', {}, field('dModel')), name);
         for (const d of MODEL_DIMS) el('option', { value: String(d), text: String(d) }, select);

@@ -306,6 +306,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
         cellHeight: 18,
         colors: this.colors(),
         onHover: (cell) => this.showCell(cell),
+        announce: false, // the readout (aria-live) says the cell
       });
       this.heatmapKind = kind;
     }

@@ -48,6 +48,8 @@ const catalogue = {
     'error.choice': '{attr}="{value}" is not one of {list}.',
     'error.textTooLong': '{attr}: {n} characters; the widget takes at most {max}.',
     'error.tokenTooLong': '{attr}: token {index} has {n} characters; a token may have at most {max}.',
+    'error.ropeOdd':
+      'positional="rope" rotates pairs of numbers, so d_head must be even; d-model {dModel} / heads {heads} gives d_head {dHead}.',
   },
   zh: {
     sentence: '句子',
@@ -97,6 +99,8 @@ const catalogue = {
     'error.choice': '{attr}="{value}" 不是 {list} 之一。',
     'error.textTooLong': '{attr}：{n} 个字符；组件最多接受 {max} 个。',
     'error.tokenTooLong': '{attr}：第 {index} 个词元有 {n} 个字符；一个词元最多 {max} 个字符。',
+    'error.ropeOdd':
+      'positional="rope" 成对旋转数值，所以 d_head 必须是偶数；d-model {dModel} / heads {heads} 得到 d_head {dHead}。',
   },
 };
 

@@ -38,7 +38,12 @@ const en = {
   'controls.seed': 'Seed',
   'controls.reseed': 'New seed',
   'controls.dHead': 'd_head = d_model / h = {value}',
-  'controls.dHeadInvalid': 'd_head = d_model / h is not a whole number',
+  'controls.dHeadInvalid': 'd_head = d_model / h = {dModel} / {heads} is not a whole number',
+  'controls.dHeadNoHeads': 'd_head = d_model / h needs h, a whole number of heads from 1 to {max}',
+  'controls.dHeadNoModel': 'd_head = d_model / h needs d_model, a whole number from 1 to {max}',
+  'controls.headsHint': 'The slider stops only at head counts that divide d_model = {dModel}: {list}.',
+  'controls.headsHintRope':
+    'The slider stops only at head counts that divide d_model = {dModel} into an even d_head (RoPE rotates pairs): {list}.',
   'controls.copyLink': 'Copy link',
   'controls.linkCopied': 'Link copied',
   'controls.linkNotCopied': 'The browser refused the clipboard: copy the link from the address bar.',
@@ -138,6 +143,9 @@ const en = {
   'axis.head': 'h{h}',
   'map.label': '{name}, {dims}: hover or use the arrow keys to read values',
   'legend.masked': 'masked',
+  'heatmap.cell': 'row {row}, column {col}: {value}',
+  'heatmap.cellPlain': 'row {row}, column {col}: {value}',
+  'figure.label': '{name}, {rows} × {cols}; arrow keys move between cells',
 
   'head.label': 'head {h}',
   'head.focusHint': 'Show head {h} in detail',
@@ -203,6 +211,7 @@ const en = {
   'wt.invite.start': 'Start the walkthrough →',
   'wt.invite.dismiss': 'Not now',
   'wt.tokens': 'Tokens',
+  'wt.try': 'Try it here:',
   'wt.tokens.desc': 'The sentence is split into n = {n} tokens. Each gets an index: its position in the sequence.',
   'wt.tokens.f': 't_0 , t_1 , … , t_{n−1}',
   'wt.embed': 'Embeddings',
@@ -303,6 +312,8 @@ const en = {
   'wt.name.entropy': 'H',
   'wt.entropy.note': 'H: row entropy in nats, dark 0 (one key) to bright {max} (uniform over {n} keys).',
 
+  'ov.edits':
+    'Hand edits ({count}): {list}. Each is marked by a triangle in its corner of X, and above each column of Q, K and V it feeds; reset them in the walkthrough (steps 2 and 4).',
   'edit.hintE': 'Click a cell of E to edit that number (type, or drag the slider); every later step recomputes.',
   'edit.hintW': 'Click a cell of W_Q, W_K or W_V to edit it (type, or drag the slider); every later step recomputes.',
   'edit.labelE': 'E[{i}, {j}] (“{token}”, dimension {j})',
@@ -311,8 +322,10 @@ const en = {
   'edit.resetAll': 'Reset all edits ({count})',
   'hv.title': 'Head view',
   'hv.desc':
-    'A line from each query (left) to each key (right), more opaque for a larger weight. Click a head to focus it; hover a token on the left to see only its lines.',
+    'A line from each query (left) to each key (right), more opaque for a larger weight. Click a head to focus it; hover a query on the left to see only its lines, or a key on the right to see only the lines into it.',
   'hv.label': 'Heads shown',
+  'hv.allNote':
+    'All heads: one line per query–key pair, in the colour of the head that weighs it most (each head measured against its own largest weight).',
   'hv.all': 'All heads',
   'hv.aria': 'Lines from each token to the tokens it attends to, {heads} heads',
   'tip.entropyCell': 'entropy −Σ_j w·ln w of this row of weights, in nats; uniform over {n} keys gives {max}',
@@ -322,9 +335,12 @@ const en = {
   'mask.causal': 'Causal',
   'mask.clear': 'Clear padding and painted cells',
   'mask.padHint': 'Padding: click a token to mark it as padding (no query may attend to it).',
-  'mask.paintHint': 'Click a cell to hide or show that key for that query.',
+  'mask.paintHint':
+    'Click a cell, or drag across several, to hide or show those keys for those queries (keyboard: arrows, then Enter).',
   'mask.emptyRows':
     'Every key is hidden from row {rows}: there is nothing to attend to, so its weights are all 0 (not NaN) and its output is 0.',
+  'mask.emptyRowsMany':
+    'Every key is hidden from rows {rows}: they have nothing to attend to, so their weights are all 0 (not NaN) and their outputs are 0.',
 
   'neuron.title': 'Head {h}: query {i} “{query}” → key {j} “{key}”',
   'neuron.hint': 'Why does query i attend to key j? Click any score or weight to pick another pair.',

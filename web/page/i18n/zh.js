@@ -73,7 +73,11 @@ const zh = {
   'controls.seed': '随机种子',
   'controls.reseed': '换一个种子',
   'controls.dHead': 'd_head = d_model / h = {value}',
-  'controls.dHeadInvalid': 'd_head = d_model / h 不是整数',
+  'controls.dHeadInvalid': 'd_head = d_model / h = {dModel} / {heads} 不是整数',
+  'controls.dHeadNoHeads': 'd_head = d_model / h 需要 h：1 到 {max} 之间的整数个头',
+  'controls.dHeadNoModel': 'd_head = d_model / h 需要 d_model：1 到 {max} 之间的整数',
+  'controls.headsHint': '滑块只停在能整除 d_model = {dModel} 的头数上：{list}。',
+  'controls.headsHintRope': '滑块只停在能把 d_model = {dModel} 分成偶数 d_head 的头数上（RoPE 成对旋转）：{list}。',
   'controls.copyLink': '复制链接',
   'controls.linkCopied': '链接已复制',
   'controls.linkNotCopied': '浏览器拒绝访问剪贴板：请从地址栏复制链接。',
@@ -165,6 +169,9 @@ const zh = {
   'axis.head': 'h{h}',
   'map.label': '{name}，{dims}：悬停或用方向键读取数值',
   'legend.masked': '已掩码',
+  'heatmap.cell': '第 {row} 行，第 {col} 列：{value}',
+  'heatmap.cellPlain': '第 {row} 行，第 {col} 列：{value}',
+  'figure.label': '{name}，{rows} × {cols}；用方向键在单元格间移动',
 
   'head.label': '头 {h}',
   'head.focusHint': '查看头 {h} 的细节',
@@ -226,6 +233,7 @@ const zh = {
   'wt.invite.start': '开始分步讲解 →',
   'wt.invite.dismiss': '以后再说',
   'wt.tokens': '词元',
+  'wt.try': '在这里试试：',
   'wt.tokens.desc': '句子被切分为 n = {n} 个词元。每个词元有一个索引：它在序列中的位置。',
   'wt.tokens.f': 't_0 , t_1 , … , t_{n−1}',
   'wt.embed': '嵌入',
@@ -285,6 +293,8 @@ const zh = {
   'wt.name.entropy': 'H',
   'wt.entropy.note': 'H：每行的熵，单位奈特，从暗（0，只看一个键）到亮（{max}，在 {n} 个键上均匀分布）。',
 
+  'ov.edits':
+    '手动修改（{count} 处）：{list}。每处在 X 中的单元格角上以三角形标出，并在它影响的 Q、K、V 列上方标出三角形；可在分步讲解（第 2 步和第 4 步）中重置。',
   'edit.hintE': '点击 E 的一个单元格即可修改这个数（输入，或拖动滑块）；之后的每一步都会重新计算。',
   'edit.hintW': '点击 W_Q、W_K 或 W_V 的一个单元格即可修改（输入，或拖动滑块）；之后的每一步都会重新计算。',
   'edit.labelE': 'E[{i}, {j}]（“{token}”，第 {j} 维）',
@@ -293,8 +303,9 @@ const zh = {
   'edit.resetAll': '撤销全部修改（{count}）',
   'hv.title': '头视图',
   'hv.desc':
-    '从每个查询（左）到每个键（右）画一条线，权重越大线越不透明。点击一个头以聚焦；悬停左侧的词元，只看它的线。',
+    '从每个查询（左）到每个键（右）画一条线，权重越大线越不透明。点击一个头以聚焦；悬停左侧的查询只看它的线，悬停右侧的键只看指向它的线。',
   'hv.label': '显示的头',
+  'hv.allNote': '所有头：每个查询–键对画一条线，颜色取给它权重最大的那个头（每个头按它自己的最大权重衡量）。',
   'hv.all': '所有头',
   'hv.aria': '从每个词元到它所注意的词元的连线，{heads} 个头',
   'tip.entropyCell': '这一行权重的熵 −Σ_j w·ln w，单位奈特；在 {n} 个键上均匀分布时为 {max}',
@@ -304,8 +315,10 @@ const zh = {
   'mask.causal': '因果',
   'mask.clear': '清除填充和手动掩码的单元格',
   'mask.padHint': '填充：点击一个词元，把它标为填充（任何查询都不能注意它）。',
-  'mask.paintHint': '点击一个单元格，对该查询隐藏或显示那个键。',
+  'mask.paintHint': '点击一个单元格，或拖过几个单元格，对这些查询隐藏或显示这些键（键盘：方向键，然后按 Enter）。',
   'mask.emptyRows': '第 {rows} 行的所有键都被隐藏：没有可注意的对象，所以它的权重全为 0（不是 NaN），输出也为 0。',
+  'mask.emptyRowsMany':
+    '第 {rows} 行的所有键都被隐藏：这些行没有可注意的对象，所以它们的权重全为 0（不是 NaN），输出也为 0。',
 
   'neuron.title': '头 {h}：查询 {i} “{query}” → 键 {j} “{key}”',
   'neuron.hint': '为什么查询 i 会注意键 j？点击任一分数或权重可换一对。',

@@ -1,8 +1,12 @@
 // The head view: queries in a column on the left, keys on the right, a line from query i to key j
 // for every weight, its opacity the weight over the head's largest (bertviz's layout), one colour
 // per head.
-// A chip per head focuses that head (the page's focused head); "All heads" overlays every head.
-// Hovering a query token keeps only its lines. Lines drawn are counted in data-lines, for tests.
+// A chip per head focuses that head (the page's focused head). "All heads" draws one line per
+// pair (i, j), in the colour of the head that weighs it most (relative to each head's largest
+// weight), so heads do not blend into one muddy colour where their lines cross.
+// Hovering a query token (left) keeps only its lines; hovering a key token (right) only the lines
+// into it. Lines drawn are counted in data-lines, and the heads they are drawn in listed in
+// data-line-heads (head: count), for tests.
 
 import { t } from '../i18n/i18n.js';
 import { el } from '../../draw/dom.js';
@@ -36,7 +40,8 @@ export class HeadView {
     this.root = root;
     this.onFocus = onFocus;
     this.all = false;
-    this.hoverRow = null;
+    this.hoverRow = null; // a query token under the pointer: only its lines
+    this.hoverKey = null; // a key token under the pointer: only the lines into it
     this.chips = el('div', 'hv-chips', root);
     this.chips.setAttribute('role', 'group');
     this.chips.setAttribute('aria-label', t('hv.label'));
@@ -45,8 +50,10 @@ export class HeadView {
     this.canvas.addEventListener('pointermove', (e) => this.pointer(e));
     this.canvas.addEventListener('pointerleave', () => {
       this.hoverRow = null;
+      this.hoverKey = null;
       this.paint();
     });
+    this.note = el('p', 'hint hv-note', root);
   }
 
   render(trace, focus) {
@@ -74,17 +81,24 @@ export class HeadView {
       });
     }
     this.canvas.setAttribute('aria-label', t('hv.aria', { heads: trace.heads }));
+    this.note.textContent = this.all ? t('hv.allNote') : '';
+    this.note.hidden = !this.all;
     this.paint();
   }
 
   pointer(e) {
     if (!this.box) return;
     const rect = this.canvas.getBoundingClientRect();
-    const x = e.clientX - rect.left;
-    const row = Math.floor((e.clientY - rect.top - this.box.top) / ROW);
-    const next = x < this.box.x0 + 10 && row >= 0 && row < this.trace.n ? row : null;
-    if (next !== this.hoverRow) {
-      this.hoverRow = next;
+    // CSS px of the canvas as drawn (max-width may scale it down on a narrow screen).
+    const scale = rect.width ? this.box.width / rect.width : 1;
+    const x = (e.clientX - rect.left) * scale;
+    const slot = Math.floor(((e.clientY - rect.top) * scale - this.box.top) / ROW);
+    const nKv = this.trace.nKv ?? this.trace.n;
+    const row = x < this.box.x0 + 10 && slot >= 0 && slot < this.trace.n ? slot : null;
+    const key = x > this.box.x1 - 10 && slot >= 0 && slot < nKv ? slot : null;
+    if (row !== this.hoverRow || key !== this.hoverKey) {
+      this.hoverRow = row;
+      this.hoverKey = key;
       this.paint();
     }
   }
@@ -113,35 +127,44 @@ export class HeadView {
     ctx.clearRect(0, 0, width, height);
     const x0 = left;
     const x1 = left + gap;
-    this.box = { top, x0, x1 };
+    this.box = { top, x0, x1, width };
 
     const heads = this.all ? Array.from({ length: tr.heads }, (_, h) => h) : [this.focus];
+    // Opacity is the weight over the head's largest weight, so untrained, nearly uniform heads
+    // still show which keys lead.
+    const maxWeight = heads.map((h) => tr.weights[h].reduce((m, v) => (v > m ? v : m), 0) || 1);
     let lines = 0;
+    const perHead = {};
     ctx.lineWidth = 2;
-    for (const h of heads) {
-      ctx.strokeStyle = HEAD_COLORS[h % HEAD_COLORS.length];
-      const w = tr.weights[h];
-      // Opacity is the weight over the head's largest weight, so untrained, nearly uniform heads
-      // still show which keys lead.
-      let maxWeight = 0;
-      for (const v of w) if (v > maxWeight) maxWeight = v;
-      for (let i = 0; i < n; i++) {
-        if (this.hoverRow !== null && i !== this.hoverRow) continue;
-        for (let j = 0; j < nKv; j++) {
-          const a = w[i * nKv + j];
-          if (a < 0.01) continue;
-          ctx.globalAlpha = Math.min(1, (a / maxWeight) * (this.all ? 0.7 : 0.95));
-          ctx.beginPath();
-          ctx.moveTo(x0 + 4, top + (i + 0.5) * ROW);
-          ctx.lineTo(x1 - 4, top + (j + 0.5) * ROW);
-          ctx.stroke();
-          lines++;
-        }
+    for (let i = 0; i < n; i++) {
+      if (this.hoverRow !== null && i !== this.hoverRow) continue;
+      for (let j = 0; j < nKv; j++) {
+        if (this.hoverKey !== null && j !== this.hoverKey) continue;
+        // The head that weighs this pair most (the one head when a head is focused).
+        let best = -1;
+        let strength = 0;
+        heads.forEach((h, k) => {
+          const a = tr.weights[h][i * nKv + j];
+          if (a >= 0.01 && a / maxWeight[k] > strength) {
+            strength = a / maxWeight[k];
+            best = h;
+          }
+        });
+        if (best < 0) continue;
+        ctx.strokeStyle = HEAD_COLORS[best % HEAD_COLORS.length];
+        ctx.globalAlpha = Math.min(1, strength * 0.95);
+        ctx.beginPath();
+        ctx.moveTo(x0 + 4, top + (i + 0.5) * ROW);
+        ctx.lineTo(x1 - 4, top + (j + 0.5) * ROW);
+        ctx.stroke();
+        lines++;
+        perHead[best] = (perHead[best] ?? 0) + 1;
       }
     }
     ctx.globalAlpha = 1;
     this.canvas.dataset.lines = String(lines);
     this.canvas.dataset.heads = heads.join(',');
+    this.canvas.dataset.lineHeads = JSON.stringify(perHead);
 
     ctx.textBaseline = 'middle';
     ctx.fillStyle = '#1c2230';
@@ -152,6 +175,9 @@ export class HeadView {
     });
     ctx.font = FONT;
     ctx.textAlign = 'left';
-    keyTokens.forEach((tok, j) => ctx.fillText(tok, x1 + 6, top + (j + 0.5) * ROW));
+    keyTokens.forEach((tok, j) => {
+      ctx.font = j === this.hoverKey ? `600 ${FONT}` : FONT;
+      ctx.fillText(tok, x1 + 6, top + (j + 0.5) * ROW);
+    });
   }
 }

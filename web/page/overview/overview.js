@@ -19,6 +19,7 @@ import { el } from '../../draw/dom.js';
 import { STEPS } from '../state.js';
 import { mixed, plain } from '../../draw/math.js';
 import { describe, projectionFormula, scoresClaim, scoresNotation } from '../../views/describe.js';
+import { editMarks, editNames } from '../edit-marks.js';
 
 const shape = (rows, cols) => t('shape.matrix', { rows, cols });
 
@@ -111,6 +112,8 @@ export class Pipeline {
       { colormap: 'diverging', square: false, colLabels: false, maxCell: 10 },
       'X',
     );
+    this.editsNote = el('p', 'hint ov-edits', this.sX.body);
+    this.editsNote.hidden = true;
 
     this.sQKV = this.step(3, 'step.qkv');
     const qkv = el('div', 'figure-row', this.sQKV.body);
@@ -338,7 +341,7 @@ export class Pipeline {
     // Read every map's width once, before any map writes its size: one layout, not one per map.
     this.widths = new Map(this.heatmaps.map((fig) => [fig, fig.host.clientWidth]));
     // X, Q, K and V depend only on these; while temperature or the mask is dragged they stay.
-    const inputKey = JSON.stringify([tokens, keyTokens, dModel, heads, trace.seed, trace.positional]);
+    const inputKey = JSON.stringify([tokens, keyTokens, dModel, heads, trace.seed, trace.positional, trace.edits]);
     const inputsChanged = inputKey !== this.inputKey;
     this.inputKey = inputKey;
 
@@ -360,6 +363,13 @@ export class Pipeline {
       pos: trace.positional === 'sinusoidal' ? t('step.x.pos.sinusoidal') : '',
     });
     if (inputsChanged) this.draw(this.fX, matrix(trace, 'x'), shape(n, dModel));
+    // Hand edits (made in the walkthrough): marked in X and in the columns of Q, K, V they feed.
+    const edits = trace.edits ?? [];
+    this.editsNote.hidden = edits.length === 0;
+    this.editsNote.textContent = edits.length
+      ? t('ov.edits', { count: edits.length, list: editNames(edits).join(', ') })
+      : '';
+    this.fX.map.setMarks(editMarks('x', edits));
 
     // 3. Q, K, V
     // The title's formula is this pass's: K = X_kv W_K under cross-attention, RoPE ( … ) under RoPE.
@@ -383,6 +393,7 @@ export class Pipeline {
       [this.fV, 'v', nKv],
     ]) {
       if (inputsChanged) this.draw(fig, { ...matrix(trace, name), colGroups: groups }, shape(rows, dModel));
+      fig.map.setMarks(editMarks(name, edits));
     }
 
     // 4. one small weights map per head

@@ -3,7 +3,8 @@
 //   flush        every figure drawn in one layout pass, once all are in the grid;
 //   fitSoftmax   the softmax step's scores and weights no wider than they need, so the arrow
 //                between them stays beside them;
-//   alignEntropy the entropy column's rows level with the weights' rows;
+//   alignEntropy the entropy column's rows level with the weights' rows (or, on a phone, under them);
+//   equalCells   figures labelled only at a line's start drawn with one cell width;
 //   relayout     after a resize.
 // Figures are named by their id (stages.js: the matrix name, or e.g. headOutput.2): the
 // figure's data-fig, its wt-fig-<id> class and its key in maps().
@@ -17,7 +18,8 @@ import { t } from '../i18n/i18n.js';
 const NOTATION = /^[A-Za-z]+_[A-Za-z0-9]+$/;
 
 export class FigureGrid {
-  // onHover(figure, cell | null), onClick(figure, cell): a figure is figure-specs.js's.
+  // onHover(figure, cell | null), onClick(figure, cell): a figure is figure-specs.js's; a figure
+  // that paints (click: 'paint') calls onClick(figure, cells) once per stroke, cells in order.
   constructor({ onHover, onClick }) {
     this.onHover = onHover;
     this.onClick = onClick;
@@ -55,11 +57,14 @@ export class FigureGrid {
       minCell: 1,
       legend: fig.legend,
       onHover: (cell) => this.onHover(fig, cell),
-      onClick: fig.click
-        ? (cell) => {
-            if (cell) this.onClick(fig, cell);
-          }
-        : null,
+      onClick:
+        fig.click && fig.click !== 'paint'
+          ? (cell) => {
+              if (cell) this.onClick(fig, cell);
+            }
+          : null,
+      onPaint: fig.click === 'paint' ? (cells) => this.onClick(fig, cells) : null,
+      label: t('figure.label', { name: fig.caption, rows, cols }),
       grid: fig.grid,
     });
     if (fig.note) el('p', 'figure-desc', wrap, t(fig.note));
@@ -98,6 +103,25 @@ export class FigureGrid {
     }
     this.fitSoftmax();
     this.alignEntropy();
+    this.equalCells();
+  }
+
+  // Figures that label rows only at a line's start (the head outputs of the concat step) share
+  // one cell width: the first of a line gives room to its labels, and without this its partners
+  // beside it were drawn wider than it (48 px against 112 px at 320 px wide).
+  equalCells() {
+    const group = [...this.figs.values()].filter((f) => f.fig.labelsAtLineStart && f.map.layoutBox);
+    if (group.length < 2) return;
+    for (const f of group) {
+      f.map.options.maxCell = f.baseMaxCell ??= f.map.options.maxCell;
+      f.map.layout(f.host.clientWidth);
+    }
+    const cell = Math.min(...group.map((f) => f.map.layoutBox.cellW));
+    for (const f of group) {
+      if (f.map.layoutBox.cellW <= cell) continue;
+      f.map.options.maxCell = cell;
+      f.map.layout(f.host.clientWidth);
+    }
   }
 
   // The softmax step (scores → softmax → weights in one .wt-softmax row): each map's column is no
@@ -138,6 +162,17 @@ export class FigureGrid {
     if (!weights?.layoutBox || !entropy) return;
     entropy.fig.cellHeight = weights.layoutBox.cellH;
     entropy.map.model.cellHeight = weights.layoutBox.cellH;
+    // On a phone (style.css) the column sits under the weights, not beside them, so P keeps the
+    // width of S: there it labels its own rows, since no row of P lines up with it.
+    const stacked = entropy.host.getBoundingClientRect().top >= weights.dataCanvas.getBoundingClientRect().bottom;
+    entropy.host.classList.toggle('is-stacked', stacked);
+    if (stacked) {
+      entropy.host.style.paddingTop = '0px';
+      entropy.map.options.rowLabels = true;
+      entropy.map.update({ ...entropy.map.model, rowLabels: weights.model.rowLabels, width: entropy.host.clientWidth });
+      return;
+    }
+    entropy.map.options.rowLabels = entropy.fig.rowLabels;
     entropy.map.layout(entropy.host.clientWidth);
     alignTops(entropy.host, entropy.map.dataCanvas, weights.dataCanvas);
   }
@@ -151,6 +186,7 @@ export class FigureGrid {
     }
     for (const { map, host } of this.figs.values()) map.layout(host.clientWidth);
     this.alignEntropy();
+    this.equalCells();
   }
 
   // Outlines, in every figure, what lit lists for it ({ id: [{ row?, col? }, …] }); none elsewhere.

@@ -1,11 +1,11 @@
 // The mask editor of the walkthrough's mask step: the mask kind (bidirectional or causal), the
 // padding tokens (keys no query may attend to), and painted cells (one query–key pair hidden,
-// toggled by a click on the mask figure). Every change goes out as a partial state through
+// painted by a tap or a drag across the mask figure, a run at a time). Every change goes out as a partial state through
 // onChange: { causal }, { padding: key indices }, { painted: [[query, key], …] }.
 //
 // The trace's mask is (n, nKv) row-major, 1 = query i may attend to key j.
 
-import { t } from '../i18n/i18n.js';
+import { t, LOCALE } from '../i18n/i18n.js';
 import { el } from '../../draw/dom.js';
 
 // Draws the kind buttons, the Clear button and the padding tokens into extra.
@@ -48,13 +48,17 @@ export function maskEditor(extra, { trace: tr, onChange }) {
   });
 }
 
-// Paints cell (i, j) of the mask, or clears it if it is painted.
-export function togglePainted(tr, i, j, onChange) {
-  const cells = (tr.painted ?? []).map((p) => p.slice());
-  const at = cells.findIndex(([a, b]) => a === i && b === j);
-  if (at >= 0) cells.splice(at, 1);
-  else cells.push([i, j]);
-  onChange({ painted: cells });
+// Paints the cells of one stroke ([{ row, col }, …], in the order the pointer crossed them), or
+// clears them when the first was painted: a drag paints or clears a run, a tap toggles one cell.
+export function paintStroke(tr, cells, onChange) {
+  const key = (i, j) => `${i}.${j}`;
+  const painted = new Map((tr.painted ?? []).map(([i, j]) => [key(i, j), [i, j]]));
+  const clearing = painted.has(key(cells[0].row, cells[0].col));
+  for (const { row, col } of cells) {
+    if (clearing) painted.delete(key(row, col));
+    else painted.set(key(row, col), [row, col]);
+  }
+  onChange({ painted: [...painted.values()] });
 }
 
 // The note on rows whose every key is hidden (their weights are all 0, not NaN), or null.
@@ -63,5 +67,6 @@ export function emptyRowsNote(tr) {
   const empty = [];
   for (let i = 0; i < n; i++) if (!tr.mask.subarray(i * nKv, (i + 1) * nKv).some((m) => m)) empty.push(i);
   if (!empty.length) return null;
-  return t('mask.emptyRows', { rows: empty.map((i) => `${i} “${tr.tokens[i]}”`).join(', ') });
+  const rows = new Intl.ListFormat(LOCALE, { type: 'conjunction' }).format(empty.map((i) => `${i} “${tr.tokens[i]}”`));
+  return t(empty.length === 1 ? 'mask.emptyRows' : 'mask.emptyRowsMany', { rows });
 }

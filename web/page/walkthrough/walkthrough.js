@@ -21,8 +21,10 @@ import { figure } from './figure-specs.js';
 import { FigureGrid } from './figure-grid.js';
 import { hoverCell } from './provenance.js';
 import { CellEditor } from './cell-editor.js';
-import { togglePainted } from './mask-editor.js';
+import { paintStroke } from './mask-editor.js';
 import { describe } from '../../views/describe.js';
+import { editMarks } from '../edit-marks.js';
+import { fitFormulas } from './fit-formula.js';
 
 if (STAGES.length !== STEPS) throw new Error(`stages.js has ${STAGES.length} stages, state.js ${STEPS} steps`);
 
@@ -70,6 +72,12 @@ export class Walkthrough {
     this.title = el('h2', 'step-title', head);
     this.shape = el('span', 'shape', head);
     this.desc = el('p', 'step-desc wt-desc', this.card);
+    // Filled only in an embed (page/embed-try.js): the page's own controls this step invites the
+    // reader to try, right under the text that invites them.
+    this.tryBox = el('div', 'wt-try', this.card);
+    this.tryBox.hidden = true;
+    el('p', 'wt-try-title', this.tryBox, t('wt.try'));
+    el('div', 'wt-try-fields', this.tryBox);
     this.formula = el('div', 'wt-formula', this.card);
     this.extra = el('div', 'wt-extra', this.card);
     this.editor = new CellEditor(this.card, this.onChange);
@@ -141,11 +149,22 @@ export class Walkthrough {
     // Notes mix words and $notation$ (typeset, as in the overview's titles).
     for (const [className, text] of stage.notes?.(trace, h) ?? [])
       el('p', className, this.extra).appendChild(mixed(text));
+    // The figures are drawn anew: a figure the keyboard was in gets the focus back, on its cell.
+    const focusedFig = document.activeElement?.closest?.('.wt-fig');
+    const refocus =
+      focusedFig && this.body.contains(focusedFig)
+        ? { id: focusedFig.dataset.fig, cell: this.grid.maps().get(focusedFig.dataset.fig)?.hover }
+        : null;
     this.body.replaceChildren();
     this.grid.clear();
     const editable = this.drawBody(stage.body(trace, h).filter(Boolean));
     this.showNeuron(stage.neuron);
     this.grid.flush(n);
+    // Hand-edited cells are marked where they are drawn (E, W_Q, W_K, W_V, X) and the columns of
+    // Q, K, V they feed (edit-marks.js).
+    for (const [id, map] of this.grid.maps()) map.setMarks(editMarks(id, trace.edits));
+    this.fitFormulas();
+    if (refocus) this.grid.maps().get(refocus.id)?.focusCell(refocus.cell);
     this.editor.update(trace, state.edits ?? [], editable.size ? editable : null);
   }
 
@@ -186,11 +205,12 @@ export class Walkthrough {
     return editable;
   }
 
-  // A click on a cell: picks the neuron view's pair, opens the cell editor, or paints the mask.
+  // A click on a cell: picks the neuron view's pair, opens the cell editor, or (a stroke of
+  // cells, from a drag or a tap) paints the mask.
   click(fig, cell) {
     if (fig.click === 'pair') this.onChange({ pair: [cell.row, cell.col] });
     else if (fig.click === 'edit') this.editor.start(fig.edit, cell.row, cell.col);
-    else if (fig.click === 'paint') togglePainted(this.trace, cell.row, cell.col, this.onChange);
+    else if (fig.click === 'paint') paintStroke(this.trace, cell, this.onChange);
   }
 
   // The neuron view of the pair, as far as the stage goes (renderNeuron's upTo), or hidden.
@@ -204,5 +224,11 @@ export class Walkthrough {
 
   relayout() {
     this.grid.relayout(this.trace?.n);
+    this.fitFormulas();
+  }
+
+  // The step's formula and the neuron view's fit their boxes' width (no sideways scrolling).
+  fitFormulas() {
+    fitFormulas(this.card.querySelectorAll('.wt-formula, .wt-formula-next, .nv-result, .nv-steps li'));
   }
 }
