@@ -159,7 +159,9 @@ export class Heatmap {
     if (canvas.width !== cols) canvas.width = cols;
     if (canvas.height !== rows) canvas.height = rows;
     const ctx = canvas.getContext('2d');
-    const image = ctx.createImageData(cols, rows);
+    // One ImageData per size, kept for the next update (a drag redraws the same shape).
+    if (this.image?.width !== cols || this.image?.height !== rows) this.image = ctx.createImageData(cols, rows);
+    const image = this.image;
     const px = image.data;
     const table = this.table;
     const [lo, hi] = range;
@@ -195,6 +197,7 @@ export class Heatmap {
   // Chooses cell sizes for the available width and places both canvases.
   layout(width) {
     if (!this.model) return;
+    this.laidOutWidth = width; // as asked for: the page compares it with its hosts' widths
     const { rows, cols, rowLabels, colLabels, colGroups } = this.model;
     const o = this.options;
     const measure = this.overlay.getContext('2d');
@@ -242,8 +245,12 @@ export class Heatmap {
       height: `${plotH}px`,
     });
     const dpr = window.devicePixelRatio || 1;
-    this.overlay.width = Math.round(stageW * dpr);
-    this.overlay.height = Math.round(stageH * dpr);
+    // Resizing a canvas reallocates it even to the same size: only when the size changes
+    // (paintOverlay clears it anyway).
+    const overlayW = Math.round(stageW * dpr);
+    const overlayH = Math.round(stageH * dpr);
+    if (this.overlay.width !== overlayW) this.overlay.width = overlayW;
+    if (this.overlay.height !== overlayH) this.overlay.height = overlayH;
     this.overlay.style.width = `${stageW}px`;
     this.overlay.style.height = `${stageH}px`;
     this.dpr = dpr;

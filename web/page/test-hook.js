@@ -6,6 +6,13 @@
 //                               the state, the trace drawn, how many results were drawn, whether
 //                               the worker is idle, the error shown, the core's build info, the
 //                               text last copied to the clipboard
+//   fullRedraws, resultIds      views drawn whole (at most one per animation frame, page/frame.js)
+//                               and the worker's request ids of the last 64 results drawn
+//   worker                      { restarts, cancelled, passes, deadlineMs, timerDraws }: workers
+//                               replaced because a superseded pass ran past the deadline, the ids
+//                               of those passes, the answering worker's count of passes, the
+//                               deadline (window.__apOptions.workerDeadlineMs set before load
+//                               changes it), and draws the frame scheduler's fallback timer made
 //   figures()                   names of the heatmaps now drawn (the overview's, or the step's;
 //                               views/figures.js names the matrices)
 //   figure(name)                one as plain data: { name, rows, cols, data, masked, range,
@@ -42,6 +49,22 @@ export function installTestHook(app) {
     },
     get idle() {
       return app.idle;
+    },
+    get fullRedraws() {
+      return app.fullRedraws;
+    },
+    get resultIds() {
+      return [...app.resultIds];
+    },
+    get worker() {
+      const c = app.client;
+      return {
+        restarts: c.restarts,
+        cancelled: [...c.cancelled],
+        passes: c.passes,
+        deadlineMs: c.deadlineMs,
+        timerDraws: app.frame.byTimer,
+      };
     },
     get error() {
       return app.error;

@@ -29,6 +29,7 @@ export const HEAD_COLORS = [
 
 const FONT = '13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const ROW = 20;
+const ALPHA_LEVELS = 64; // opacity steps of the lines
 
 export class HeadView {
   // root: an element to fill. onFocus(h): a head chip was clicked.
@@ -118,6 +119,8 @@ export class HeadView {
     const heads = this.all ? Array.from({ length: tr.heads }, (_, h) => h) : [this.focus];
     let lines = 0;
     ctx.lineWidth = 2;
+    // Lines are stroked in one path per opacity level (ALPHA_LEVELS of them) and head, not one
+    // stroke each: 64 × 64 pairs of 16 heads are 65,536 lines.
     for (const h of heads) {
       ctx.strokeStyle = HEAD_COLORS[h % HEAD_COLORS.length];
       const w = tr.weights[h];
@@ -125,19 +128,27 @@ export class HeadView {
       // still show which keys lead.
       let maxWeight = 0;
       for (const v of w) if (v > maxWeight) maxWeight = v;
+      const levels = Array.from({ length: ALPHA_LEVELS + 1 }, () => []);
       for (let i = 0; i < n; i++) {
         if (this.hoverRow !== null && i !== this.hoverRow) continue;
         for (let j = 0; j < nKv; j++) {
           const a = w[i * nKv + j];
           if (a < 0.01) continue;
-          ctx.globalAlpha = Math.min(1, (a / maxWeight) * (this.all ? 0.7 : 0.95));
-          ctx.beginPath();
-          ctx.moveTo(x0 + 4, top + (i + 0.5) * ROW);
-          ctx.lineTo(x1 - 4, top + (j + 0.5) * ROW);
-          ctx.stroke();
+          const alpha = Math.min(1, (a / maxWeight) * (this.all ? 0.7 : 0.95));
+          levels[Math.round(alpha * ALPHA_LEVELS)].push(i, j);
           lines++;
         }
       }
+      levels.forEach((pairs, level) => {
+        if (!pairs.length) return;
+        ctx.globalAlpha = level / ALPHA_LEVELS;
+        ctx.beginPath();
+        for (let p = 0; p < pairs.length; p += 2) {
+          ctx.moveTo(x0 + 4, top + (pairs[p] + 0.5) * ROW);
+          ctx.lineTo(x1 - 4, top + (pairs[p + 1] + 0.5) * ROW);
+        }
+        ctx.stroke();
+      });
     }
     ctx.globalAlpha = 1;
     this.canvas.dataset.lines = String(lines);

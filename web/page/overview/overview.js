@@ -273,11 +273,16 @@ export class Pipeline {
     this.tooltip.show(content, cell.clientX, cell.clientY);
   }
 
-  // Re-lays out every map for the current widths (window resize).
-  relayout() {
+  // Re-lays out the maps for the current widths (window resize, pixel density); changed: only
+  // the maps whose width is not the one they were laid out for (after render(), whose classes can
+  // change widths). Every width is read first, then maps are written: one layout, not one per map.
+  relayout({ changed = false } = {}) {
     if (!this.trace) return;
     this.widths = null;
-    for (const fig of this.heatmaps) fig.map.layout(fig.host.clientWidth);
+    const widths = this.heatmaps.map((fig) => fig.host.clientWidth);
+    this.heatmaps.forEach((fig, i) => {
+      if (!changed || fig.map.laidOutWidth !== widths[i]) fig.map.layout(widths[i]);
+    });
     alignTops(this.fEntropy.host, this.fEntropy.map.dataCanvas, this.fWeights.map.dataCanvas);
   }
 
@@ -442,6 +447,8 @@ export class Pipeline {
       }
     }
     const size = Math.max(2, Math.min(12, Math.floor(132 / Math.max(n, nKv))));
+    // New thumbnails' widths, all read before any is drawn (one layout).
+    for (const fig of this.thumbs) if (this.widths && !this.widths.has(fig)) this.widths.set(fig, fig.host.clientWidth);
     for (const fig of this.thumbs) {
       fig.map.options.minCell = fig.map.options.maxCell = size;
       fig.wrap.classList.toggle('is-focused', fig.head === this.focus);
