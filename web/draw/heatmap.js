@@ -58,6 +58,8 @@ export class Heatmap {
   //   keyboard: the map takes focus and arrow keys move the hovered cell
   //   colors: { label, dim, strong, accent, frame } overrides for the overlay's text and lines
   //           (e.g. a dark theme); setColors() changes them later
+  //   lazy: while the map is out of view (an IntersectionObserver, 200 px margin) update() only
+  //         sizes it, and it is painted when it comes into view, or by flush()
   constructor(host, options = {}) {
     this.options = {
       colormap: 'viridis',
@@ -93,6 +95,27 @@ export class Heatmap {
     this.activeGroup = null; // index of the column group to frame, e.g. the focused head
     this.highlights = []; // provenance outlines: { row } | { col } | { row, col, span? }
     this.bindPointer();
+    // lazy: painted only in view. Until the observer's first report the map counts as in view.
+    this.outOfView = false;
+    this.stale = false; // out of view, the model changed since it was painted
+    if (this.options.lazy && typeof IntersectionObserver === 'function') {
+      new IntersectionObserver(
+        (entries) => {
+          this.outOfView = !entries.at(-1).isIntersecting;
+          if (!this.outOfView) this.flush();
+        },
+        { rootMargin: '200px' },
+      ).observe(this.root);
+    }
+  }
+
+  // Paints what an update() out of view left unpainted (the test hook calls it before reading).
+  flush() {
+    if (!this.stale || !this.model) return;
+    this.stale = false;
+    this.paintData();
+    this.paintLegend();
+    if (this.layoutBox) this.paintOverlay();
   }
 
   buildLegend() {
@@ -147,6 +170,11 @@ export class Heatmap {
     }
     this.model = model;
     if (this.hover && (this.hover.row >= rows || this.hover.col >= cols)) this.hover = null;
+    if (this.outOfView) {
+      this.stale = true; // sized now, painted when in view
+      this.layout(model.width);
+      return;
+    }
     this.paintData();
     this.layout(model.width);
     this.paintLegend();
@@ -258,6 +286,7 @@ export class Heatmap {
   }
 
   paintOverlay() {
+    if (this.stale) return; // flush() paints it
     const ctx = this.overlay.getContext('2d');
     const { rows, cols, data, masked, rowLabels, colLabels, colGroups } = this.model;
     const { left, top, cellW, cellH, plotW, plotH, stageW, stageH } = this.layoutBox;

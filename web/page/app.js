@@ -18,6 +18,8 @@ import { Walkthrough } from './walkthrough/walkthrough.js';
 
 const $ = (id) => document.getElementById(id);
 
+const URL_INTERVAL_MS = 100;
+
 // Fields that change what is drawn of the trace, not the trace.
 const VIEW_FIELDS = ['pair', 'focus', 'step'];
 // Fields of the page's presentation: teacher mode and compact (embed=1) mode.
@@ -35,6 +37,8 @@ export class App {
     this.fullRedraws = 0; // every view drawn whole (a result, or a change of step, pair or focus)
     this.resultIds = []; // the worker's request ids of the results drawn, the last 64
     this.workerBusy = true;
+    this.urlWrittenAt = -Infinity;
+    this.urlTimer = 0; // a URL write waiting for its turn
     this.error = null;
     this.buildInfo = null;
     this.copied = undefined;
@@ -145,8 +149,21 @@ export class App {
     this.update({ step: Math.max(0, Math.min(STEPS, k)) });
   }
 
+  // The URL follows the state, written at most once per URL_INTERVAL_MS: a drag's 200 events a
+  // second would otherwise each rewrite it (about 4 ms apiece here, and Chromium throttles a page
+  // that rewrites its history that often). A write within the interval of the last is made at its
+  // end, with the state as it is then.
   writeUrl() {
-    history.replaceState(null, '', toHash(this.state));
+    const since = performance.now() - this.urlWrittenAt;
+    clearTimeout(this.urlTimer);
+    this.urlTimer = 0;
+    const write = () => {
+      this.urlTimer = 0;
+      this.urlWrittenAt = performance.now();
+      history.replaceState(null, '', toHash(this.state));
+    };
+    if (since >= URL_INTERVAL_MS) write();
+    else this.urlTimer = setTimeout(write, URL_INTERVAL_MS - since);
   }
 
   recompute() {
@@ -190,9 +207,9 @@ export class App {
     this.parts.teacher.apply(); // the walkthrough's controls and the head thumbnails are new
   }
 
-  // Idle: nothing computing and nothing waiting to be drawn.
+  // Idle: nothing computing, nothing waiting to be drawn, the URL written.
   get idle() {
-    return !this.workerBusy && !this.pendingResult;
+    return !this.workerBusy && !this.pendingResult && !this.urlTimer;
   }
 
   // Draws the newest result received (in an animation frame, FrameScheduler).

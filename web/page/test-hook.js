@@ -79,6 +79,7 @@ export function installTestHook(app) {
     figure(name) {
       const map = app.shownFigures().get(name);
       if (!map?.model) return null;
+      map.flush(); // a map out of view is painted when it comes into view
       const { rows, cols, data, masked, range } = map.model;
       const r = map.dataCanvas.getBoundingClientRect();
       return {
@@ -97,6 +98,7 @@ export function installTestHook(app) {
     },
     cellCenter: (name, row, col) => shown(name).cellCenter(row, col),
     cellColor(name, row, col) {
+      shown(name).flush();
       const px = shown(name).dataCanvas.getContext('2d').getImageData(col, row, 1, 1).data;
       return [px[0], px[1], px[2]];
     },

@@ -48,6 +48,33 @@ export class HeadView {
       this.hoverRow = null;
       this.paint();
     });
+    // Out of view (200 px margin) the lines are counted but not drawn; drawn when in view.
+    this.outOfView = false;
+    this.stale = false;
+    if (typeof IntersectionObserver === 'function') {
+      new IntersectionObserver(
+        (entries) => {
+          this.outOfView = !entries.at(-1).isIntersecting;
+          if (!this.outOfView && this.stale) this.paint();
+        },
+        { rootMargin: '200px' },
+      ).observe(this.canvas);
+    }
+  }
+
+  // The heads drawn, and how many lines (weights ≥ 0.01) they have: data-heads and data-lines.
+  count(heads) {
+    const tr = this.trace;
+    let lines = 0;
+    for (const h of heads) {
+      const w = tr.weights[h];
+      for (let i = 0; i < tr.n; i++) {
+        if (this.hoverRow !== null && i !== this.hoverRow) continue;
+        for (let j = 0; j < (tr.nKv ?? tr.n); j++) if (w[i * (tr.nKv ?? tr.n) + j] >= 0.01) lines++;
+      }
+    }
+    this.canvas.dataset.lines = String(lines);
+    this.canvas.dataset.heads = heads.join(',');
   }
 
   render(trace, focus) {
@@ -93,6 +120,12 @@ export class HeadView {
   paint() {
     const tr = this.trace;
     if (!tr) return;
+    if (this.outOfView) {
+      this.stale = true;
+      this.count(this.all ? Array.from({ length: tr.heads }, (_, h) => h) : [this.focus]);
+      return;
+    }
+    this.stale = false;
     const { n, tokens } = tr;
     const nKv = tr.nKv ?? n;
     const keyTokens = tr.keyTokens ?? tokens;
