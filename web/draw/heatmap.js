@@ -171,7 +171,9 @@ export class Heatmap {
     this.model = model;
     if (this.hover && (this.hover.row >= rows || this.hover.col >= cols)) this.hover = null;
     if (this.outOfView) {
-      this.stale = true; // sized now, painted when in view
+      this.stale = true; // sized now (one pixel per cell), painted when in view
+      if (this.dataCanvas.width !== cols) this.dataCanvas.width = cols;
+      if (this.dataCanvas.height !== rows) this.dataCanvas.height = rows;
       this.layout(model.width);
       return;
     }
