@@ -224,10 +224,11 @@ export class Heatmap {
     this.legendMasked.hidden = this.maskedCount === 0;
   }
 
-  // Chooses cell sizes for the available width and places both canvases.
-  layout(width) {
-    if (!this.model) return;
-    this.laidOutWidth = width; // as asked for: the page compares it with its hosts' widths
+  // Chooses cell sizes for the available width and places both canvases. measureOnly: only
+  // compute and return the layout box for that width (nothing resized or painted).
+  layout(width, { measureOnly = false } = {}) {
+    if (!this.model) return null;
+    if (!measureOnly) this.laidOutWidth = width; // as asked for: the page compares it with its hosts' widths
     const { rows, cols, rowLabels, colLabels, colGroups } = this.model;
     const o = this.options;
     const measure = this.overlay.getContext('2d');
@@ -257,13 +258,14 @@ export class Heatmap {
     // the browser average columns (smooth scaling) instead of dropping them.
     const shrink = cellW * cols > available && !o.square;
     if (shrink) cellW = available / cols;
-    this.dataCanvas.classList.toggle('is-shrunk', shrink);
     const cellH = o.square ? cellW : (this.model.cellHeight ?? o.cellHeight);
 
     const plotW = cellW * cols;
     const plotH = cellH * rows;
     const stageW = left + plotW + right;
     const stageH = top + plotH + 1;
+    if (measureOnly) return { left, top, cellW, cellH, plotW, plotH, stageW, stageH };
+    this.dataCanvas.classList.toggle('is-shrunk', shrink);
     this.layoutBox = { left, top, cellW, cellH, plotW, plotH, stageW, stageH };
 
     this.stage.style.width = `${stageW}px`;
@@ -285,6 +287,7 @@ export class Heatmap {
     this.overlay.style.height = `${stageH}px`;
     this.dpr = dpr;
     this.paintOverlay();
+    return this.layoutBox;
   }
 
   paintOverlay() {
