@@ -38,9 +38,13 @@ after(async () => {
 });
 
 // Reads a heatmap's data canvas back: one pixel per cell.
+// The overview paints a map only once it is in view (heatmap.js lazy): the map is scrolled into
+// view first, as a reader would, and read after the observer has had its frames.
 function readMap(page, selector) {
-  return page.evaluate((sel) => {
+  return page.evaluate(async (sel) => {
     const canvas = document.querySelector(sel);
+    canvas.scrollIntoView({ block: 'center' });
+    for (let k = 0; k < 3; k++) await new Promise((r) => requestAnimationFrame(r));
     const { width, height } = canvas;
     const px = canvas.getContext('2d').getImageData(0, 0, width, height).data;
     return { cols: width, rows: height, px: Array.from(px) };

@@ -68,6 +68,8 @@ export class Heatmap {
   //             crossed, in order, handed over once when it ends; a tap is a stroke of one cell
   //   colors: { label, dim, strong, accent, frame } overrides for the overlay's text and lines
   //           (e.g. a dark theme); setColors() changes them later
+  //   lazy: while the map is out of view (an IntersectionObserver, 200 px margin) update() only
+  //         sizes it, and it is painted when it comes into view, or by flush()
   constructor(host, options = {}) {
     this.options = {
       colormap: 'viridis',
@@ -112,6 +114,27 @@ export class Heatmap {
     }
     this.bindPointer();
     if (this.options.onPaint) this.bindPaint();
+    // lazy: painted only in view. Until the observer's first report the map counts as in view.
+    this.outOfView = false;
+    this.stale = false; // out of view, the model changed since it was painted
+    if (this.options.lazy && typeof IntersectionObserver === 'function') {
+      new IntersectionObserver(
+        (entries) => {
+          this.outOfView = !entries.at(-1).isIntersecting;
+          if (!this.outOfView) this.flush();
+        },
+        { rootMargin: '200px' },
+      ).observe(this.root);
+    }
+  }
+
+  // Paints what an update() out of view left unpainted (the test hook calls it before reading).
+  flush() {
+    if (!this.stale || !this.model) return;
+    this.stale = false;
+    this.paintData();
+    this.paintLegend();
+    if (this.layoutBox) this.paintOverlay();
   }
 
   buildLegend() {
@@ -166,6 +189,13 @@ export class Heatmap {
     }
     this.model = model;
     if (this.hover && (this.hover.row >= rows || this.hover.col >= cols)) this.hover = null;
+    if (this.outOfView) {
+      this.stale = true; // sized now (one pixel per cell), painted when in view
+      if (this.dataCanvas.width !== cols) this.dataCanvas.width = cols;
+      if (this.dataCanvas.height !== rows) this.dataCanvas.height = rows;
+      this.layout(model.width);
+      return;
+    }
     this.paintData();
     this.layout(model.width);
     this.paintLegend();
@@ -178,7 +208,9 @@ export class Heatmap {
     if (canvas.width !== cols) canvas.width = cols;
     if (canvas.height !== rows) canvas.height = rows;
     const ctx = canvas.getContext('2d');
-    const image = ctx.createImageData(cols, rows);
+    // One ImageData per size, kept for the next update (a drag redraws the same shape).
+    if (this.image?.width !== cols || this.image?.height !== rows) this.image = ctx.createImageData(cols, rows);
+    const image = this.image;
     const px = image.data;
     const table = this.table;
     const [lo, hi] = range;
@@ -220,9 +252,11 @@ export class Heatmap {
     this.legendMasked.hidden = this.maskedCount === 0;
   }
 
-  // Chooses cell sizes for the available width and places both canvases.
-  layout(width) {
-    if (!this.model) return;
+  // Chooses cell sizes for the available width and places both canvases. measureOnly: only
+  // compute and return the layout box for that width (nothing resized or painted).
+  layout(width, { measureOnly = false } = {}) {
+    if (!this.model) return null;
+    if (!measureOnly) this.laidOutWidth = width; // as asked for: the page compares it with its hosts' widths
     const { rows, cols, rowLabels, colLabels, colGroups } = this.model;
     const o = this.options;
     const measure = this.overlay.getContext('2d');
@@ -252,13 +286,14 @@ export class Heatmap {
     // the browser average columns (smooth scaling) instead of dropping them.
     const shrink = cellW * cols > available && !o.square;
     if (shrink) cellW = available / cols;
-    this.dataCanvas.classList.toggle('is-shrunk', shrink);
     const cellH = o.square ? cellW : (this.model.cellHeight ?? o.cellHeight);
 
     const plotW = cellW * cols;
     const plotH = cellH * rows;
     const stageW = left + plotW + right;
     const stageH = top + plotH + 1;
+    if (measureOnly) return { left, top, cellW, cellH, plotW, plotH, stageW, stageH };
+    this.dataCanvas.classList.toggle('is-shrunk', shrink);
     this.layoutBox = { left, top, cellW, cellH, plotW, plotH, stageW, stageH };
 
     this.stage.style.width = `${stageW}px`;
@@ -270,15 +305,21 @@ export class Heatmap {
       height: `${plotH}px`,
     });
     const dpr = window.devicePixelRatio || 1;
-    this.overlay.width = Math.round(stageW * dpr);
-    this.overlay.height = Math.round(stageH * dpr);
+    // Resizing a canvas reallocates it even to the same size: only when the size changes
+    // (paintOverlay clears it anyway).
+    const overlayW = Math.round(stageW * dpr);
+    const overlayH = Math.round(stageH * dpr);
+    if (this.overlay.width !== overlayW) this.overlay.width = overlayW;
+    if (this.overlay.height !== overlayH) this.overlay.height = overlayH;
     this.overlay.style.width = `${stageW}px`;
     this.overlay.style.height = `${stageH}px`;
     this.dpr = dpr;
     this.paintOverlay();
+    return this.layoutBox;
   }
 
   paintOverlay() {
+    if (this.stale) return; // flush() paints it
     const ctx = this.overlay.getContext('2d');
     const { rows, cols, data, masked, rowLabels, colLabels, colGroups } = this.model;
     const { left, top, cellW, cellH, plotW, plotH, stageW, stageH } = this.layoutBox;

@@ -44,6 +44,8 @@ const modules = new Map();
  *   wasmBinary: the .wasm bytes, to skip fetching (for a single-file build)
  *   factory: the Emscripten module factory itself (default: imported from baseUrl), so a bundle
  *            can import it statically; use with wasmBinary
+ *   wasmModule: a compiled WebAssembly.Module of this build (core.wasmModule of a core loaded
+ *            elsewhere, posted to a worker): instantiated without fetching or compiling
  */
 export function loadAttention(options = {}) {
   let resolved;
@@ -52,10 +54,10 @@ export function loadAttention(options = {}) {
   } catch (err) {
     return Promise.reject(err);
   }
-  const key = resolved.wasmBinary || resolved.factory ? null : resolved.wasmUrl.href;
+  const key = resolved.wasmBinary || resolved.wasmModule || resolved.factory ? null : resolved.wasmUrl.href;
   if (key && modules.has(key)) return modules.get(key);
-  const promise = instantiate(resolved).then((module) => {
-    const core = new AttentionCore(module);
+  const promise = instantiate(resolved).then(({ module, wasmModule }) => {
+    const core = new AttentionCore(module, wasmModule);
     core.warmUpWhenIdle();
     return core;
   });
@@ -93,8 +95,11 @@ function unwrap(result) {
 class AttentionCore {
   #m;
 
-  constructor(module) {
+  constructor(module, wasmModule) {
     this.#m = module;
+    // The compiled WebAssembly.Module: structured-cloneable, so a worker can hand it to the one
+    // that replaces it (loadAttention({ wasmModule })), which then loads without compiling.
+    Object.defineProperty(this, 'wasmModule', { value: wasmModule, enumerable: false });
     // { version, simd, simdKind, buildType, limits, positionalEncodings }: limits are the core's
     // (maxTokens, maxTokensOutputOnly, maxModelDim, maxHeads, maxKernelFloats), the numbers every
     // check below uses.

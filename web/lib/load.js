@@ -34,7 +34,8 @@ async function compile(url, wasmBinary) {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-// The options of loadAttention(), checked: { useSimd, base, name, wasmUrl, wasmBinary, factory }.
+// The options of loadAttention(), checked: { useSimd, base, name, wasmUrl, wasmBinary, wasmModule,
+// factory }.
 export function resolveOptions(options, here) {
   if (options === null || typeof options !== 'object') throw new Error('loadAttention() takes an options object');
   const simd = options.simd ?? 'auto';
@@ -43,26 +44,31 @@ export function resolveOptions(options, here) {
   if (useSimd && !simdSupported()) throw new Error('this engine has no WebAssembly SIMD; load with { simd: false }');
   const base = new URL(options.baseUrl ?? './wasm/', here);
   const name = useSimd ? 'attention_core' : 'attention_core_scalar';
+  const wasmModule = options.wasmModule;
+  if (wasmModule !== undefined && !(wasmModule instanceof WebAssembly.Module))
+    throw new Error('wasmModule must be a WebAssembly.Module (e.g. core.wasmModule of a loaded core)');
   return {
     base,
     name,
     wasmUrl: new URL(`${name}.wasm`, base),
     wasmBinary: options.wasmBinary,
+    wasmModule,
     factory: options.factory,
   };
 }
 
-// The instantiated Emscripten module. The .wasm is fetched and compiled while the glue module is
-// imported, not after it.
-export async function instantiate({ base, name, wasmUrl, wasmBinary, factory }) {
-  const compiled = compile(wasmUrl, wasmBinary);
+// { module: the instantiated Emscripten module, wasmModule: the compiled WebAssembly.Module }. The
+// .wasm is fetched and compiled while the glue module is imported, not after it; a wasmModule
+// given (compiled earlier, e.g. by a worker this one replaces) is used as it is.
+export async function instantiate({ base, name, wasmUrl, wasmBinary, wasmModule, factory }) {
+  const compiled = wasmModule ? Promise.resolve(wasmModule) : compile(wasmUrl, wasmBinary);
   compiled.catch(() => {}); // a failure is reported through instantiateWasm below
   const createModule = factory ?? (await import(new URL(`${name}.js`, base).href)).default;
   let failed;
   const failure = new Promise((resolve, reject) => {
     failed = reject;
   });
-  return Promise.race([
+  const module = await Promise.race([
     failure,
     createModule({
       instantiateWasm(imports, receive) {
@@ -75,4 +81,5 @@ export async function instantiate({ base, name, wasmUrl, wasmBinary, factory }) 
       printErr: (text) => console.warn(`[attention core] ${text}`),
     }),
   ]);
+  return { module, wasmModule: await compiled };
 }

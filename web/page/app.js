@@ -12,12 +12,15 @@ import { checkParams } from './params.js';
 import { tokenize } from '../views/tokenizer.js';
 import { checkAgainstCore } from '../views/limits.js';
 import { ComputeClient } from './worker-client.js';
+import { FrameScheduler } from './frame.js';
 import { Pipeline } from './overview/overview.js';
 import { Walkthrough } from './walkthrough/walkthrough.js';
 import { showHeaderFormula } from './static-text.js';
 import { placeTryControls } from './embed-try.js';
 
 const $ = (id) => document.getElementById(id);
+
+const URL_INTERVAL_MS = 100;
 
 // Fields that change what is drawn of the trace, not the trace.
 const VIEW_FIELDS = ['pair', 'focus', 'step'];
@@ -32,8 +35,12 @@ export class App {
     this.tooltip = tooltip;
     // What the page shows and its status (read by the test hook).
     this.trace = null;
-    this.renders = 0;
-    this.idle = false;
+    this.renders = 0; // results drawn
+    this.fullRedraws = 0; // every view drawn whole (a result, or a change of step, pair or focus)
+    this.resultIds = []; // the worker's request ids of the results drawn, the last 64
+    this.workerBusy = true;
+    this.urlWrittenAt = -Infinity;
+    this.urlTimer = 0; // a URL write waiting for its turn
     this.error = null;
     this.buildInfo = null;
     this.copied = undefined;
@@ -70,6 +77,10 @@ export class App {
       onStep: (k) => this.setStep(k),
       onChange: (patch) => this.update(patch),
     });
+    // Results are drawn at most once per animation frame: while a slider is dragged only the
+    // newest result that arrived since the last frame is drawn.
+    this.frame = new FrameScheduler(() => this.drawResult());
+    this.pendingResult = null; // { trace, ms, id } not drawn yet
     this.client = this.connectWorker();
     this.watchLayout();
 
@@ -140,8 +151,21 @@ export class App {
     this.update({ step: Math.max(0, Math.min(STEPS, k)) });
   }
 
+  // The URL follows the state, written at most once per URL_INTERVAL_MS: a drag's 200 events a
+  // second would otherwise each rewrite it (about 4 ms apiece here, and Chromium throttles a page
+  // that rewrites its history that often). A write within the interval of the last is made at its
+  // end, with the state as it is then.
   writeUrl() {
-    history.replaceState(null, '', toHash(this.state));
+    const since = performance.now() - this.urlWrittenAt;
+    clearTimeout(this.urlTimer);
+    this.urlTimer = 0;
+    const write = () => {
+      this.urlTimer = 0;
+      this.urlWrittenAt = performance.now();
+      history.replaceState(null, '', toHash(this.state));
+    };
+    if (since >= URL_INTERVAL_MS) write();
+    else this.urlTimer = setTimeout(write, URL_INTERVAL_MS - since);
   }
 
   recompute() {
@@ -149,6 +173,7 @@ export class App {
     const check = checkParams(state, tokenize(state.sentence), state.cross ? tokenize(state.kv) : []);
     if (!check.ok) {
       this.client.cancel();
+      this.pendingResult = null; // a result of the state before must not be drawn over the message
       this.showError(check.message, check.field);
       return;
     }
@@ -171,6 +196,7 @@ export class App {
     $('mode-all').setAttribute('aria-pressed', String(!walking));
     if (!this.trace) return;
     showHeaderFormula(this.trace);
+    this.fullRedraws += 1;
     this.walkRoot.hidden = !walking;
     this.pipelineRoot.hidden = walking;
     this.tooltip.hide();
@@ -185,9 +211,36 @@ export class App {
     } else {
       this.overview.setIndependent(this.state.independent);
       this.overview.render(this.trace);
-      this.overview.relayout();
+      this.overview.relayout({ changed: true });
     }
     this.parts.teacher.apply(); // the walkthrough's controls and the head thumbnails are new
+  }
+
+  // Idle: nothing computing, nothing waiting to be drawn, the URL written.
+  get idle() {
+    return !this.workerBusy && !this.pendingResult && !this.urlTimer;
+  }
+
+  // Draws the newest result received (in an animation frame, FrameScheduler).
+  drawResult() {
+    const result = this.pendingResult;
+    this.pendingResult = null;
+    if (!result) return;
+    const { trace, ms, id } = result;
+    this.clearError();
+    try {
+      this.placeholder.hidden = true;
+      this.trace = trace;
+      this.showView();
+    } catch (err) {
+      // A drawing bug must not leave a blank page: say so where the user looks.
+      this.showError(t('error.draw', { message: err.message }));
+      return;
+    }
+    this.statusLine.textContent = t('status.done', { ms: ms < 10 ? ms.toFixed(1) : String(Math.round(ms)) });
+    this.renders += 1;
+    this.resultIds.push(id);
+    if (this.resultIds.length > 64) this.resultIds.shift();
   }
 
   // The heatmaps drawn now, by name (the overview's, or the walkthrough step's).
@@ -215,42 +268,41 @@ export class App {
   }
 
   connectWorker() {
-    return new ComputeClient(new URL('./worker.js', import.meta.url), {
-      onReady: (buildInfo) => {
-        this.buildInfo = buildInfo;
-        for (const problem of checkAgainstCore(buildInfo)) console.warn(`Attention Playground: ${problem}`);
-        $('build-info').textContent = t('footer.build', {
-          version: buildInfo.version,
-          buildType: buildInfo.buildType,
-          simd: buildInfo.simd ? t('footer.simdOn', { kind: buildInfo.simdKind }) : t('footer.simdOff'),
-        });
+    // window.__apOptions (set before the page's scripts, by a test): { workerDeadlineMs }.
+    const deadlineMs = globalThis.__apOptions?.workerDeadlineMs;
+    return new ComputeClient(
+      new URL('./worker.js', import.meta.url),
+      {
+        onReady: (buildInfo) => {
+          this.buildInfo = buildInfo;
+          for (const problem of checkAgainstCore(buildInfo)) console.warn(`Attention Playground: ${problem}`);
+          $('build-info').textContent = t('footer.build', {
+            version: buildInfo.version,
+            buildType: buildInfo.buildType,
+            simd: buildInfo.simd ? t('footer.simdOn', { kind: buildInfo.simdKind }) : t('footer.simdOff'),
+          });
+        },
+        onLoadError: (message) => {
+          this.showError(t('error.load', { message }));
+          $('build-info').textContent = '';
+          this.workerBusy = false;
+        },
+        onResult: (trace, ms, id) => {
+          this.pendingResult = { trace, ms, id }; // replaces one not drawn yet
+          this.frame.request();
+        },
+        onError: (message) => {
+          this.pendingResult = null; // an older result must not overwrite the message
+          this.showError(t('error.core', { message }));
+        },
+        onBusy: (busy) => {
+          this.workerBusy = busy;
+          document.body.classList.toggle('is-busy', busy);
+          if (busy && !this.alertBox.textContent) this.statusLine.textContent = t('status.computing');
+        },
       },
-      onLoadError: (message) => {
-        this.showError(t('error.load', { message }));
-        $('build-info').textContent = '';
-        this.idle = true;
-      },
-      onResult: (trace, ms) => {
-        this.clearError();
-        try {
-          this.placeholder.hidden = true;
-          this.trace = trace;
-          this.showView();
-        } catch (err) {
-          // A drawing bug must not leave a blank page: say so where the user looks.
-          this.showError(t('error.draw', { message: err.message }));
-          return;
-        }
-        this.statusLine.textContent = t('status.done', { ms: ms < 10 ? ms.toFixed(1) : String(Math.round(ms)) });
-        this.renders += 1;
-      },
-      onError: (message) => this.showError(t('error.core', { message })),
-      onBusy: (busy) => {
-        this.idle = !busy;
-        document.body.classList.toggle('is-busy', busy);
-        if (busy && !this.alertBox.textContent) this.statusLine.textContent = t('status.computing');
-      },
-    });
+      typeof deadlineMs === 'number' ? { deadlineMs } : {},
+    );
   }
 
   // Lays the maps out again when the main column's width changes (window resize, zoom; its

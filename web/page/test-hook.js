@@ -6,6 +6,13 @@
 //                               the state, the trace drawn, how many results were drawn, whether
 //                               the worker is idle, the error shown, the core's build info, the
 //                               text last copied to the clipboard
+//   fullRedraws, resultIds      views drawn whole (at most one per animation frame, page/frame.js)
+//                               and the worker's request ids of the last 64 results drawn
+//   worker                      { restarts, cancelled, passes, deadlineMs, timerDraws }: workers
+//                               replaced because a superseded pass ran past the deadline, the ids
+//                               of those passes, the answering worker's count of passes, the
+//                               deadline (window.__apOptions.workerDeadlineMs set before load
+//                               changes it), and draws the frame scheduler's fallback timer made
 //   figures()                   names of the heatmaps now drawn (the overview's, or the step's;
 //                               views/figures.js names the matrices)
 //   figure(name)                one as plain data: { name, rows, cols, data, masked, range,
@@ -44,6 +51,22 @@ export function installTestHook(app) {
     get idle() {
       return app.idle;
     },
+    get fullRedraws() {
+      return app.fullRedraws;
+    },
+    get resultIds() {
+      return [...app.resultIds];
+    },
+    get worker() {
+      const c = app.client;
+      return {
+        restarts: c.restarts,
+        cancelled: [...c.cancelled],
+        passes: c.passes,
+        deadlineMs: c.deadlineMs,
+        timerDraws: app.frame.byTimer,
+      };
+    },
     get error() {
       return app.error;
     },
@@ -57,6 +80,7 @@ export function installTestHook(app) {
     figure(name) {
       const map = app.shownFigures().get(name);
       if (!map?.model) return null;
+      map.flush(); // a map out of view is painted when it comes into view
       const { rows, cols, data, masked, range, claim } = map.model;
       const r = map.dataCanvas.getBoundingClientRect();
       return {
@@ -76,6 +100,7 @@ export function installTestHook(app) {
     },
     cellCenter: (name, row, col) => shown(name).cellCenter(row, col),
     cellColor(name, row, col) {
+      shown(name).flush();
       const px = shown(name).dataCanvas.getContext('2d').getImageData(col, row, 1, 1).data;
       return [px[0], px[1], px[2]];
     },

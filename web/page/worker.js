@@ -2,14 +2,19 @@
 // page never freezes while a slider is dragged.
 //
 // Protocol (structured-clone messages):
-//   worker → page  { type: 'ready', buildInfo }            once the core has loaded
+//   page → worker  { type: 'init', wasmModule }            first; wasmModule: the compiled core of
+//                                                          the worker this one replaces, or none
+//   worker → page  { type: 'ready', buildInfo, wasmModule } once the core has loaded
 //   worker → page  { type: 'loadError', message }          the core could not be loaded
 //   page → worker  { type: 'compute', id, params }         params from params.js checkParams()
-//   worker → page  { type: 'result', id, trace, ms }       trace: views/trace.js plainTrace()
-//   worker → page  { type: 'error', id, message }          the core rejected params
+//   worker → page  { type: 'result', id, trace, ms, passes } trace: views/trace.js plainTrace()
+//   worker → page  { type: 'error', id, message, passes }  the core rejected params
+// passes: how many passes this worker has started, its own included (for the tests).
 //
 // Newest request wins: requests that arrive while one is running replace each other, and
-// only the last one is computed. The page also keeps at most one request in flight.
+// only the last one is computed. The page also keeps at most one request in flight, and ends a
+// worker whose pass runs past a deadline while a newer request waits (worker-client.js): a pass
+// is one call into the core, which cannot be interrupted from inside.
 //
 // Inputs: the seeded X and W of seeded.js (the widget uses the same recipe), plus hand edits.
 
@@ -22,9 +27,11 @@ let pending = null; // the newest request not yet computed
 let running = false;
 
 let inputs = null; // seededInputs(core): cached X and W for (sentence, d_model, seed)
+let passes = 0;
 
 function compute({ id, params }) {
   const started = performance.now();
+  passes++;
   try {
     const { tokens, dModel, heads, seed } = params;
     const n = tokens.length;
@@ -84,9 +91,10 @@ function compute({ id, params }) {
       wv: own('wv'),
       wo: own('wo'),
     });
-    self.postMessage({ type: 'result', id, trace: plain, ms: performance.now() - started }, transferables(plain));
+    const ms = performance.now() - started;
+    self.postMessage({ type: 'result', id, trace: plain, ms, passes }, transferables(plain));
   } catch (err) {
-    self.postMessage({ type: 'error', id, message: String(err?.message ?? err) });
+    self.postMessage({ type: 'error', id, message: String(err?.message ?? err), passes });
   }
 }
 
@@ -101,18 +109,21 @@ function drain() {
   if (pending) setTimeout(drain, 0);
 }
 
+function load(wasmModule) {
+  loadAttention(wasmModule ? { wasmModule } : {}).then(
+    (loaded) => {
+      core = loaded;
+      inputs = seededInputs(loaded);
+      self.postMessage({ type: 'ready', buildInfo: { ...loaded.buildInfo }, wasmModule: loaded.wasmModule });
+      drain();
+    },
+    (err) => self.postMessage({ type: 'loadError', message: String(err?.message ?? err) }),
+  );
+}
+
 self.onmessage = (event) => {
+  if (event.data?.type === 'init') load(event.data.wasmModule);
   if (event.data?.type !== 'compute') return;
   pending = event.data;
   drain();
 };
-
-loadAttention().then(
-  (loaded) => {
-    core = loaded;
-    inputs = seededInputs(loaded);
-    self.postMessage({ type: 'ready', buildInfo: { ...loaded.buildInfo } });
-    drain();
-  },
-  (err) => self.postMessage({ type: 'loadError', message: String(err?.message ?? err) }),
-);

@@ -118,13 +118,37 @@ export function matrixData(trace, name, head = 0) {
   return value;
 }
 
-// (n, nKv) 1 = masked out, from the trace's mask (1 = may attend).
+// What is derived from a trace once and read by every figure of it (the overview draws the
+// weights of every head, each with the mask and the range over all heads): trace → { masked,
+// ranges: Map(heads key → range) }. The arrays are shared: a figure reads them, never edits them.
+const derived = new WeakMap();
+function derivedOf(trace) {
+  let d = derived.get(trace);
+  if (!d) derived.set(trace, (d = { masked: null, ranges: new Map() }));
+  return d;
+}
+
+// (n, nKv) 1 = masked out, from the trace's mask (1 = may attend). Shared by the trace's figures.
 export function maskedCells(trace) {
-  return Uint8Array.from(trace.mask, (m) => 1 - m);
+  const d = derivedOf(trace);
+  if (!d.masked) {
+    const { mask } = trace;
+    d.masked = new Uint8Array(mask.length);
+    for (let k = 0; k < mask.length; k++) d.masked[k] = mask[k] ? 0 : 1;
+  }
+  return d.masked;
 }
 
 // The weights' colour range (see the rule above). heads: the head indices it spans.
 export function weightsRange(trace, heads) {
+  const d = derivedOf(trace);
+  const key = heads.join(',');
+  let range = d.ranges.get(key);
+  if (!range) d.ranges.set(key, (range = computeWeightsRange(trace, heads)));
+  return [...range];
+}
+
+function computeWeightsRange(trace, heads) {
   const { n, nKv } = trace;
   let m = 0;
   for (const h of heads) {

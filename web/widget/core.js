@@ -1,86 +1,189 @@
-// The widget's computation: the same recipe as the page's worker.js, so a widget and the page
-// show identical numbers for the same settings. Runs directly on the main thread (the widget's
-// sentences are short: a pass over 10 tokens takes well under a millisecond), which keeps the
-// widget one module graph with no Worker — a single file works under a strict CSP.
+// Where the widgets' passes run: in one module Worker shared by every widget of the page
+// (widget/compute-worker.js), or, where no worker can be made, on the main thread in short tasks.
 //
-// Inputs: the seeded X and W of ../views/seeded.js, shared with the page's worker.
+//   worker   the default: a worker made from this module's URL, so it loads the same core, the
+//            same seeded inputs and widget/compute.js; the host's main thread only draws.
+//   main     the fallback, where `new Worker` throws or the worker fails before it is ready: a
+//            CSP without worker-src for the widget's origin, a page opened from file://, a widget
+//            module from another origin, or the single-file build (configureCore with a factory
+//            and no workerUrl). The core is loaded on the main thread then, and each widget's
+//            pass is split into tasks of its own (the seeded inputs, the pass, then the drawing),
+//            one widget at a time, so no task holds the thread for long at ordinary sizes.
+// Both paths call computeTrace() over the same core build and seeded inputs: the same bits.
+// Newest request wins per widget on both: a widget's request replaces its request still waiting,
+// and the replaced one resolves as null.
+//
+// The path taken is the element's data-compute attribute ('worker' | 'main'); computeStats()
+// counts the core's passes on each side for the tests.
 
 import { loadAttention } from '../lib/attention.js';
-import { attentionMasks, seededInputs } from '../views/seeded.js';
-import { plainTrace } from '../views/trace.js';
+import { computeTrace, warmInputs } from './compute.js';
 
 let coreOptions = {};
-let corePromise = null;
+let computePromise = null;
+let mainCorePromise = null;
 
-// Set before the first widget loads, e.g. by the single-file build: { factory, wasmBinary }.
+// Set before the first widget loads, e.g. by the single-file build: { factory, wasmBinary } for
+// loadAttention(), and workerUrl: where compute-worker.js is (null: compute on the main thread).
+// A factory or wasmBinary without a workerUrl means the main thread (a worker cannot be handed
+// them).
 export function configureCore(options) {
-  coreOptions = options;
-  corePromise = null;
+  coreOptions = options ?? {};
+  computePromise = null;
+  mainCorePromise = null;
 }
 
-// One loaded module for every widget on the page.
+const stats = { mainThreadCalls: 0, workerCalls: 0, path: null, fallbackReason: null };
+
+// { mainThreadCalls, workerCalls, path, fallbackReason }: passes computed on the main thread and
+// in the worker (as the worker counts them), the path in use and why the worker was not.
+export function computeStats() {
+  return { ...stats };
+}
+
+// The core loaded on this thread (the fallback path, and callers that want the API itself).
 export function getCore() {
-  if (!corePromise) {
-    corePromise = loadAttention(coreOptions);
-    corePromise.catch(() => {
-      corePromise = null;
+  if (!mainCorePromise) {
+    const { workerUrl, ...options } = coreOptions;
+    mainCorePromise = loadAttention(options);
+    mainCorePromise.catch(() => {
+      mainCorePromise = null;
     });
   }
-  return corePromise;
+  return mainCorePromise;
 }
 
-const inputsByCore = new WeakMap(); // core → seededInputs(core), shared by every widget
-
-function inputsFor(core) {
-  let inputs = inputsByCore.get(core);
-  if (!inputs) inputsByCore.set(core, (inputs = seededInputs(core)));
-  return inputs;
+// A promise of the compute service: { path, run(owner, params) → Promise<{ trace } | { error } |
+// null> }, null when a newer request of the same owner replaced it. Rejects when no core loads.
+export function getCompute() {
+  if (!computePromise) {
+    computePromise = startWorker().catch((reason) => startMain(String(reason?.message ?? reason)));
+    computePromise.catch(() => {
+      computePromise = null;
+    });
+  }
+  return computePromise;
 }
 
-// params: { tokens, heads, dModel, temperature, causal, positional, seed, scale = true,
-//          tokensKv = null, padding = [], painted = [] } → the plain trace (views/trace.js), the
-// shape the page's views read too. tokensKv: cross-attention, K and V from this second sentence
-// (maps n × nKv); padding: key indices hidden as keys; painted: [i, j] cells where query i may not
-// attend to key j. The masks are ../views/seeded.js's attentionMasks(), as the page's worker builds
-// them, so the numbers are the page's; the trace's mask (n, nKv) is 1 where query i may attend.
-// The weights in the trace are the seeded cache's own arrays: read them, never edit them.
-export function runAttention(core, params) {
-  const { tokens, heads, dModel, temperature, causal, positional, seed } = params;
-  const inputs = inputsFor(core);
-  const n = tokens.length;
-  const x = inputs.embeddings(tokens, dModel, seed);
-  const w = inputs.weights(dModel, seed);
-  const tokensKv = params.tokensKv ?? null;
-  const nKv = tokensKv ? tokensKv.length : n;
-  const xKv = tokensKv ? inputs.embeddings(tokensKv, dModel, seed) : null;
-  const scale = params.scale ?? true;
-  const masks = attentionMasks({ n, nKv, causal, painted: params.painted, padding: params.padding });
-  const trace = core.attention({
-    x,
-    n,
-    dModel,
-    heads,
-    ...w,
-    causal,
-    temperature,
-    positional,
-    scale,
-    ...(tokensKv ? { xKv, nKv } : {}),
-    ...masks.core,
+function workerUrl() {
+  if ('workerUrl' in coreOptions) return coreOptions.workerUrl;
+  if (coreOptions.factory || coreOptions.wasmBinary) return null;
+  return new URL('./compute-worker.js', import.meta.url);
+}
+
+// Resolves once the worker's core is ready; rejects (the caller falls back) when the worker cannot
+// be made or fails before it is ready.
+function startWorker() {
+  return new Promise((resolve, reject) => {
+    const url = workerUrl();
+    if (!url) throw new Error('no worker URL (single-file build)');
+    if (typeof Worker !== 'function') throw new Error('no Worker in this browser');
+    const worker = new Worker(url, { type: 'module' }); // throws on file:// and other origins
+    const pending = new Map(); // id → resolve of a request not yet answered
+    const latest = new Map(); // owner → id of its newest request
+    let nextId = 1;
+    let ready = false;
+    const service = {
+      path: 'worker',
+      run(owner, params) {
+        const id = nextId++;
+        const previous = latest.get(owner);
+        if (previous !== undefined && pending.has(previous)) {
+          pending.get(previous)(null); // replaced: the worker drops it too
+          pending.delete(previous);
+        }
+        latest.set(owner, id);
+        return new Promise((done) => {
+          pending.set(id, done);
+          worker.postMessage({ type: 'compute', owner, id, params });
+        });
+      },
+    };
+    worker.onmessage = ({ data: msg }) => {
+      if (msg?.type === 'ready') {
+        ready = true;
+        stats.path = 'worker';
+        resolve(service);
+      } else if (msg?.type === 'loadError') {
+        worker.terminate();
+        reject(new Error(msg.message));
+      } else if (msg?.type === 'result' || msg?.type === 'error') {
+        stats.workerCalls = msg.calls;
+        const done = pending.get(msg.id);
+        pending.delete(msg.id);
+        done?.(msg.type === 'result' ? { trace: msg.trace } : { error: msg.message });
+      }
+    };
+    // A worker the CSP refuses, or whose module fails to load, reports here (asynchronously).
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      if (ready) return;
+      worker.terminate();
+      reject(new Error(e.message || 'the worker could not start'));
+    };
+    const { workerUrl: _, ...options } = coreOptions;
+    worker.postMessage({ type: 'init', options });
   });
-  return plainTrace(trace, {
-    tokens,
-    tokensKv,
-    temperature,
-    causal,
-    positional,
-    seed,
-    scale,
-    padding: params.padding ?? [],
-    painted: params.painted ?? [],
-    embeddings: x,
-    embeddingsKv: xKv,
-    ...w,
-    mask: masks.allowed,
-  });
+}
+
+// The fallback: the core on the main thread, one widget's work per task.
+async function startMain(reason) {
+  const core = await getCore();
+  stats.path = 'main';
+  stats.fallbackReason = reason;
+  const waiting = new Map(); // owner → { params, done }, oldest owner first
+  let running = false; // a job is between its first and last task
+  const later = (fn) => setTimeout(fn, 0);
+  const next = () => {
+    if (!waiting.size) {
+      running = false;
+      return;
+    }
+    const [owner, job] = waiting.entries().next().value;
+    waiting.delete(owner);
+    let result = null;
+    try {
+      // 1. the seeded inputs (a new seed or d_model is the costly part), in this task
+      warmInputs(core, job.params);
+    } catch (err) {
+      result = { error: String(err?.message ?? err) };
+    }
+    // 2. the pass, in a task of its own, unless a newer request of this widget came meanwhile
+    later(() => {
+      if (!result && waiting.has(owner)) {
+        job.done(null);
+        next();
+        return;
+      }
+      if (!result) {
+        try {
+          stats.mainThreadCalls++;
+          result = { trace: computeTrace(core, job.params) };
+        } catch (err) {
+          result = { error: String(err?.message ?? err) };
+        }
+      }
+      // 3. the drawing, in the next task; then the next widget's job
+      later(() => {
+        job.done(result);
+        later(next);
+      });
+    });
+  };
+  const schedule = () => {
+    if (running) return;
+    running = true;
+    later(next);
+  };
+  return {
+    path: 'main',
+    run(owner, params) {
+      return new Promise((done) => {
+        waiting.get(owner)?.done(null);
+        waiting.delete(owner);
+        waiting.set(owner, { params, done });
+        schedule();
+      });
+    },
+  };
 }

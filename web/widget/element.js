@@ -7,10 +7,11 @@
 // Shadow DOM (the host page's CSS cannot reach inside), sized by its container (a
 // ResizeObserver re-lays the heatmap out), loaded lazily when it comes near the viewport
 // (IntersectionObserver; loading="eager" starts at once). Every widget on a page shares one
-// loaded WebAssembly module (widget/core.js). Computation runs directly on the main thread:
-// the widget's sentences are short, and no Worker keeps a single-file build possible under a
-// strict CSP. Attributes are the state: a control sets its attribute, and any attribute change
-// redraws. Text reaches the DOM through textContent only and the canvas through fillText.
+// worker and its WebAssembly module (widget/core.js), so the host's main thread only draws; where
+// no worker can be made (a CSP without worker-src, file://, the single-file build) the passes run
+// on the main thread in short tasks. data-compute on the element says which ('worker' | 'main').
+// Attributes are the state: a control sets its attribute, and any attribute change
+// redraws (a change of view or head from the pass already computed, without computing). Text reaches the DOM through textContent only and the canvas through fillText.
 // All attributes are listed in README.md, section "Embedding"; widget/attributes.js reads them,
 // widget/controls.js builds the controls, widget/exports.js the exports. Every view is a matrix of
 // views/figures.js, so its data, colour range and masked cells are the page's.
@@ -19,7 +20,7 @@ import { Heatmap } from '../draw/heatmap.js';
 import { el } from '../draw/dom.js';
 import { matrix, maskedCells } from '../views/figures.js';
 import { tokenize } from '../views/tokenizer.js';
-import { getCore, runAttention, configureCore } from './core.js';
+import { getCompute, configureCore } from './core.js';
 import { msg } from './messages.js';
 import { CSS } from './style.js';
 import {
@@ -46,6 +47,7 @@ import {
 // The modules two imports down, named here as well so that the browser fetches them together with
 // the first level instead of one round trip later: start-up is otherwise a chain of imports.
 import '../lib/attention.js';
+import './compute.js';
 import '../views/seeded.js';
 import '../views/trace.js';
 import '../views/limits.js';
@@ -61,10 +63,10 @@ function styleSheet() {
   return sheet;
 }
 
-// Widgets whose core has just loaded draw one per task, in the order they were ready: a page of
-// many widgets gives the browser its main thread back between them, instead of drawing them all
-// in one long task when the shared module arrives.
+// Widgets whose compute has just become ready ask for their first pass one per task, in the order
+// they were ready: a page of many widgets gives the browser its main thread back between them.
 const waitingToDraw = [];
+let widgetCount = 0;
 function renderInTurn(element) {
   waitingToDraw.push(element);
   if (waitingToDraw.length === 1) setTimeout(drawNext, 0);
@@ -92,7 +94,10 @@ export class AttentionPlaygroundElement extends HTMLElement {
     this.exportsBox = el('div', { class: 'exports', part: 'exports' }, root);
     this.heatmap = null;
     this.heatmapKind = '';
-    this.core = null;
+    this.owner = ++widgetCount; // this widget's name in its requests
+    this.compute = null; // widget/core.js getCompute()'s service, once ready
+    this.computed = null; // { key, trace, error }: the newest pass received, for its params' key
+    this.requested = null; // the params' key of the pass asked for and not yet received
     this.current = null; // { model, meta } of the matrix shown
     this.renders = 0;
     this.started = false;
@@ -171,9 +176,10 @@ export class AttentionPlaygroundElement extends HTMLElement {
   start() {
     this.started = true;
     this.status.textContent = this.t('loading');
-    getCore().then(
-      (core) => {
-        this.core = core;
+    getCompute().then(
+      (compute) => {
+        this.compute = compute;
+        this.dataset.compute = compute.path;
         this.status.textContent = '';
         renderInTurn(this);
       },
@@ -186,7 +192,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
   }
 
   schedule() {
-    if (!this.core || this.pending) return;
+    if (!this.compute || this.pending) return;
     this.pending = true;
     queueMicrotask(() => {
       this.pending = false;
@@ -226,8 +232,11 @@ export class AttentionPlaygroundElement extends HTMLElement {
     this.errorBox.textContent = message;
   }
 
+  // Checks the attributes, then draws from the pass for them: at once when it is the pass last
+  // received (a change of view or head), else when the pass asked for arrives (render() runs again
+  // then). A pass replaced by a newer request is never drawn.
   render() {
-    if (!this.core) return;
+    if (!this.compute) return;
     const s = this.state;
     const t = (k, params) => this.t(k, params);
     const tokens = tokenize(s.sentence);
@@ -236,29 +245,43 @@ export class AttentionPlaygroundElement extends HTMLElement {
     const keyTokens = tokensKv ?? tokens;
     const nKv = keyTokens.length;
     const problem = checkSizes(s, tokens, tokensKv, t);
-    if (problem) return this.fail(problem);
+    const refuse = (message) => {
+      this.requested = null; // a later valid state asks again
+      this.fail(message);
+    };
+    if (problem) return refuse(problem);
     const padding = parsePadding(s.padding, nKv, keyTokens, t);
-    if (padding.error) return this.fail(padding.error);
+    if (padding.error) return refuse(padding.error);
     const painted = parseMask(s.mask, tokens.length, nKv, t);
-    if (painted.error) return this.fail(painted.error);
-    let trace; // the plain trace (views/trace.js)
-    try {
-      trace = runAttention(this.core, {
-        tokens,
-        tokensKv,
-        heads: s.heads,
-        dModel: s.dModel,
-        temperature: s.temperature,
-        causal: s.causal,
-        positional: s.positional,
-        seed: Math.trunc(s.seed),
-        scale: s.scale,
-        padding: padding.list,
-        painted: painted.list,
+    if (painted.error) return refuse(painted.error);
+    const params = {
+      tokens,
+      tokensKv,
+      heads: s.heads,
+      dModel: s.dModel,
+      temperature: s.temperature,
+      causal: s.causal,
+      positional: s.positional,
+      seed: Math.trunc(s.seed),
+      scale: s.scale,
+      padding: padding.list,
+      painted: painted.list,
+    };
+    const key = JSON.stringify(params);
+    if (this.computed?.key !== key) {
+      if (this.requested === key) return; // on its way
+      this.requested = key;
+      this.compute.run(this.owner, params).then((result) => {
+        if (!result || this.requested !== key) return; // replaced by a newer request
+        this.requested = null;
+        this.computed = { key, trace: result.trace ?? null, error: result.error ?? null };
+        this.render();
       });
-    } catch (err) {
-      return this.fail(this.t('error.core', { message: err?.message ?? String(err) }));
+      return;
     }
+    this.requested = null; // the state is back to the pass received: what was asked for is stale
+    if (this.computed.error) return this.fail(this.t('error.core', { message: this.computed.error }));
+    const trace = this.computed.trace; // the plain trace (views/trace.js)
     this.errorBox.textContent = '';
     const head = Math.min(s.head, trace.heads - 1);
     // Every head's weights on one scale, as on the page; the scores' masked cells (−∞ there) are

@@ -33,6 +33,7 @@ export const HEAD_COLORS = [
 
 const FONT = '13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const ROW = 20;
+const ALPHA_LEVELS = 64; // opacity steps of the lines
 
 export class HeadView {
   // root: an element to fill. onFocus(h): a head chip was clicked.
@@ -54,6 +55,59 @@ export class HeadView {
       this.paint();
     });
     this.note = el('p', 'hint hv-note', root);
+    // Out of view (200 px margin) the lines are counted but not drawn; drawn when in view.
+    this.outOfView = false;
+    this.stale = false;
+    if (typeof IntersectionObserver === 'function') {
+      new IntersectionObserver(
+        (entries) => {
+          this.outOfView = !entries.at(-1).isIntersecting;
+          if (!this.outOfView && this.stale) this.paint();
+        },
+        { rootMargin: '200px' },
+      ).observe(this.canvas);
+    }
+  }
+
+  // The lines to draw: for each pair (i, j) the hover allows, the head that weighs it most
+  // relative to its own largest weight (the one head when a head is focused), if ≥ 0.01.
+  // → { pairs: [i, j, head, strength, …], perHead: { head: count }, heads }
+  lines() {
+    const tr = this.trace;
+    const { n } = tr;
+    const nKv = tr.nKv ?? n;
+    const heads = this.all ? Array.from({ length: tr.heads }, (_, h) => h) : [this.focus];
+    // Strength is the weight over the head's largest weight, so untrained, nearly uniform heads
+    // still show which keys lead.
+    const maxWeight = heads.map((h) => tr.weights[h].reduce((m, v) => (v > m ? v : m), 0) || 1);
+    const pairs = [];
+    const perHead = {};
+    for (let i = 0; i < n; i++) {
+      if (this.hoverRow !== null && i !== this.hoverRow) continue;
+      for (let j = 0; j < nKv; j++) {
+        if (this.hoverKey !== null && j !== this.hoverKey) continue;
+        let best = -1;
+        let strength = 0;
+        heads.forEach((h, k) => {
+          const a = tr.weights[h][i * nKv + j];
+          if (a >= 0.01 && a / maxWeight[k] > strength) {
+            strength = a / maxWeight[k];
+            best = h;
+          }
+        });
+        if (best < 0) continue;
+        pairs.push(i, j, best, strength);
+        perHead[best] = (perHead[best] ?? 0) + 1;
+      }
+    }
+    return { pairs, perHead, heads };
+  }
+
+  // data-lines, data-heads and data-line-heads, for tests (also while out of view).
+  count({ pairs, perHead, heads }) {
+    this.canvas.dataset.lines = String(pairs.length / 4);
+    this.canvas.dataset.heads = heads.join(',');
+    this.canvas.dataset.lineHeads = JSON.stringify(perHead);
   }
 
   render(trace, focus) {
@@ -106,6 +160,13 @@ export class HeadView {
   paint() {
     const tr = this.trace;
     if (!tr) return;
+    const found = this.lines();
+    this.count(found);
+    if (this.outOfView) {
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
     const { n, tokens } = tr;
     const nKv = tr.nKv ?? n;
     const keyTokens = tr.keyTokens ?? tokens;
@@ -129,42 +190,29 @@ export class HeadView {
     const x1 = left + gap;
     this.box = { top, x0, x1, width };
 
-    const heads = this.all ? Array.from({ length: tr.heads }, (_, h) => h) : [this.focus];
-    // Opacity is the weight over the head's largest weight, so untrained, nearly uniform heads
-    // still show which keys lead.
-    const maxWeight = heads.map((h) => tr.weights[h].reduce((m, v) => (v > m ? v : m), 0) || 1);
-    let lines = 0;
-    const perHead = {};
+    // One path per head and opacity level (ALPHA_LEVELS of them), not one stroke per line: 64 × 64
+    // pairs are 4,096 lines.
+    const paths = new Map(); // head · (ALPHA_LEVELS + 1) + level → [i, j, …]
+    const { pairs } = found;
+    for (let p = 0; p < pairs.length; p += 4) {
+      const level = Math.round(Math.min(1, pairs[p + 3] * 0.95) * ALPHA_LEVELS);
+      const key = pairs[p + 2] * (ALPHA_LEVELS + 1) + level;
+      if (!paths.has(key)) paths.set(key, []);
+      paths.get(key).push(pairs[p], pairs[p + 1]);
+    }
     ctx.lineWidth = 2;
-    for (let i = 0; i < n; i++) {
-      if (this.hoverRow !== null && i !== this.hoverRow) continue;
-      for (let j = 0; j < nKv; j++) {
-        if (this.hoverKey !== null && j !== this.hoverKey) continue;
-        // The head that weighs this pair most (the one head when a head is focused).
-        let best = -1;
-        let strength = 0;
-        heads.forEach((h, k) => {
-          const a = tr.weights[h][i * nKv + j];
-          if (a >= 0.01 && a / maxWeight[k] > strength) {
-            strength = a / maxWeight[k];
-            best = h;
-          }
-        });
-        if (best < 0) continue;
-        ctx.strokeStyle = HEAD_COLORS[best % HEAD_COLORS.length];
-        ctx.globalAlpha = Math.min(1, strength * 0.95);
-        ctx.beginPath();
-        ctx.moveTo(x0 + 4, top + (i + 0.5) * ROW);
-        ctx.lineTo(x1 - 4, top + (j + 0.5) * ROW);
-        ctx.stroke();
-        lines++;
-        perHead[best] = (perHead[best] ?? 0) + 1;
+    for (const [key, ends] of paths) {
+      const head = Math.floor(key / (ALPHA_LEVELS + 1));
+      ctx.strokeStyle = HEAD_COLORS[head % HEAD_COLORS.length];
+      ctx.globalAlpha = (key % (ALPHA_LEVELS + 1)) / ALPHA_LEVELS;
+      ctx.beginPath();
+      for (let e = 0; e < ends.length; e += 2) {
+        ctx.moveTo(x0 + 4, top + (ends[e] + 0.5) * ROW);
+        ctx.lineTo(x1 - 4, top + (ends[e + 1] + 0.5) * ROW);
       }
+      ctx.stroke();
     }
     ctx.globalAlpha = 1;
-    this.canvas.dataset.lines = String(lines);
-    this.canvas.dataset.heads = heads.join(',');
-    this.canvas.dataset.lineHeads = JSON.stringify(perHead);
 
     ctx.textBaseline = 'middle';
     ctx.fillStyle = '#1c2230';

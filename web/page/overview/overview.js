@@ -89,6 +89,7 @@ export class Pipeline {
     const host = el('div', 'figure-host', wrap);
     const fig = { wrap, name, dims, host, kind, head: 0 };
     fig.map = new Heatmap(host, {
+      lazy: true, // a long overview mostly out of view: a drag paints only what is seen
       ...options,
       onHover: (cell) => this.hover(fig, cell),
     });
@@ -277,11 +278,18 @@ export class Pipeline {
     this.tooltip.show(content, cell.clientX, cell.clientY);
   }
 
-  // Re-lays out every map for the current widths (window resize).
-  relayout() {
+  // Re-lays out the maps for the current widths (window resize, pixel density); changed: only
+  // the maps whose width is not the one they were laid out for (after render(), whose classes can
+  // change widths). Every width is read first, then maps are written: one layout, not one per map.
+  relayout({ changed = false } = {}) {
     if (!this.trace) return;
+    this.rendering = false;
+    if (changed && this.layoutSame) return; // render() changed no class or shape: no width moved
     this.widths = null;
-    for (const fig of this.heatmaps) fig.map.layout(fig.host.clientWidth);
+    const widths = this.heatmaps.map((fig) => fig.host.clientWidth);
+    this.heatmaps.forEach((fig, i) => {
+      if (!changed || fig.map.laidOutWidth !== widths[i]) fig.map.layout(widths[i]);
+    });
     alignTops(this.fEntropy.host, this.fEntropy.map.dataCanvas, this.fWeights.map.dataCanvas);
   }
 
@@ -344,6 +352,12 @@ export class Pipeline {
     const inputKey = JSON.stringify([tokens, keyTokens, dModel, heads, trace.seed, trace.positional, trace.edits]);
     const inputsChanged = inputKey !== this.inputKey;
     this.inputKey = inputKey;
+    // What the maps' widths and the rows' heights depend on (a drag of the temperature changes
+    // none of it): when it is as before, relayout({ changed: true }) has nothing to do.
+    const layoutKey = JSON.stringify([n, nKv, dModel, heads, trace.temperature !== 1, trace.positional, trace.causal]);
+    this.layoutSame = layoutKey === this.layoutKey && this.thumbs.length === heads;
+    this.layoutKey = layoutKey;
+    this.rendering = true; // renderFocus leaves the entropy's alignment to relayout
 
     // 1. tokens
     this.sTokens.shape.textContent = t('shape.tokens', { n });
@@ -409,6 +423,7 @@ export class Pipeline {
     this.draw(this.fConcat, { ...matrix(trace, 'concat'), colGroups: groups }, shape(n, dModel));
     this.sOut.shape.textContent = t('shape.named', { name: 'Y', rows: n, cols: dModel });
     this.draw(this.fOut, matrix(trace, 'output'), shape(n, dModel));
+    this.rendering = false;
   }
 
   // model: a figures.js matrix() model, with any drawing options of the heatmap's (colGroups).
@@ -461,6 +476,8 @@ export class Pipeline {
       }
     }
     const size = Math.max(2, Math.min(12, Math.floor(132 / Math.max(n, nKv))));
+    // New thumbnails' widths, all read before any is drawn (one layout).
+    for (const fig of this.thumbs) if (this.widths && !this.widths.has(fig)) this.widths.set(fig, fig.host.clientWidth);
     for (const fig of this.thumbs) {
       fig.map.options.minCell = fig.map.options.maxCell = size;
       fig.wrap.classList.toggle('is-focused', fig.head === this.focus);
@@ -509,7 +526,7 @@ export class Pipeline {
     this.rowHeight = wBox ? wBox.cellH : this.rowHeight;
     this.draw(this.fEntropy, matrix(trace, 'entropy', { head: h }), shape(n, 1));
     this.rowHeight = this.rowHeightSave;
-    if (wBox && this.fEntropy.map.layoutBox)
+    if (wBox && this.fEntropy.map.layoutBox && !this.rendering)
       alignTops(this.fEntropy.host, this.fEntropy.map.dataCanvas, this.fWeights.map.dataCanvas);
     this.entropyDesc.textContent = t('wt.entropy.note', { max: Math.log(nKv).toFixed(3), n: nKv });
     this.headView.render(trace, h);

@@ -131,7 +131,7 @@ export class FigureGrid {
   fitSoftmax() {
     const row = this.figs.get('scores')?.host.closest('.wt-softmax');
     if (!row) return;
-    const natural = (node) => {
+    const naturalWidth = (node) => {
       if (!node) return 0;
       node.style.width = 'max-content';
       const w = node.getBoundingClientRect().width;
@@ -141,18 +141,20 @@ export class FigureGrid {
     const ids = ['scores', 'weights'];
     for (const id of ids) {
       const { map, host } = this.figs.get(id);
-      map.layout(1e6);
+      const natural = map.layout(1e6, { measureOnly: true }); // nothing resized or painted
       const wrap = host.closest('.figure');
       // The scores' legend may reach under the arrow (centred on the map, above it); the
       // weights' may not reach the entropy column.
-      const legend = id === 'weights' ? natural(wrap.querySelector('.hm-legend')) : 0;
-      const w = Math.max(map.layoutBox.stageW, natural(wrap.querySelector('.figure-cap')), legend);
+      const legend = id === 'weights' ? naturalWidth(wrap.querySelector('.hm-legend')) : 0;
+      const w = Math.max(natural.stageW, naturalWidth(wrap.querySelector('.figure-cap')), legend);
       row.style.setProperty(`--w-${id}`, `${Math.ceil(w)}px`);
     }
-    for (const id of ids) {
-      const { map, host } = this.figs.get(id);
-      map.layout(host.clientWidth);
-    }
+    // Laid out again only where the new column width differs from the one update() used.
+    const widths = ids.map((id) => this.figs.get(id).host.clientWidth);
+    ids.forEach((id, k) => {
+      const { map } = this.figs.get(id);
+      if (map.laidOutWidth !== widths[k]) map.layout(widths[k]);
+    });
   }
 
   // Lines the entropy column's rows up with the weights' rows (which have column labels above).

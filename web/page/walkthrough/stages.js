@@ -278,7 +278,8 @@ export const STAGES = Object.freeze([
     // same size, each n_q × n_k, with each row's entropy; Q_h and K_h below, where the scores came from.
     title: 'wt.softmax',
     text: 'wt.softmax.desc',
-    formula: (tr, h, d) => `${scoresNotation(scoresClaim(d, 'weights'), h)}   ${t('wt.softmax.f', { h })}`,
+    // Row by row over the scores drawn on the left (their caption says what they hold).
+    formula: (tr, h) => t('wt.softmax.f', { h }),
     shape: (tr) => mapShape(tr),
     notes: emptyRows,
     body: (tr) => [
