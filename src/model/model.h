@@ -172,7 +172,8 @@ class Model {
   std::string tensor_types_;
 };
 
-// Index sampled from logits (count) by opt; `state` advances the generator (seeded from opt.seed).
+// Index sampled from logits (count) by opt; `state` is the generator's state (Model::generate starts
+// it at opt.seed) and advances by one draw; greedy (temperature 0) reads no state (it may be null).
 int sample(const float* logits, int count, const SampleOptions& opt, uint64_t* state);
 
 }  // namespace ap::model
