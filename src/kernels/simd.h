@@ -69,6 +69,46 @@ inline float reduce_add(f32x4 v) {
   return wasm_f32x4_extract_lane(s, 0);
 }
 
+// ---- widening loads for the stored weight types (kernels/quant.cpp) ----
+// 16 int8 → four f32x4 (values 0–3, 4–7, 8–11, 12–15).
+inline void load_i8x16(const int8_t* p, f32x4 out[4]) {
+  const v128_t b = wasm_v128_load(p);
+  const v128_t lo = wasm_i16x8_extend_low_i8x16(b), hi = wasm_i16x8_extend_high_i8x16(b);
+  out[0] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(lo));
+  out[1] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(lo));
+  out[2] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(hi));
+  out[3] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(hi));
+}
+// 16 bytes of Q4_0 nibbles → the 32 values (q − 8) as eight f32x4: low nibbles first (values
+// 0–15), then high nibbles (16–31).
+inline void load_q4x32(const uint8_t* p, f32x4 out[8]) {
+  const v128_t b = wasm_v128_load(p);
+  const v128_t m = wasm_i8x16_splat(0x0F), eight = wasm_i8x16_splat(8);
+  alignas(16) int8_t q[32];
+  wasm_v128_store(q, wasm_i8x16_sub(wasm_v128_and(b, m), eight));
+  wasm_v128_store(q + 16, wasm_i8x16_sub(wasm_u8x16_shr(b, 4), eight));
+  load_i8x16(q, out);
+  load_i8x16(q + 16, out + 4);
+}
+// 8 IEEE halves → two f32x4. Finite values only (weights are checked when a model loads):
+// the half's bits shifted into a float's place read it 2^112 too small, subnormals included.
+inline void load_f16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
+  const v128_t h = wasm_v128_load(p);
+  const v128_t mag_mask = wasm_i32x4_splat(0x7fff), sign_mask = wasm_i32x4_splat(0x8000);
+  const v128_t scale = wasm_f32x4_splat(0x1.0p112f);
+  const v128_t a = wasm_u32x4_extend_low_u16x8(h), b = wasm_u32x4_extend_high_u16x8(h);
+  *lo = wasm_v128_or(wasm_f32x4_mul(wasm_i32x4_shl(wasm_v128_and(a, mag_mask), 13), scale),
+                     wasm_i32x4_shl(wasm_v128_and(a, sign_mask), 16));
+  *hi = wasm_v128_or(wasm_f32x4_mul(wasm_i32x4_shl(wasm_v128_and(b, mag_mask), 13), scale),
+                     wasm_i32x4_shl(wasm_v128_and(b, sign_mask), 16));
+}
+// 8 bfloat16 → two f32x4 (exact: a bf16 is the top half of a float).
+inline void load_bf16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
+  const v128_t h = wasm_v128_load(p);
+  *lo = wasm_i32x4_shl(wasm_u32x4_extend_low_u16x8(h), 16);
+  *hi = wasm_i32x4_shl(wasm_u32x4_extend_high_u16x8(h), 16);
+}
+
 #else  // SSE2
 
 using f32x4 = __m128;
@@ -100,6 +140,45 @@ inline float reduce_add(f32x4 v) {
   f32x4 s = _mm_add_ps(v, _mm_shuffle_ps(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
   s = _mm_add_ps(s, _mm_shuffle_ps(s, s, _MM_SHUFFLE(2, 3, 0, 1)));
   return _mm_cvtss_f32(s);
+}
+
+// ---- widening loads for the stored weight types (kernels/quant.cpp); see the wasm versions ----
+inline void load_i8x16(const int8_t* p, f32x4 out[4]) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Sign extension without SSE4.1: put each byte in the high half of a 16-bit lane, shift back.
+  const __m128i lo = _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8),
+                hi = _mm_srai_epi16(_mm_unpackhi_epi8(b, b), 8);
+  out[0] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(lo, lo), 16));
+  out[1] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(lo, lo), 16));
+  out[2] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(hi, hi), 16));
+  out[3] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(hi, hi), 16));
+}
+inline void load_q4x32(const uint8_t* p, f32x4 out[8]) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i m = _mm_set1_epi8(0x0F), eight = _mm_set1_epi8(8);
+  alignas(16) int8_t q[32];
+  _mm_store_si128(reinterpret_cast<__m128i*>(q), _mm_sub_epi8(_mm_and_si128(b, m), eight));
+  _mm_store_si128(reinterpret_cast<__m128i*>(q + 16),
+                  _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(b, 4), m), eight));
+  load_i8x16(q, out);
+  load_i8x16(q + 16, out + 4);
+}
+inline void load_f16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
+  const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i mag_mask = _mm_set1_epi32(0x7fff), sign_mask = _mm_set1_epi32(0x8000);
+  const __m128 scale = _mm_set1_ps(0x1.0p112f);
+  const __m128i a = _mm_unpacklo_epi16(h, zero), b = _mm_unpackhi_epi16(h, zero);
+  *lo = _mm_or_ps(_mm_mul_ps(_mm_castsi128_ps(_mm_slli_epi32(_mm_and_si128(a, mag_mask), 13)), scale),
+                  _mm_castsi128_ps(_mm_slli_epi32(_mm_and_si128(a, sign_mask), 16)));
+  *hi = _mm_or_ps(_mm_mul_ps(_mm_castsi128_ps(_mm_slli_epi32(_mm_and_si128(b, mag_mask), 13)), scale),
+                  _mm_castsi128_ps(_mm_slli_epi32(_mm_and_si128(b, sign_mask), 16)));
+}
+inline void load_bf16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
+  const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i zero = _mm_setzero_si128();
+  *lo = _mm_castsi128_ps(_mm_unpacklo_epi16(zero, h));  // each half lands in the high 16 bits
+  *hi = _mm_castsi128_ps(_mm_unpackhi_epi16(zero, h));
 }
 
 #endif
