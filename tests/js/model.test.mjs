@@ -201,3 +201,20 @@ test('memory is flat after dispose', async () => {
     `${after4.allocatedBytes} vs ${after1.allocatedBytes}`,
   );
 });
+
+test('the scalar build gives the same logits and attention (every architecture)', async () => {
+  for (const arch of ['llama', 'qwen2', 'gpt2']) {
+    const { bytes, ref } = writeModel({ arch, seed: 11, kvHeads: arch === 'gpt2' ? 4 : 2 });
+    const model = await loadModel(bytes, { simd: false });
+    try {
+      const ids = model.tokenize('the cat');
+      const want = referenceForward(ref, Array.from(ids));
+      const pass = model.forward(ids);
+      for (let pos = 0; pos < ids.length; pos++)
+        assertClose(pass.logits(pos), want.logits[pos], 1e-4, `${arch} logits(${pos})`);
+      assertClose(pass.attention(1, 3), want.attention[1][3], 1e-4, `${arch} attention(1, 3)`);
+    } finally {
+      model.dispose();
+    }
+  }
+});
