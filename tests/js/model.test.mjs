@@ -182,6 +182,45 @@ describe('stories260K.bin (llama2.c)', { skip: !existsSync(STORIES) && 'no ../sh
       model.dispose();
     }
   });
+
+  test('with a tokenizer.bin the test writes: text in, pieces out; a wrong-sized one is refused', async () => {
+    // llama2.c's layout: int32 max length, then per token float32 score, int32 length, bytes.
+    const pieces = ['<unk>', '\n<s>\n', '\n</s>\n'];
+    for (let b = 0; b < 256; b++) pieces.push(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
+    const words = [' ', 'a', 'b', ' a', 'ab', ' ab'];
+    for (const w of words) pieces.push(w);
+    while (pieces.length < 512) pieces.push(`t${pieces.length}`);
+    const bin = (list) => {
+      const enc = list.map((p) => new TextEncoder().encode(p));
+      const out = new Uint8Array(4 + enc.reduce((a, e) => a + 8 + e.length, 0));
+      const view = new DataView(out.buffer);
+      view.setInt32(0, Math.max(...enc.map((e) => e.length)), true);
+      let at = 4;
+      enc.forEach((e, i) => {
+        view.setFloat32(at, i >= 259 && i < 259 + words.length ? -(i - 258) : 0, true);
+        view.setInt32(at + 4, e.length, true);
+        out.set(e, at + 8);
+        at += 8 + e.length;
+      });
+      return out;
+    };
+    const bytes = readFileSync(STORIES);
+    const model = await loadModel(bytes, { tokenizer: new Blob([bin(pieces)]) });
+    try {
+      assert.equal(model.info.tokenizer, 'llama2.c tokenizer.bin');
+      const ids = model.tokenize('ab a');
+      assert.equal(ids[0], 1); // BOS
+      assert.deepEqual(
+        model.tokenPieces(ids.subarray(1)).map((p) => p.text),
+        [' ab', ' a'],
+      );
+      assert.equal(model.detokenize(ids), 'ab a');
+      assert.equal(model.forward(ids).logits(ids.length - 1).length, 512);
+    } finally {
+      model.dispose();
+    }
+    await assert.rejects(loadModel(bytes, { tokenizer: bin(pieces.slice(0, 300)) }), /tokenizer\.bin: .+/);
+  });
 });
 
 test('memory is flat after dispose', async () => {
