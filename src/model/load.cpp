@@ -211,6 +211,10 @@ std::string Model::from_gguf(std::vector<uint8_t> bytes, Model* out) {
     t.vec(p + "attn_norm.bias", d, ln, &w.attn_norm_b);
     if (c.arch == Arch::Gpt2) {
       if (qd != d) return "GGUF: gpt2 needs head_count × key_length = embedding_length";
+      // The fused qkv holds d rows each of q, k and v: one K/V head per query head.
+      if (kvd != d)
+        return "GGUF: gpt2's fused attn_qkv needs head_count_kv = head_count (" + std::to_string(c.n_head) +
+               "), not " + std::to_string(c.n_kv_head);
       t.matrix(p + "attn_qkv.weight", d, 3 * d, true, &w.wqkv);
       t.vec(p + "attn_qkv.bias", 3 * d, false, &w.bqkv);
     } else {

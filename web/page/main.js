@@ -21,6 +21,7 @@ import { setUpCopyLink } from './copy-link.js';
 import { setUpEmbedDialog } from './dialogs/embed-dialog.js';
 import { setUpExportDialog } from './dialogs/export-dialog.js';
 import { installTestHook } from './test-hook.js';
+import { setUpModelMode } from './model/model-mode.js';
 
 const state = parseHash(location.hash);
 // lang= in the hash, else the browser's; a missing catalogue means English.
@@ -39,3 +40,4 @@ setUpExportDialog(app);
 // Another hash (a pasted link, Back): its state replaces this one.
 window.addEventListener('hashchange', () => app.update(parseHash(location.hash), { replace: true }));
 app.start();
+setUpModelMode();

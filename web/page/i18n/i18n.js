@@ -373,6 +373,54 @@ const en = {
   'footer.simdOff': 'off',
   'footer.loading': 'Core loading…',
   'footer.conventions': 'Row-major matrices; projections are x·W; head h takes columns h·d_head … (h+1)·d_head−1.',
+  // Model mode (page/model/)
+  'mode.model': 'Model',
+  'model.heading': 'A real model',
+  'model.private':
+    'Open a model file from this computer: it is read here, by this page, and never leaves the machine (nothing is uploaded).',
+  'model.drop': 'Drop a model file here, or',
+  'model.pick': 'Choose a file…',
+  'model.formats':
+    'GGUF (llama, qwen2, gpt2; F32, F16, BF16, Q8_0, Q4_0) or a llama2.c checkpoint (.bin; pick its tokenizer.bin with it to get text).',
+  'model.reading': 'Reading {name} ({size})…',
+  'model.loaded': '{name} is open.',
+  'model.loadFailed': 'This file cannot be opened: {message}',
+  'model.runFailed': 'The model could not run on this input: {message}',
+  'model.workerFailed': 'The model worker failed to start. {message}',
+  'model.card.name': 'Name',
+  'model.card.arch': 'Architecture',
+  'model.card.shape': 'Shape',
+  'model.card.shapeValue':
+    '{layers} layers, {heads} heads ({kvHeads} K/V heads), d_model {dModel}, d_head {headDim}, MLP {ffn}',
+  'model.card.vocab': 'Vocabulary',
+  'model.card.context': 'Context (tokens)',
+  'model.card.parameters': 'Parameters',
+  'model.card.types': 'Tensor types',
+  'model.card.memory': 'Memory',
+  'model.text': 'Text',
+  'model.textHint':
+    "Tokenized by the model's own tokenizer: ▁ and Ġ mark a space, <0x..> is a byte token. Click a token to see the predictions after it.",
+  'model.idsHint': 'Token ids separated by spaces ({note}).',
+  'model.run': 'Run',
+  'model.generate': 'Generate 8 tokens',
+  'model.temperature': 'Temperature (0 = greedy)',
+  'model.tokens': 'Tokens as the model sees them',
+  'model.predictions': 'Next-token predictions',
+  'model.predictionsAt':
+    "After position {pos} ({token}): the model's ten most likely next tokens and their probabilities.",
+  'model.grid': 'Attention weights, every layer and head',
+  'model.gridHint':
+    "Each map is one head's softmax weights: row = query token, column = key token, brighter = more weight; hatched cells are later tokens the causal mask hides. Click a map to open it large.",
+  'model.layer': 'layer {l}',
+  'model.head': 'head {h}',
+  'model.cell': 'Layer {l}, head {h}: open large',
+  'model.largeTitle': 'Layer {l}, head {h}',
+  'model.hover': 'Hover a cell to read its weight.',
+  'model.hoverValue': 'Query {i} ({q}) → key {j} ({k}): weight {w}',
+  'model.ran': 'Ran {n} tokens through every layer.',
+  'model.truncated': 'Only the first {n} tokens are shown.',
+  'model.generating': 'Generating…',
+  'model.generated': '{n} tokens generated.',
 };
 
 // Example sentences offered in the controls (localised with the rest of the page).

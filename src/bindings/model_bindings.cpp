@@ -1,0 +1,376 @@
+// Embind registrations for the model runtime (src/model, src/tokenizer): class ModelRuntime, used only
+// by web/lib/model.js. Linked into the same module as emscripten.cpp.
+//
+// Loading without a second copy of the file: begin(part, size) allocates the part's bytes once (part 0
+// the model file, 1 an optional llama2.c tokenizer.bin), window(part, offset, length) returns a
+// Uint8Array view of that memory which JS fills with one set() at once (a view detaches when memory
+// grows, so JS asks for a new one per slice), finish() parses. Every other result is a copy. Failures
+// come back as { error: "message" } or a non-empty string; the module has no exceptions, so every
+// size is checked before anything is allocated.
+#include <emscripten/bind.h>
+#include <emscripten/heap.h>
+#include <emscripten/val.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "formats/gguf.h"
+#include "model/model.h"
+#include "tokenizer/gguf_vocab.h"
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/tokenizer_bin.h"
+
+using emscripten::val;
+
+namespace {
+
+// wasm32 memory as linked (MAXIMUM_MEMORY=2GB), less what the module, a forward and the page's other
+// work need beside the file: the largest model file that can be opened.
+constexpr double kMaxMemory = 2147483648.0;
+constexpr double kHeadroom = 256.0 * 1048576.0;
+constexpr double kMaxFileBytes = kMaxMemory - kHeadroom;
+
+val error(const std::string& message) {
+  val result = val::object();
+  result.set("error", message);
+  return result;
+}
+
+bool heap_can_hold(double bytes) {
+  if (bytes > 2147483647.0) return false;
+  void* probe = std::malloc(static_cast<size_t>(bytes));
+  if (!probe) return false;
+  std::free(probe);
+  return true;
+}
+
+std::string megabytes(double bytes) {
+  return std::to_string(static_cast<long long>(bytes / 1048576.0)) + " MB";
+}
+
+template <typename T>
+val copy_out(const char* type, const T* data, size_t count) {
+  return val::global(type).new_(emscripten::typed_memory_view(count, data));
+}
+
+// ids from a JS Int32Array or array of numbers; false (and *message) when not integers.
+bool read_ids(const val& array, std::vector<int32_t>* out, std::string* message) {
+  const val length = array["length"];
+  if (!length.isNumber()) {
+    *message = "token ids must be an Int32Array or an array of integers";
+    return false;
+  }
+  const double n = length.as<double>();
+  if (n > 16777216.0) {
+    *message = "too many token ids (" + std::to_string(static_cast<long long>(n)) + ")";
+    return false;
+  }
+  out->resize(static_cast<size_t>(n));
+  for (size_t i = 0; i < out->size(); ++i) {
+    const val e = array[i];
+    const double x = e.isNumber() ? e.as<double>() : -1.5;
+    if (!(x == static_cast<double>(static_cast<int32_t>(x)))) {
+      *message = "token id at index " + std::to_string(i) + " is not an integer";
+      return false;
+    }
+    (*out)[i] = static_cast<int32_t>(x);
+  }
+  return true;
+}
+
+class ModelRuntime {
+ public:
+  // "" or why the part cannot be held (too large for wasm32, out of memory, bad part).
+  std::string begin(int part, double size) {
+    if (part != 0 && part != 1) return "part must be 0 (model) or 1 (tokenizer)";
+    if (!(size >= 0) || size != static_cast<double>(static_cast<long long>(size))) return "bad file size";
+    if (size > kMaxFileBytes) {
+      return "the file is " + megabytes(size) + "; the largest model this page can open is " +
+             megabytes(kMaxFileBytes) +
+             " (wasm32 memory is at most 2 GB, and the model needs working room beside it)";
+    }
+    std::vector<uint8_t>& bytes = part == 0 ? model_bytes_ : tokenizer_bytes_;
+    std::vector<uint8_t>().swap(bytes);
+    if (!heap_can_hold(size + 16.0 * 1048576.0)) {
+      return "out of memory: the file needs " + megabytes(size) +
+             " of wasm memory and the module could not grow past " +
+             megabytes(static_cast<double>(emscripten_get_heap_size()));
+    }
+    bytes.resize(static_cast<size_t>(size));
+    return "";
+  }
+
+  // A view of bytes [offset, offset + length) of the part, to fill at once; an empty view when out of range.
+  val window(int part, double offset, double length) {
+    std::vector<uint8_t>& bytes = part == 1 ? tokenizer_bytes_ : model_bytes_;
+    if (!(offset >= 0) || !(length >= 0) || offset + length > static_cast<double>(bytes.size())) {
+      return val(emscripten::typed_memory_view(0, bytes.data()));
+    }
+    return val(emscripten::typed_memory_view(static_cast<size_t>(length),
+                                             bytes.data() + static_cast<size_t>(offset)));
+  }
+
+  // Parses the model (and the tokenizer): "" or a message saying what is wrong and where.
+  std::string finish() {
+    forward_ = ap::model::Forward();
+    ready_ = false;
+    tokenizer_ = ap::Tokenizer();
+    has_tokenizer_ = false;
+    tokenizer_note_.clear();
+    if (std::string e = ap::model::Model::load(std::move(model_bytes_), &model_); !e.empty()) {
+      std::vector<uint8_t>().swap(model_bytes_);
+      std::vector<uint8_t>().swap(tokenizer_bytes_);
+      model_ = ap::model::Model();
+      return e;
+    }
+    std::vector<uint8_t>().swap(model_bytes_);
+    const ap::model::Config& c = model_.config();
+    ap::Vocab vocab;
+    std::string e;
+    if (c.source == "llama2.c") {
+      if (tokenizer_bytes_.empty()) {
+        tokenizer_note_ = "no tokenizer.bin: token ids only";
+      } else {
+        e = ap::parse_tokenizer_bin(tokenizer_bytes_.data(), tokenizer_bytes_.size(), c.vocab, &vocab);
+        if (!e.empty()) e = "tokenizer.bin: " + e;
+      }
+    } else if (!model_.gguf().find("tokenizer.ggml.model")) {
+      tokenizer_note_ = "the file has no tokenizer: token ids only";
+    } else {
+      e = ap::vocab_from_gguf(model_.gguf(), &vocab);
+    }
+    std::vector<uint8_t>().swap(tokenizer_bytes_);
+    if (e.empty() && tokenizer_note_.empty()) {
+      if (static_cast<int>(vocab.tokens.size()) != c.vocab) {
+        e = "the tokenizer has " + std::to_string(vocab.tokens.size()) +
+            " tokens but the model's vocabulary is " + std::to_string(c.vocab);
+      } else {
+        e = tokenizer_.init(std::move(vocab));
+      }
+    }
+    if (!e.empty()) {
+      model_ = ap::model::Model();
+      return e;
+    }
+    has_tokenizer_ = tokenizer_note_.empty();
+    ready_ = true;
+    return "";
+  }
+
+  val info() const {
+    if (!ready_) return error("no model is loaded");
+    const ap::model::Config& c = model_.config();
+    val r = val::object();
+    r.set("architecture", std::string(ap::model::arch_name(c.arch)));
+    std::string name;
+    if (const ap::gguf::Value* v = model_.gguf().find("general.name");
+        v && v->type == ap::gguf::ValueType::String) {
+      name = v->str.substr(0, 200);
+    }
+    r.set("name", name);
+    r.set("source", c.source);
+    r.set("layers", c.n_layer);
+    r.set("heads", c.n_head);
+    r.set("kvHeads", c.n_kv_head);
+    r.set("dModel", c.d_model);
+    r.set("headDim", c.head_dim);
+    r.set("ffn", c.n_ff);
+    r.set("vocab", c.vocab);
+    r.set("context", c.n_ctx);
+    r.set("rope", std::string(c.rope == ap::model::RopeStyle::None   ? "none"
+                              : c.rope == ap::model::RopeStyle::Norm ? "norm"
+                                                                     : "neox"));
+    r.set("ropeBase", c.rope_base);
+    r.set("parameters", static_cast<double>(model_.parameter_count()));
+    r.set("tensorTypes", model_.tensor_types());
+    r.set("memoryBytes", static_cast<double>(model_.memory_bytes()));
+    r.set("tokenizer",
+          has_tokenizer_ ? std::string(ap::vocab_kind_name(tokenizer_.vocab().kind)) : std::string(""));
+    r.set("tokenizerNote", tokenizer_note_);
+    r.set("bos", has_tokenizer_ ? tokenizer_.vocab().bos_id : -1);
+    r.set("eos", has_tokenizer_ ? tokenizer_.vocab().eos_id : -1);
+    return r;
+  }
+
+  val tokenize(const std::string& text, bool add_special) const {
+    if (!ready_) return error("no model is loaded");
+    if (!has_tokenizer_) return error(tokenizer_note_);
+    std::vector<int32_t> ids;
+    ap::TokenizeOptions o;
+    o.add_special = add_special;
+    if (std::string e = tokenizer_.tokenize(text, &ids, o); !e.empty()) return error(e);
+    val r = val::object();
+    r.set("ids", copy_out("Int32Array", ids.data(), ids.size()));
+    return r;
+  }
+
+  val detokenize(const val& array) const {
+    if (!ready_) return error("no model is loaded");
+    if (!has_tokenizer_) return error(tokenizer_note_);
+    std::vector<int32_t> ids;
+    std::string message;
+    if (!read_ids(array, &ids, &message)) return error(message);
+    std::string text;
+    if (std::string e = tokenizer_.detokenize(ids.data(), ids.size(), &text); !e.empty()) return error(e);
+    val r = val::object();
+    r.set("text", text);
+    return r;
+  }
+
+  // Each id's token text as stored (▁, Ġ, <0x0A>) and what it writes.
+  val token_pieces(const val& array) const {
+    if (!ready_) return error("no model is loaded");
+    if (!has_tokenizer_) return error(tokenizer_note_);
+    std::vector<int32_t> ids;
+    std::string message;
+    if (!read_ids(array, &ids, &message)) return error(message);
+    val texts = val::array(), pieces = val::array();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] < 0 || ids[i] >= tokenizer_.size()) {
+        return error("token id " + std::to_string(ids[i]) + " at index " + std::to_string(i) +
+                     " is outside the vocabulary 0 … " + std::to_string(tokenizer_.size() - 1));
+      }
+      texts.call<void>("push", tokenizer_.token_text(ids[i]));
+      // The piece's bytes as a Uint8Array: a byte token alone is not valid UTF-8.
+      const std::string p = tokenizer_.piece(ids[i], true);
+      pieces.call<void>("push", copy_out("Uint8Array", reinterpret_cast<const uint8_t*>(p.data()), p.size()));
+    }
+    val r = val::object();
+    r.set("texts", texts);
+    r.set("pieces", pieces);
+    return r;
+  }
+
+  // Runs ids through the model, keeping every layer's state for attention() and trace().
+  val forward(const val& array) {
+    if (!ready_) return error("no model is loaded");
+    std::vector<int32_t> ids;
+    std::string message;
+    if (!read_ids(array, &ids, &message)) return error(message);
+    const ap::model::Config& c = model_.config();
+    forward_ = ap::model::Forward();
+    const double n = static_cast<double>(ids.size());
+    const double per_position =
+        c.vocab + c.n_layer * (c.d_model + c.n_head * c.head_dim + 2.0 * c.n_kv_head * c.head_dim) +
+        4.0 * (c.d_model + c.n_ff + c.n_head * c.head_dim);
+    const double bytes = 4.0 * n * (per_position + n * c.n_head) + 8.0 * 1048576.0;
+    if (n >= 1 && n <= c.n_ctx && !heap_can_hold(bytes)) {
+      return error("out of memory: a forward of " + std::to_string(ids.size()) + " tokens needs about " +
+                   megabytes(bytes) + "; use fewer tokens");
+    }
+    if (std::string e = model_.forward(ids.data(), static_cast<int>(ids.size()), &forward_); !e.empty()) {
+      forward_ = ap::model::Forward();
+      return error(e);
+    }
+    val r = val::object();
+    r.set("n", forward_.n);
+    r.set("memoryBytes", static_cast<double>(forward_.memory_bytes()));
+    return r;
+  }
+
+  val logits(int pos) const {
+    if (forward_.n == 0) return error("no forward has run");
+    if (pos < 0 || pos >= forward_.n) {
+      return error("position " + std::to_string(pos) + " is outside 0 … " + std::to_string(forward_.n - 1));
+    }
+    const size_t v = static_cast<size_t>(forward_.vocab);
+    val r = val::object();
+    r.set("logits", copy_out("Float32Array", forward_.logits.data() + static_cast<size_t>(pos) * v, v));
+    return r;
+  }
+
+  val attention(int layer, int head) const {
+    if (forward_.n == 0) return error("no forward has run");
+    std::vector<float> w;
+    if (std::string e = model_.attention(forward_, layer, head, &w); !e.empty()) return error(e);
+    val r = val::object();
+    r.set("weights", copy_out("Float32Array", w.data(), w.size()));
+    return r;
+  }
+
+  val trace(int layer, int head) const {
+    if (forward_.n == 0) return error("no forward has run");
+    ap::model::HeadTrace t;
+    if (std::string e = model_.trace(forward_, layer, head, &t); !e.empty()) return error(e);
+    val r = val::object();
+    r.set("n", t.n);
+    r.set("dModel", t.d_model);
+    r.set("headDim", t.head_dim);
+    r.set("kvHead", t.kv_head);
+    r.set("x", copy_out("Float32Array", t.x.data(), t.x.size()));
+    r.set("q", copy_out("Float32Array", t.q.data(), t.q.size()));
+    r.set("k", copy_out("Float32Array", t.k.data(), t.k.size()));
+    r.set("v", copy_out("Float32Array", t.v.data(), t.v.size()));
+    r.set("scores", copy_out("Float32Array", t.scores.data(), t.scores.size()));
+    r.set("weights", copy_out("Float32Array", t.weights.data(), t.weights.size()));
+    r.set("headOutput", copy_out("Float32Array", t.head_output.data(), t.head_output.size()));
+    return r;
+  }
+
+  val generate(const val& array, int steps, double temperature, int top_k, double top_p, double seed) const {
+    if (!ready_) return error("no model is loaded");
+    std::vector<int32_t> ids;
+    std::string message;
+    if (!read_ids(array, &ids, &message)) return error(message);
+    if (!(temperature >= 0) || !(temperature <= 100)) return error("temperature must be in 0 … 100");
+    if (!(top_p > 0) || !(top_p <= 1)) return error("topP must be in (0, 1]");
+    if (top_k < 0) return error("topK must be 0 (all) or more");
+    if (!(seed >= 0) || seed > 9007199254740991.0) return error("seed must be an integer in 0 … 2^53");
+    if (steps < 0) return error("steps must be 0 or more");
+    ap::model::SampleOptions o;
+    o.temperature = static_cast<float>(temperature);
+    o.top_k = top_k;
+    o.top_p = static_cast<float>(top_p);
+    o.seed = static_cast<uint64_t>(seed);
+    std::vector<int32_t> out;
+    if (std::string e = model_.generate(ids.data(), static_cast<int>(ids.size()), steps, o, &out);
+        !e.empty()) {
+      return error(e);
+    }
+    val r = val::object();
+    r.set("ids", copy_out("Int32Array", out.data(), out.size()));
+    return r;
+  }
+
+  // Gives every byte back to the heap.
+  void dispose() {
+    forward_ = ap::model::Forward();
+    model_ = ap::model::Model();
+    tokenizer_ = ap::Tokenizer();
+    std::vector<uint8_t>().swap(model_bytes_);
+    std::vector<uint8_t>().swap(tokenizer_bytes_);
+    ready_ = has_tokenizer_ = false;
+  }
+
+  static double max_file_bytes() { return kMaxFileBytes; }
+
+ private:
+  std::vector<uint8_t> model_bytes_, tokenizer_bytes_;  // (file size) the parts while loading
+  ap::model::Model model_;
+  ap::Tokenizer tokenizer_;
+  ap::model::Forward forward_;  // the last forward, with every layer's state
+  bool ready_ = false, has_tokenizer_ = false;
+  std::string tokenizer_note_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(model_runtime) {
+  emscripten::class_<ModelRuntime>("ModelRuntime")
+      .constructor<>()
+      .function("begin", &ModelRuntime::begin)
+      .function("window", &ModelRuntime::window)
+      .function("finish", &ModelRuntime::finish)
+      .function("info", &ModelRuntime::info)
+      .function("tokenize", &ModelRuntime::tokenize)
+      .function("detokenize", &ModelRuntime::detokenize)
+      .function("tokenPieces", &ModelRuntime::token_pieces)
+      .function("forward", &ModelRuntime::forward)
+      .function("logits", &ModelRuntime::logits)
+      .function("attention", &ModelRuntime::attention)
+      .function("trace", &ModelRuntime::trace)
+      .function("generate", &ModelRuntime::generate)
+      .function("dispose", &ModelRuntime::dispose)
+      .class_function("maxFileBytes", &ModelRuntime::max_file_bytes);
+}

@@ -1,0 +1,378 @@
+// Model files the JS tests write themselves (a small GGUF v3 writer: F32 tensors, every metadata type
+// the model and tokenizer keys need), random weights for llama / qwen2 / gpt2 with a tokenizer, and an
+// independent float64 reference forward in plain JS over the same weights (logits and each head's
+// attention weights). Written in JS rather than through the core's writer so that the bytes under test
+// do not come from the code under test.
+
+// ---- random numbers (mulberry32), reproducible ----
+export function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function values(count, rng, scale, offset = 0) {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = offset + scale * (2 * rng() - 1);
+  return out;
+}
+
+// ---- GGUF v3 writer ----
+const T = { u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9 };
+const utf8 = new TextEncoder();
+
+export class GgufWriter {
+  constructor() {
+    this.kv = [];
+    this.tensors = [];
+  }
+  add(key, type, value, elem) {
+    this.kv.push({ key, type, value, elem });
+  }
+  tensor(name, dims, data) {
+    this.tensors.push({ name, dims, data }); // F32, dims innermost first
+  }
+  finish() {
+    const parts = [];
+    let size = 0;
+    const push = (bytes) => {
+      parts.push(bytes);
+      size += bytes.length;
+    };
+    const u32 = (v) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, v, true);
+      push(b);
+    };
+    const i32 = (v) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, v, true);
+      push(b);
+    };
+    const u64 = (v) => {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, BigInt(v), true);
+      push(b);
+    };
+    const f32 = (v) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setFloat32(0, v, true);
+      push(b);
+    };
+    const str = (s) => {
+      const b = utf8.encode(s);
+      u64(b.length);
+      push(b);
+    };
+    const scalar = (type, v) => {
+      if (type === T.u32) u32(v);
+      else if (type === T.i32) i32(v);
+      else if (type === T.f32) f32(v);
+      else if (type === T.bool) push(new Uint8Array([v ? 1 : 0]));
+      else if (type === T.string) str(v);
+      else throw new Error(`type ${type}`);
+    };
+    push(utf8.encode('GGUF'));
+    u32(3);
+    u64(this.tensors.length);
+    u64(this.kv.length);
+    for (const { key, type, value, elem } of this.kv) {
+      str(key);
+      u32(type);
+      if (type === T.array) {
+        u32(elem);
+        u64(value.length);
+        for (const v of value) scalar(elem, v);
+      } else scalar(type, value);
+    }
+    let offset = 0;
+    const offsets = [];
+    for (const t of this.tensors) {
+      str(t.name);
+      u32(t.dims.length);
+      for (const d of t.dims) u64(d);
+      u32(0); // GGML_TYPE_F32
+      u64(offset);
+      offsets.push(offset);
+      offset += Math.ceil((t.data.length * 4) / 32) * 32;
+    }
+    const dataStart = Math.ceil(size / 32) * 32;
+    const out = new Uint8Array(dataStart + offset);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    this.tensors.forEach((t, i) => {
+      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.length * 4), dataStart + offsets[i]);
+    });
+    return out;
+  }
+}
+
+// ---- tokenizers ----
+// GPT-2's byte → unicode map.
+export function byteToUnicode() {
+  const keep = [];
+  for (let b = 33; b <= 126; b++) keep.push(b);
+  for (let b = 161; b <= 172; b++) keep.push(b);
+  for (let b = 174; b <= 255; b++) keep.push(b);
+  const map = new Array(256);
+  let extra = 0;
+  for (let b = 0; b < 256; b++)
+    map[b] = keep.includes(b) ? String.fromCodePoint(b) : String.fromCodePoint(256 + extra++);
+  return map;
+}
+
+// SPM: <unk>, <s>, </s>, <0x00> … <0xFF>, then pieces (text, score).
+export function spmVocab(pieces) {
+  const tokens = ['<unk>', '<s>', '</s>'];
+  const types = [2, 3, 3];
+  for (let b = 0; b < 256; b++) {
+    tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
+    types.push(6);
+  }
+  const scores = tokens.map(() => 0);
+  for (const [t, s] of pieces) {
+    tokens.push(t);
+    scores.push(s);
+    types.push(1);
+  }
+  return { model: 'llama', tokens, scores, types };
+}
+
+// GPT-2 BPE: the 256 byte characters, then the merges' results.
+export function bpeVocab(merges, pre) {
+  const tokens = byteToUnicode();
+  for (const m of merges) tokens.push(m.replace(' ', ''));
+  return { model: 'gpt2', pre, tokens, types: tokens.map(() => 1), merges };
+}
+
+function addVocab(w, v) {
+  w.add('tokenizer.ggml.model', T.string, v.model);
+  if (v.pre) w.add('tokenizer.ggml.pre', T.string, v.pre);
+  w.add('tokenizer.ggml.tokens', T.array, v.tokens, T.string);
+  if (v.scores) w.add('tokenizer.ggml.scores', T.array, v.scores, T.f32);
+  w.add('tokenizer.ggml.token_type', T.array, v.types, T.i32);
+  if (v.merges) w.add('tokenizer.ggml.merges', T.array, v.merges, T.string);
+}
+
+const SPM_PIECES = [
+  ['▁', -8],
+  ['▁O', -1],
+  ['▁a', -2],
+  ['nce', -3],
+  ['▁up', -4],
+  ['on', -5],
+];
+const BPE_MERGES = ['Ġ t', 'h e', 'Ġt he', 'Ġ a', 'Ġ c', 'a t'];
+
+/**
+ * A model file and its reference weights. spec: { arch: 'llama'|'qwen2'|'gpt2', d, ff, layers, heads,
+ * kvHeads, ctx, tied, seed }. llama gets an SPM tokenizer, qwen2 and gpt2 a GPT-2 BPE one; the
+ * vocabulary size is the tokenizer's.
+ */
+export function writeModel(spec = {}) {
+  const s = { arch: 'llama', d: 32, ff: 48, layers: 2, heads: 4, kvHeads: 2, ctx: 32, tied: false, seed: 1, ...spec };
+  const gpt2 = s.arch === 'gpt2';
+  const vocab =
+    s.arch === 'llama' ? spmVocab(SPM_PIECES) : bpeVocab(BPE_MERGES, s.arch === 'qwen2' ? 'qwen2' : 'gpt-2');
+  const nv = vocab.tokens.length;
+  const hd = s.d / s.heads,
+    kvd = hd * s.kvHeads;
+  const rng = random(s.seed);
+  const w = new GgufWriter();
+  const a = s.arch;
+  w.add('general.architecture', T.string, a);
+  w.add('general.name', T.string, `js test ${a}`);
+  w.add(`${a}.block_count`, T.u32, s.layers);
+  w.add(`${a}.embedding_length`, T.u32, s.d);
+  w.add(`${a}.feed_forward_length`, T.u32, s.ff);
+  w.add(`${a}.attention.head_count`, T.u32, s.heads);
+  w.add(`${a}.attention.head_count_kv`, T.u32, s.kvHeads);
+  w.add(`${a}.context_length`, T.u32, s.ctx);
+  if (gpt2) w.add(`${a}.attention.layer_norm_epsilon`, T.f32, 1e-5);
+  else {
+    w.add(`${a}.attention.layer_norm_rms_epsilon`, T.f32, 1e-5);
+    w.add(`${a}.rope.freq_base`, T.f32, 10000);
+  }
+  addVocab(w, vocab);
+  const ref = { ...s, vocab: nv, hd, layersW: [], rope: gpt2 ? 'none' : a === 'qwen2' ? 'halves' : 'pairs' };
+  const mat = (name, rows, cols, scale) => {
+    const v = values(rows * cols, rng, scale);
+    w.tensor(name, [cols, rows], v);
+    return v;
+  };
+  const vec = (name, n, one) => {
+    const v = values(n, rng, 0.1, one ? 1 : 0);
+    w.tensor(name, [n], v);
+    return v;
+  };
+  const inD = 1.7 / Math.sqrt(s.d),
+    inFf = 1.7 / Math.sqrt(s.ff);
+  ref.tok = mat('token_embd.weight', nv, s.d, 1.7);
+  if (gpt2) ref.pos = mat('position_embd.weight', s.ctx, s.d, 0.5);
+  for (let l = 0; l < s.layers; l++) {
+    const p = `blk.${l}.`;
+    const L = {};
+    L.attnNorm = vec(p + 'attn_norm.weight', s.d, true);
+    if (gpt2) {
+      L.attnNormB = vec(p + 'attn_norm.bias', s.d, false);
+      const qkv = mat(p + 'attn_qkv.weight', 3 * s.d, s.d, inD);
+      const b = vec(p + 'attn_qkv.bias', 3 * s.d, false);
+      const dd = s.d * s.d;
+      [L.wq, L.wk, L.wv] = [qkv.subarray(0, dd), qkv.subarray(dd, 2 * dd), qkv.subarray(2 * dd)];
+      [L.bq, L.bk, L.bv] = [b.subarray(0, s.d), b.subarray(s.d, 2 * s.d), b.subarray(2 * s.d)];
+    } else {
+      L.wq = mat(p + 'attn_q.weight', s.d, s.d, inD);
+      L.wk = mat(p + 'attn_k.weight', kvd, s.d, inD);
+      L.wv = mat(p + 'attn_v.weight', kvd, s.d, inD);
+      if (a === 'qwen2') {
+        L.bq = vec(p + 'attn_q.bias', s.d, false);
+        L.bk = vec(p + 'attn_k.bias', kvd, false);
+        L.bv = vec(p + 'attn_v.bias', kvd, false);
+      }
+    }
+    L.wo = mat(p + 'attn_output.weight', s.d, s.d, inD);
+    if (gpt2) L.bo = vec(p + 'attn_output.bias', s.d, false);
+    L.ffnNorm = vec(p + 'ffn_norm.weight', s.d, true);
+    if (gpt2) L.ffnNormB = vec(p + 'ffn_norm.bias', s.d, false);
+    if (!gpt2) L.gate = mat(p + 'ffn_gate.weight', s.ff, s.d, inD);
+    L.up = mat(p + 'ffn_up.weight', s.ff, s.d, inD);
+    L.down = mat(p + 'ffn_down.weight', s.d, s.ff, inFf);
+    if (gpt2) {
+      L.bUp = vec(p + 'ffn_up.bias', s.ff, false);
+      L.bDown = vec(p + 'ffn_down.bias', s.d, false);
+    }
+    ref.layersW.push(L);
+  }
+  ref.outNorm = vec('output_norm.weight', s.d, true);
+  if (gpt2) ref.outNormB = vec('output_norm.bias', s.d, false);
+  ref.out = s.tied ? ref.tok : mat('output.weight', nv, s.d, inD);
+  return { bytes: w.finish(), ref, vocab };
+}
+
+// ---- the reference forward, float64 ----
+function matvec(w, x, rows) {
+  const cols = x.length,
+    y = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += w[r * cols + c] * x[c];
+    y[r] = sum;
+  }
+  return y;
+}
+function addTo(y, b) {
+  if (b) for (let k = 0; k < b.length; k++) y[k] += b[k];
+}
+function norm(m, x, w, b) {
+  const d = x.length,
+    y = new Float64Array(d);
+  if (m.arch === 'gpt2') {
+    let mean = 0,
+      v = 0;
+    for (const e of x) mean += e;
+    mean /= d;
+    for (const e of x) v += (e - mean) ** 2;
+    v /= d;
+    for (let k = 0; k < d; k++) y[k] = ((x[k] - mean) / Math.sqrt(v + 1e-5)) * w[k] + (b ? b[k] : 0);
+  } else {
+    let ms = 0;
+    for (const e of x) ms += e * e;
+    ms /= d;
+    for (let k = 0; k < d; k++) y[k] = (x[k] / Math.sqrt(ms + 1e-5)) * w[k];
+  }
+  return y;
+}
+function rotate(m, v, heads, pos) {
+  if (m.rope === 'none') return;
+  const hd = m.hd;
+  for (let h = 0; h < heads; h++) {
+    for (let p = 0; p < hd / 2; p++) {
+      const theta = pos * Math.pow(10000, (-2 * p) / hd);
+      const a = h * hd + (m.rope === 'pairs' ? 2 * p : p);
+      const b = h * hd + (m.rope === 'pairs' ? 2 * p + 1 : p + hd / 2);
+      const x0 = v[a],
+        x1 = v[b];
+      v[a] = x0 * Math.cos(theta) - x1 * Math.sin(theta);
+      v[b] = x0 * Math.sin(theta) + x1 * Math.cos(theta);
+    }
+  }
+}
+
+/** { logits: [(vocab) per position], attention: [layer][head] (n, n) } */
+export function referenceForward(m, ids) {
+  const n = ids.length,
+    d = m.d,
+    hd = m.hd,
+    group = m.heads / m.kvHeads;
+  const x = [];
+  for (let i = 0; i < n; i++) {
+    const row = Float64Array.from(m.tok.subarray(ids[i] * d, (ids[i] + 1) * d));
+    if (m.pos) for (let k = 0; k < d; k++) row[k] += m.pos[i * d + k];
+    x.push(row);
+  }
+  const attention = [];
+  for (const L of m.layersW) {
+    const q = [],
+      k = [],
+      v = [];
+    for (let i = 0; i < n; i++) {
+      const xn = norm(m, x[i], L.attnNorm, L.attnNormB);
+      q.push(matvec(L.wq, xn, m.heads * hd));
+      k.push(matvec(L.wk, xn, m.kvHeads * hd));
+      v.push(matvec(L.wv, xn, m.kvHeads * hd));
+      (addTo(q[i], L.bq), addTo(k[i], L.bk), addTo(v[i], L.bv));
+      rotate(m, q[i], m.heads, i);
+      rotate(m, k[i], m.kvHeads, i);
+    }
+    const concat = x.map(() => new Float64Array(m.heads * hd));
+    const heads = [];
+    for (let h = 0; h < m.heads; h++) {
+      const g = Math.floor(h / group),
+        a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        const s = [];
+        for (let j = 0; j <= i; j++) {
+          let dot = 0;
+          for (let e = 0; e < hd; e++) dot += q[i][h * hd + e] * k[j][g * hd + e];
+          s.push(dot / Math.sqrt(hd));
+        }
+        const mx = Math.max(...s);
+        const ex = s.map((e) => Math.exp(e - mx));
+        const z = ex.reduce((p, c) => p + c, 0);
+        for (let j = 0; j <= i; j++) {
+          a[i * n + j] = ex[j] / z;
+          for (let e = 0; e < hd; e++) concat[i][h * hd + e] += a[i * n + j] * v[j][g * hd + e];
+        }
+      }
+      heads.push(a);
+    }
+    attention.push(heads);
+    for (let i = 0; i < n; i++) {
+      const o = matvec(L.wo, concat[i], d);
+      addTo(o, L.bo);
+      addTo(x[i], o);
+      const xn = norm(m, x[i], L.ffnNorm, L.ffnNormB);
+      const u = matvec(L.up, xn, m.ff);
+      addTo(u, L.bUp);
+      if (m.arch === 'gpt2') {
+        for (let e = 0; e < u.length; e++)
+          u[e] = 0.5 * u[e] * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (u[e] + 0.044715 * u[e] ** 3)));
+      } else {
+        const g = matvec(L.gate, xn, m.ff);
+        for (let e = 0; e < u.length; e++) u[e] *= g[e] / (1 + Math.exp(-g[e]));
+      }
+      const dn = matvec(L.down, u, d);
+      addTo(dn, L.bDown);
+      addTo(x[i], dn);
+    }
+  }
+  const logits = x.map((row) => matvec(m.out, norm(m, row, m.outNorm, m.outNormB), m.vocab));
+  return { logits, attention };
+}
