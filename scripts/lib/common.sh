@@ -66,14 +66,16 @@ cmake_build() {
   cmake --build "$dir" -j "$JOBS"
 }
 
-# WASM_TARGET=attention_wasm builds only the page's module (scripts/serve); empty builds all.
+# WASM_TARGET="attention_wasm model_wasm" builds only the page's modules (scripts/serve); empty builds all.
 WASM_TARGET="${WASM_TARGET:-}"
 
 emcmake_build() {
   local dir="build/$1"; shift
   check_build_dir "$dir"
   if [ ! -f "$dir/CMakeCache.txt" ]; then emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; fi
-  cmake --build "$dir" -j "$JOBS" ${WASM_TARGET:+--target "$WASM_TARGET"}
+  if [ -z "$WASM_TARGET" ]; then cmake --build "$dir" -j "$JOBS"; return; fi
+  local target
+  for target in $WASM_TARGET; do cmake --build "$dir" -j "$JOBS" --target "$target"; done
 }
 
 build_wasm() {

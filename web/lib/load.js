@@ -43,7 +43,11 @@ export function resolveOptions(options, here) {
   const useSimd = simd === 'auto' ? simdSupported() : simd;
   if (useSimd && !simdSupported()) throw new Error('this engine has no WebAssembly SIMD; load with { simd: false }');
   const base = new URL(options.baseUrl ?? './wasm/', here);
-  const name = useSimd ? 'attention_core' : 'attention_core_scalar';
+  // module: 'attention' (attention_core*, the attention pass) or 'model' (model_core*, with the
+  // model runtime too).
+  const module = options.module ?? 'attention';
+  if (module !== 'attention' && module !== 'model') throw new Error(`module must be 'attention' or 'model'`);
+  const name = `${module}_core${useSimd ? '' : '_scalar'}`;
   const wasmModule = options.wasmModule;
   if (wasmModule !== undefined && !(wasmModule instanceof WebAssembly.Module))
     throw new Error('wasmModule must be a WebAssembly.Module (e.g. core.wasmModule of a loaded core)');

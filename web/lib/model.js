@@ -22,10 +22,10 @@ const SLICE_BYTES = 8 << 20;
 const modules = new Map(); // wasm URL → Promise of the module, shared by every model
 
 function module(options) {
-  const resolved = resolveOptions(options, import.meta.url);
+  const resolved = resolveOptions({ ...options, module: 'model' }, import.meta.url);
   const key = resolved.wasmBinary || resolved.factory ? null : resolved.wasmUrl.href;
   if (key && modules.has(key)) return modules.get(key);
-  const promise = instantiate(resolved);
+  const promise = instantiate(resolved).then(({ module: loaded }) => loaded);
   if (key) {
     modules.set(key, promise);
     promise.catch(() => modules.delete(key));
