@@ -78,6 +78,17 @@ export function scoresNotation(claim, h, { named = true } = {}) {
   return claim.softmax ? `${sub('P')} = softmax ( ${expr} )` : expr;
 }
 
+// The same claim as plain text, for captions that are not typeset (the widget's):
+// 'P_0 = softmax(Q_0K_0ᵀ / (√d_head · T) + B_0 + M)'.
+export function scoresPlain(claim, h) {
+  const by = divisor(claim);
+  let expr = `Q_${h}K_${h}ᵀ`;
+  if (by) expr += by.includes('·') ? ` / (${by})` : ` / ${by}`;
+  if (claim.bias) expr += ` + B_${h}`;
+  if (claim.mask) expr += ' + M';
+  return claim.softmax ? `P_${h} = softmax(${expr})` : expr;
+}
+
 // The formula of one head and of the layer, for the header and the last step:
 //   P_h = softmax ( Q_h K_hᵀ / (√d_head · T) + B_h + M ) ,   out_h = P_h V_h
 export function headFormula(d, h = 'h') {

@@ -19,6 +19,7 @@
 import { Heatmap } from '../draw/heatmap.js';
 import { el } from '../draw/dom.js';
 import { matrix, maskedCells } from '../views/figures.js';
+import { describe, scoresClaim, scoresPlain } from '../views/describe.js';
 import { tokenize } from '../views/tokenizer.js';
 import { getCompute, configureCore } from './core.js';
 import { msg } from './messages.js';
@@ -291,6 +292,13 @@ export class AttentionPlaygroundElement extends HTMLElement {
     const whole = WHOLE_LAYER.includes(s.view);
     const dims = { view: this.t(`view.${s.view}`), head, heads: trace.heads, rows: model.rows, cols: model.cols };
     model.title = this.t(whole ? 'captionAll' : 'caption', dims);
+    // The scores and weights say what this pass computed (views/describe.js): ÷√d_head, ÷T, + B_h
+    // and + M only where the pass used them.
+    const stage = { scores: 'masked', weights: 'weights' }[s.view];
+    if (stage) {
+      model.claim = scoresClaim(describe(trace), stage);
+      model.title += ` · ${scoresPlain(model.claim, head)}`;
+    }
     this.caption.textContent = model.title;
     this.current = {
       model,
