@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/js_values.h"
 #include "core/attention.h"
 #include "core/scratch.h"
 #include "kernels/kernels.h"
@@ -39,22 +40,8 @@ val to_js(const float* data, size_t count) {
   return val::global("Float32Array").new_(emscripten::typed_memory_view(count, data));
 }
 
-val error(const std::string& message) {
-  val result = val::object();
-  result.set("error", message);
-  return result;
-}
-
-// Whether the heap can hold `bytes` more: the module is linked with ABORTING_MALLOC=0, so malloc
-// returns null when memory cannot grow, where a failed vector allocation would abort the module.
-// Asked before a call allocates anything; what was probed stays in the heap for the call to use.
-bool heap_can_hold(double bytes) {
-  if (bytes > 2147483647.0) return false;
-  void* probe = std::malloc(static_cast<size_t>(bytes));
-  if (!probe) return false;
-  std::free(probe);
-  return true;
-}
+using ap::bindings::error;
+using ap::bindings::heap_can_hold;
 
 val out_of_memory(double bytes) {
   return error("out of memory: this call needs about " +

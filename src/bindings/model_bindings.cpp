@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/js_values.h"
 #include "formats/gguf.h"
 #include "model/model.h"
 #include "tokenizer/gguf_vocab.h"
@@ -31,19 +32,8 @@ constexpr double kMaxMemory = 2147483648.0;
 constexpr double kHeadroom = 256.0 * 1048576.0;
 constexpr double kMaxFileBytes = kMaxMemory - kHeadroom;
 
-val error(const std::string& message) {
-  val result = val::object();
-  result.set("error", message);
-  return result;
-}
-
-bool heap_can_hold(double bytes) {
-  if (bytes > 2147483647.0) return false;
-  void* probe = std::malloc(static_cast<size_t>(bytes));
-  if (!probe) return false;
-  std::free(probe);
-  return true;
-}
+using ap::bindings::error;
+using ap::bindings::heap_can_hold;
 
 std::string megabytes(double bytes) {
   return std::to_string(static_cast<long long>(bytes / 1048576.0)) + " MB";

@@ -4,17 +4,9 @@
 // attention weights). Written in JS rather than through the core's writer so that the bytes under test
 // do not come from the code under test.
 
-// ---- random numbers (mulberry32), reproducible ----
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// ---- random numbers (mulberry32, bench/js/common.mjs), reproducible ----
+import { mulberry32 as random } from '../../bench/js/common.mjs';
+
 function values(count, rng, scale, offset = 0) {
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = offset + scale * (2 * rng() - 1);
