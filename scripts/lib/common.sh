@@ -66,7 +66,7 @@ cmake_build() {
   cmake --build "$dir" -j "$JOBS"
 }
 
-# WASM_TARGET="attention_wasm model_wasm" builds only the page's modules (scripts/serve); empty builds all.
+# WASM_TARGET=page_modules builds only the page's four modules (scripts/serve); empty builds all.
 WASM_TARGET="${WASM_TARGET:-}"
 
 emcmake_build() {
@@ -78,14 +78,14 @@ emcmake_build() {
   for target in $WASM_TARGET; do cmake --build "$dir" -j "$JOBS" --target "$target"; done
 }
 
+# One build directory each for wasm and native; each builds the SIMD and the scalar variant of the
+# core (CMakeLists.txt: ap_core, ap_core_scalar; core_tests, core_tests_scalar).
 build_wasm() {
   log "Building the wasm modules (SIMD and scalar)"
-  emcmake_build wasm -DAP_SIMD=ON
-  emcmake_build wasm-scalar -DAP_SIMD=OFF
+  emcmake_build wasm
 }
 
 build_native() {
   log "Building natively (SIMD and scalar)"
-  cmake_build native -DAP_SIMD=ON
-  cmake_build native-scalar -DAP_SIMD=OFF
+  cmake_build native
 }
