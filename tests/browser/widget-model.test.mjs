@@ -335,3 +335,20 @@ test('where no worker can be made (worker-src none) the model runs on the main t
     await close();
   }
 });
+
+test('the single-file build says it draws random weights only, in place of a model figure', async () => {
+  writeFileSync(
+    join(dist, 'single-model.html'),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>single</title><link rel="icon" href="favicon.svg">' +
+      '<script type="module" src="attention-playground.single.js"></script></head><body>' +
+      '<attention-playground id="s" model="models/tiny.gguf"></attention-playground></body></html>',
+  );
+  const { page, close } = await open(`${withWorker.url}single-model.html`);
+  try {
+    const s = await shown(page, '#s');
+    assert.match(s.error, /model code .* the single-file build draws random weights only/);
+    assert.equal(s.renders, 0);
+  } finally {
+    await close();
+  }
+});

@@ -11,25 +11,8 @@ const catalogue = {
     view: 'View',
     head: 'Head',
     layer: 'Layer',
-    'model.downloading': 'Downloading the model {file}: {read}…',
-    'model.downloadingOf': 'Downloading the model {file}: {read} of {total}…',
-    'model.opening': 'Opening the model {file}…',
-    'model.caption': '{view}, {model}: layer {layer} of {layers}, head {head} of {heads}{kv} · {rows} × {cols}',
-    'model.kvHead': ' (K/V head {kvHead} of {kvHeads})',
-    'model.claim.weights': 'softmax over the keys of q·kᵀ / √{d}, causal',
-    'model.claim.scores': 'q·kᵀ / √{d}, causal: the keys after each query are masked',
-    'model.claim.rope': 'after RoPE',
-    'error.modelUrl': 'model="{value}" is not a URL.',
     'error.modelCode':
       "Could not load the widget's model code ({message}); the single-file build draws random weights only.",
-    'error.modelNotFound': 'The model file {file} was not found (HTTP 404): check the model attribute.',
-    'error.modelHttp': 'The model file {file} could not be downloaded (HTTP {status}).',
-    'error.modelNetwork': 'The model file {file} could not be downloaded ({message}).',
-    'error.modelTooLarge': 'The model file {file} is {size}; the widget opens at most {max}.',
-    'error.modelMalformed': 'The model file {file} cannot be opened: {message}',
-    'error.modelNoTokenizer': 'This model file has no tokenizer ({note}), so the sentence cannot be tokenized.',
-    'error.modelTooMany': 'The sentence is {n} tokens for this model; the widget draws at most {max}.',
-    'error.modelView': 'view="{value}" is not drawn for a model: use one of {list}.',
     export: 'Export',
     loading: 'Loading…',
     'view.weights': 'Weights',
@@ -82,25 +65,7 @@ const catalogue = {
     view: '视图',
     head: '头',
     layer: '层',
-    'model.downloading': '正在下载模型 {file}：{read}…',
-    'model.downloadingOf': '正在下载模型 {file}：{read} / {total}…',
-    'model.opening': '正在打开模型 {file}…',
-    'model.caption':
-      '{view}，{model}：第 {layer} 层（共 {layers} 层），第 {head} 头（共 {heads} 头）{kv} · {rows} × {cols}',
-    'model.kvHead': '（K/V 头 {kvHead}，共 {kvHeads} 个）',
-    'model.claim.weights': '对键做 softmax：q·kᵀ / √{d}，因果',
-    'model.claim.scores': 'q·kᵀ / √{d}，因果：每个查询之后的键被掩码',
-    'model.claim.rope': 'RoPE 之后',
-    'error.modelUrl': 'model="{value}" 不是网址。',
     'error.modelCode': '无法加载组件的模型代码（{message}）；单文件版本只显示随机权重。',
-    'error.modelNotFound': '找不到模型文件 {file}（HTTP 404）：请检查 model 属性。',
-    'error.modelHttp': '无法下载模型文件 {file}（HTTP {status}）。',
-    'error.modelNetwork': '无法下载模型文件 {file}（{message}）。',
-    'error.modelTooLarge': '模型文件 {file} 大小为 {size}；组件最多打开 {max}。',
-    'error.modelMalformed': '无法打开模型文件 {file}：{message}',
-    'error.modelNoTokenizer': '该模型文件没有分词器（{note}），无法对句子分词。',
-    'error.modelTooMany': '对此模型，句子有 {n} 个词元；组件最多显示 {max} 个。',
-    'error.modelView': 'view="{value}" 不能用于模型：请用 {list} 之一。',
     export: '导出',
     loading: '加载中…',
     'view.weights': '权重',
@@ -145,6 +110,11 @@ const catalogue = {
 };
 
 export const LANGS = Object.keys(catalogue);
+
+// More messages, by language, for a part of the widget loaded later (widget/model-messages.js).
+export function addMessages(more) {
+  for (const [lang, texts] of Object.entries(more)) Object.assign((catalogue[lang] ??= {}), texts);
+}
 
 export function msg(lang, key, params = {}) {
   const text = catalogue[lang]?.[key] ?? catalogue.en[key] ?? key;

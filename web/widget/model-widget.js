@@ -15,6 +15,11 @@ import { getModelService } from './model-client.js';
 import { MODEL_TRACE_ARRAYS } from './model-compute.js';
 import { MODEL_VIEWS } from './attributes.js';
 import { WIDGET_LIMITS } from '../views/limits.js';
+import { addMessages } from './messages.js';
+import { MODEL_CSS, MODEL_MESSAGES } from './model-messages.js';
+
+addMessages(MODEL_MESSAGES);
+let sheet = null;
 
 const MB = 1048576;
 const sizeText = (bytes) => (bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} KB`);
@@ -38,6 +43,11 @@ export class ModelPart {
   constructor(element) {
     this.element = element;
     const root = element.shadowRoot;
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(MODEL_CSS);
+    }
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     this.progress = el('progress', { class: 'progress', part: 'progress', max: 1 });
     this.progress.hidden = true;
     element.status.after(this.progress);

@@ -3,7 +3,6 @@
 // setting these custom properties on the element:
 //   --ap-bg, --ap-fg, --ap-muted, --ap-accent, --ap-border, --ap-control-bg, --ap-font,
 //   --ap-mono, --ap-radius, --ap-padding
-// A model widget adds a download bar (part progress) and the token strip (part tokens).
 export const CSS = `
 :host {
   --ap-bg: #ffffff; --ap-fg: #1f2430; --ap-muted: #5b6472; --ap-accent: #4338ca;
@@ -56,10 +55,6 @@ button:hover:not(:disabled) { border-color: var(--ap-accent); }
 .error:empty { display: none; }
 .status { color: var(--ap-muted); font-size: 12.5px; }
 .status:empty { display: none; }
-.progress { display: block; width: 100%; height: 8px; margin: 4px 0 8px; accent-color: var(--ap-accent); }
-.progress[hidden], .tokens[hidden] { display: none; }
-.tokens { display: flex; flex-wrap: wrap; gap: 4px; margin: 0 0 8px; font: 12px var(--ap-mono); }
-.token { padding: 1px 5px; border: 1px solid var(--ap-border); border-radius: 4px; background: var(--ap-control-bg); white-space: pre; }
 .exports { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; align-items: center; }
 .exports[hidden] { display: none; }
 .plot { overflow-x: auto; overflow-y: hidden; }
