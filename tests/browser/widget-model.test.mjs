@@ -54,6 +54,19 @@ function proxy(workerSrc) {
       res.on('close', () => req.socket.destroy());
       return;
     }
+    if (path.endsWith('/slow.gguf')) {
+      // The tiny model in four parts 400 ms apart, so the download's progress can be seen.
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(tiny.bytes.length) });
+      const part = Math.ceil(tiny.bytes.length / 4);
+      let k = 0;
+      const next = () => {
+        res.write(Buffer.from(tiny.bytes.subarray(k * part, (k + 1) * part)));
+        if (++k < 4) setTimeout(next, 400);
+        else res.end();
+      };
+      next();
+      return;
+    }
     const upstream = request({ port: files.port, path: req.url, method: req.method }, (up) => {
       res.writeHead(up.statusCode, { ...up.headers, 'content-security-policy': csp(workerSrc) });
       up.pipe(res);
@@ -348,6 +361,40 @@ test('the single-file build says it draws random weights only, in place of a mod
     const s = await shown(page, '#s');
     assert.match(s.error, /model code .* the single-file build draws random weights only/);
     assert.equal(s.renders, 0);
+  } finally {
+    await close();
+  }
+});
+
+test('the download shows its progress, then the figure', async () => {
+  writePage(
+    'slow.html',
+    '<attention-playground id="w" model="models/slow.gguf" sentence="Once upon a time"></attention-playground>',
+  );
+  const { page, problems, close } = await open(`${withWorker.url}slow.html`);
+  try {
+    const during = await page.waitForFunction(
+      () => {
+        const root = document.querySelector('#w')?.shadowRoot;
+        const bar = root?.querySelector('[part~="progress"]');
+        return bar && !bar.hidden && bar.value > 0 && bar.value < 1
+          ? { value: bar.value, status: root.querySelector('.status').textContent }
+          : null;
+      },
+      null,
+      { timeout: 20000, polling: 50 },
+    );
+    const { value, status } = await during.jsonValue();
+    assert.ok(value > 0 && value < 1, `progress ${value}`);
+    assert.match(status, /^Downloading the model models\/slow\.gguf: [\d.]+ KB of [\d.]+ KB…$/);
+    const w = await shown(page, '#w');
+    assert.equal(w.error, '');
+    assert.equal(w.status, '');
+    assert.equal(
+      await page.evaluate(() => document.querySelector('#w').shadowRoot.querySelector('[part~="progress"]').hidden),
+      true,
+    );
+    assert.deepEqual(problems, []);
   } finally {
     await close();
   }
