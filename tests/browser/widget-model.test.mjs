@@ -13,14 +13,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { buildSite } from '../../scripts/lib/build-site.mjs';
 import { writeModel, referenceForward } from '../js/model_files.mjs';
-import { ROOT } from './page-harness.mjs';
+import { ROOT, SHOTS } from './page-harness.mjs';
 
 const csp = (workerSrc) =>
   [
@@ -89,6 +89,8 @@ before(async () => {
   dist = buildSite(mkdtempSync(join(tmpdir(), 'ap-model-widget-')));
   mkdirSync(join(dist, 'models'));
   for (const name of ['tiny.gguf', 'lazy.gguf', 'main.gguf']) writeFileSync(join(dist, 'models', name), tiny.bytes);
+  // A llama2.c checkpoint without its tokenizer.bin (the shared reference model): ids only.
+  copyFileSync(join(ROOT, '..', 'shared', 'models', 'stories260K.bin'), join(dist, 'models', 'stories260K.bin'));
   writeFileSync(join(dist, 'models', 'broken.gguf'), Buffer.from('GGUF\x03\x00\x00\x00garbage'));
   writeFileSync(join(dist, 'spacer.css'), '.spacer { height: 6000px; }\n');
   files = await serveStatic({ root: dist });
@@ -219,6 +221,7 @@ test('two widgets naming one file fetch it once, in one worker, and draw what li
       return { layer: count('layer'), head: count('head'), view: count('view') };
     });
     assert.deepEqual(options, { layer: 2, head: 4, view: 6 });
+    await page.locator('#a').screenshot({ path: join(SHOTS, 'embed-model.png') });
     // Attributes changed later re-draw: another layer, then K (n × d_head, its K/V head's).
     await page.evaluate(() => document.querySelector('#a').setAttribute('layer', '0'));
     const a2 = await shown(page, '#a', a.renders + 1);
@@ -235,6 +238,19 @@ test('two widgets naming one file fetch it once, in one worker, and draw what li
     const a4 = await shown(page, '#a', a3.renders + 1);
     assert.ok(a4.meta.ids.length < n);
     assert.equal(modelRequests('tiny.gguf'), 1 + 4, 'no new download (the four others are the test’s own)');
+    // Without its model attribute the widget is the random-weights one again (heads="2" by
+    // default, so head="3" is refused as it is there), and with it back the model's figure.
+    await page.evaluate(() => document.querySelector('#b').removeAttribute('model'));
+    const r1 = await shown(page, '#b', b.renders + 1);
+    assert.match(r1.error, /head="3": write a whole number from 0 to 1/);
+    await page.evaluate(() => document.querySelector('#b').setAttribute('heads', '4'));
+    const r2 = await shown(page, '#b', b.renders + 1, { drawn: true });
+    assert.deepEqual([r2.meta.heads, r2.meta.dModel, r2.tokens.length], [4, 16, 0]);
+    assert.match(r2.caption, /^Weights, head 3 of 4 · 4 × 4/);
+    await page.evaluate(() => document.querySelector('#b').setAttribute('model', 'models/tiny.gguf'));
+    const b2 = await shown(page, '#b', r2.renders + 1, { drawn: true });
+    assert.deepEqual(b2.data, b.data);
+    assert.deepEqual(b2.tokens, b.tokens);
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -272,6 +288,7 @@ test("each error case shows the widget's message in place, never a blank box", a
     huge: ['model="models/huge.gguf"', /models\/huge\.gguf is 3072 MB; the widget opens at most \d+ MB/],
     layer: ['model="models/tiny.gguf" layer="7"', /layer="7": write a whole number from 0 to 1/],
     head: ['model="models/tiny.gguf" head="abc"', /head="abc": write a whole number from 0 to 3/],
+    notok: ['model="models/stories260K.bin"', /has no tokenizer \(no tokenizer\.bin: token ids only\)/],
     view: ['model="models/tiny.gguf" view="output"', /view="output" is not drawn for a model/],
     long: [`model="models/tiny.gguf" sentence="${'a '.repeat(40)}"`, /is \d+ tokens for this model; .* at most 32/],
   };
