@@ -288,6 +288,8 @@ test("each error case shows the widget's message in place, never a blank box", a
     huge: ['model="models/huge.gguf"', /models\/huge\.gguf is 3072 MB; the widget opens at most \d+ MB/],
     layer: ['model="models/tiny.gguf" layer="7"', /layer="7": write a whole number from 0 to 1/],
     head: ['model="models/tiny.gguf" head="abc"', /head="abc": write a whole number from 0 to 3/],
+    url: ['model="http://[bad"', /model="http:\/\/\[bad" is not a URL/],
+    fraction: ['model="models/tiny.gguf" layer="0.5"', /layer="0\.5": write a whole number from 0 to 1/],
     notok: ['model="models/stories260K.bin"', /has no tokenizer \(no tokenizer\.bin: token ids only\)/],
     view: ['model="models/tiny.gguf" view="output"', /view="output" is not drawn for a model/],
     long: [`model="models/tiny.gguf" sentence="${'a '.repeat(40)}"`, /is \d+ tokens for this model; .* at most 32/],
