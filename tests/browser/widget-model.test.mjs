@@ -21,6 +21,7 @@ import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { buildSite } from '../../scripts/lib/build-site.mjs';
 import { writeModel, referenceForward } from '../js/model_files.mjs';
 import { ROOT, SHOTS } from './page-harness.mjs';
+import { mulberry32 } from '../../bench/js/common.mjs';
 
 const csp = (workerSrc) =>
   [
@@ -413,6 +414,67 @@ test('the download shows its progress, then the figure', async () => {
       await page.evaluate(() => document.querySelector('#w').shadowRoot.querySelector('[part~="progress"]').hidden),
       true,
     );
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+// Hostile values of the attributes a model widget reads, each set on a fresh widget (the model is
+// open already, so each draws or refuses at once): it draws only what the model has, else says
+// what is wrong, with every placeholder of its message filled; the page never throws.
+test('hostile layer, head, view and sentence values: a figure or a message, never a throw', async () => {
+  const rnd = mulberry32(13);
+  const pick = (list) => list[Math.floor(rnd() * list.length)];
+  const VALUES = {
+    layer: ['0', '1', '2', '-1', '1.5', 'abc', '', '1e308', ' 1 ', '__proto__'],
+    head: ['0', '3', '4', '-0', 'NaN', '2.0', '99999999999', '<b>'],
+    view: ['weights', 'scores', 'q', 'k', 'v', 'head-output', 'concat', 'output', 'WEIGHTS', 'constructor', ''],
+    sentence: [
+      'Once upon a time',
+      '',
+      '   ',
+      'a '.repeat(31),
+      '<img src=x onerror=alert(1)>',
+      '\u0000\u0001',
+      '😀 中文',
+      'x'.repeat(2001),
+    ],
+  };
+  const cases = Array.from({ length: 40 }, () => {
+    const attrs = {};
+    for (const name of Object.keys(VALUES)) if (rnd() < 0.6) attrs[name] = pick(VALUES[name]);
+    return attrs;
+  });
+  writePage('hostile.html', '<main></main>');
+  const { page, problems, close } = await open(`${withWorker.url}hostile.html`);
+  let drawn = 0;
+  try {
+    for (const attrs of cases) {
+      const w = await page.evaluate(async (a) => {
+        const main = document.querySelector('main');
+        main.replaceChildren();
+        const el = document.createElement('attention-playground');
+        el.setAttribute('model', 'models/tiny.gguf');
+        for (const [k, v] of Object.entries(a)) el.setAttribute(k, v);
+        main.append(el);
+        const message = () => el.shadowRoot.querySelector('.error').textContent;
+        const deadline = performance.now() + 15000;
+        while (performance.now() < deadline && !el.renders && !message()) await new Promise((r) => setTimeout(r, 10));
+        return { drew: el.renders > 0, message: message(), meta: el.current?.meta ?? null, pwned: window.__pwned };
+      }, attrs);
+      const label = JSON.stringify(attrs);
+      assert.ok(w.drew !== Boolean(w.message), `${label}: drew ${w.drew}, message "${w.message}"`);
+      assert.doesNotMatch(w.message, /\{\w+\}|undefined/, label);
+      if (w.drew) {
+        assert.ok(Number.isInteger(w.meta.layer) && w.meta.layer >= 0 && w.meta.layer < 2, label);
+        assert.ok(Number.isInteger(w.meta.head) && w.meta.head >= 0 && w.meta.head < 4, label);
+        assert.ok(w.meta.ids.length <= 32, label);
+      }
+      assert.equal(w.pwned, undefined, label);
+      if (w.drew) drawn++;
+    }
+    assert.ok(drawn >= 5 && drawn <= cases.length - 5, `${drawn} of ${cases.length} drawn: both kinds are exercised`);
     assert.deepEqual(problems, []);
   } finally {
     await close();
