@@ -24,6 +24,10 @@ export const OBSERVED_ATTRIBUTES = Object.freeze([
   'lang',
 ]);
 
+// The model's attributes, observed too (element.js); listed apart so that the list above, which
+// tests/browser/fuzz.test.mjs draws its hostile attributes from, stays that of random weights.
+export const MODEL_ATTRIBUTES = Object.freeze(['model', 'layer']);
+
 // The views, in the order the view control offers them, and the views/figures.js matrix each draws.
 export const VIEW_MATRICES = Object.freeze({
   weights: 'weights',
@@ -36,6 +40,9 @@ export const VIEW_MATRICES = Object.freeze({
   output: 'output',
 });
 export const VIEWS = Object.freeze(Object.keys(VIEW_MATRICES));
+// The views a model widget draws: one head of one layer (the runtime's trace), so not concat
+// and output, which would need every head and the layer's W_O.
+export const MODEL_VIEWS = Object.freeze(['weights', 'scores', 'q', 'k', 'v', 'head-output']);
 export const WHOLE_LAYER = Object.freeze(['concat', 'output']); // views of every head at once: no head to choose
 
 // Control names, in display order; `controls` and `locked` take comma-separated lists of these.
@@ -54,6 +61,10 @@ export const CONTROLS = Object.freeze([
   'export',
 ]);
 
+// With a model (the model attribute), the controls that still apply: the rest set the random
+// weights' recipe, which a model file replaces.
+export const MODEL_CONTROLS = Object.freeze(['sentence', 'view', 'layer', 'head', 'export']);
+
 const DEFAULTS = Object.freeze({
   sentence: 'The cat sat on the mat',
   heads: 2,
@@ -63,6 +74,7 @@ const DEFAULTS = Object.freeze({
   seed: 42,
   view: 'weights',
   head: 0,
+  layer: 0,
 });
 
 // An absent or blank attribute is its default; anything else is read as it is written (NaN for
@@ -96,6 +108,8 @@ export function readState(element) {
     seed: num(a('seed'), DEFAULTS.seed),
     view: view === null || view.trim() === '' ? DEFAULTS.view : view.trim(),
     head: num(a('head'), DEFAULTS.head),
+    model: a('model') ?? '', // blank: random weights
+    layer: num(a('layer'), DEFAULTS.layer), // only with a model
     // The numeric attributes as written, so a message quotes heads="abc" rather than its NaN.
     written: {
       heads: a('heads'),
@@ -103,6 +117,7 @@ export function readState(element) {
       temperature: a('temperature'),
       seed: a('seed'),
       head: a('head'),
+      layer: a('layer'),
     },
   };
 }
@@ -117,16 +132,21 @@ export function readLang(element) {
   return own.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
-// The controls shown, in the order the `controls` attribute lists them.
+// True when the widget draws a model file's attention (a non-blank model attribute).
+export const hasModel = (element) => (element.getAttribute('model') ?? '').trim() !== '';
+
+// The controls shown, in the order the `controls` attribute lists them: with a model, those of
+// MODEL_CONTROLS (layer only there).
 export function shownControls(element) {
-  return list(element.getAttribute('controls')).filter((c) => CONTROLS.includes(c));
+  const allowed = hasModel(element) ? MODEL_CONTROLS : CONTROLS;
+  return list(element.getAttribute('controls')).filter((c) => allowed.includes(c));
 }
 
 // The controls locked (teacher mode): `locked` alone, or "all", locks every one.
 export function lockedControls(element) {
   if (!element.hasAttribute('locked')) return new Set();
   const names = list(element.getAttribute('locked'));
-  return new Set(names.length === 0 || names.includes('all') ? CONTROLS : names);
+  return new Set(names.length === 0 || names.includes('all') ? [...CONTROLS, ...MODEL_CONTROLS] : names);
 }
 
 // The problem with the sizes (heads, d-model, seed within WIDGET_LIMITS), in words, or null. tokensKv: the key sentence's tokens (null for

@@ -23,8 +23,9 @@ export class Controls {
     this.temperatureOut = null; // the <output> showing T
   }
 
-  // Builds the fields of `shown` (control names, in order) except export; locked: a Set of names.
-  build(shown, locked, t) {
+  // Builds the fields of `shown` (control names, in order) except export; locked: a Set of names;
+  // views: the views the view control offers (a model widget draws fewer).
+  build(shown, locked, t, views = VIEWS) {
     this.box.replaceChildren();
     this.inputs = {};
     const host = this.host;
@@ -81,19 +82,20 @@ export class Controls {
         });
       } else if (name === 'positional' || name === 'view') {
         const select = lock(el('select', {}, field(name)), name);
-        for (const v of name === 'view' ? VIEWS : POSITIONAL_ENCODINGS) {
+        for (const v of name === 'view' ? views : POSITIONAL_ENCODINGS) {
           el('option', { value: v, text: t(`${name}.${v}`) }, select);
         }
         select.addEventListener('change', () => set(name, select.value));
-      } else if (name === 'head') {
-        const select = lock(el('select', {}, field('head')), name);
-        select.addEventListener('change', () => set('head', select.value));
+      } else if (name === 'head' || name === 'layer') {
+        const select = lock(el('select', {}, field(name)), name);
+        select.addEventListener('change', () => set(name, select.value));
       }
     }
   }
 
-  // The fields show the state s (readState()); locked: a Set of control names.
-  sync(s, locked) {
+  // The fields show the state s (readState()); locked: a Set of control names; dims: a model's
+  // { heads, layers } (null: random weights, s.heads heads), which the head and layer lists offer.
+  sync(s, locked, dims = null) {
     const i = this.inputs;
     if (i.sentence && i.sentence.value !== s.sentence) i.sentence.value = s.sentence;
     if (i.kv && i.kv.value !== s.kv) i.kv.value = s.kv;
@@ -112,14 +114,23 @@ export class Controls {
     if (i.causal) i.causal.checked = s.causal;
     if (i.positional) i.positional.value = s.positional;
     if (i.view) i.view.value = s.view;
+    const options = (select, count) => {
+      if (select.options.length === count) return;
+      const option = (h) => el('option', { value: String(h), text: String(h) });
+      select.replaceChildren(...Array.from({ length: count }, (_, h) => option(h)));
+    };
     if (i.head) {
-      const heads = Number.isInteger(s.heads) && s.heads >= 1 && s.heads <= WIDGET_LIMITS.maxHeads ? s.heads : 1;
-      if (i.head.options.length !== heads) {
-        const option = (h) => el('option', { value: String(h), text: String(h) });
-        i.head.replaceChildren(...Array.from({ length: heads }, (_, h) => option(h)));
-      }
+      const valid = Number.isInteger(s.heads) && s.heads >= 1 && s.heads <= WIDGET_LIMITS.maxHeads;
+      const heads = dims ? dims.heads : valid ? s.heads : 1;
+      options(i.head, heads);
       i.head.value = String(Math.min(s.head, heads - 1));
-      i.head.disabled = locked.has('head') || WHOLE_LAYER.includes(s.view);
+      i.head.disabled = locked.has('head') || (!dims && WHOLE_LAYER.includes(s.view));
+    }
+    if (i.layer) {
+      // Until the model is open, the layer written is the only one offered.
+      const layers = dims ? dims.layers : Number.isInteger(s.layer) && s.layer >= 0 ? s.layer + 1 : 1;
+      options(i.layer, Math.min(layers, 1000));
+      i.layer.value = String(s.layer);
     }
   }
 }

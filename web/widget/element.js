@@ -26,12 +26,16 @@ import { msg } from './messages.js';
 import { CSS } from './style.js';
 import {
   OBSERVED_ATTRIBUTES,
+  MODEL_ATTRIBUTES,
   VIEW_MATRICES,
+  VIEWS,
+  MODEL_VIEWS,
   WHOLE_LAYER,
   readState,
   readLang,
   shownControls,
   lockedControls,
+  hasModel,
   checkSizes,
   parsePadding,
   parseMask,
@@ -79,7 +83,7 @@ function drawNext() {
 
 export class AttentionPlaygroundElement extends HTMLElement {
   static get observedAttributes() {
-    return OBSERVED_ATTRIBUTES;
+    return [...OBSERVED_ATTRIBUTES, ...MODEL_ATTRIBUTES];
   }
 
   constructor() {
@@ -103,6 +107,8 @@ export class AttentionPlaygroundElement extends HTMLElement {
     this.renders = 0;
     this.started = false;
     this.controlsKey = null;
+    this.modelPart = null; // a promise of widget/model-widget.js's ModelPart, once a model is named
+    this.modelDims = null; // the open model's { heads, layers }, for the head and layer controls
   }
 
   // ---- state from attributes ----------------------------------------------
@@ -168,7 +174,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
   }
 
   attributeChangedCallback(name) {
-    if (['controls', 'locked', 'lang'].includes(name)) this.buildControls();
+    if (['controls', 'locked', 'lang', 'model'].includes(name)) this.buildControls();
     else this.syncControls();
     if (name === 'theme') this.applyColors();
     this.schedule();
@@ -176,6 +182,14 @@ export class AttentionPlaygroundElement extends HTMLElement {
 
   start() {
     this.started = true;
+    if (hasModel(this)) this.render();
+    else this.startRandom();
+  }
+
+  // Random weights: the shared compute (widget/core.js), then the first drawing.
+  startRandom() {
+    if (this.randomStarting) return;
+    this.randomStarting = true;
     this.status.textContent = this.t('loading');
     getCompute().then(
       (compute) => {
@@ -185,6 +199,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
         renderInTurn(this);
       },
       (err) => {
+        this.randomStarting = false; // a later attribute change tries again
         this.status.textContent = '';
         this.errorBox.textContent = this.t('error.load', { message: err?.message ?? String(err) });
         this.dispatchEvent(new CustomEvent('ap-error', { detail: { message: this.errorBox.textContent } }));
@@ -193,7 +208,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
   }
 
   schedule() {
-    if (!this.compute || this.pending) return;
+    if (!this.started || this.pending) return;
     this.pending = true;
     queueMicrotask(() => {
       this.pending = false;
@@ -207,14 +222,15 @@ export class AttentionPlaygroundElement extends HTMLElement {
   buildControls() {
     const shown = this.shownControls;
     const locked = this.lockedControls;
-    const key = `${shown}|${[...locked]}|${this.uiLang}`;
+    const model = hasModel(this);
+    const key = `${shown}|${[...locked]}|${this.uiLang}|${model}`;
     if (key === this.controlsKey) {
       this.syncControls();
       return;
     }
     this.controlsKey = key;
     const t = (k, params) => this.t(k, params);
-    this.controls.build(shown, locked, t);
+    this.controls.build(shown, locked, t, model ? MODEL_VIEWS : VIEWS);
     this.exportsBox.replaceChildren();
     if (shown.includes('export')) {
       buildExportButtons(this.exportsBox, { locked: locked.has('export'), t, onSave: (kind) => this.saveExport(kind) });
@@ -224,8 +240,15 @@ export class AttentionPlaygroundElement extends HTMLElement {
   }
 
   // Controls show the attributes' values.
+  // With a model, the head and layer lists are the model's (until it is open, up to the ones named).
   syncControls() {
-    this.controls.sync(this.state, this.lockedControls);
+    const s = this.state;
+    const named = {
+      heads: Number.isInteger(s.head) ? s.head + 1 : 1,
+      layers: Number.isInteger(s.layer) ? s.layer + 1 : 1,
+    };
+    const dims = hasModel(this) ? (this.modelDims ?? named) : null;
+    this.controls.sync(s, this.lockedControls, dims);
   }
 
   // ---- computing and drawing ---------------------------------------------------
@@ -237,7 +260,9 @@ export class AttentionPlaygroundElement extends HTMLElement {
   // received (a change of view or head), else when the pass asked for arrives (render() runs again
   // then). A pass replaced by a newer request is never drawn.
   render() {
-    if (!this.compute) return;
+    if (hasModel(this)) return this.renderModel();
+    if (this.modelPart) this.leaveModel();
+    if (!this.compute) return this.startRandom();
     const s = this.state;
     const t = (k, params) => this.t(k, params);
     const tokens = tokenize(s.sentence);
@@ -322,6 +347,34 @@ export class AttentionPlaygroundElement extends HTMLElement {
     this.draw(model);
     this.renders++;
     this.dispatchEvent(new CustomEvent('ap-render', { detail: { renders: this.renders } }));
+  }
+
+  // A model file's attention (widget/model-widget.js, imported only when a model is named, so a
+  // random-weights widget never downloads the model code or its wasm).
+  renderModel() {
+    this.modelPart ??= import('./model-widget.js').then(
+      ({ ModelPart }) => new ModelPart(this),
+      (err) => ({ error: err?.message ?? String(err) }),
+    );
+    this.modelPart.then((part) => {
+      if (!hasModel(this)) return;
+      if (part.error) this.fail(this.t('error.modelCode', { message: part.error }));
+      else part.render();
+    });
+  }
+
+  // The model attribute was removed: random weights again, from a clean figure.
+  leaveModel() {
+    const part = this.modelPart;
+    this.modelPart = null;
+    part.then((p) => p.detach?.());
+    this.plot.replaceChildren();
+    this.heatmap = null;
+    this.heatmapKind = '';
+    this.computed = null;
+    this.requested = null;
+    this.errorBox.textContent = '';
+    this.status.textContent = '';
   }
 
   draw(model) {

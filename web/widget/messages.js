@@ -10,6 +10,9 @@ const catalogue = {
     seed: 'Seed',
     view: 'View',
     head: 'Head',
+    layer: 'Layer',
+    'error.modelCode':
+      "Could not load the widget's model code ({message}); the single-file build draws random weights only.",
     export: 'Export',
     loading: 'Loading…',
     'view.weights': 'Weights',
@@ -61,6 +64,8 @@ const catalogue = {
     seed: '种子',
     view: '视图',
     head: '头',
+    layer: '层',
+    'error.modelCode': '无法加载组件的模型代码（{message}）；单文件版本只显示随机权重。',
     export: '导出',
     loading: '加载中…',
     'view.weights': '权重',
@@ -105,6 +110,11 @@ const catalogue = {
 };
 
 export const LANGS = Object.keys(catalogue);
+
+// More messages, by language, for a part of the widget loaded later (widget/model-messages.js).
+export function addMessages(more) {
+  for (const [lang, texts] of Object.entries(more)) Object.assign((catalogue[lang] ??= {}), texts);
+}
 
 export function msg(lang, key, params = {}) {
   const text = catalogue[lang]?.[key] ?? catalogue.en[key] ?? key;
