@@ -8,6 +8,7 @@
 import { Wllama } from '/node_modules/@wllama/wllama/esm/index.js';
 import { loadModel } from '/web/lib/model.js';
 import { writeModel, vocabFromSpec } from '/tests/js/model_files.mjs';
+import { mulberry32 } from '/bench/js/common.mjs';
 
 const WLLAMA_WASM = '/node_modules/@wllama/wllama/esm/wasm/wllama.wasm';
 
@@ -39,8 +40,6 @@ function topK(logits, k) {
   const ids = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a] || a - b);
   return ids.slice(0, k).map((id) => ({ id, p: Math.exp(logits[id] - max) / z }));
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 let wllama = null;
 let model = null;
@@ -83,7 +82,7 @@ globalThis.peers = {
      * each step's distribution (softmax of the raw logits, before sampling), the prompt's token count
      * and llama.cpp's own timings. The prompt is processed afresh (no prompt cache).
      */
-    async complete(text, { steps, k = 10 }) {
+    async complete(text, { steps, k = 10, ignoreEos = false }) {
       const started = performance.now();
       const r = await wllama.createCompletion({
         prompt: text,
@@ -91,6 +90,7 @@ globalThis.peers = {
         temperature: 0,
         n_probs: k,
         cache_prompt: false,
+        ignore_eos: ignoreEos,
       });
       const wallMs = performance.now() - started;
       const content = r.choices[0].logprobs?.content ?? [];
@@ -143,32 +143,53 @@ globalThis.peers = {
   },
 
   /**
-   * Ours, timed on the main thread, medians of `runs` after one warm-up run of each: the prompt pass
-   * (forward(ids), which keeps every layer's Q and K for the attention maps, then the last position's
-   * logits), and generation as (generate(ids, steps) − generate(ids, 1)) / (steps − 1) per token, so the
-   * prompt's own pass is left out. Returns ms and tokens/s.
+   * A text that ours cuts into exactly n tokens (BOS included): seeded words of a–z (the letters
+   * vocabulary merges them), then digits, one byte token each, to make up the count.
    */
-  timeOurs(ids, { steps, runs = 3 }) {
-    const prompt = () => {
-      const t = performance.now();
-      model.forward(Int32Array.from(ids)).logits(ids.length - 1);
-      return performance.now() - t;
+  promptOf(n, seed = 7) {
+    const rng = mulberry32(seed);
+    const word = () => {
+      let w = '';
+      for (let i = 0, len = 2 + Math.floor(rng() * 5); i < len; i++)
+        w += String.fromCharCode(97 + Math.floor(rng() * 26));
+      return w;
     };
-    const gen = (n) => {
-      const t = performance.now();
-      model.generate(Int32Array.from(ids), n, { temperature: 0 });
-      return performance.now() - t;
-    };
-    prompt();
-    gen(2);
-    const promptMs = [],
-      genMs = [];
-    for (let r = 0; r < runs; r++) {
-      promptMs.push(prompt());
-      genMs.push(gen(steps) - gen(1));
+    let text = '';
+    for (;;) {
+      const next = text ? `${text} ${word()}` : word();
+      if (model.tokenize(next).length > n) break;
+      text = next;
     }
-    const perToken = median(genMs) / (steps - 1);
-    return { promptMs: median(promptMs), promptRuns: promptMs, tokensPerSecond: 1000 / perToken, genRuns: genMs };
+    for (let d = 0; model.tokenize(text).length < n; d++) text += String(d % 10);
+    const got = model.tokenize(text).length;
+    if (got !== n) throw new Error(`the prompt has ${got} tokens, not ${n}`);
+    return text;
+  },
+
+  /**
+   * One timed sample of ours' prompt pass on the main thread: forward(ids), which keeps every layer's Q
+   * and K for the attention maps, then the last position's logits.
+   */
+  timePrompt(ids) {
+    const input = Int32Array.from(ids);
+    const t = performance.now();
+    model.forward(input).logits(ids.length - 1);
+    return performance.now() - t;
+  },
+
+  /**
+   * One timed sample of ours' generation: generate(ids, steps + 1) − generate(ids, 1), i.e. `steps`
+   * decoding steps with the KV cache, without the prompt's own pass (run on a short prompt, so that the
+   * difference is mostly decoding). Returns the ms and the first new id.
+   */
+  timeGenerate(ids, steps) {
+    const input = Int32Array.from(ids);
+    let t = performance.now();
+    model.generate(input, 1, { temperature: 0 });
+    const oneMs = performance.now() - t;
+    t = performance.now();
+    const generated = model.generate(input, steps + 1, { temperature: 0 });
+    return { ms: performance.now() - t - oneMs, first: generated[0] };
   },
 };
 
