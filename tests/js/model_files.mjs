@@ -1,5 +1,5 @@
-// Model files the JS tests write themselves (a small GGUF v3 writer: F32 tensors, every metadata type
-// the model and tokenizer keys need), random weights for llama / qwen2 / gpt2 with a tokenizer, and an
+// Model files the JS tests write themselves (a small GGUF v3 writer: F32, F16 and Q8_0 tensors, every
+// metadata type the model and tokenizer keys need), random weights for llama / qwen2 / gpt2 with a tokenizer, and an
 // independent float64 reference forward in plain JS over the same weights (logits and each head's
 // attention weights). Written in JS rather than through the core's writer so that the bytes under test
 // do not come from the code under test.
@@ -11,6 +11,90 @@ function values(count, rng, scale, offset = 0) {
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = offset + scale * (2 * rng() - 1);
   return out;
+}
+
+// ---- stored types: F16 and Q8_0 as ggml lays them out ----
+// ggml's type ids (ggml.h: GGML_TYPE_F32 = 0, F16 = 1, Q8_0 = 8).
+export const GGML_TYPES = Object.freeze({ f32: 0, f16: 1, q8_0: 8 });
+
+const f32Scratch = new Float32Array(1);
+const u32Scratch = new Uint32Array(f32Scratch.buffer);
+
+/** The IEEE half nearest to v (ties to even), as its 16 bits: ggml's GGML_FP32_TO_FP16. */
+export function toHalf(v) {
+  f32Scratch[0] = v;
+  const x = u32Scratch[0];
+  const sign = (x >>> 16) & 0x8000;
+  const e = ((x >>> 23) & 0xff) - 127 + 15; // the half's biased exponent
+  let mant = x & 0x7fffff;
+  if (((x >>> 23) & 0xff) === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    // A subnormal half: m · 2^-24, from the 24-bit significand.
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let h = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1),
+      half = 1 << (shift - 1);
+    if (rest > half || (rest === half && h & 1)) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++; // a carry into the exponent is right
+  return sign | h;
+}
+
+/** The value of a half's 16 bits. */
+export function fromHalf(h) {
+  const s = h & 0x8000 ? -1 : 1,
+    e = (h >>> 10) & 0x1f,
+    m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/**
+ * Encodes values (a Float32Array, row-major; for Q8_0 a row's length must be a multiple of 32) in a stored
+ * type: 'f16', or 'q8_0' (blocks of 32 along a row: an f16 scale d = amax / 127, then 32 int8 q = round(x / d), to nearest, ties away from
+ * zero, as ggml's quantize_row_q8_0_ref). Returns { bytes, values }: values what the file then holds, as
+ * float32 (what a correct reader computes with).
+ */
+export function encodeTensor(data, type) {
+  if (type === 'f32') return { bytes: new Uint8Array(data.buffer, data.byteOffset, data.length * 4), values: data };
+  const values = new Float32Array(data.length);
+  if (type === 'f16') {
+    const bits = new Uint16Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      bits[i] = toHalf(data[i]);
+      values[i] = fromHalf(bits[i]);
+    }
+    return { bytes: new Uint8Array(bits.buffer), values };
+  }
+  if (type === 'q8_0') {
+    if (data.length % 32) throw new Error(`Q8_0 needs a multiple of 32 values, got ${data.length}`);
+    const bytes = new Uint8Array((data.length / 32) * 34);
+    const view = new DataView(bytes.buffer);
+    for (let b = 0; b < data.length / 32; b++) {
+      let amax = 0;
+      for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(data[b * 32 + j]));
+      const d = Math.fround(amax / 127),
+        id = d ? Math.fround(1 / d) : 0;
+      const dBits = toHalf(d),
+        dStored = fromHalf(dBits);
+      view.setUint16(b * 34, dBits, true);
+      for (let j = 0; j < 32; j++) {
+        const x = Math.fround(data[b * 32 + j] * id);
+        const q = Math.sign(x) * Math.round(Math.abs(x)); // roundf: ties away from zero
+        view.setInt8(b * 34 + 2 + j, q);
+        values[b * 32 + j] = dStored * q;
+      }
+    }
+    return { bytes, values };
+  }
+  throw new Error(`encodeTensor: unknown type ${type}`);
 }
 
 // ---- GGUF v3 writer ----
@@ -25,8 +109,12 @@ export class GgufWriter {
   add(key, type, value, elem) {
     this.kv.push({ key, type, value, elem });
   }
-  tensor(name, dims, data) {
-    this.tensors.push({ name, dims, data }); // F32, dims innermost first
+  // dims innermost first; type 'f32' (data a Float32Array), or 'f16' / 'q8_0' (data the encoded bytes, a
+  // Uint8Array from encodeTensor()).
+  tensor(name, dims, data, type = 'f32') {
+    if (!(type in GGML_TYPES)) throw new Error(`tensor ${name}: type ${type} is not one the writer knows`);
+    const bytes = type === 'f32' ? new Uint8Array(data.buffer, data.byteOffset, data.length * 4) : data;
+    this.tensors.push({ name, dims, type, bytes });
   }
   finish() {
     const parts = [];
@@ -87,10 +175,10 @@ export class GgufWriter {
       str(t.name);
       u32(t.dims.length);
       for (const d of t.dims) u64(d);
-      u32(0); // GGML_TYPE_F32
+      u32(GGML_TYPES[t.type]);
       u64(offset);
       offsets.push(offset);
-      offset += Math.ceil((t.data.length * 4) / 32) * 32;
+      offset += Math.ceil(t.bytes.length / 32) * 32;
     }
     const dataStart = Math.ceil(size / 32) * 32;
     const out = new Uint8Array(dataStart + offset);
@@ -99,9 +187,7 @@ export class GgufWriter {
       out.set(p, at);
       at += p.length;
     }
-    this.tensors.forEach((t, i) => {
-      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.length * 4), dataStart + offsets[i]);
-    });
+    this.tensors.forEach((t, i) => out.set(t.bytes, dataStart + offsets[i]));
     return out;
   }
 }
@@ -120,11 +206,14 @@ export function byteToUnicode() {
   return map;
 }
 
-// SPM: <unk>, <s>, </s>, <0x00> … <0xFF>, then pieces (text, score).
-export function spmVocab(pieces) {
+// SPM: <unk>, <s>, </s>, <0x00> … <0xFF>, then pieces (text, score). highBytes: false leaves out the
+// byte tokens <0x80> … <0xFF>, so that every token's piece is whole UTF-8 (llama.cpp's server, under
+// wllama, fails on a generated piece that is not: its JSON writer refuses invalid UTF-8); such a vocabulary
+// tokenizes only texts whose non-ASCII characters are pieces of their own.
+export function spmVocab(pieces, { highBytes = true } = {}) {
   const tokens = ['<unk>', '<s>', '</s>'];
   const types = [2, 3, 3];
-  for (let b = 0; b < 256; b++) {
+  for (let b = 0; b < (highBytes ? 256 : 128); b++) {
     tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
     types.push(6);
   }
@@ -137,11 +226,38 @@ export function spmVocab(pieces) {
   return { model: 'llama', tokens, scores, types };
 }
 
-// GPT-2 BPE: the 256 byte characters, then the merges' results.
-export function bpeVocab(merges, pre) {
-  const tokens = byteToUnicode();
+// GPT-2 BPE: the 256 byte characters, then the merges' results. highBytes: false keeps only the
+// characters of bytes 0x00 … 0x7F (see spmVocab; a byte with no token is dropped, as llama.cpp does).
+export function bpeVocab(merges, pre, { highBytes = true } = {}) {
+  const tokens = byteToUnicode().slice(0, highBytes ? 256 : 128);
   for (const m of merges) tokens.push(m.replace(' ', ''));
   return { model: 'gpt2', pre, tokens, types: tokens.map(() => 1), merges };
+}
+
+/**
+ * A vocabulary from a plain description (so a browser page and Node make the same one):
+ *   { kind: 'spm', pieces: [[text, score], …], highBytes }   spmVocab
+ *   { kind: 'bpe', merges: ['a b', …], pre, highBytes }      bpeVocab
+ *   { kind: 'letters', size }   an SPM vocabulary of exactly `size` tokens, byte tokens 0x00–0x7F only,
+ *                               pieces ▁, ▁x, xy, ▁xy, xyz … over a–z (words of letters merge into few
+ *                               tokens, digits stay one byte token each): the benchmark's.
+ */
+export function vocabFromSpec(spec) {
+  if (spec.kind === 'spm') return spmVocab(spec.pieces, { highBytes: spec.highBytes });
+  if (spec.kind === 'bpe') return bpeVocab(spec.merges, spec.pre, { highBytes: spec.highBytes });
+  if (spec.kind === 'letters') {
+    const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
+    const pieces = ['▁', ...letters.map((x) => `▁${x}`)];
+    for (const x of letters) for (const y of letters) pieces.push(x + y, `▁${x}${y}`);
+    for (const x of letters) for (const y of letters) for (const z of letters) pieces.push(x + y + z);
+    const room = spec.size - 3 - 128;
+    if (room < 0 || room > pieces.length) throw new Error(`a letters vocabulary holds 131 … ${131 + pieces.length}`);
+    return spmVocab(
+      pieces.slice(0, room).map((p, i) => [p, -i]),
+      { highBytes: false },
+    );
+  }
+  throw new Error(`unknown vocabulary kind ${spec.kind}`);
 }
 
 function addVocab(w, v) {
@@ -165,14 +281,29 @@ const BPE_MERGES = ['Ġ t', 'h e', 'Ġt he', 'Ġ a', 'Ġ c', 'a t'];
 
 /**
  * A model file and its reference weights. spec: { arch: 'llama'|'qwen2'|'gpt2', d, ff, layers, heads,
- * kvHeads, ctx, tied, seed }. llama gets an SPM tokenizer, qwen2 and gpt2 a GPT-2 BPE one; the
- * vocabulary size is the tokenizer's.
+ * kvHeads, ctx, tied, seed, type, vocab }. llama gets an SPM tokenizer, qwen2 and gpt2 a GPT-2 BPE one,
+ * unless spec.vocab gives one (from spmVocab / bpeVocab); the vocabulary size is the tokenizer's.
+ * type ('f32', 'f16', 'q8_0'; default 'f32') is the stored type of every matrix (norms, biases stay F32,
+ * as llama.cpp's quantizer leaves them); the reference then holds the values the file stores.
  */
 export function writeModel(spec = {}) {
-  const s = { arch: 'llama', d: 32, ff: 48, layers: 2, heads: 4, kvHeads: 2, ctx: 32, tied: false, seed: 1, ...spec };
+  const s = {
+    arch: 'llama',
+    d: 32,
+    ff: 48,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    ctx: 32,
+    tied: false,
+    seed: 1,
+    type: 'f32',
+    ...spec,
+  };
   const gpt2 = s.arch === 'gpt2';
   const vocab =
-    s.arch === 'llama' ? spmVocab(SPM_PIECES) : bpeVocab(BPE_MERGES, s.arch === 'qwen2' ? 'qwen2' : 'gpt-2');
+    s.vocab ??
+    (s.arch === 'llama' ? spmVocab(SPM_PIECES) : bpeVocab(BPE_MERGES, s.arch === 'qwen2' ? 'qwen2' : 'gpt-2'));
   const nv = vocab.tokens.length;
   const hd = s.d / s.heads,
     kvd = hd * s.kvHeads;
@@ -195,9 +326,10 @@ export function writeModel(spec = {}) {
   addVocab(w, vocab);
   const ref = { ...s, vocab: nv, hd, layersW: [], rope: gpt2 ? 'none' : a === 'qwen2' ? 'halves' : 'pairs' };
   const mat = (name, rows, cols, scale) => {
-    const v = values(rows * cols, rng, scale);
-    w.tensor(name, [cols, rows], v);
-    return v;
+    if (s.type === 'q8_0' && cols % 32) throw new Error(`${name}: Q8_0 needs rows of a multiple of 32, got ${cols}`);
+    const { bytes, values: stored } = encodeTensor(values(rows * cols, rng, scale), s.type);
+    w.tensor(name, [cols, rows], s.type === 'f32' ? stored : bytes, s.type);
+    return stored;
   };
   const vec = (name, n, one) => {
     const v = values(n, rng, 0.1, one ? 1 : 0);
@@ -354,8 +486,11 @@ export function referenceForward(m, ids) {
       const u = matvec(L.up, xn, m.ff);
       addTo(u, L.bUp);
       if (m.arch === 'gpt2') {
-        for (let e = 0; e < u.length; e++)
-          u[e] = 0.5 * u[e] * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (u[e] + 0.044715 * u[e] ** 3)));
+        const gelu = (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+        // m.gelu 'f16-table': as ggml's CPU GELU computes it (GGML_GELU_FP16): x rounded to F16 indexes a
+        // table of F16 values, below −10 it is 0, from 10 on x itself.
+        const table = (x) => (x <= -10 ? 0 : x >= 10 ? x : fromHalf(toHalf(gelu(fromHalf(toHalf(x))))));
+        for (let e = 0; e < u.length; e++) u[e] = m.gelu === 'f16-table' ? table(u[e]) : gelu(u[e]);
       } else {
         const g = matvec(L.gate, xn, m.ff);
         for (let e = 0; e < u.length; e++) u[e] *= g[e] / (1 + Math.exp(-g[e]));

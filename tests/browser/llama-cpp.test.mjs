@@ -1,0 +1,196 @@
+// Against llama.cpp itself: @wllama/wllama 3.x (llama.cpp's server context compiled to wasm) in headless
+// Chromium, one thread, F32 KV cache, no flash attention, greedy, beside our runtime (web/lib/model.js) in
+// the same page (bench/model/page.mjs), on GGUF files the test writes (tests/js/model_files.mjs).
+//
+// For each file and a test text: llama.cpp tokenizes the text itself (wllama 3 has no tokenize call, and
+// its completion takes text only), we tokenize it with ours; then
+//   - the prompt's token count is the same, and llama.cpp's distribution after the prompt matches ours on
+//     our ids (with random weights a different id anywhere in the prompt moves it far past the tolerance:
+//     checked below on a tokenization one split apart);
+//   - the greedy continuation is the same for STEPS tokens;
+//   - at each of the STEPS positions, llama.cpp's top-10 probabilities (softmax of its raw logits) match
+//     ours and the float64 reference forward (tests/js/model_files.mjs) within TOLERANCE;
+//   - the reference with the other RoPE style (NEOX halves for llama, interleaved pairs for qwen2) is far
+//     outside it, so the comparison would catch our forward rotating the wrong pairs.
+// Every architecture of issue 13 loads in llama.cpp: llama (separate and tied output, GQA), qwen2, gpt2.
+//
+// Vocabularies have byte tokens 0x00–0x7F only (spmVocab / bpeVocab highBytes: false): wllama's JSON
+// writer throws on a generated piece that is not whole UTF-8, and breaks its worker.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPeers } from '../../bench/model/chromium.mjs';
+import { writeModel, vocabFromSpec, referenceForward } from '../js/model_files.mjs';
+
+const K = 10;
+const STEPS = 16;
+
+// Largest |p_llama.cpp − p| allowed over the top-10 tokens of every step (measured here, 2026-12-01):
+//   F32 and F16 matrices: ≤ 9e-7 measured (the tied output, whose larger logits round more; the others
+//     ≤ 1e-7; issue 13 measured ≈ 6e-6 on stories260K): 2e-6;
+//   gpt2: 2.2e-5 measured, against ours and the float64 reference alike: ggml's CPU GELU reads a table
+//     of F16 values indexed by the input rounded to F16 (GGML_GELU_FP16); the reference computing GELU
+//     that way comes within 2.1e-6 of llama.cpp (checked below): 6e-5;
+//   Q8_0 matrices: 8.8e-4 measured: llama.cpp quantizes the activations to Q8_0 before each product
+//     (ggml's vec_dot_type), we keep them in float32 (ours is within 1e-7 of the reference on the stored
+//     weights): 2e-3.
+// A check that the comparison can fail: the reference with the other RoPE style must be > 5× away.
+const TOLERANCE = { f32: 2e-6, gpt2: 6e-5, f16: 2e-6, q8_0: 2e-3 };
+
+const SPM = {
+  kind: 'spm',
+  highBytes: false,
+  pieces: [
+    ['▁', -8],
+    ['▁O', -1],
+    ['▁a', -2],
+    ['nce', -3],
+    ['▁up', -4],
+    ['on', -5],
+    ['日', -6],
+    ['本', -7],
+    ['日本', -3],
+    ['▁日本', -2],
+    ['▁t', -4],
+    ['he', -5],
+    ['▁the', -1],
+  ],
+};
+const BPE = (pre) => ({
+  kind: 'bpe',
+  highBytes: false,
+  pre,
+  merges: ['Ġ t', 'h e', 'Ġt he', 'Ġ a', 'Ġ c', 'a t', 'Ġc at', 'Ġ s', 'Ġs at', 'Ġ 1'],
+});
+const SPM_TEXT = 'Once upon a time 日本, the cat sat on the mat 42 times.';
+const BPE_TEXT = 'the cat sat on the mat, then the cat sat 12 times!';
+
+const CASES = [
+  { name: 'llama, separate output', spec: { arch: 'llama', heads: 4, kvHeads: 4, seed: 21 }, text: SPM_TEXT },
+  { name: 'llama, tied output', spec: { arch: 'llama', heads: 4, kvHeads: 4, tied: true, seed: 22 }, text: SPM_TEXT },
+  {
+    name: 'llama, GQA: 8 heads over 2 K/V heads',
+    spec: { arch: 'llama', d: 64, ff: 96, heads: 8, kvHeads: 2, seed: 23 },
+    text: SPM_TEXT,
+  },
+  {
+    name: 'qwen2 (q/k/v biases, NEOX RoPE), BPE',
+    spec: { arch: 'qwen2', seed: 24 },
+    vocab: BPE('qwen2'),
+    text: BPE_TEXT,
+  },
+  {
+    name: 'gpt2 (LayerNorm, learned positions), BPE',
+    spec: { arch: 'gpt2', heads: 4, kvHeads: 4, seed: 25 },
+    vocab: BPE('gpt-2'),
+    text: BPE_TEXT,
+  },
+  {
+    name: 'llama F16, GQA',
+    spec: { arch: 'llama', d: 64, ff: 96, heads: 4, kvHeads: 2, type: 'f16', seed: 26 },
+    text: SPM_TEXT,
+  },
+  {
+    name: 'llama Q8_0, GQA',
+    spec: { arch: 'llama', d: 64, ff: 128, heads: 4, kvHeads: 2, type: 'q8_0', seed: 27 },
+    text: SPM_TEXT,
+  },
+];
+
+let peers;
+before(async () => {
+  peers = await openPeers();
+});
+after(() => peers?.close());
+
+function softmax(logits) {
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  let z = 0;
+  for (const v of logits) z += Math.exp(v - max);
+  return Array.from(logits, (v) => Math.exp(v - max) / z);
+}
+
+// Largest |p − q(id)| over llama.cpp's top-k of each step; q: per step, a whole distribution.
+function worst(top, dists) {
+  let max = 0;
+  top.forEach((step, i) => {
+    for (const { id, p } of step) max = Math.max(max, Math.abs(p - dists[i][id]));
+  });
+  return max;
+}
+
+for (const c of CASES) {
+  test(`llama.cpp agrees with ours: ${c.name}`, async (t) => {
+    const type = c.spec.type ?? 'f32';
+    const tolerance = c.spec.arch === 'gpt2' ? TOLERANCE.gpt2 : TOLERANCE[type];
+    const spec = { ctx: 64, ...c.spec, vocab: c.vocab ?? SPM };
+    const key = c.name;
+    await peers.call('write', key, spec);
+    await peers.call('llama.open', key, { nCtx: 64, nBatch: 64 });
+    await peers.call('ours.open', key);
+
+    const ids = await peers.call('ours.tokenize', c.text);
+    const llama = await peers.call('llama.complete', c.text, { steps: STEPS, k: K });
+    assert.equal(llama.promptTokens, ids.length, 'llama.cpp and ours cut the text into as many tokens');
+
+    // The greedy continuation.
+    const ours = await peers.call('ours.generate', ids, STEPS);
+    assert.equal(llama.finish, 'length', 'llama.cpp generated every step (no end-of-text)');
+    assert.deepEqual(llama.ids, ours, 'the greedy continuation');
+    assert.equal(llama.top.length, STEPS);
+
+    // The top-10 probabilities at every step: ours, and the float64 reference.
+    const sequence = [...ids, ...llama.ids];
+    const positions = llama.ids.map((_, i) => ids.length - 1 + i);
+    const ourDists = await peers.call('ours.probs', sequence, positions);
+    const vsOurs = worst(llama.top, ourDists);
+
+    const vocab = vocabFromSpec(spec.vocab);
+    const { ref } = writeModel({ ...spec, vocab });
+    const reference = (rope) => {
+      const { logits } = referenceForward({ ...ref, rope }, sequence);
+      return positions.map((pos) => softmax(logits[pos]));
+    };
+    const exact = reference(ref.rope);
+    const vsReference = worst(llama.top, exact);
+    let ourVsReference = 0;
+    ourDists.forEach((dist, i) =>
+      dist.forEach((p, id) => (ourVsReference = Math.max(ourVsReference, Math.abs(p - exact[i][id])))),
+    );
+    const summary = { case: c.name, type, tokens: ids.length, vsOurs, vsReference, ourVsReference };
+    if (ref.arch === 'gpt2') {
+      const { logits } = referenceForward({ ...ref, gelu: 'f16-table' }, sequence);
+      summary.vsTableGelu = worst(
+        llama.top,
+        positions.map((pos) => softmax(logits[pos])),
+      );
+      assert.ok(
+        summary.vsTableGelu < vsReference / 4,
+        `the F16-table GELU explains llama.cpp's gpt2: ${summary.vsTableGelu}`,
+      );
+    }
+
+    if (ref.rope !== 'none') {
+      const other = ref.rope === 'pairs' ? 'halves' : 'pairs';
+      summary.vsOtherRope = worst(llama.top, reference(other));
+      assert.ok(
+        summary.vsOtherRope > 5 * tolerance,
+        `the other RoPE style (${other}) differs by ${summary.vsOtherRope}, which the tolerance ${tolerance} must not hide`,
+      );
+    }
+    if (c.vocab === undefined && type === 'f32') {
+      // A tokenization one token apart (▁O split into ▁ and O) is far outside the tolerance too:
+      // agreement after the prompt pins the tokenization.
+      assert.equal(ids[1], vocab.tokens.indexOf('▁O'));
+      const split = [ids[0], vocab.tokens.indexOf('▁'), vocab.tokens.indexOf('<0x4F>'), ...ids.slice(2)];
+      const [splitDist] = await peers.call('ours.probs', split, [split.length - 1]);
+      summary.vsOtherTokens = worst(llama.top.slice(0, 1), [splitDist]);
+      assert.ok(summary.vsOtherTokens > 5 * tolerance, `another tokenization differs by ${summary.vsOtherTokens}`);
+    }
+    t.diagnostic(JSON.stringify(summary));
+    assert.ok(vsOurs <= tolerance, `llama.cpp vs ours: ${vsOurs} > ${tolerance}`);
+    assert.ok(vsReference <= tolerance, `llama.cpp vs the float64 reference: ${vsReference} > ${tolerance}`);
+    assert.ok(ourVsReference <= TOLERANCE.f32, `ours vs the float64 reference: ${ourVsReference}`);
+    assert.deepEqual(peers.problems, []);
+  });
+}
