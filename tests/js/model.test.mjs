@@ -257,3 +257,57 @@ test('the scalar build gives the same logits and attention (every architecture)'
     }
   }
 });
+
+// The KV-cache session the page generates with (model.session()): greedy ids equal generate()'s,
+// each new position's attention rows equal the last row of a full forward's maps and of the
+// reference, a replaced or disposed session refuses, and its memory goes back.
+test('session: greedy ids equal generate(), new rows equal the reference, memory given back', async () => {
+  for (const arch of ['llama', 'gpt2']) {
+    const kvHeads = arch === 'gpt2' ? 4 : 2;
+    const { bytes, ref } = writeModel({ arch, seed: 5, kvHeads });
+    const model = await loadModel(bytes);
+    try {
+      const prompt = model.tokenize(arch === 'llama' ? 'Once upon' : 'the cat');
+      const want = Array.from(model.generate(prompt, 6, { temperature: 0 }));
+      const before = (await memoryStats()).allocatedBytes;
+      const session = model.session();
+      let logits = session.append(prompt);
+      assert.equal(session.positions, prompt.length);
+      const got = [];
+      const seq = Array.from(prompt);
+      for (let s = 0; s < 6; s++) {
+        const next = session.sample({ temperature: 0 });
+        assert.equal(next, argmax(logits), 'greedy is the argmax of the logits append gave');
+        got.push(next);
+        seq.push(next);
+        logits = session.append([next]);
+        // The newest row of every layer and head against the reference over the whole sequence.
+        const rows = session.attention();
+        const n = seq.length;
+        assert.equal(rows.length, model.info.layers * model.info.heads * n);
+        const r = referenceForward(ref, seq);
+        for (let l = 0; l < model.info.layers; l++)
+          for (let h = 0; h < model.info.heads; h++) {
+            const row = rows.subarray((l * model.info.heads + h) * n, (l * model.info.heads + h + 1) * n);
+            const wantRow = r.attention[l][h].subarray((n - 1) * n, n * n);
+            assertClose(row, wantRow, 1e-4, `${arch} session row l${l} h${h} at ${n}`);
+          }
+        assertClose(logits, r.logits[n - 1], 1e-4, `${arch} session logits at ${n}`);
+      }
+      assert.deepEqual(got, want);
+      assert.ok(session.memoryBytes() > 0);
+      // A second session replaces the first, which then refuses; bad ids are refused with a message.
+      const second = model.session();
+      assert.throws(() => session.append([1]), /disposed or replaced/);
+      assert.throws(() => second.attention(), /nothing was appended/);
+      assert.throws(() => second.append([model.info.vocab]), /outside the vocabulary/);
+      assert.throws(() => second.append(new Array(model.info.context + 1).fill(1)), /context is full/);
+      assert.equal(second.positions, 0);
+      second.dispose();
+      assert.throws(() => second.append([1]), /disposed/);
+      assert.ok((await memoryStats()).allocatedBytes <= before + 65536, 'the sessions gave their memory back');
+    } finally {
+      model.dispose();
+    }
+  }
+});
