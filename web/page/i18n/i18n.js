@@ -409,17 +409,33 @@ const en = {
   'model.predictionsAt':
     "After position {pos} ({token}): the model's ten most likely next tokens and their probabilities.",
   'model.grid': 'Attention weights, every layer and head',
-  'model.gridHint':
-    "Each map is one head's softmax weights: row = query token, column = key token, brighter = more weight; hatched cells are later tokens the causal mask hides. Click a map to open it large.",
   'model.layer': 'layer {l}',
   'model.head': 'head {h}',
-  'model.cell': 'Layer {l}, head {h}: open large',
+  'model.cell': 'Layer {l}, head {h} (reads K/V head {g}): choose it',
   'model.largeTitle': 'Layer {l}, head {h}',
   'model.hover': 'Hover a cell to read its weight.',
   'model.hoverValue': 'Query {i} ({q}) → key {j} ({k}): weight {w}',
   'model.ran': 'Ran {n} tokens through every layer.',
   'model.truncated': 'Only the first {n} tokens are shown.',
   'model.generating': 'Generating…',
+  'model.gridHint':
+    "Each map is one head's softmax weights: row = query token, column = key token, brighter = more weight; hatched cells are later tokens the causal mask hides. Click a map to choose that layer and head.",
+  'model.gridHintGqa':
+    "Each map is one head's softmax weights: row = query token, column = key token, brighter = more weight; hatched cells are later tokens the causal mask hides. Grouped-query attention: {heads} query heads share {kvHeads} K/V heads, {group} heads per K/V head (the tinted groups). Click a map to choose that layer and head.",
+  'model.kvHead': 'K/V head {g}',
+  'model.stop': 'Stop',
+  'model.stopped': 'Stopped after {n} generated tokens.',
+  'model.newest':
+    'New token {token} at position {p}: what it attends to in layer {l}, head {h} (its query row, computed from the KV cache as it was produced).',
+  'model.hvHint':
+    'Lines from each query token (left) to the key tokens it attends to (right) in this layer; the chips choose the head.',
+  'model.captionMha': 'Head {h} reads its own K/V head ({heads} query heads, {heads} K/V heads).',
+  'model.captionGqa':
+    'Head {h} reads K/V head {g}, shared with heads {from}–{to} (grouped-query attention: {heads} query heads, {kvHeads} K/V heads).',
+  'model.shape':
+    'P_{h}: n × n = {n} × {n} (query × key), from q·k over d_head = {dHead} (query head {h}, K/V head {g})',
+  'model.hoverMasked': 'hidden by the causal mask (0)',
+  'model.hoverHead': 'query head {h}, K/V head {g}',
   'model.generated': '{n} tokens generated.',
 };
 

@@ -392,16 +392,29 @@ const zh = {
   'model.predictionsAt': '位置 {pos}（{token}）之后：模型最可能的十个下一个词元及其概率。',
   'model.grid': '注意力权重：每一层、每一个头',
   'model.gridHint':
-    '每张图是一个头的 softmax 权重：行 = 查询词元，列 = 键词元，越亮权重越大；带斜线的格子是因果掩码遮住的后面的词元。点击一张图放大。',
+    '每张图是一个头的 softmax 权重：行 = 查询词元，列 = 键词元，越亮权重越大；带斜线的格子是因果掩码隐藏的后续词元。点击一张图以选中该层和该头。',
   'model.layer': '第 {l} 层',
   'model.head': '头 {h}',
-  'model.cell': '第 {l} 层，头 {h}：放大',
+  'model.cell': '第 {l} 层，头 {h}（读取 K/V 头 {g}）：选中',
   'model.largeTitle': '第 {l} 层，头 {h}',
   'model.hover': '把鼠标移到格子上查看权重。',
   'model.hoverValue': '查询 {i}（{q}）→ 键 {j}（{k}）：权重 {w}',
   'model.ran': '{n} 个词元已经过每一层。',
   'model.truncated': '只显示前 {n} 个词元。',
   'model.generating': '正在生成…',
+  'model.gridHintGqa':
+    '每张图是一个头的 softmax 权重：行 = 查询词元，列 = 键词元，越亮权重越大；带斜线的格子是因果掩码隐藏的后续词元。分组查询注意力：{heads} 个查询头共享 {kvHeads} 个 K/V 头，每个 K/V 头 {group} 个查询头（同色的组）。点击一张图以选中该层和该头。',
+  'model.kvHead': 'K/V 头 {g}',
+  'model.stop': '停止',
+  'model.stopped': '已在生成 {n} 个词元后停止。',
+  'model.newest': '位置 {p} 的新词元 {token}：它在第 {l} 层、头 {h} 中关注的词元（它的查询行，生成时由 KV 缓存算出）。',
+  'model.hvHint': '本层中从每个查询词元（左）到它关注的键词元（右）的连线；用按钮选择头。',
+  'model.captionMha': '头 {h} 读取它自己的 K/V 头（{heads} 个查询头，{heads} 个 K/V 头）。',
+  'model.captionGqa':
+    '头 {h} 读取 K/V 头 {g}，与头 {from}–{to} 共享（分组查询注意力：{heads} 个查询头，{kvHeads} 个 K/V 头）。',
+  'model.shape': 'P_{h}：n × n = {n} × {n}（查询 × 键），由 d_head = {dHead} 维的 q·k 得到（查询头 {h}，K/V 头 {g}）',
+  'model.hoverMasked': '被因果掩码隐藏（0）',
+  'model.hoverHead': '查询头 {h}，K/V 头 {g}',
   'model.generated': '已生成 {n} 个词元。',
 };
 

@@ -1,7 +1,10 @@
 // The page's Model mode: a real model file the reader opens (picker or drop; it stays on this
 // machine), its card, the text as the model's tokens, a layers × heads grid of attention maps
 // (click one to open it large, hover for the weight), the next-token predictions at a chosen
-// position, and generation token by token. Every heavy call runs in ./worker.js.
+// position, and generation token by token through a KV cache (each new token's attention drawn as it
+// comes, with Stop). The chosen layer and head get a panel: its map large with tooltips and shapes,
+// which K/V head it reads (grouped-query attention), and the head view's lines (overview/headview.js).
+// Every heavy call runs in ./worker.js.
 //
 // Hooks into the page: index.html's #mode-model button and #model-view section; main.js calls
 // setUpModelMode(). The random-weights modes' buttons leave this mode.
@@ -9,7 +12,12 @@
 import { el } from '../../draw/dom.js';
 import { Heatmap } from '../../draw/heatmap.js';
 import { formatNumber } from '../../draw/format.js';
+import { Tooltip } from '../../draw/tooltip.js';
 import { t } from '../i18n/i18n.js';
+import { HeadView } from '../overview/headview.js';
+import { describeModel, modelScoresFormula } from '../../views/describe.js';
+import { formula } from '../../draw/math.js';
+import { fitFormulas } from '../walkthrough/fit-formula.js';
 
 const MB = 1048576;
 
@@ -27,8 +35,13 @@ class ModelMode {
     this.root = root;
     this.worker = null;
     this.info = null;
-    this.run = null; // the last 'ran' message
+    this.run = null; // the last 'ran' message, grown by each generated token
     this.requestId = 0;
+    this.view = { layer: 0, head: 0 }; // the chosen layer and head
+    this.generating = false;
+    this.newest = null; // the position of the last generated token, while its row is shown
+    this.tooltip = new Tooltip(document.body);
+    this.tooltip.node.id = 'model-tooltip';
     this.build();
   }
 
@@ -64,6 +77,8 @@ class ModelMode {
       buttons,
       t('model.generate'),
     );
+    this.stopButton = el('button', { type: 'button', id: 'model-stop', class: 'button' }, buttons, t('model.stop'));
+    this.stopButton.hidden = true;
     const tl = el('label', '', buttons, t('model.temperature') + ' ');
     this.temperature = el(
       'input',
@@ -75,17 +90,31 @@ class ModelMode {
     el('h3', '', this.work, t('model.predictions'));
     this.predHead = el('p', 'hint', this.work);
     this.predictions = el('ol', { id: 'model-predictions', class: 'model-predictions' }, this.work);
+    // The newest generated token's attention: its query row in the chosen layer and head.
+    this.newestBox = el('div', { id: 'model-newest', class: 'model-newest' }, this.work);
+    this.newestBox.hidden = true;
+    this.newestTitle = el('p', 'model-newest-title', this.newestBox);
+    this.newestMap = new Heatmap(this.newestBox, { maxCell: 24, square: false, cellHeight: 20, keyboard: false });
     el('h3', '', this.work, t('model.grid'));
-    el('p', 'hint', this.work, t('model.gridHint'));
+    this.gridHint = el('p', 'hint', this.work);
     this.grid = el('div', { id: 'model-grid', class: 'model-grid' }, this.work);
+    // The chosen head: its map with tooltips and shapes, the K/V head it reads, its head view.
     this.large = el('div', { id: 'model-large', class: 'model-large' }, this.work);
     this.large.hidden = true;
     this.largeTitle = el('h3', '', this.large);
+    this.largeCaption = el('p', { id: 'model-caption', class: 'model-caption' }, this.large);
+    this.largeFormula = el('div', { id: 'model-formula', class: 'wt-formula' }, this.large);
+    this.largeShape = el('p', { id: 'model-shape', class: 'shape' }, this.large);
     this.largeHover = el('p', { id: 'model-hover', class: 'hint' }, this.large, t('model.hover'));
     this.largeMap = new Heatmap(this.large, {
       maxCell: 24,
       label: t('model.grid'),
       onHover: (cell) => this.hover(cell),
+    });
+    el('h3', '', this.large, t('hv.title'));
+    el('p', 'hint', this.large, t('model.hvHint'));
+    this.headView = new HeadView(el('div', { id: 'model-headview', class: 'hv-body' }, this.large), {
+      onFocus: (h) => this.choose(this.view.layer, h),
     });
 
     this.fileInput.addEventListener('change', () => this.open(Array.from(this.fileInput.files)));
@@ -101,6 +130,9 @@ class ModelMode {
     });
     this.runButton.addEventListener('click', () => this.request());
     this.genButton.addEventListener('click', () => this.generate());
+    this.stopButton.addEventListener('click', () => this.worker?.postMessage({ type: 'stop' }));
+    // Formulas shrink to their box's width (no sideways scrolling on a phone).
+    window.addEventListener('resize', () => fitFormulas(this.root.querySelectorAll('.wt-formula')));
   }
 
   say(message, error = false) {
@@ -152,14 +184,13 @@ class ModelMode {
       this.run = m;
       this.showRun();
     } else if (m.type === 'token' && m.id === this.requestId) {
-      const chip = el('span', 'model-token generated', this.tokens, showToken(m.text));
-      chip.title = `id ${m.token}`;
+      this.grow(m);
     } else if (m.type === 'done' && m.id === this.requestId) {
-      this.genButton.disabled = false;
-      this.say(t('model.generated', { n: m.ids.length - this.run.ids.length }));
+      this.endGeneration();
+      this.say(t(m.stopped ? 'model.stopped' : 'model.generated', { n: this.run.generated }));
     } else if (m.type === 'error') {
       this.progress.hidden = true;
-      this.genButton.disabled = false;
+      this.endGeneration();
       this.say(t(m.stage === 'load' ? 'model.loadFailed' : 'model.runFailed', { message: m.message }), true);
     }
   }
@@ -184,21 +215,60 @@ class ModelMode {
     this.card.hidden = false;
   }
 
+  // Runs the text (or, after a generation, the sequence with its new tokens) through the model.
   request(position) {
-    if (!this.info) return;
+    if (!this.info || this.generating) return;
     this.requestId++;
-    this.worker.postMessage({ type: 'run', id: this.requestId, text: this.text.value, position });
+    const ids = this.run?.generated ? Array.from(this.run.ids) : undefined;
+    this.newest = null;
+    this.worker.postMessage({ type: 'run', id: this.requestId, text: this.text.value, position, ids });
   }
 
   generate() {
-    if (!this.run) return;
-    this.genButton.disabled = true;
+    if (!this.run || this.generating) return;
+    this.generating = true;
+    this.genButton.disabled = this.runButton.disabled = true;
+    this.stopButton.hidden = false;
     this.requestId++;
     const temperature = Math.max(0, Number(this.temperature.value) || 0);
     this.say(t('model.generating'));
     this.worker.postMessage({ type: 'generate', id: this.requestId, steps: 8, temperature, seed: 1 });
-    // Results of this id append tokens; the maps stay those of the text.
-    this.run = { ...this.run, id: this.requestId };
+    // Each token of this id grows the run: its chip, its row in every map, the predictions after it.
+    this.run = { ...this.run, id: this.requestId, generated: this.run.generated ?? 0 };
+  }
+
+  endGeneration() {
+    this.generating = false;
+    this.genButton.disabled = this.runButton.disabled = false;
+    this.stopButton.hidden = true;
+  }
+
+  // A generated token: its id and text join the run, every (layer, head) map grows by a row and a
+  // column (the new query row m.rows, layer·heads + head; the new key column is 0 above it, as
+  // causal attention has it), the predictions are those after it.
+  grow(m) {
+    const { layers, heads } = this.info;
+    const r = this.run;
+    const n = r.ids.length;
+    const n1 = n + 1;
+    const maps = r.maps.map((old, lh) => {
+      const grown = new Float32Array(n1 * n1); // (n + 1, n + 1)
+      for (let i = 0; i < n; i++) grown.set(old.subarray(i * n, (i + 1) * n), i * n1);
+      grown.set(m.rows.subarray(lh * n1, (lh + 1) * n1), n * n1);
+      return grown;
+    });
+    if (maps.length !== layers * heads) throw new Error('the maps do not match the model');
+    this.run = {
+      ...r,
+      ids: Int32Array.from([...r.ids, m.token]),
+      tokens: [...r.tokens, m.text],
+      maps,
+      top: m.top,
+      position: n,
+      generated: r.generated + 1,
+    };
+    this.newest = n;
+    this.showRun();
   }
 
   showRun() {
@@ -208,6 +278,7 @@ class ModelMode {
       const chip = el('button', { type: 'button', class: 'model-token' }, this.tokens, showToken(text));
       chip.title = `id ${ids[i]}`;
       chip.classList.toggle('active', i === position);
+      chip.classList.toggle('generated', i >= ids.length - (this.run.generated ?? 0));
       chip.addEventListener('click', () => this.request(i));
     });
     if (truncated) el('span', 'hint', this.tokens, t('model.truncated', { n: ids.length }));
@@ -220,20 +291,51 @@ class ModelMode {
       const bar = el('span', 'model-bar', li);
       bar.style.width = `${Math.max(1, 100 * p.p)}%`;
     }
+    this.showGrid();
+    this.showHead();
+    this.showNewest();
+    if (!this.generating) this.say(t('model.ran', { n: ids.length }));
+  }
+
+  // The layers × heads grid. Under grouped-query attention the heads that read one K/V head are
+  // marked as a group: a label over their columns and a shared tint.
+  showGrid() {
+    const { ids, maps } = this.run;
+    const { layers, heads, kvHeads } = this.info;
+    const group = heads / kvHeads;
+    this.gridHint.textContent =
+      kvHeads < heads ? t('model.gridHintGqa', { heads, kvHeads, group }) : t('model.gridHint');
     this.grid.replaceChildren();
-    const { layers, heads } = this.info;
     this.grid.style.gridTemplateColumns = `auto repeat(${heads}, minmax(0, 1fr))`;
+    if (kvHeads < heads) {
+      el('span', '', this.grid);
+      for (let g = 0; g < kvHeads; g++) {
+        const label = el('span', `model-grid-group model-kv-${g % 2}`, this.grid, t('model.kvHead', { g }));
+        label.style.gridColumn = `span ${group}`;
+        label.dataset.kv = String(g);
+      }
+    }
     el('span', '', this.grid);
     for (let h = 0; h < heads; h++) el('span', 'model-grid-label', this.grid, t('model.head', { h }));
     const n = ids.length;
+    const masked = causal(n);
     for (let l = 0; l < layers; l++) {
       el('span', 'model-grid-label', this.grid, t('model.layer', { l }));
       for (let h = 0; h < heads; h++) {
+        const g = Math.floor(h / group);
         const cell = el(
           'button',
-          { type: 'button', class: 'model-cell', 'aria-label': t('model.cell', { l, h }) },
+          {
+            type: 'button',
+            class: `model-cell${kvHeads < heads ? ` model-kv-${g % 2}` : ''}`,
+            'aria-label': t('model.cell', { l, h, g }),
+            'data-layer': l,
+            'data-head': h,
+            'data-kv': g,
+          },
           this.grid,
         );
+        cell.classList.toggle('chosen', l === this.view.layer && h === this.view.head);
         const map = new Heatmap(cell, {
           rowLabels: false,
           colLabels: false,
@@ -241,43 +343,104 @@ class ModelMode {
           keyboard: false,
           maxCell: 6,
         });
-        map.update({ rows: n, cols: n, data: maps[l * heads + h], range: [0, 1], masked: causal(n) });
-        cell.addEventListener('click', () => this.openLarge(l, h));
+        map.update({ rows: n, cols: n, data: maps[l * heads + h], range: [0, 1], masked });
+        cell.addEventListener('click', () => this.choose(l, h));
       }
     }
-    if (this.largeAt) this.openLarge(...this.largeAt);
-    this.say(t('model.ran', { n }));
   }
 
-  openLarge(l, h) {
+  // Chooses layer l, head h: the panel, the grid's outline and the newest row follow it.
+  choose(l, h) {
+    if (!this.run || l >= this.info.layers || h >= this.info.heads) return;
+    this.view = { ...this.view, layer: l, head: h };
+    for (const c of this.grid.querySelectorAll('.model-cell'))
+      c.classList.toggle('chosen', Number(c.dataset.layer) === l && Number(c.dataset.head) === h);
+    this.showHead();
+    this.showNewest();
+  }
+
+  // The model's description for the chosen head (views/describe.js): every caption below is built from it.
+  description() {
+    return describeModel(this.info, { n: this.run.ids.length, head: this.view.head });
+  }
+
+  showHead() {
     const { tokens, maps } = this.run;
+    const { layer: l, head: h } = this.view;
+    const d = this.description();
     const n = tokens.length;
-    if (l >= this.info.layers || h >= this.info.heads) return;
-    this.largeAt = [l, h];
     this.large.hidden = false;
     this.largeTitle.textContent = t('model.largeTitle', { l, h });
+    this.largeCaption.textContent = headCaption(d);
+    this.largeFormula.replaceChildren(formula(modelScoresFormula(d, h)));
+    fitFormulas([this.largeFormula]);
+    this.largeShape.textContent = t('model.shape', { n, dHead: d.dHead, h, g: d.kvHead });
     const labels = tokens.map(showToken);
+    const data = maps[l * this.info.heads + h];
     this.largeMap.update({
       rows: n,
       cols: n,
-      data: maps[l * this.info.heads + h],
+      data,
       range: [0, 1],
       rowLabels: labels,
       colLabels: labels,
       masked: causal(n),
     });
+    const layerMaps = maps.slice(l * this.info.heads, (l + 1) * this.info.heads);
+    this.headView.render(
+      { n, nKv: n, tokens: labels, keyTokens: labels, heads: this.info.heads, weights: layerMaps },
+      h,
+    );
   }
 
+  // The newest generated token's query row in the chosen layer and head, while generating and after.
+  showNewest() {
+    if (this.newest === null || !this.run) {
+      this.newestBox.hidden = true;
+      return;
+    }
+    const { tokens, maps } = this.run;
+    const { layer: l, head: h } = this.view;
+    const n = tokens.length;
+    const p = this.newest;
+    const row = maps[l * this.info.heads + h].slice(p * n, (p + 1) * n);
+    this.newestBox.hidden = false;
+    this.newestTitle.textContent = t('model.newest', { p, token: showToken(tokens[p]), l, h });
+    this.newestMap.update({
+      rows: 1,
+      cols: n,
+      data: row,
+      range: [0, 1],
+      rowLabels: [showToken(tokens[p])],
+      colLabels: tokens.map(showToken),
+    });
+    this.newestBox.dataset.position = String(p);
+  }
+
+  // A hovered cell of the chosen head's map: the line under the title and the tooltip say the
+  // pair, the weight, and the layer, head and K/V head it came from.
   hover(cell) {
-    if (!cell) return;
+    if (!cell) {
+      this.tooltip.hide();
+      return;
+    }
     const { tokens } = this.run;
-    this.largeHover.textContent = t('model.hoverValue', {
+    const { layer: l, head: h } = this.view;
+    const d = this.description();
+    const text = t('model.hoverValue', {
       i: cell.row,
       j: cell.col,
       q: showToken(tokens[cell.row]),
       k: showToken(tokens[cell.col]),
-      w: formatNumber(cell.value, 4),
+      w: cell.col > cell.row ? t('model.hoverMasked') : formatNumber(cell.value, 4),
     });
+    this.largeHover.textContent = text;
+    if (cell.clientX !== undefined)
+      this.tooltip.show(
+        { title: t('model.largeTitle', { l, h }), lines: [text, t('model.hoverHead', { h, g: d.kvHead })] },
+        cell.clientX,
+        cell.clientY,
+      );
   }
 }
 
@@ -286,6 +449,40 @@ function causal(n) {
   const m = new Uint8Array(n * n);
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) m[i * n + j] = 1;
   return m;
+}
+
+// Which K/V head the chosen head reads, and with which heads it shares it (describeModel's d).
+function headCaption(d) {
+  if (d.kvHeads === d.heads) return t('model.captionMha', { h: d.head, heads: d.heads });
+  const from = d.kvHead * d.group;
+  return t('model.captionGqa', {
+    h: d.head,
+    g: d.kvHead,
+    from,
+    to: from + d.group - 1,
+    heads: d.heads,
+    kvHeads: d.kvHeads,
+  });
+}
+
+// The model mode's test hook (window.__apModel, beside the page's window.__ap): what is shown, as
+// plain data. state(): the chosen layer and head, the ids and tokens shown, how many were generated,
+// the newest token's position; map(l, h): that map's weights (n × n); newestRow(): the row drawn for
+// the newest token.
+function testHook(mode) {
+  return {
+    state: () =>
+      mode.run && {
+        view: { ...mode.view },
+        ids: Array.from(mode.run.ids),
+        tokens: [...mode.run.tokens],
+        generated: mode.run.generated ?? 0,
+        newest: mode.newest,
+        generating: mode.generating,
+      },
+    map: (l, h) => Array.from(mode.run.maps[l * mode.info.heads + h]),
+    newestRow: () => (mode.newestBox.hidden ? null : Array.from(mode.newestMap.model.data)),
+  };
 }
 
 /** Wires the Model button and view; returns the mode object (for tests). */
@@ -302,7 +499,10 @@ export function setUpModelMode() {
     // them again when one is clicked).
     if (on)
       for (const id of ['mode-walk', 'mode-all']) document.getElementById(id)?.setAttribute('aria-pressed', 'false');
-    if (on && !mode) mode = new ModelMode(view);
+    if (on && !mode) {
+      mode = new ModelMode(view);
+      window.__apModel = testHook(mode);
+    }
   };
   button.addEventListener('click', () => enter(true));
   for (const id of ['mode-walk', 'mode-all'])
