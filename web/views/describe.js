@@ -184,3 +184,18 @@ export function modelProjectionFormula(d, h = d.head) {
 export function modelInputFormula(d) {
   return d.arch === 'gpt2' ? 'X = LayerNorm ( x )' : 'X = RMSNorm ( x )';
 }
+
+// The walkthrough's formula for one stage of a model head (page/model/model-walk.js), from d:
+//   'x' the layer's input · 'qkv' the projections · 'raw' S_h = Q_h K_gᵀ · 'scaled' S_h / √d_head ·
+//   'masked' + M (M_ij = 0 where j ≤ i, −∞ where j > i) · 'weights' P_h = softmax(…) · 'sum' P_h V_g.
+export function modelStageFormula(d, stage, h = d.head) {
+  const g = Math.floor(h / d.group);
+  if (stage === 'x') return modelInputFormula(d);
+  if (stage === 'qkv') return modelProjectionFormula(d, h);
+  if (stage === 'raw') return `S_${h} = Q_${h} K_${g}^T`;
+  if (stage === 'sum') return `out_${h} = P_${h} V_${g}`;
+  const claim = scoresClaim(d, stage);
+  const expr = scoresNotation(claim, h);
+  if (stage === 'masked' && d.masked) return `${expr}   M_{ij} = \\cases{0 & j ≤ i ; −∞ & j > i}`;
+  return expr;
+}

@@ -436,6 +436,51 @@ const en = {
     'P_{h}: n × n = {n} × {n} (query × key), from q·k over d_head = {dHead} (query head {h}, K/V head {g})',
   'model.hoverMasked': 'hidden by the causal mask (0)',
   'model.hoverHead': 'query head {h}, K/V head {g}',
+  'model.walkOpen': 'Walk through this head, step by step',
+  'model.walkTitle': 'Walkthrough: layer {l}, head {h}, with this model’s numbers',
+  'model.wt.counter': 'Step {k} of {total} · layer {l}, head {h}',
+  'model.wt.cell': 'row {row}, column {col}: {value}',
+  'model.wt.x': 'The layer’s input X',
+  'model.wt.x.desc':
+    'Layer {l} reads the residual stream x (one row per token) normalised: X has n = {n} rows of d_model = {dModel} numbers. Every head of the layer reads this same X.',
+  'model.wt.x.pos': '{arch}: no positional table is added to X here; positions enter as the next step says.',
+  'model.wt.qkv': 'Query, key and value of head {h}',
+  'model.wt.qkv.desc':
+    'The file’s weights turn each row of X into head {h}’s query (d_head = {dHead} numbers) and into the key and value of K/V head {g}, which head {h} reads.',
+  'model.wt.rope.norm':
+    'RoPE (NORM style, as llama): q and k are rotated in interleaved pairs (2i, 2i+1) by the angle pos / {base}^(2i/d); v is not rotated. The maps show q and k after the rotation.',
+  'model.wt.rope.neox':
+    'RoPE (NEOX style, as qwen2): q and k are rotated in pairs of halves (i, i + d/2) by the angle pos / {base}^(2i/d); v is not rotated. The maps show q and k after the rotation.',
+  'model.wt.rope.none':
+    '{arch} has no RoPE: its learned position embeddings were added to the token embeddings before layer 0.',
+  'model.wt.bias': 'The file has biases for q, k and v: they are added after the products.',
+  'model.wt.gqa':
+    'Grouped-query attention: head {h} reads K/V head {g}, which heads {from}–{to} share; here $K_{g}$ and $V_{g}$ are that K/V head’s.',
+  'model.wt.mha': 'Head {h} has its own K/V head (as many K/V heads as query heads).',
+  'model.wt.scores': 'Scores of head {h}',
+  'model.wt.scores.desc':
+    'Each query row of head {h} is dotted with every key row of K/V head {g}: S is n × n = {n} × {n}, a sum of d_head = {dHead} products per cell.',
+  'model.wt.scale': 'Scaling by √d_head',
+  'model.wt.scale.desc':
+    'This model divides every score by √d_head = √{dHead}, as every architecture it runs does (no temperature: T is not part of the model).',
+  'model.wt.mask': 'The causal mask',
+  'model.wt.mask.desc':
+    'A decoder never lets a token see later ones: M adds −∞ to every key after the query (n(n − 1)/2 cells of the {n} × {n} map), so their weights are exactly 0.',
+  'model.wt.softmax': 'Softmax: the weights P',
+  'model.wt.softmax.desc':
+    'Softmax over each row turns head {h}’s masked scores into weights that sum to 1; the entropy beside them says how spread each row is.',
+  'model.wt.sum': 'Weighted sum of V',
+  'model.wt.sum.desc':
+    'Each token’s output of head {h} is its row of P times V of K/V head {g}: n × d_head = {n} × {dHead}. The layer then joins every head’s output and multiplies by the file’s W_O.',
+  'model.wt.shape.x': 'X: n × d_model = {n} × {dModel}',
+  'model.wt.shape.qkv': 'Q_{h}, K_{g}, V_{g}: n × d_head = {n} × {dHead} each',
+  'model.wt.shape.map': 'n × n = {n} × {n}, from d_head = {dHead}',
+  'model.wt.shape.sum': 'P_{h} (n × n) · V_{g} (n × d_head) → out_{h}: {n} × {dHead}',
+  'model.wt.name.x': 'X (normalised input)',
+  'model.wt.name.q': 'Q_{h}',
+  'model.wt.name.k': 'K_{g}',
+  'model.wt.name.v': 'V_{g}',
+  'model.wt.name.raw': 'S_{h} = Q_{h}·K_{g}ᵀ',
   'model.generated': '{n} tokens generated.',
 };
 

@@ -18,6 +18,7 @@ import { HeadView } from '../overview/headview.js';
 import { describeModel, modelScoresFormula } from '../../views/describe.js';
 import { formula } from '../../draw/math.js';
 import { fitFormulas } from '../walkthrough/fit-formula.js';
+import { ModelWalk, modelTrace } from './model-walk.js';
 
 const MB = 1048576;
 
@@ -37,7 +38,8 @@ class ModelMode {
     this.info = null;
     this.run = null; // the last 'ran' message, grown by each generated token
     this.requestId = 0;
-    this.view = { layer: 0, head: 0 }; // the chosen layer and head
+    this.view = { layer: 0, head: 0, step: 0 }; // the chosen layer and head; step: the walkthrough's (0: closed)
+    this.walkTrace = null; // the 'traced' message the walkthrough draws
     this.generating = false;
     this.newest = null; // the position of the last generated token, while its row is shown
     this.tooltip = new Tooltip(document.body);
@@ -116,6 +118,21 @@ class ModelMode {
     this.headView = new HeadView(el('div', { id: 'model-headview', class: 'hv-body' }, this.large), {
       onFocus: (h) => this.choose(this.view.layer, h),
     });
+    this.walkButton = el(
+      'button',
+      { type: 'button', id: 'model-walk-open', class: 'button button-primary' },
+      this.large,
+      t('model.walkOpen'),
+    );
+    this.walkButton.addEventListener('click', () => this.walkTo(1));
+    // The walkthrough on the chosen layer and head (model-walk.js), with the model's own numbers.
+    this.walkBox = el('div', { id: 'model-walk', class: 'model-walk' }, this.work);
+    this.walkBox.hidden = true;
+    this.walkTitle = el('h3', '', this.walkBox);
+    this.walk = new ModelWalk(el('div', 'walkthrough', this.walkBox), {
+      tooltip: this.tooltip,
+      onStep: (k) => this.walkTo(k),
+    });
 
     this.fileInput.addEventListener('change', () => this.open(Array.from(this.fileInput.files)));
     pick.addEventListener('dragover', (e) => {
@@ -132,7 +149,11 @@ class ModelMode {
     this.genButton.addEventListener('click', () => this.generate());
     this.stopButton.addEventListener('click', () => this.worker?.postMessage({ type: 'stop' }));
     // Formulas shrink to their box's width (no sideways scrolling on a phone).
-    window.addEventListener('resize', () => fitFormulas(this.root.querySelectorAll('.wt-formula')));
+    // The walkthrough's figures take their new width as the random-weights walkthrough's do.
+    window.addEventListener('resize', () => {
+      if (!this.walkBox.hidden && this.walk.tr) this.walk.grid.relayout(this.walk.tr.n);
+      fitFormulas(this.root.querySelectorAll('.wt-formula'));
+    });
   }
 
   say(message, error = false) {
@@ -183,11 +204,15 @@ class ModelMode {
     } else if (m.type === 'ran' && m.id === this.requestId) {
       this.run = m;
       this.showRun();
+    } else if (m.type === 'traced' && m.id === this.requestId) {
+      this.walkTrace = m;
+      this.showWalk();
     } else if (m.type === 'token' && m.id === this.requestId) {
       this.grow(m);
     } else if (m.type === 'done' && m.id === this.requestId) {
       this.endGeneration();
       this.say(t(m.stopped ? 'model.stopped' : 'model.generated', { n: this.run.generated }));
+      this.requestTrace();
     } else if (m.type === 'error') {
       this.progress.hidden = true;
       this.endGeneration();
@@ -294,7 +319,36 @@ class ModelMode {
     this.showGrid();
     this.showHead();
     this.showNewest();
-    if (!this.generating) this.say(t('model.ran', { n: ids.length }));
+    if (!this.generating) {
+      this.say(t('model.ran', { n: ids.length }));
+      this.requestTrace();
+    }
+  }
+
+  // Opens the walkthrough at stage k on the chosen layer and head (its trace asked of the worker).
+  walkTo(k) {
+    this.view = { ...this.view, step: k };
+    if (this.walkTrace && this.walkTrace.layer === this.view.layer && this.walkTrace.head === this.view.head)
+      this.showWalk();
+    else this.requestTrace();
+  }
+
+  // The chosen head's trace for the walkthrough, when it is open (not while generating: the worker's
+  // forward is of the sequence once generation is done).
+  requestTrace() {
+    if (!this.view.step || !this.run || this.generating) return;
+    this.walkTrace = null;
+    this.worker.postMessage({ type: 'trace', id: this.requestId, layer: this.view.layer, head: this.view.head });
+  }
+
+  showWalk() {
+    const m = this.walkTrace;
+    if (!m || !this.view.step) return;
+    const d = describeModel(this.info, { n: m.trace.n, head: m.head });
+    const tr = modelTrace(m.trace, { tokens: this.run.tokens.slice(0, m.trace.n).map(showToken), d });
+    this.walkBox.hidden = false;
+    this.walkTitle.textContent = t('model.walkTitle', { l: m.layer, h: m.head });
+    this.walk.render(tr, d, this.view.step, { layer: m.layer });
   }
 
   // The layers × heads grid. Under grouped-query attention the heads that read one K/V head are
@@ -357,6 +411,7 @@ class ModelMode {
       c.classList.toggle('chosen', Number(c.dataset.layer) === l && Number(c.dataset.head) === h);
     this.showHead();
     this.showNewest();
+    this.requestTrace();
   }
 
   // The model's description for the chosen head (views/describe.js): every caption below is built from it.
@@ -480,6 +535,31 @@ function testHook(mode) {
         newest: mode.newest,
         generating: mode.generating,
       },
+    // The walkthrough's figures: { id: { rows, cols, data, caption } }, its formula's reading, its shape line.
+    walk: () =>
+      mode.walkBox.hidden
+        ? null
+        : {
+            step: mode.walk.k,
+            layer: mode.walkTrace.layer,
+            head: mode.walkTrace.head,
+            formula: mode.walk.formula.querySelector('math')?.getAttribute('aria-label') ?? '',
+            shape: mode.walk.shape.textContent,
+            title: mode.walk.title.textContent,
+            text: mode.walk.desc.textContent,
+            notes: mode.walk.notes.textContent,
+            figures: Object.fromEntries(
+              [...mode.walk.figures()].map(([id, map]) => [
+                id,
+                {
+                  rows: map.model.rows,
+                  cols: map.model.cols,
+                  data: Array.from(map.model.data, (v) => (Number.isFinite(v) ? v : null)),
+                  caption: mode.walk.root.querySelector(`.wt-fig-${id} .figure-name`)?.textContent ?? '',
+                },
+              ]),
+            ),
+          },
     map: (l, h) => Array.from(mode.run.maps[l * mode.info.heads + h]),
     newestRow: () => (mode.newestBox.hidden ? null : Array.from(mode.newestMap.model.data)),
   };

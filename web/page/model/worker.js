@@ -1,7 +1,7 @@
 // The model worker: opens the user's model file (web/lib/model.js) and runs every heavy call off the
 // page's thread. Messages in: { type: 'load', file, tokenizer }, { type: 'run', id, text, position },
-// { type: 'generate', id, steps, temperature, seed }, { type: 'stop' }. Out: 'progress', 'loaded', 'ran',
-// 'token', 'done', 'error' (with the core's message). One model at a time; loading another disposes it.
+// { type: 'generate', id, steps, temperature, seed }, { type: 'stop' }, { type: 'trace', id, layer, head }.
+// Out: 'progress', 'loaded', 'ran', 'token', 'done', 'traced', 'error' (with the core's message). One model at a time; loading another disposes it.
 // Generation runs through one KV-cache session (model.session()): the prompt once, then each new
 // token appended alone; after each token the worker yields, so a 'stop' message is read between
 // tokens.
@@ -14,6 +14,7 @@ const TOP = 10; // predictions shown
 
 let model = null;
 let ids = null; // the last run's token ids
+let pass = null; // the forward of `ids`, or null when ids grew past it (generation)
 let session = null; // the generation's KV cache
 let stopping = false; // a 'stop' arrived: generation ends before its next token
 
@@ -49,7 +50,7 @@ function run({ id, text, position, ids: given }) {
   const truncated = list.length > Math.min(MAX_POSITIONS, model.info.context);
   if (truncated) list = list.subarray(0, Math.min(MAX_POSITIONS, model.info.context));
   ids = list;
-  const pass = model.forward(list);
+  pass = model.forward(list);
   const maps = [];
   for (let l = 0; l < model.info.layers; l++)
     for (let h = 0; h < model.info.heads; h++) maps.push(pass.attention(l, h));
@@ -93,7 +94,25 @@ async function generate({ id, steps, temperature, seed }) {
   session.dispose();
   session = null;
   ids = Int32Array.from(seq);
+  pass = null;
   postMessage({ type: 'done', id, ids: seq, stopped: stopping });
+}
+
+// One head's full trace for the walkthrough (model.forward(ids).trace(layer, head)), with
+// S = q·kᵀ before the division (rawScores, each q_i·k_j summed in float64 and rounded to float32):
+// the core's trace gives the scores after ÷√head_dim and the mask.
+function trace({ id, layer, head }) {
+  if (!pass) pass = model.forward(ids);
+  const tr = pass.trace(layer, head);
+  const { n, headDim: hd } = tr;
+  const raw = new Float32Array(n * n); // (n, n) q_i·k_j, every pair
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let e = 0; e < hd; e++) dot += tr.q[i * hd + e] * tr.k[j * hd + e];
+      raw[i * n + j] = dot;
+    }
+  postMessage({ type: 'traced', id, layer, head, trace: { ...tr, rawScores: raw } });
 }
 
 self.onmessage = async ({ data }) => {
@@ -114,6 +133,8 @@ self.onmessage = async ({ data }) => {
       throw new Error('no model is open');
     } else if (data.type === 'run') {
       run(data);
+    } else if (data.type === 'trace') {
+      trace(data);
     } else if (data.type === 'generate') {
       await generate(data);
     }
