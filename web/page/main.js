@@ -40,4 +40,4 @@ setUpExportDialog(app);
 // Another hash (a pasted link, Back): its state replaces this one.
 window.addEventListener('hashchange', () => app.update(parseHash(location.hash), { replace: true }));
 app.start();
-setUpModelMode();
+setUpModelMode({ state, onView: (patch) => app.update(patch) });

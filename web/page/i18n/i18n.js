@@ -481,6 +481,10 @@ const en = {
   'model.wt.name.k': 'K_{g}',
   'model.wt.name.v': 'V_{g}',
   'model.wt.name.raw': 'S_{h} = Q_{h}·K_{g}ᵀ',
+  'model.expects':
+    'This link shows a view of the model file {name} ({size}). Choose that file: it is read here and stays on this machine, and the view comes back.',
+  'model.expectOther':
+    '{name} is open, but the link was made with {expected} ({size}): only its text is restored, not its layer, head, position or step.',
   'model.generated': '{n} tokens generated.',
 };
 

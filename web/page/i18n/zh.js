@@ -458,6 +458,10 @@ const zh = {
   'model.wt.name.k': 'K_{g}',
   'model.wt.name.v': 'V_{g}',
   'model.wt.name.raw': 'S_{h} = Q_{h}·K_{g}ᵀ',
+  'model.expects':
+    '这个链接展示的是模型文件 {name}（{size}）的视图。请选择该文件：它只在本机读取，不会离开这台电脑，随后视图会恢复。',
+  'model.expectOther':
+    '已打开 {name}，但这个链接是用 {expected}（{size}）生成的：只恢复了文本，没有恢复层、头、位置和步骤。',
   'model.generated': '已生成 {n} 个词元。',
 };
 

@@ -18,7 +18,7 @@ import { HeadView } from '../overview/headview.js';
 import { describeModel, modelScoresFormula } from '../../views/describe.js';
 import { formula } from '../../draw/math.js';
 import { fitFormulas } from '../walkthrough/fit-formula.js';
-import { ModelWalk, modelTrace } from './model-walk.js';
+import { ModelWalk, modelTrace, MODEL_STAGES } from './model-walk.js';
 
 const MB = 1048576;
 
@@ -31,9 +31,31 @@ function bytes(n) {
   return n >= MB ? `${formatNumber(n / MB, 3)} MB` : `${formatNumber(n / 1024, 3)} KB`;
 }
 
+// '1.23 MB, 1,289,748 bytes': a size a reader can check against their file.
+function exactBytes(n) {
+  return `${bytes(n)}, ${n.toLocaleString('en')} bytes`;
+}
+
 class ModelMode {
-  constructor(root) {
+  // state: the page's state (page/state.js), whose m* fields are the view to restore; onView(patch)
+  // writes the view back (the URL, through app.update).
+  constructor(root, { state = null, onView = () => {} } = {}) {
     this.root = root;
+    this.onView = onView;
+    // A link's view waits for its file: restored once a file is given (all of it when the name and
+    // size match, else only the text).
+    this.expected =
+      state?.model && state.mFile
+        ? {
+            name: state.mFile,
+            size: state.mSize,
+            text: state.mText,
+            layer: state.mLayer,
+            head: state.mHead,
+            position: state.mPos,
+            step: state.mStep,
+          }
+        : null;
     this.worker = null;
     this.info = null;
     this.run = null; // the last 'ran' message, grown by each generated token
@@ -45,6 +67,14 @@ class ModelMode {
     this.tooltip = new Tooltip(document.body);
     this.tooltip.node.id = 'model-tooltip';
     this.build();
+    if (state?.model) this.text.value = state.mText;
+    if (this.expected) {
+      this.expect.hidden = false;
+      this.expect.textContent = t('model.expects', {
+        name: this.expected.name,
+        size: exactBytes(this.expected.size),
+      });
+    }
   }
 
   build() {
@@ -53,6 +83,9 @@ class ModelMode {
     el('p', 'hint', r, t('model.private'));
     const pick = el('div', 'model-drop', r);
     pick.id = 'model-drop';
+    // What a link's view expects (shown only then): the file's name and size.
+    this.expect = el('p', { id: 'model-expect', class: 'model-expect' }, pick);
+    this.expect.hidden = true;
     el('p', '', pick, t('model.drop'));
     const label = el('label', 'button', pick, t('model.pick'));
     this.fileInput = el('input', { type: 'file', id: 'model-file', multiple: true }, label);
@@ -156,6 +189,32 @@ class ModelMode {
     });
   }
 
+  // Restores a link's view once its file is open: the text always; the layer, head, position and
+  // walkthrough stage when the file is the one the link names. Returns the position to run at.
+  restore(info) {
+    const want = this.expected;
+    this.expected = null;
+    this.expect.hidden = true;
+    if (!want) return undefined;
+    if (want.text) this.text.value = want.text;
+    const same = want.name === this.opened.name && want.size === this.opened.size;
+    if (!same) {
+      this.say(
+        t('model.expectOther', { name: this.opened.name, expected: want.name, size: exactBytes(want.size) }),
+        true,
+      );
+      this.keepStatus = true;
+      return undefined;
+    }
+    this.view = {
+      layer: Math.min(want.layer, info.layers - 1),
+      head: Math.min(want.head, info.heads - 1),
+      step: Math.min(want.step, MODEL_STAGES.length),
+    };
+    this.onView({ mLayer: this.view.layer, mHead: this.view.head, mStep: this.view.step });
+    return want.position >= 0 ? want.position : undefined;
+  }
+
   say(message, error = false) {
     this.status.textContent = message;
     this.status.classList.toggle('error', error);
@@ -183,6 +242,7 @@ class ModelMode {
     this.progress.hidden = false;
     this.progress.value = 0;
     this.fileName = file.name;
+    this.opened = { name: file.name, size: file.size };
     this.say(t('model.reading', { name: file.name, size: bytes(file.size) }));
     this.worker.postMessage({ type: 'load', file, tokenizer });
   }
@@ -200,7 +260,8 @@ class ModelMode {
       this.textHint.textContent = m.info.tokenizer
         ? t('model.textHint')
         : t('model.idsHint', { note: m.info.tokenizerNote });
-      this.request();
+      this.onView({ mFile: this.opened.name, mSize: this.opened.size });
+      this.request(this.restore(m.info));
     } else if (m.type === 'ran' && m.id === this.requestId) {
       this.run = m;
       this.showRun();
@@ -247,6 +308,7 @@ class ModelMode {
     const ids = this.run?.generated ? Array.from(this.run.ids) : undefined;
     this.newest = null;
     this.worker.postMessage({ type: 'run', id: this.requestId, text: this.text.value, position, ids });
+    this.onView({ mText: this.text.value, mPos: Number.isInteger(position) ? position : -1 });
   }
 
   generate() {
@@ -320,7 +382,8 @@ class ModelMode {
     this.showHead();
     this.showNewest();
     if (!this.generating) {
-      this.say(t('model.ran', { n: ids.length }));
+      if (!this.keepStatus) this.say(t('model.ran', { n: ids.length }));
+      this.keepStatus = false;
       this.requestTrace();
     }
   }
@@ -328,6 +391,7 @@ class ModelMode {
   // Opens the walkthrough at stage k on the chosen layer and head (its trace asked of the worker).
   walkTo(k) {
     this.view = { ...this.view, step: k };
+    this.onView({ mStep: k });
     if (this.walkTrace && this.walkTrace.layer === this.view.layer && this.walkTrace.head === this.view.head)
       this.showWalk();
     else this.requestTrace();
@@ -407,6 +471,7 @@ class ModelMode {
   choose(l, h) {
     if (!this.run || l >= this.info.layers || h >= this.info.heads) return;
     this.view = { ...this.view, layer: l, head: h };
+    this.onView({ mLayer: l, mHead: h });
     for (const c of this.grid.querySelectorAll('.model-cell'))
       c.classList.toggle('chosen', Number(c.dataset.layer) === l && Number(c.dataset.head) === h);
     this.showHead();
@@ -565,8 +630,12 @@ function testHook(mode) {
   };
 }
 
-/** Wires the Model button and view; returns the mode object (for tests). */
-export function setUpModelMode() {
+/**
+ * Wires the Model button and view. state: the page's state at start-up (Model mode opens at once
+ * when the link has m=1, and waits for the file the link names); onView(patch): writes the
+ * model fields of the state (the URL). Returns { enter } (for tests).
+ */
+export function setUpModelMode({ state = null, onView = () => {} } = {}) {
   const view = document.getElementById('model-view');
   const button = document.getElementById('mode-model');
   if (!view || !button) return null;
@@ -580,12 +649,14 @@ export function setUpModelMode() {
     if (on)
       for (const id of ['mode-walk', 'mode-all']) document.getElementById(id)?.setAttribute('aria-pressed', 'false');
     if (on && !mode) {
-      mode = new ModelMode(view);
+      mode = new ModelMode(view, { state, onView });
       window.__apModel = testHook(mode);
     }
+    onView({ model: on });
   };
   button.addEventListener('click', () => enter(true));
   for (const id of ['mode-walk', 'mode-all'])
     document.getElementById(id)?.addEventListener('click', () => enter(false));
+  if (state?.model) enter(true);
   return { enter };
 }

@@ -1,0 +1,118 @@
+// Browser test of Model mode's URL state (page/state.js m* fields, page/model/model-mode.js): the
+// URL keeps the view (text, layer, head, position, walkthrough step) and the file's name and size;
+// a page opened from that link says which file it expects and offers the picker; given that file,
+// the view comes back; given another file, only the text does, and the page says why.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { SHOTS, startHarness, dropFile } from './page-harness.mjs';
+import { writeModel } from '../js/model_files.mjs';
+
+let harness;
+before(async () => {
+  harness = await startHarness();
+});
+after(() => harness?.close());
+
+const params = async (page) =>
+  Object.fromEntries(await page.evaluate(() => [...new URLSearchParams(location.hash.slice(1))]));
+
+test('Model mode: the URL keeps the view and the file it needs; the view comes back with that file', async () => {
+  const { bytes } = writeModel({ arch: 'llama', seed: 3 });
+  const name = 'tiny-llama.gguf';
+  let link;
+  {
+    const { page, problems, close } = await harness.open('', { width: 1280, height: 900 });
+    try {
+      await page.click('#mode-model');
+      await dropFile(page, bytes, name);
+      await page.waitForSelector('#model-predictions li', { timeout: 20000 });
+      await page.fill('#model-text', 'Once upon a time on');
+      await page.click('#model-run');
+      await page.waitForFunction(() => window.__apModel.state()?.ids.length > 15, null, { timeout: 10000 });
+      await page.click('#model-grid .model-cell[data-layer="1"][data-head="3"]');
+      await page.click('#model-tokens .model-token >> nth=2');
+      await page.waitForFunction(() => /After position 2 /.test(document.getElementById('model-view').textContent));
+      await page.click('#model-walk-open');
+      await page.waitForFunction(() => window.__apModel.walk()?.step === 1, null, { timeout: 10000 });
+      for (let k = 2; k <= 4; k++) await page.click('#model-walk-next');
+      await page.waitForFunction(() => window.__apModel.walk()?.step === 4);
+      await page.waitForTimeout(250); // the URL is written at most every 100 ms
+      const p = await params(page);
+      assert.equal(p.m, '1');
+      assert.equal(p.mf, name);
+      assert.equal(p.mz, String(bytes.length));
+      assert.equal(p.mt, 'Once upon a time on');
+      assert.equal(p.ml, '1');
+      assert.equal(p.mh, '3');
+      assert.equal(p.mp, '2');
+      assert.equal(p.ms, '4');
+      link = await page.evaluate(() => location.hash);
+      // Leaving Model mode drops its fields from the URL.
+      await page.click('#mode-walk');
+      await page.waitForTimeout(250);
+      assert.equal((await params(page)).m, undefined);
+      assert.ok(!(await page.evaluate(() => location.hash)).includes('mf='));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+  {
+    // The link on a fresh page: Model mode at once, asking for that file by name and size.
+    const { page, problems, close } = await harness.open(link, { width: 1280, height: 900 });
+    try {
+      assert.ok(await page.isVisible('#model-view'));
+      assert.equal(await page.getAttribute('#mode-model', 'aria-pressed'), 'true');
+      const expect = await page.textContent('#model-expect');
+      assert.ok(expect.includes(name), expect);
+      assert.ok(expect.includes(`${bytes.length.toLocaleString('en')} bytes`), expect);
+      assert.ok(await page.isVisible('#model-drop label.button'));
+      assert.ok(await page.isHidden('#model-card'));
+      assert.equal(await page.inputValue('#model-text'), 'Once upon a time on');
+      await page.setInputFiles('#model-file', {
+        name,
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(bytes),
+      });
+      await page.waitForFunction(() => window.__apModel.walk()?.step === 4, null, { timeout: 20000 });
+      const s = await page.evaluate(() => window.__apModel.state());
+      assert.deepEqual([s.view.layer, s.view.head, s.view.step], [1, 3, 4]);
+      assert.ok(s.ids.length > 15);
+      assert.match(await page.textContent('#model-view'), /After position 2 /);
+      const walk = await page.evaluate(() => window.__apModel.walk());
+      assert.deepEqual([walk.layer, walk.head], [1, 3]);
+      assert.match(await page.textContent('#model-large h3'), /Layer 1, head 3/);
+      assert.ok(await page.isHidden('#model-expect'));
+      await page.screenshot({ path: join(SHOTS, 'model-restored-1280.png') });
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+  {
+    // Another file: the text comes back, the rest does not, and the page says why.
+    const { page, problems, close } = await harness.open(link, { width: 320, height: 800 });
+    try {
+      const other = writeModel({ arch: 'llama', seed: 4, layers: 1 });
+      await page.setInputFiles('#model-file', {
+        name: 'other.gguf',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(other.bytes),
+      });
+      await page.waitForSelector('#model-predictions li', { timeout: 20000 });
+      assert.match(
+        await page.textContent('#model-status'),
+        new RegExp(`other\\.gguf is open, but the link was made with ${name.replace('.', '\\.')}`),
+      );
+      const s = await page.evaluate(() => window.__apModel.state());
+      assert.deepEqual([s.view.layer, s.view.head, s.view.step], [0, 0, 0]);
+      assert.equal(await page.inputValue('#model-text'), 'Once upon a time on');
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= 320, `the page is ${wide} px wide at 320`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+});
