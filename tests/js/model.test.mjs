@@ -262,14 +262,19 @@ test('the scalar build gives the same logits and attention (every architecture)'
 // each new position's attention rows equal the last row of a full forward's maps and of the
 // reference, a replaced or disposed session refuses, and its memory goes back.
 test('session: greedy ids equal generate(), new rows equal the reference, memory given back', async () => {
-  for (const arch of ['llama', 'gpt2']) {
+  for (const [arch, simd] of [
+    ['llama', 'auto'],
+    ['gpt2', 'auto'],
+    ['llama', false], // the scalar build
+  ]) {
     const kvHeads = arch === 'gpt2' ? 4 : 2;
     const { bytes, ref } = writeModel({ arch, seed: 5, kvHeads });
-    const model = await loadModel(bytes);
+    const model = await loadModel(bytes, { simd });
+    const stats = () => memoryStats({ simd });
     try {
       const prompt = model.tokenize(arch === 'llama' ? 'Once upon' : 'the cat');
       const want = Array.from(model.generate(prompt, 6, { temperature: 0 }));
-      const before = (await memoryStats()).allocatedBytes;
+      const before = (await stats()).allocatedBytes;
       const session = model.session();
       let logits = session.append(prompt);
       assert.equal(session.positions, prompt.length);
@@ -305,7 +310,7 @@ test('session: greedy ids equal generate(), new rows equal the reference, memory
       assert.equal(second.positions, 0);
       second.dispose();
       assert.throws(() => second.append([1]), /disposed/);
-      assert.ok((await memoryStats()).allocatedBytes <= before + 65536, 'the sessions gave their memory back');
+      assert.ok((await stats()).allocatedBytes <= before + 65536, 'the sessions gave their memory back');
     } finally {
       model.dispose();
     }
