@@ -175,6 +175,7 @@ class ModelRuntime {
                               : c.rope == ap::model::RopeStyle::Norm ? "norm"
                                                                      : "neox"));
     r.set("ropeBase", c.rope_base);
+    r.set("nRot", c.n_rot);  // RoPE's dimensions per head (the first n_rot of head_dim); 0 without RoPE
     // Whether q, k, v get biases (qwen2's, gpt2's fused qkv, or any file that has them).
     const auto& layers = model_.layers();
     r.set("qkvBias", !layers.empty() && (!layers[0].bq.empty() || !layers[0].bqkv.empty()));

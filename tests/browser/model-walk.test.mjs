@@ -78,7 +78,11 @@ for (const arch of ['llama', 'qwen2', 'gpt2']) {
       assert.ok(qkv.shape.includes(`n × d_head = ${n} × ${hd}`), qkv.shape);
       assert.match(
         qkv.notes,
-        { llama: /NORM style.*pairs \(2i, 2i\+1\).*10000/, qwen2: /NEOX style.*halves/, gpt2: /no RoPE/ }[arch],
+        {
+          llama: /NORM style.*pairs \(2i, 2i\+1\).*pos · 10000\^\(−2i\/n_rot\), with n_rot = 8 of the d_head = 8/,
+          qwen2: /NEOX style.*halves \(i, i \+ n_rot\/2\).*n_rot = 8 of the d_head = 8/,
+          gpt2: /no RoPE/,
+        }[arch],
       );
       assert.match(
         qkv.notes,

@@ -47,6 +47,8 @@ describe('model.js on files the tests write', () => {
         assert.equal(model.info.headDim, 8);
         assert.equal(model.info.vocab, ref.vocab);
         assert.equal(model.info.context, 32);
+        assert.equal(model.info.nRot, arch === 'gpt2' ? 0 : 8); // RoPE's dimensions per head: all of d_head
+        assert.equal(model.info.qkvBias, arch !== 'llama'); // qwen2's q/k/v biases, gpt2's fused qkv bias
         assert.match(model.info.tensorTypes, /F32/);
         assert.ok(model.info.memoryBytes >= bytes.length);
         const text = arch === 'llama' ? 'Once upon a time' : 'the cat at the';

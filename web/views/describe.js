@@ -124,9 +124,10 @@ export function scoresShape(d) {
 // on n tokens, in the same fields as describe() where they mean the same, so scoresClaim() and
 // scoresNotation() read it too:
 //   { model: true, arch, n, nKv, dModel, heads, kvHeads, group, head, kvHead, dHead, scale, temperature,
-//     positional, rope, ropeBase, qkvBias, causal, masked, hidden, cross, padding, painted }
+//     positional, rope, ropeBase, nRot, qkvBias, causal, masked, hidden, cross, padding, painted }
 //   positional: 'rope' when the file's RoPE rotates q and k ('norm': interleaved pairs (2i, 2i+1), as
-//   llama; 'neox': halves (i, i + d/2), as qwen2), else 'none' (gpt2 adds learned positions to the
+//   llama; 'neox': halves (i, i + n_rot/2), as qwen2; nRot: the first n_rot dimensions of each head
+//   rotate, by pos · base^(−2i/n_rot)), else 'none' (gpt2 adds learned positions to the
 //   embeddings before the first layer); scale: every architecture divides by √head_dim; T is 1;
 //   causal: a decoder, so M hides keys after the query (n(n − 1)/2 cells, none at n = 1);
 //   kvHead: the K/V head this query head reads, head / (heads / kvHeads) (grouped-query attention).
@@ -150,6 +151,7 @@ export function describeModel(info, { n, head = 0 }) {
     positional: info.rope === 'none' ? 'none' : 'rope',
     rope: info.rope,
     ropeBase: info.ropeBase,
+    nRot: info.nRot ?? info.headDim,
     qkvBias: Boolean(info.qkvBias),
     causal: true,
     masked: hidden > 0,

@@ -448,9 +448,9 @@ const en = {
   'model.wt.qkv.desc':
     'The file’s weights turn each row of X into head {h}’s query (d_head = {dHead} numbers) and into the key and value of K/V head {g}, which head {h} reads.',
   'model.wt.rope.norm':
-    'RoPE (NORM style, as llama): q and k are rotated in interleaved pairs (2i, 2i+1) by the angle pos / {base}^(2i/d); v is not rotated. The maps show q and k after the rotation.',
+    'RoPE (NORM style, as llama): q and k are rotated in interleaved pairs (2i, 2i+1), i < n_rot/2, by the angle pos · {base}^(−2i/n_rot), with n_rot = {nRot} of the d_head = {dHead} dimensions; v is not rotated. The maps show q and k after the rotation.',
   'model.wt.rope.neox':
-    'RoPE (NEOX style, as qwen2): q and k are rotated in pairs of halves (i, i + d/2) by the angle pos / {base}^(2i/d); v is not rotated. The maps show q and k after the rotation.',
+    'RoPE (NEOX style, as qwen2): q and k are rotated in pairs of halves (i, i + n_rot/2) by the angle pos · {base}^(−2i/n_rot), with n_rot = {nRot} of the d_head = {dHead} dimensions; v is not rotated. The maps show q and k after the rotation.',
   'model.wt.rope.none':
     '{arch} has no RoPE: its learned position embeddings were added to the token embeddings before layer 0.',
   'model.wt.bias': 'The file has biases for q, k and v: they are added after the products.',

@@ -427,9 +427,9 @@ const zh = {
   'model.wt.qkv.desc':
     '文件中的权重把 X 的每一行变成头 {h} 的查询（d_head = {dHead} 个数），以及头 {h} 所读取的 K/V 头 {g} 的键和值。',
   'model.wt.rope.norm':
-    'RoPE（NORM 方式，同 llama）：q 和 k 按交错的维度对 (2i, 2i+1) 旋转 pos / {base}^(2i/d) 的角度；v 不旋转。图中是旋转后的 q 和 k。',
+    'RoPE（NORM 方式，同 llama）：q 和 k 按交错的维度对 (2i, 2i+1)（i < n_rot/2）旋转 pos · {base}^(−2i/n_rot) 的角度，n_rot = {nRot}（d_head = {dHead} 维中的前 n_rot 维）；v 不旋转。图中是旋转后的 q 和 k。',
   'model.wt.rope.neox':
-    'RoPE（NEOX 方式，同 qwen2）：q 和 k 按前后两半的维度对 (i, i + d/2) 旋转 pos / {base}^(2i/d) 的角度；v 不旋转。图中是旋转后的 q 和 k。',
+    'RoPE（NEOX 方式，同 qwen2）：q 和 k 按前后两半的维度对 (i, i + n_rot/2) 旋转 pos · {base}^(−2i/n_rot) 的角度，n_rot = {nRot}（d_head = {dHead} 维中的前 n_rot 维）；v 不旋转。图中是旋转后的 q 和 k。',
   'model.wt.rope.none': '{arch} 没有 RoPE：它学到的位置嵌入在第 0 层之前已加到词元嵌入上。',
   'model.wt.bias': '文件中有 q、k、v 的偏置：它们在乘积之后加上。',
   'model.wt.gqa':

@@ -258,7 +258,11 @@ function notes(stage, d, tr) {
   if (stage.key === 'qkv') {
     out.push(
       d.positional === 'rope'
-        ? t(d.rope === 'neox' ? 'model.wt.rope.neox' : 'model.wt.rope.norm', { base: formatNumber(d.ropeBase, 6) })
+        ? t(d.rope === 'neox' ? 'model.wt.rope.neox' : 'model.wt.rope.norm', {
+            base: formatNumber(d.ropeBase, 6),
+            nRot: d.nRot,
+            dHead: d.dHead,
+          })
         : t('model.wt.rope.none', { arch: d.arch }),
     );
     if (d.qkvBias) out.push(t('model.wt.bias'));
