@@ -82,6 +82,14 @@ test('Model mode generates through the KV cache and draws each new token’s att
     const row01 = await page.evaluate(() => window.__apModel.newestRow());
     assert.ok(Math.abs(row01[0] - r.attention[0][1][(n - 1) * n]) < 1e-4);
     await page.screenshot({ path: join(SHOTS, 'model-generated-1280.png'), fullPage: true });
+    // A click on a token keeps the generated ones (predictions after it); Run starts from the text again.
+    await page.click('#model-tokens .model-token >> nth=3');
+    await page.waitForFunction(() => /After position 3 /.test(document.getElementById('model-view').textContent));
+    assert.equal((await state(page)).ids.length, n);
+    await page.click('#model-run');
+    await page.waitForFunction((k) => window.__apModel.state().ids.length === k, prompt.length);
+    assert.equal((await state(page)).generated, 0);
+    assert.ok(await page.isHidden('#model-newest'));
     assert.deepEqual(problems, []);
   } finally {
     await close();

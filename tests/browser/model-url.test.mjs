@@ -85,6 +85,19 @@ test('Model mode: the URL keeps the view and the file it needs; the view comes b
       assert.match(await page.textContent('#model-large h3'), /Layer 1, head 3/);
       assert.ok(await page.isHidden('#model-expect'));
       await page.screenshot({ path: join(SHOTS, 'model-restored-1280.png') });
+      // A pasted link (hashchange) with the same file: its view at once, here layer 0, head 1, no
+      // walkthrough, another text.
+      const next = new URLSearchParams(link.slice(1));
+      for (const [k, v] of Object.entries({ ml: '0', mh: '1', ms: '0', mp: '-1', mt: 'Once upon' })) next.set(k, v);
+      await page.evaluate((h) => (location.hash = h), '#' + next.toString());
+      await page.waitForFunction(() => window.__apModel.state()?.view.head === 1 && !window.__apModel.walk(), null, {
+        timeout: 10000,
+      });
+      const pasted = await page.evaluate(() => window.__apModel.state());
+      assert.equal(pasted.view.layer, 0);
+      assert.equal(await page.inputValue('#model-text'), 'Once upon');
+      await page.waitForFunction(() => window.__apModel.state().ids.length < 10);
+      assert.match(await page.textContent('#model-large h3'), /Layer 0, head 1/);
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -44,20 +44,7 @@ class ModelMode {
     this.onView = onView;
     // A link's view waits for its file: restored once a file is given (all of it when the name and
     // size match, else only the text).
-    this.expected =
-      state?.model && state.mFile
-        ? {
-            name: state.mFile,
-            size: state.mSize,
-            text: state.mText,
-            layer: state.mLayer,
-            head: state.mHead,
-            position: state.mPos,
-            step: state.mStep,
-          }
-        : null;
-    this.worker = null;
-    this.info = null;
+    this.expected = expectedOf(state);
     this.run = null; // the last 'ran' message, grown by each generated token
     this.requestId = 0;
     this.view = { layer: 0, head: 0, step: 0 }; // the chosen layer and head; step: the walkthrough's (0: closed)
@@ -68,12 +55,32 @@ class ModelMode {
     this.tooltip.node.id = 'model-tooltip';
     this.build();
     if (state?.model) this.text.value = state.mText;
-    if (this.expected) {
-      this.expect.hidden = false;
+    this.showExpected();
+  }
+
+  // The file a link's view waits for, said beside the picker (hidden when none).
+  showExpected() {
+    this.expect.hidden = !this.expected;
+    if (this.expected)
       this.expect.textContent = t('model.expects', {
         name: this.expected.name,
         size: exactBytes(this.expected.size),
       });
+  }
+
+  // Another link's state (pasted, or Back: hashchange). With its file open, its view is shown at
+  // once (the text run again); else its text is put in and its file asked for, as at start-up.
+  apply(state) {
+    const want = expectedOf(state);
+    if (!want || this.generating) return;
+    this.expected = want;
+    if (this.info && want.name === this.opened?.name && want.size === this.opened?.size) {
+      const position = this.restore(this.info);
+      if (this.run) this.run = { ...this.run, generated: 0 };
+      this.request(position);
+    } else {
+      this.text.value = want.text;
+      this.showExpected();
     }
   }
 
@@ -178,7 +185,11 @@ class ModelMode {
       pick.classList.remove('over');
       this.open(Array.from(e.dataTransfer?.files ?? []));
     });
-    this.runButton.addEventListener('click', () => this.request());
+    // Run: the text as typed (a generation's new tokens are dropped).
+    this.runButton.addEventListener('click', () => {
+      if (this.run) this.run = { ...this.run, generated: 0 };
+      this.request();
+    });
     this.genButton.addEventListener('click', () => this.generate());
     this.stopButton.addEventListener('click', () => this.worker?.postMessage({ type: 'stop' }));
     // Formulas shrink to their box's width (no sideways scrolling on a phone).
@@ -400,6 +411,7 @@ class ModelMode {
   // The chosen head's trace for the walkthrough, when it is open (not while generating: the worker's
   // forward is of the sequence once generation is done).
   requestTrace() {
+    if (!this.view.step) this.walkBox.hidden = true;
     if (!this.view.step || !this.run || this.generating) return;
     this.walkTrace = null;
     this.worker.postMessage({ type: 'trace', id: this.requestId, layer: this.view.layer, head: this.view.head });
@@ -571,6 +583,21 @@ function causal(n) {
   return m;
 }
 
+// The view a state's m* fields name, with the file it needs; null without m=1 and a file name.
+function expectedOf(state) {
+  return state?.model && state.mFile
+    ? {
+        name: state.mFile,
+        size: state.mSize,
+        text: state.mText,
+        layer: state.mLayer,
+        head: state.mHead,
+        position: state.mPos,
+        step: state.mStep,
+      }
+    : null;
+}
+
 // Which K/V head the chosen head reads, and with which heads it shares it (describeModel's d).
 function headCaption(d) {
   if (d.kvHeads === d.heads) return t('model.captionMha', { h: d.head, heads: d.heads });
@@ -640,7 +667,7 @@ export function setUpModelMode({ state = null, onView = () => {} } = {}) {
   const button = document.getElementById('mode-model');
   if (!view || !button) return null;
   let mode = null;
-  const enter = (on) => {
+  const enter = (on, from = state) => {
     document.body.classList.toggle('model-mode', on);
     view.hidden = !on;
     button.setAttribute('aria-pressed', String(on));
@@ -649,7 +676,7 @@ export function setUpModelMode({ state = null, onView = () => {} } = {}) {
     if (on)
       for (const id of ['mode-walk', 'mode-all']) document.getElementById(id)?.setAttribute('aria-pressed', 'false');
     if (on && !mode) {
-      mode = new ModelMode(view, { state, onView });
+      mode = new ModelMode(view, { state: from, onView });
       window.__apModel = testHook(mode);
     }
     onView({ model: on });
@@ -658,5 +685,15 @@ export function setUpModelMode({ state = null, onView = () => {} } = {}) {
   for (const id of ['mode-walk', 'mode-all'])
     document.getElementById(id)?.addEventListener('click', () => enter(false));
   if (state?.model) enter(true);
-  return { enter };
+  // A new hash (a pasted link, Back): Model mode follows its m* fields.
+  const apply = (next) => {
+    if (!next.model) {
+      if (!view.hidden) enter(false);
+      return;
+    }
+    const fresh = !mode;
+    enter(true, next);
+    if (!fresh) mode.apply(next);
+  };
+  return { enter, apply };
 }
