@@ -129,3 +129,56 @@ test('Model mode: the URL keeps the view and the file it needs; the view comes b
     }
   }
 });
+
+test('Model mode: a hostile or out-of-range link is shown as text and clamped, never breaks the page', async () => {
+  const { bytes } = writeModel({ arch: 'llama', seed: 3 });
+  const evil = '<img src=x onerror=alert(1)>.gguf';
+  const hash = (fields) => '#' + new URLSearchParams({ m: '1', ...fields }).toString();
+  {
+    const { page, problems, close } = await harness.open(hash({ mf: evil, mz: 'abc', mt: '<b>hi</b>' }), {
+      width: 320,
+      height: 800,
+    });
+    try {
+      const expect = await page.textContent('#model-expect');
+      assert.ok(expect.includes(evil), expect);
+      assert.ok(expect.includes('0 bytes'), expect); // mz=abc reads as 0
+      assert.equal(await page.$$eval('#model-view img', (els) => els.length), 0);
+      assert.equal(await page.inputValue('#model-text'), '<b>hi</b>');
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+  {
+    // The right file, with a layer, head, position and stage past the model's: the last of each.
+    const link = hash({
+      mf: 'tiny.gguf',
+      mz: String(bytes.length),
+      mt: 'Once upon',
+      ml: '99999',
+      mh: '7',
+      mp: '1000000',
+      ms: '999',
+    });
+    const { page, problems, close } = await harness.open(link, { width: 1280, height: 900 });
+    try {
+      await page.setInputFiles('#model-file', {
+        name: 'tiny.gguf',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(bytes),
+      });
+      await page.waitForFunction(() => window.__apModel.walk()?.step === 7, null, { timeout: 20000 });
+      const s = await page.evaluate(() => window.__apModel.state());
+      assert.deepEqual([s.view.layer, s.view.head], [1, 3]);
+      const n = s.ids.length;
+      assert.ok(
+        (await page.textContent('#model-view')).includes(`After position ${n - 1} `),
+        'predictions after the last token',
+      );
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+});
