@@ -176,6 +176,9 @@ test('Model mode: a hostile or out-of-range link is shown as text and clamped, n
         (await page.textContent('#model-view')).includes(`After position ${n - 1} `),
         'predictions after the last token',
       );
+      await page.waitForTimeout(250); // the URL is written at most every 100 ms
+      const p = await params(page);
+      assert.deepEqual([p.ml, p.mh, p.mp, p.ms], ['1', '3', String(n - 1), '7']); // as clamped
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -275,6 +275,8 @@ class ModelMode {
       this.request(this.restore(m.info));
     } else if (m.type === 'ran' && m.id === this.requestId) {
       this.run = m;
+      // The position the predictions are at, as the worker clamped it (−1: the last, by default).
+      this.onView({ mPos: this.askedPosition ? m.position : -1 });
       this.showRun();
     } else if (m.type === 'traced' && m.id === this.requestId) {
       this.walkTrace = m;
@@ -319,7 +321,8 @@ class ModelMode {
     const ids = this.run?.generated ? Array.from(this.run.ids) : undefined;
     this.newest = null;
     this.worker.postMessage({ type: 'run', id: this.requestId, text: this.text.value, position, ids });
-    this.onView({ mText: this.text.value, mPos: Number.isInteger(position) ? position : -1 });
+    this.askedPosition = Number.isInteger(position);
+    this.onView({ mText: this.text.value });
   }
 
   generate() {
