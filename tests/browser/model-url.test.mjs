@@ -14,6 +14,21 @@ before(async () => {
 });
 after(() => harness?.close());
 
+// Waits until the URL (written at most every 100 ms, later under load) holds `want` ({ key: value,
+// or undefined for absent }), then returns all its fields.
+async function urlHolds(page, want) {
+  await page
+    .waitForFunction(
+      (w) => {
+        const q = new URLSearchParams(location.hash.slice(1));
+        return Object.entries(w).every(([k, v]) => (v === null ? !q.has(k) : q.get(k) === v));
+      },
+      Object.fromEntries(Object.entries(want).map(([k, v]) => [k, v ?? null])),
+      { timeout: 5000 },
+    )
+    .catch(() => {}); // the assertions below say what differs
+  return params(page);
+}
 const params = async (page) =>
   Object.fromEntries(await page.evaluate(() => [...new URLSearchParams(location.hash.slice(1))]));
 
@@ -37,8 +52,7 @@ test('Model mode: the URL keeps the view and the file it needs; the view comes b
       await page.waitForFunction(() => window.__apModel.walk()?.step === 1, null, { timeout: 10000 });
       for (let k = 2; k <= 4; k++) await page.click('#model-walk-next');
       await page.waitForFunction(() => window.__apModel.walk()?.step === 4);
-      await page.waitForTimeout(250); // the URL is written at most every 100 ms
-      const p = await params(page);
+      const p = await urlHolds(page, { m: '1', ms: '4', mp: '2', mh: '3' });
       assert.equal(p.m, '1');
       assert.equal(p.mf, name);
       assert.equal(p.mz, String(bytes.length));
@@ -50,8 +64,7 @@ test('Model mode: the URL keeps the view and the file it needs; the view comes b
       link = await page.evaluate(() => location.hash);
       // Leaving Model mode drops its fields from the URL.
       await page.click('#mode-walk');
-      await page.waitForTimeout(250);
-      assert.equal((await params(page)).m, undefined);
+      assert.equal((await urlHolds(page, { m: undefined })).m, undefined);
       assert.ok(!(await page.evaluate(() => location.hash)).includes('mf='));
       assert.deepEqual(problems, []);
     } finally {
@@ -176,8 +189,7 @@ test('Model mode: a hostile or out-of-range link is shown as text and clamped, n
         (await page.textContent('#model-view')).includes(`After position ${n - 1} `),
         'predictions after the last token',
       );
-      await page.waitForTimeout(250); // the URL is written at most every 100 ms
-      const p = await params(page);
+      const p = await urlHolds(page, { ml: '1', mh: '3', mp: String(n - 1), ms: '7' });
       assert.deepEqual([p.ml, p.mh, p.mp, p.ms], ['1', '3', String(n - 1), '7']); // as clamped
       assert.deepEqual(problems, []);
     } finally {
