@@ -12,10 +12,12 @@
 #include <emscripten/val.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "bindings/js_values.h"
+#include "bindings/model_session.h"
 #include "formats/gguf.h"
 #include "model/model.h"
 #include "tokenizer/gguf_vocab.h"
@@ -103,6 +105,7 @@ class ModelRuntime {
 
   // Parses the model (and the tokenizer): "" or a message saying what is wrong and where.
   std::string finish() {
+    session_.reset();  // it read the model being replaced
     forward_ = ap::model::Forward();
     ready_ = false;
     tokenizer_ = ap::Tokenizer();
@@ -172,6 +175,10 @@ class ModelRuntime {
                               : c.rope == ap::model::RopeStyle::Norm ? "norm"
                                                                      : "neox"));
     r.set("ropeBase", c.rope_base);
+    r.set("nRot", c.n_rot);  // RoPE's dimensions per head (the first n_rot of head_dim); 0 without RoPE
+    // Whether q, k, v get biases (qwen2's, gpt2's fused qkv, or any file that has them).
+    const auto& layers = model_.layers();
+    r.set("qkvBias", !layers.empty() && (!layers[0].bq.empty() || !layers[0].bqkv.empty()));
     r.set("parameters", static_cast<double>(model_.parameter_count()));
     r.set("tensorTypes", model_.tensor_types());
     r.set("memoryBytes", static_cast<double>(model_.memory_bytes()));
@@ -323,8 +330,81 @@ class ModelRuntime {
     return r;
   }
 
+  // ---- The KV-cache session (model_session.h): one at a time, named by an id so that a replaced
+  // session's JS object is refused instead of reading the new one.
+
+  // Starts a session (replacing and freeing any earlier one); its id.
+  double session_start(double seed) {
+    session_.reset();
+    if (!ready_) return 0;
+    const double s = seed >= 0 && seed <= 9007199254740991.0 ? seed : 0;
+    session_ = std::make_unique<ap::bindings::KvSession>(model_, static_cast<uint64_t>(s));
+    return ++session_id_;
+  }
+
+  // Appends ids: { logits (vocab) of the newest position, positions } or { error }.
+  val session_append(double id, const val& array) {
+    if (std::string e = session_check(id); !e.empty()) return error(e);
+    std::vector<int32_t> ids;
+    std::string message;
+    if (!read_ids(array, &ids, &message)) return error(message);
+    const ap::model::Config& c = model_.config();
+    const double n = static_cast<double>(session_->positions()) + static_cast<double>(ids.size());
+    const double bytes =
+        4.0 * (ids.size() * (c.vocab + 2.0 * c.n_layer * (c.d_model + c.n_head * c.head_dim) +
+                             4.0 * (c.d_model + c.n_ff + c.n_head * c.head_dim)) +
+               n * (2.0 * c.n_layer * c.n_kv_head * c.head_dim + c.n_layer * c.n_head)) +
+        8.0 * 1048576.0;
+    if (n <= c.n_ctx && !heap_can_hold(bytes)) {
+      return error("out of memory: appending " + std::to_string(ids.size()) + " tokens needs about " +
+                   megabytes(bytes));
+    }
+    if (std::string e = session_->append(ids.data(), static_cast<int>(ids.size())); !e.empty())
+      return error(e);
+    val r = val::object();
+    r.set("logits", copy_out("Float32Array", session_->logits().data(), session_->logits().size()));
+    r.set("positions", session_->positions());
+    return r;
+  }
+
+  // { rows: (n_layer·n_head, positions) } the newest position's attention weights, every layer and head.
+  val session_attention(double id) const {
+    if (std::string e = session_check(id); !e.empty()) return error(e);
+    if (session_->positions() == 0) return error("nothing was appended to this session");
+    val r = val::object();
+    r.set("rows", copy_out("Float32Array", session_->rows().data(), session_->rows().size()));
+    r.set("positions", session_->positions());
+    return r;
+  }
+
+  // { id } the next token from the newest logits (greedy at temperature 0).
+  val session_sample(double id, double temperature, int top_k, double top_p) {
+    if (std::string e = session_check(id); !e.empty()) return error(e);
+    if (session_->positions() == 0) return error("nothing was appended to this session");
+    if (!(temperature >= 0) || !(temperature <= 100)) return error("temperature must be in 0 … 100");
+    if (!(top_p > 0) || !(top_p <= 1)) return error("topP must be in (0, 1]");
+    if (top_k < 0) return error("topK must be 0 (all) or more");
+    ap::model::SampleOptions o;
+    o.temperature = static_cast<float>(temperature);
+    o.top_k = top_k;
+    o.top_p = static_cast<float>(top_p);
+    val r = val::object();
+    r.set("id", session_->sample(o));
+    return r;
+  }
+
+  double session_memory(double id) const {
+    return session_check(id).empty() ? static_cast<double>(session_->memory_bytes()) : 0;
+  }
+
+  // Frees the session's cache (a later or unknown id does nothing).
+  void session_dispose(double id) {
+    if (session_ && id == session_id_) session_.reset();
+  }
+
   // Gives every byte back to the heap.
   void dispose() {
+    session_.reset();
     forward_ = ap::model::Forward();
     model_ = ap::model::Model();
     tokenizer_ = ap::Tokenizer();
@@ -342,6 +422,14 @@ class ModelRuntime {
   ap::model::Forward forward_;  // the last forward, with every layer's state
   bool ready_ = false, has_tokenizer_ = false;
   std::string tokenizer_note_;
+  std::unique_ptr<ap::bindings::KvSession> session_;  // the live session, or none
+  double session_id_ = 0;                             // its id (ids only grow)
+
+  std::string session_check(double id) const {
+    if (!ready_) return "no model is loaded";
+    if (!session_ || id != session_id_) return "this session was disposed or replaced by a later one";
+    return "";
+  }
 };
 
 }  // namespace
@@ -361,6 +449,12 @@ EMSCRIPTEN_BINDINGS(model_runtime) {
       .function("attention", &ModelRuntime::attention)
       .function("trace", &ModelRuntime::trace)
       .function("generate", &ModelRuntime::generate)
+      .function("sessionStart", &ModelRuntime::session_start)
+      .function("sessionAppend", &ModelRuntime::session_append)
+      .function("sessionAttention", &ModelRuntime::session_attention)
+      .function("sessionSample", &ModelRuntime::session_sample)
+      .function("sessionMemory", &ModelRuntime::session_memory)
+      .function("sessionDispose", &ModelRuntime::session_dispose)
       .function("dispose", &ModelRuntime::dispose)
       .class_function("maxFileBytes", &ModelRuntime::max_file_bytes);
 }

@@ -130,3 +130,16 @@ export function highlights(page) {
     ),
   );
 }
+
+// Drops `bytes` as a file named `name` on the Model mode's drop zone, as a user's drag and drop does.
+export async function dropFile(page, bytes, name) {
+  await page.evaluate(
+    ([data, fileName]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], fileName));
+      const zone = document.getElementById('model-drop');
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    [Array.from(bytes), name],
+  );
+}

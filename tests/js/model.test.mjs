@@ -47,6 +47,8 @@ describe('model.js on files the tests write', () => {
         assert.equal(model.info.headDim, 8);
         assert.equal(model.info.vocab, ref.vocab);
         assert.equal(model.info.context, 32);
+        assert.equal(model.info.nRot, arch === 'gpt2' ? 0 : 8); // RoPE's dimensions per head: all of d_head
+        assert.equal(model.info.qkvBias, arch !== 'llama'); // qwen2's q/k/v biases, gpt2's fused qkv bias
         assert.match(model.info.tensorTypes, /F32/);
         assert.ok(model.info.memoryBytes >= bytes.length);
         const text = arch === 'llama' ? 'Once upon a time' : 'the cat at the';
@@ -252,6 +254,65 @@ test('the scalar build gives the same logits and attention (every architecture)'
       for (let pos = 0; pos < ids.length; pos++)
         assertClose(pass.logits(pos), want.logits[pos], 1e-4, `${arch} logits(${pos})`);
       assertClose(pass.attention(1, 3), want.attention[1][3], 1e-4, `${arch} attention(1, 3)`);
+    } finally {
+      model.dispose();
+    }
+  }
+});
+
+// The KV-cache session the page generates with (model.session()): greedy ids equal generate()'s,
+// each new position's attention rows equal the last row of a full forward's maps and of the
+// reference, a replaced or disposed session refuses, and its memory goes back.
+test('session: greedy ids equal generate(), new rows equal the reference, memory given back', async () => {
+  for (const [arch, simd] of [
+    ['llama', 'auto'],
+    ['gpt2', 'auto'],
+    ['llama', false], // the scalar build
+  ]) {
+    const kvHeads = arch === 'gpt2' ? 4 : 2;
+    const { bytes, ref } = writeModel({ arch, seed: 5, kvHeads });
+    const model = await loadModel(bytes, { simd });
+    const stats = () => memoryStats({ simd });
+    try {
+      const prompt = model.tokenize(arch === 'llama' ? 'Once upon' : 'the cat');
+      const want = Array.from(model.generate(prompt, 6, { temperature: 0 }));
+      const before = (await stats()).allocatedBytes;
+      const session = model.session();
+      let logits = session.append(prompt);
+      assert.equal(session.positions, prompt.length);
+      const got = [];
+      const seq = Array.from(prompt);
+      for (let s = 0; s < 6; s++) {
+        const next = session.sample({ temperature: 0 });
+        assert.equal(next, argmax(logits), 'greedy is the argmax of the logits append gave');
+        got.push(next);
+        seq.push(next);
+        logits = session.append([next]);
+        // The newest row of every layer and head against the reference over the whole sequence.
+        const rows = session.attention();
+        const n = seq.length;
+        assert.equal(rows.length, model.info.layers * model.info.heads * n);
+        const r = referenceForward(ref, seq);
+        for (let l = 0; l < model.info.layers; l++)
+          for (let h = 0; h < model.info.heads; h++) {
+            const row = rows.subarray((l * model.info.heads + h) * n, (l * model.info.heads + h + 1) * n);
+            const wantRow = r.attention[l][h].subarray((n - 1) * n, n * n);
+            assertClose(row, wantRow, 1e-4, `${arch} session row l${l} h${h} at ${n}`);
+          }
+        assertClose(logits, r.logits[n - 1], 1e-4, `${arch} session logits at ${n}`);
+      }
+      assert.deepEqual(got, want);
+      assert.ok(session.memoryBytes() > 0);
+      // A second session replaces the first, which then refuses; bad ids are refused with a message.
+      const second = model.session();
+      assert.throws(() => session.append([1]), /disposed or replaced/);
+      assert.throws(() => second.attention(), /nothing was appended/);
+      assert.throws(() => second.append([model.info.vocab]), /outside the vocabulary/);
+      assert.throws(() => second.append(new Array(model.info.context + 1).fill(1)), /context is full/);
+      assert.equal(second.positions, 0);
+      second.dispose();
+      assert.throws(() => second.append([1]), /disposed/);
+      assert.ok((await stats()).allocatedBytes <= before + 65536, 'the sessions gave their memory back');
     } finally {
       model.dispose();
     }

@@ -113,8 +113,18 @@ test('state: every field round-trips through the hash', () => {
     lock: ['causal', 'view'],
     embed: true,
     lang: 'zh',
+    model: true,
+    mFile: 'my model & co.gguf',
+    mSize: 1289748,
+    mText: 'Once upon a time #2 & <s>',
+    mLayer: 2,
+    mHead: 7,
+    mPos: 4,
+    mStep: 5,
   };
   assert.deepEqual(parseHash(toHash(state)), state);
+  // Model mode's fields are written only while it is shown.
+  assert.ok(!toHash({ ...state, model: false }).includes('mf='));
   assert.deepEqual(parseHash(toHash({ ...DEFAULT_STATE })), { ...DEFAULT_STATE });
   assert.deepEqual(parseHash(''), { ...DEFAULT_STATE });
   assert.deepEqual(parseHash('#'), { ...DEFAULT_STATE });

@@ -58,6 +58,10 @@ const HASHES = [
   '#s=a+b%26c%3Dd%23e&kv=%3Cb%3E&x=1',
   '#s=one&s=two&h=3&h=5',
   '?h=3',
+  // Model mode (page/model/): its fields, out-of-range ones clamped; without m=1 they are read, not written.
+  '#m=1&mf=tiny%20llama.gguf&mz=1234&mt=Once%20upon&ml=2&mh=3&mp=4&ms=5',
+  '#m=1&mz=-5&ml=-1&mh=abc&mp=-7&ms=2.5',
+  '#mf=x.gguf&ml=3',
   'h=2&d=8&t=0.5&c=1&p=rope&seed=7&f=1&step=9&sc=0&pad=1&pm=0.1&pair=1.0&ind=1&x=1&kv=b+c&ed=e.0.0.1' +
     '&hide=seed&lock=heads&embed=1&lang=en',
 ];

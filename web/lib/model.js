@@ -192,6 +192,52 @@ class Model {
     return unwrap(this.#runtime().generate(ids, steps, temperature, topK, topP, seed)).ids;
   }
 
+  /**
+   * A KV-cache generation session (one at a time: a new one replaces, and frees, the last).
+   *   append(ids) → Float32Array (vocab): the newest position's logits, after the positions held
+   *   attention() → Float32Array (layers·heads, positions): the newest position's weights over
+   *                 every key so far, row layer·heads + head (what the page draws per new token)
+   *   sample({ temperature, topK, topP }) → the next id from the newest logits (greedy at 0; the
+   *                 session's generator, seeded by `seed`, advances by one draw)
+   *   positions, memoryBytes(), dispose()
+   * Greedy ids from append/sample equal generate()'s.
+   */
+  session({ seed = 0 } = {}) {
+    readInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
+    const runtime = this.#runtime();
+    const id = runtime.sessionStart(seed);
+    if (!id) throw new Error('no model is loaded');
+    let positions = 0;
+    let disposed = false;
+    const live = () => {
+      if (disposed) throw new Error('this session was disposed');
+      return this.#runtime();
+    };
+    return {
+      get positions() {
+        return positions;
+      },
+      append: (ids) => {
+        const r = unwrap(live().sessionAppend(id, ids));
+        positions = r.positions;
+        return r.logits;
+      },
+      attention: () => unwrap(live().sessionAttention(id)).rows,
+      sample: ({ temperature = 0, topK = 0, topP = 1 } = {}) => {
+        if (typeof temperature !== 'number' || typeof topP !== 'number')
+          throw new Error('temperature and topP are numbers');
+        readInt(topK, 'topK', 0, this.info.vocab);
+        return unwrap(live().sessionSample(id, temperature, topK, topP)).id;
+      },
+      memoryBytes: () => live().sessionMemory(id),
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        this.#r?.sessionDispose(id);
+      },
+    };
+  }
+
   /** Gives the model's memory back to the wasm heap; the model cannot be used afterwards. */
   dispose() {
     if (!this.#r) return;

@@ -7,7 +7,7 @@
 // the patch holds only VIEW_FIELDS. The worker's results land in app.trace, which the views draw.
 
 import { t } from './i18n/i18n.js';
-import { toHash, STEPS } from './state.js';
+import { toHash, STEPS, MODEL_FIELDS } from './state.js';
 import { checkParams } from './params.js';
 import { tokenize } from '../views/tokenizer.js';
 import { checkAgainstCore } from '../views/limits.js';
@@ -131,6 +131,8 @@ export class App {
     const { state } = this;
     if (state.step > 0) this.lastStep = state.step;
     this.writeUrl();
+    // Model mode's view (page/model/) is only written to the URL: the random-weights pass is unchanged.
+    if (keys.length && keys.every((key) => MODEL_FIELDS.includes(key))) return;
     // Every module builds its text once: another language reloads the page in it.
     if ((state.lang || this.locale) !== this.locale) {
       location.reload();

@@ -38,6 +38,11 @@ setUpCopyLink(app);
 setUpEmbedDialog(app);
 setUpExportDialog(app);
 // Another hash (a pasted link, Back): its state replaces this one.
-window.addEventListener('hashchange', () => app.update(parseHash(location.hash), { replace: true }));
+// Model mode follows the model fields of the new hash.
+window.addEventListener('hashchange', () => {
+  const next = parseHash(location.hash);
+  app.update(next, { replace: true });
+  modelMode?.apply(next);
+});
 app.start();
-setUpModelMode();
+const modelMode = setUpModelMode({ state, onView: (patch) => app.update(patch) });

@@ -40,6 +40,7 @@ export const STEPS = 12;
 
 const SENTENCE = "The animal didn't cross the street because it was too tired";
 const KV = "L'animal n'a pas traversé la rue";
+export const MODEL_TEXT = 'Once upon a time';
 
 export const FIELDS = Object.freeze([
   { key: 'sentence', url: 's', kind: 'text', default: SENTENCE, when: 'always' }, // the sentence (queries)
@@ -63,7 +64,19 @@ export const FIELDS = Object.freeze([
   { key: 'lock', url: 'lock', kind: 'name list', default: [], when: 'set' }, // teacher mode: shown but disabled
   { key: 'embed', url: 'embed', kind: 'flag', default: false, when: 'set' }, // compact page for an iframe
   { key: 'lang', url: 'lang', kind: 'choice', values: LANGS, default: '', when: 'set' }, // UI language; '': browser's
+  // Model mode (page/model/): the view of a real model file, written only while it is shown.
+  { key: 'model', url: 'm', kind: 'flag', default: false, when: 'set' }, // Model mode is shown
+  { key: 'mFile', url: 'mf', kind: 'text', default: '', when: { with: 'model' } }, // the file's name …
+  { key: 'mSize', url: 'mz', kind: 'integer', min: 0, default: 0, when: { with: 'model' } }, // … and size in bytes
+  { key: 'mText', url: 'mt', kind: 'text', default: MODEL_TEXT, when: { with: 'model' } }, // the text run
+  { key: 'mLayer', url: 'ml', kind: 'integer', min: 0, default: 0, when: { with: 'model' } }, // the chosen layer
+  { key: 'mHead', url: 'mh', kind: 'integer', min: 0, default: 0, when: { with: 'model' } }, // the chosen head
+  { key: 'mPos', url: 'mp', kind: 'integer', min: -1, default: -1, when: { with: 'model' } }, // predictions after; −1: the last
+  { key: 'mStep', url: 'ms', kind: 'integer', min: 0, default: 0, when: { with: 'model' } }, // its walkthrough's stage; 0: closed
 ]);
+
+// The fields only Model mode reads: a patch of these rewrites the URL and nothing else.
+export const MODEL_FIELDS = Object.freeze(['model', 'mFile', 'mSize', 'mText', 'mLayer', 'mHead', 'mPos', 'mStep']);
 
 // An edit { m, row, col, value } names a cell of: e the embeddings (row = token index), q, k, v
 // the entries of W_Q, W_K, W_V. In the hash: m.row.col.value, e.g. e.3.5.0.25.

@@ -117,3 +117,87 @@ export function projectionFormula(d) {
 export function scoresShape(d) {
   return d.cross ? { symbols: 'n_q × n_k', rows: d.n, cols: d.nKv } : { symbols: 'n × n', rows: d.n, cols: d.nKv };
 }
+
+// ---- A real model's head (page/model/): what its forward computed, from the file's info ----
+//
+// describeModel(info, { n, head }): the description of one head of a model (web/lib/model.js info)
+// on n tokens, in the same fields as describe() where they mean the same, so scoresClaim() and
+// scoresNotation() read it too:
+//   { model: true, arch, n, nKv, dModel, heads, kvHeads, group, head, kvHead, dHead, scale, temperature,
+//     positional, rope, ropeBase, nRot, qkvBias, causal, masked, hidden, cross, padding, painted }
+//   positional: 'rope' when the file's RoPE rotates q and k ('norm': interleaved pairs (2i, 2i+1), as
+//   llama; 'neox': halves (i, i + n_rot/2), as qwen2; nRot: the first n_rot dimensions of each head
+//   rotate, by pos · base^(−2i/n_rot)), else 'none' (gpt2 adds learned positions to the
+//   embeddings before the first layer); scale: every architecture divides by √head_dim; T is 1;
+//   causal: a decoder, so M hides keys after the query (n(n − 1)/2 cells, none at n = 1);
+//   kvHead: the K/V head this query head reads, head / (heads / kvHeads) (grouped-query attention).
+export function describeModel(info, { n, head = 0 }) {
+  const group = info.heads / info.kvHeads;
+  const hidden = (n * (n - 1)) / 2;
+  return Object.freeze({
+    model: true,
+    arch: info.architecture,
+    n,
+    nKv: n,
+    dModel: info.dModel,
+    heads: info.heads,
+    kvHeads: info.kvHeads,
+    group,
+    head,
+    kvHead: Math.floor(head / group),
+    dHead: info.headDim,
+    scale: true,
+    temperature: 1,
+    positional: info.rope === 'none' ? 'none' : 'rope',
+    rope: info.rope,
+    ropeBase: info.ropeBase,
+    nRot: info.nRot ?? info.headDim,
+    qkvBias: Boolean(info.qkvBias),
+    causal: true,
+    masked: hidden > 0,
+    hidden,
+    cross: false,
+    padding: 0,
+    painted: 0,
+  });
+}
+
+// The head's formula: P_h = softmax ( Q_h K_gᵀ / √d_head + M ) ,   out_h = P_h V_g, with g its K/V head.
+export function modelScoresFormula(d, h = d.head) {
+  const g = Math.floor(h / d.group);
+  let expr = `\\frac{Q_${h} K_${g}^T}{√d_head}`;
+  if (d.masked) expr += ' + M';
+  return `P_${h} = softmax ( ${expr} ) ,   out_${h} = P_${h} V_${g}`;
+}
+
+// How the layer's input X and the head's q, k, v were made: X = norm(x) (RMSNorm or LayerNorm),
+// Q_h = X W_Q,h (+ b) rotated by RoPE where the file has it, K_g and V_g from K/V head g.
+export function modelProjectionFormula(d, h = d.head) {
+  const g = Math.floor(h / d.group);
+  const bias = (b) => (d.qkvBias ? ` + b_${b}` : '');
+  const rot = (e) => (d.positional === 'rope' ? `RoPE_${d.rope} ( ${e} )` : e);
+  return (
+    `Q_${h} = ${rot(`X W_{Q,${h}}${bias(`{Q,${h}}`)}`)} ,   K_${g} = ${rot(`X W_{K,${g}}${bias(`{K,${g}}`)}`)} ,   ` +
+    `V_${g} = X W_{V,${g}}${bias(`{V,${g}}`)}`
+  );
+}
+
+// The layer's input: X = RMSNorm ( x ) for llama and qwen2, LayerNorm ( x ) for gpt2.
+export function modelInputFormula(d) {
+  return d.arch === 'gpt2' ? 'X = LayerNorm ( x )' : 'X = RMSNorm ( x )';
+}
+
+// The walkthrough's formula for one stage of a model head (page/model/model-walk.js), from d:
+//   'x' the layer's input · 'qkv' the projections · 'raw' S_h = Q_h K_gᵀ · 'scaled' S_h / √d_head ·
+//   'masked' + M (M_ij = 0 where j ≤ i, −∞ where j > i) · 'weights' P_h = softmax(…) · 'sum' P_h V_g.
+export function modelStageFormula(d, stage, h = d.head) {
+  const g = Math.floor(h / d.group);
+  if (stage === 'x') return modelInputFormula(d);
+  if (stage === 'qkv') return modelProjectionFormula(d, h);
+  if (stage === 'raw') return `S_${h} = Q_${h} K_${g}^T`;
+  if (stage === 'sum') return `out_${h} = P_${h} V_${g}`;
+  const claim = scoresClaim(d, stage);
+  const expr = scoresNotation(claim, h);
+  if (stage === 'masked' && d.masked) return `${expr}   M_{ij} = \\cases{0 & j ≤ i ; −∞ & j > i}`;
+  return expr;
+}

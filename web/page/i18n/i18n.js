@@ -409,17 +409,82 @@ const en = {
   'model.predictionsAt':
     "After position {pos} ({token}): the model's ten most likely next tokens and their probabilities.",
   'model.grid': 'Attention weights, every layer and head',
-  'model.gridHint':
-    "Each map is one head's softmax weights: row = query token, column = key token, brighter = more weight; hatched cells are later tokens the causal mask hides. Click a map to open it large.",
   'model.layer': 'layer {l}',
   'model.head': 'head {h}',
-  'model.cell': 'Layer {l}, head {h}: open large',
+  'model.cell': 'Layer {l}, head {h} (reads K/V head {g}): choose it',
   'model.largeTitle': 'Layer {l}, head {h}',
   'model.hover': 'Hover a cell to read its weight.',
   'model.hoverValue': 'Query {i} ({q}) → key {j} ({k}): weight {w}',
   'model.ran': 'Ran {n} tokens through every layer.',
   'model.truncated': 'Only the first {n} tokens are shown.',
   'model.generating': 'Generating…',
+  'model.gridHint':
+    "Each map is one head's softmax weights: row = query token, column = key token, brighter = more weight; hatched cells are later tokens the causal mask hides. Click a map to choose that layer and head.",
+  'model.gridHintGqa':
+    "Each map is one head's softmax weights: row = query token, column = key token, brighter = more weight; hatched cells are later tokens the causal mask hides. Grouped-query attention: {heads} query heads share {kvHeads} K/V heads, {group} heads per K/V head (the tinted groups). Click a map to choose that layer and head.",
+  'model.kvHead': 'K/V head {g}',
+  'model.stop': 'Stop',
+  'model.stopped': 'Stopped after {n} generated tokens.',
+  'model.newest':
+    'New token {token} at position {p}: what it attends to in layer {l}, head {h} (its query row, computed from the KV cache as it was produced).',
+  'model.hvHint':
+    'Lines from each query token (left) to the key tokens it attends to (right) in this layer; the chips choose the head.',
+  'model.captionMha': 'Head {h} reads its own K/V head ({heads} query heads, {heads} K/V heads).',
+  'model.captionGqa':
+    'Head {h} reads K/V head {g}, shared with heads {from}–{to} (grouped-query attention: {heads} query heads, {kvHeads} K/V heads).',
+  'model.shape':
+    'P_{h}: n × n = {n} × {n} (query × key), from q·k over d_head = {dHead} (query head {h}, K/V head {g})',
+  'model.hoverMasked': 'hidden by the causal mask (0)',
+  'model.hoverHead': 'query head {h}, K/V head {g}',
+  'model.walkOpen': 'Walk through this head, step by step',
+  'model.walkTitle': 'Walkthrough: layer {l}, head {h}, with this model’s numbers',
+  'model.wt.counter': 'Step {k} of {total} · layer {l}, head {h}',
+  'model.wt.cell': 'row {row}, column {col}: {value}',
+  'model.wt.x': 'The layer’s input X',
+  'model.wt.x.desc':
+    'Layer {l} reads the residual stream x (one row per token) normalised: X has n = {n} rows of d_model = {dModel} numbers. Every head of the layer reads this same X.',
+  'model.wt.x.pos': '{arch}: no positional table is added to X here; positions enter as the next step says.',
+  'model.wt.qkv': 'Query, key and value of head {h}',
+  'model.wt.qkv.desc':
+    'The file’s weights turn each row of X into head {h}’s query (d_head = {dHead} numbers) and into the key and value of K/V head {g}, which head {h} reads.',
+  'model.wt.rope.norm':
+    'RoPE (NORM style, as llama): q and k are rotated in interleaved pairs (2i, 2i+1), i < n_rot/2, by the angle pos · {base}^(−2i/n_rot), with n_rot = {nRot} of the d_head = {dHead} dimensions; v is not rotated. The maps show q and k after the rotation.',
+  'model.wt.rope.neox':
+    'RoPE (NEOX style, as qwen2): q and k are rotated in pairs of halves (i, i + n_rot/2) by the angle pos · {base}^(−2i/n_rot), with n_rot = {nRot} of the d_head = {dHead} dimensions; v is not rotated. The maps show q and k after the rotation.',
+  'model.wt.rope.none':
+    '{arch} has no RoPE: its learned position embeddings were added to the token embeddings before layer 0.',
+  'model.wt.bias': 'The file has biases for q, k and v: they are added after the products.',
+  'model.wt.gqa':
+    'Grouped-query attention: head {h} reads K/V head {g}, which heads {from}–{to} share; here $K_{g}$ and $V_{g}$ are that K/V head’s.',
+  'model.wt.mha': 'Head {h} has its own K/V head (as many K/V heads as query heads).',
+  'model.wt.scores': 'Scores of head {h}',
+  'model.wt.scores.desc':
+    'Each query row of head {h} is dotted with every key row of K/V head {g}: S is n × n = {n} × {n}, a sum of d_head = {dHead} products per cell.',
+  'model.wt.scale': 'Scaling by √d_head',
+  'model.wt.scale.desc':
+    'This model divides every score by √d_head = √{dHead}, as every architecture it runs does (no temperature: T is not part of the model).',
+  'model.wt.mask': 'The causal mask',
+  'model.wt.mask.desc':
+    'A decoder never lets a token see later ones: M adds −∞ to every key after the query (n(n − 1)/2 cells of the {n} × {n} map), so their weights are exactly 0.',
+  'model.wt.softmax': 'Softmax: the weights P',
+  'model.wt.softmax.desc':
+    'Softmax over each row turns head {h}’s masked scores into weights that sum to 1; the entropy beside them says how spread each row is.',
+  'model.wt.sum': 'Weighted sum of V',
+  'model.wt.sum.desc':
+    'Each token’s output of head {h} is its row of P times V of K/V head {g}: n × d_head = {n} × {dHead}. The layer then joins every head’s output and multiplies by the file’s W_O.',
+  'model.wt.shape.x': 'X: n × d_model = {n} × {dModel}',
+  'model.wt.shape.qkv': 'Q_{h}, K_{g}, V_{g}: n × d_head = {n} × {dHead} each',
+  'model.wt.shape.map': 'n × n = {n} × {n}, from d_head = {dHead}',
+  'model.wt.shape.sum': 'P_{h} (n × n) · V_{g} (n × d_head) → out_{h}: {n} × {dHead}',
+  'model.wt.name.x': 'X (normalised input)',
+  'model.wt.name.q': 'Q_{h}',
+  'model.wt.name.k': 'K_{g}',
+  'model.wt.name.v': 'V_{g}',
+  'model.wt.name.raw': 'S_{h} = Q_{h}·K_{g}ᵀ',
+  'model.expects':
+    'This link shows a view of the model file {name} ({size}). Choose that file: it is read here and stays on this machine, and the view comes back.',
+  'model.expectOther':
+    '{name} is open, but the link was made with {expected} ({size}): only its text is restored, not its layer, head, position or step.',
   'model.generated': '{n} tokens generated.',
 };
 

@@ -392,16 +392,76 @@ const zh = {
   'model.predictionsAt': '位置 {pos}（{token}）之后：模型最可能的十个下一个词元及其概率。',
   'model.grid': '注意力权重：每一层、每一个头',
   'model.gridHint':
-    '每张图是一个头的 softmax 权重：行 = 查询词元，列 = 键词元，越亮权重越大；带斜线的格子是因果掩码遮住的后面的词元。点击一张图放大。',
+    '每张图是一个头的 softmax 权重：行 = 查询词元，列 = 键词元，越亮权重越大；带斜线的格子是因果掩码隐藏的后续词元。点击一张图以选中该层和该头。',
   'model.layer': '第 {l} 层',
   'model.head': '头 {h}',
-  'model.cell': '第 {l} 层，头 {h}：放大',
+  'model.cell': '第 {l} 层，头 {h}（读取 K/V 头 {g}）：选中',
   'model.largeTitle': '第 {l} 层，头 {h}',
   'model.hover': '把鼠标移到格子上查看权重。',
   'model.hoverValue': '查询 {i}（{q}）→ 键 {j}（{k}）：权重 {w}',
   'model.ran': '{n} 个词元已经过每一层。',
   'model.truncated': '只显示前 {n} 个词元。',
   'model.generating': '正在生成…',
+  'model.gridHintGqa':
+    '每张图是一个头的 softmax 权重：行 = 查询词元，列 = 键词元，越亮权重越大；带斜线的格子是因果掩码隐藏的后续词元。分组查询注意力：{heads} 个查询头共享 {kvHeads} 个 K/V 头，每个 K/V 头 {group} 个查询头（同色的组）。点击一张图以选中该层和该头。',
+  'model.kvHead': 'K/V 头 {g}',
+  'model.stop': '停止',
+  'model.stopped': '已在生成 {n} 个词元后停止。',
+  'model.newest': '位置 {p} 的新词元 {token}：它在第 {l} 层、头 {h} 中关注的词元（它的查询行，生成时由 KV 缓存算出）。',
+  'model.hvHint': '本层中从每个查询词元（左）到它关注的键词元（右）的连线；用按钮选择头。',
+  'model.captionMha': '头 {h} 读取它自己的 K/V 头（{heads} 个查询头，{heads} 个 K/V 头）。',
+  'model.captionGqa':
+    '头 {h} 读取 K/V 头 {g}，与头 {from}–{to} 共享（分组查询注意力：{heads} 个查询头，{kvHeads} 个 K/V 头）。',
+  'model.shape': 'P_{h}：n × n = {n} × {n}（查询 × 键），由 d_head = {dHead} 维的 q·k 得到（查询头 {h}，K/V 头 {g}）',
+  'model.hoverMasked': '被因果掩码隐藏（0）',
+  'model.hoverHead': '查询头 {h}，K/V 头 {g}',
+  'model.walkOpen': '逐步查看这个头',
+  'model.walkTitle': '逐步讲解：第 {l} 层、头 {h}，使用这个模型的真实数值',
+  'model.wt.counter': '第 {k} 步，共 {total} 步 · 第 {l} 层，头 {h}',
+  'model.wt.cell': '行 {row}，列 {col}：{value}',
+  'model.wt.x': '这一层的输入 X',
+  'model.wt.x.desc':
+    '第 {l} 层读取归一化后的残差流 x（每个词元一行）：X 有 n = {n} 行，每行 d_model = {dModel} 个数。这一层的每个头都读取同一个 X。',
+  'model.wt.x.pos': '{arch}：这里没有把位置表加到 X 上；位置如何进入见下一步。',
+  'model.wt.qkv': '头 {h} 的查询、键和值',
+  'model.wt.qkv.desc':
+    '文件中的权重把 X 的每一行变成头 {h} 的查询（d_head = {dHead} 个数），以及头 {h} 所读取的 K/V 头 {g} 的键和值。',
+  'model.wt.rope.norm':
+    'RoPE（NORM 方式，同 llama）：q 和 k 按交错的维度对 (2i, 2i+1)（i < n_rot/2）旋转 pos · {base}^(−2i/n_rot) 的角度，n_rot = {nRot}（d_head = {dHead} 维中的前 n_rot 维）；v 不旋转。图中是旋转后的 q 和 k。',
+  'model.wt.rope.neox':
+    'RoPE（NEOX 方式，同 qwen2）：q 和 k 按前后两半的维度对 (i, i + n_rot/2) 旋转 pos · {base}^(−2i/n_rot) 的角度，n_rot = {nRot}（d_head = {dHead} 维中的前 n_rot 维）；v 不旋转。图中是旋转后的 q 和 k。',
+  'model.wt.rope.none': '{arch} 没有 RoPE：它学到的位置嵌入在第 0 层之前已加到词元嵌入上。',
+  'model.wt.bias': '文件中有 q、k、v 的偏置：它们在乘积之后加上。',
+  'model.wt.gqa':
+    '分组查询注意力：头 {h} 读取 K/V 头 {g}，头 {from}–{to} 共享它；这里的 $K_{g}$ 和 $V_{g}$ 就是那个 K/V 头的。',
+  'model.wt.mha': '头 {h} 有自己的 K/V 头（K/V 头与查询头一样多）。',
+  'model.wt.scores': '头 {h} 的分数',
+  'model.wt.scores.desc':
+    '头 {h} 的每个查询行与 K/V 头 {g} 的每个键行做点积：S 是 n × n = {n} × {n}，每格是 d_head = {dHead} 个乘积之和。',
+  'model.wt.scale': '除以 √d_head',
+  'model.wt.scale.desc':
+    '这个模型把每个分数除以 √d_head = √{dHead}，它能运行的每种架构都这样做（没有温度：T 不属于模型）。',
+  'model.wt.mask': '因果掩码',
+  'model.wt.mask.desc':
+    '解码器从不让词元看到后面的词元：M 在查询之后的每个键上加 −∞（{n} × {n} 图中的 n(n − 1)/2 个格子），所以它们的权重恰好为 0。',
+  'model.wt.softmax': 'Softmax：权重 P',
+  'model.wt.softmax.desc': '对每一行做 softmax，把头 {h} 掩码后的分数变成和为 1 的权重；旁边的熵表示每行有多分散。',
+  'model.wt.sum': 'V 的加权和',
+  'model.wt.sum.desc':
+    '每个词元在头 {h} 的输出是它在 P 中的那一行乘以 K/V 头 {g} 的 V：n × d_head = {n} × {dHead}。然后这一层把所有头的输出拼接起来，乘以文件中的 W_O。',
+  'model.wt.shape.x': 'X：n × d_model = {n} × {dModel}',
+  'model.wt.shape.qkv': 'Q_{h}、K_{g}、V_{g}：各为 n × d_head = {n} × {dHead}',
+  'model.wt.shape.map': 'n × n = {n} × {n}，来自 d_head = {dHead}',
+  'model.wt.shape.sum': 'P_{h}（n × n）· V_{g}（n × d_head）→ out_{h}：{n} × {dHead}',
+  'model.wt.name.x': 'X（归一化后的输入）',
+  'model.wt.name.q': 'Q_{h}',
+  'model.wt.name.k': 'K_{g}',
+  'model.wt.name.v': 'V_{g}',
+  'model.wt.name.raw': 'S_{h} = Q_{h}·K_{g}ᵀ',
+  'model.expects':
+    '这个链接展示的是模型文件 {name}（{size}）的视图。请选择该文件：它只在本机读取，不会离开这台电脑，随后视图会恢复。',
+  'model.expectOther':
+    '已打开 {name}，但这个链接是用 {expected}（{size}）生成的：只恢复了文本，没有恢复层、头、位置和步骤。',
   'model.generated': '已生成 {n} 个词元。',
 };
 

@@ -1,7 +1,10 @@
 // The page's Model mode: a real model file the reader opens (picker or drop; it stays on this
 // machine), its card, the text as the model's tokens, a layers × heads grid of attention maps
 // (click one to open it large, hover for the weight), the next-token predictions at a chosen
-// position, and generation token by token. Every heavy call runs in ./worker.js.
+// position, and generation token by token through a KV cache (each new token's attention drawn as it
+// comes, with Stop). The chosen layer and head get a panel: its map large with tooltips and shapes,
+// which K/V head it reads (grouped-query attention), and the head view's lines (overview/headview.js).
+// Every heavy call runs in ./worker.js.
 //
 // Hooks into the page: index.html's #mode-model button and #model-view section; main.js calls
 // setUpModelMode(). The random-weights modes' buttons leave this mode.
@@ -9,7 +12,13 @@
 import { el } from '../../draw/dom.js';
 import { Heatmap } from '../../draw/heatmap.js';
 import { formatNumber } from '../../draw/format.js';
+import { Tooltip } from '../../draw/tooltip.js';
 import { t } from '../i18n/i18n.js';
+import { HeadView } from '../overview/headview.js';
+import { describeModel, modelScoresFormula } from '../../views/describe.js';
+import { formula } from '../../draw/math.js';
+import { fitFormulas } from '../walkthrough/fit-formula.js';
+import { ModelWalk, modelTrace, MODEL_STAGES } from './model-walk.js';
 
 const MB = 1048576;
 
@@ -22,14 +31,57 @@ function bytes(n) {
   return n >= MB ? `${formatNumber(n / MB, 3)} MB` : `${formatNumber(n / 1024, 3)} KB`;
 }
 
+// '1.23 MB, 1,289,748 bytes': a size a reader can check against their file.
+function exactBytes(n) {
+  return `${bytes(n)}, ${n.toLocaleString('en')} bytes`;
+}
+
 class ModelMode {
-  constructor(root) {
+  // state: the page's state (page/state.js), whose m* fields are the view to restore; onView(patch)
+  // writes the view back (the URL, through app.update).
+  constructor(root, { state = null, onView = () => {} } = {}) {
     this.root = root;
-    this.worker = null;
-    this.info = null;
-    this.run = null; // the last 'ran' message
+    this.onView = onView;
+    // A link's view waits for its file: restored once a file is given (all of it when the name and
+    // size match, else only the text).
+    this.expected = expectedOf(state);
+    this.run = null; // the last 'ran' message, grown by each generated token
     this.requestId = 0;
+    this.view = { layer: 0, head: 0, step: 0 }; // the chosen layer and head; step: the walkthrough's (0: closed)
+    this.walkTrace = null; // the 'traced' message the walkthrough draws
+    this.generating = false;
+    this.newest = null; // the position of the last generated token, while its row is shown
+    this.tooltip = new Tooltip(document.body);
+    this.tooltip.node.id = 'model-tooltip';
     this.build();
+    if (state?.model) this.text.value = state.mText;
+    this.showExpected();
+  }
+
+  // The file a link's view waits for, said beside the picker (hidden when none).
+  showExpected() {
+    this.expect.hidden = !this.expected;
+    if (this.expected)
+      this.expect.textContent = t('model.expects', {
+        name: this.expected.name,
+        size: exactBytes(this.expected.size),
+      });
+  }
+
+  // Another link's state (pasted, or Back: hashchange). With its file open, its view is shown at
+  // once (the text run again); else its text is put in and its file asked for, as at start-up.
+  apply(state) {
+    const want = expectedOf(state);
+    if (!want || this.generating) return;
+    this.expected = want;
+    if (this.info && want.name === this.opened?.name && want.size === this.opened?.size) {
+      const position = this.restore(this.info);
+      if (this.run) this.run = { ...this.run, generated: 0 };
+      this.request(position);
+    } else {
+      this.text.value = want.text;
+      this.showExpected();
+    }
   }
 
   build() {
@@ -38,6 +90,9 @@ class ModelMode {
     el('p', 'hint', r, t('model.private'));
     const pick = el('div', 'model-drop', r);
     pick.id = 'model-drop';
+    // What a link's view expects (shown only then): the file's name and size.
+    this.expect = el('p', { id: 'model-expect', class: 'model-expect' }, pick);
+    this.expect.hidden = true;
     el('p', '', pick, t('model.drop'));
     const label = el('label', 'button', pick, t('model.pick'));
     this.fileInput = el('input', { type: 'file', id: 'model-file', multiple: true }, label);
@@ -64,6 +119,8 @@ class ModelMode {
       buttons,
       t('model.generate'),
     );
+    this.stopButton = el('button', { type: 'button', id: 'model-stop', class: 'button' }, buttons, t('model.stop'));
+    this.stopButton.hidden = true;
     const tl = el('label', '', buttons, t('model.temperature') + ' ');
     this.temperature = el(
       'input',
@@ -75,17 +132,46 @@ class ModelMode {
     el('h3', '', this.work, t('model.predictions'));
     this.predHead = el('p', 'hint', this.work);
     this.predictions = el('ol', { id: 'model-predictions', class: 'model-predictions' }, this.work);
+    // The newest generated token's attention: its query row in the chosen layer and head.
+    this.newestBox = el('div', { id: 'model-newest', class: 'model-newest' }, this.work);
+    this.newestBox.hidden = true;
+    this.newestTitle = el('p', 'model-newest-title', this.newestBox);
+    this.newestMap = new Heatmap(this.newestBox, { maxCell: 24, square: false, cellHeight: 20, keyboard: false });
     el('h3', '', this.work, t('model.grid'));
-    el('p', 'hint', this.work, t('model.gridHint'));
+    this.gridHint = el('p', 'hint', this.work);
     this.grid = el('div', { id: 'model-grid', class: 'model-grid' }, this.work);
+    // The chosen head: its map with tooltips and shapes, the K/V head it reads, its head view.
     this.large = el('div', { id: 'model-large', class: 'model-large' }, this.work);
     this.large.hidden = true;
     this.largeTitle = el('h3', '', this.large);
+    this.largeCaption = el('p', { id: 'model-caption', class: 'model-caption' }, this.large);
+    this.largeFormula = el('div', { id: 'model-formula', class: 'wt-formula' }, this.large);
+    this.largeShape = el('p', { id: 'model-shape', class: 'shape' }, this.large);
     this.largeHover = el('p', { id: 'model-hover', class: 'hint' }, this.large, t('model.hover'));
     this.largeMap = new Heatmap(this.large, {
       maxCell: 24,
       label: t('model.grid'),
       onHover: (cell) => this.hover(cell),
+    });
+    el('h3', '', this.large, t('hv.title'));
+    el('p', 'hint', this.large, t('model.hvHint'));
+    this.headView = new HeadView(el('div', { id: 'model-headview', class: 'hv-body' }, this.large), {
+      onFocus: (h) => this.choose(this.view.layer, h),
+    });
+    this.walkButton = el(
+      'button',
+      { type: 'button', id: 'model-walk-open', class: 'button button-primary' },
+      this.large,
+      t('model.walkOpen'),
+    );
+    this.walkButton.addEventListener('click', () => this.walkTo(1));
+    // The walkthrough on the chosen layer and head (model-walk.js), with the model's own numbers.
+    this.walkBox = el('div', { id: 'model-walk', class: 'model-walk' }, this.work);
+    this.walkBox.hidden = true;
+    this.walkTitle = el('h3', '', this.walkBox);
+    this.walk = new ModelWalk(el('div', 'walkthrough', this.walkBox), {
+      tooltip: this.tooltip,
+      onStep: (k) => this.walkTo(k),
     });
 
     this.fileInput.addEventListener('change', () => this.open(Array.from(this.fileInput.files)));
@@ -99,8 +185,45 @@ class ModelMode {
       pick.classList.remove('over');
       this.open(Array.from(e.dataTransfer?.files ?? []));
     });
-    this.runButton.addEventListener('click', () => this.request());
+    // Run: the text as typed (a generation's new tokens are dropped).
+    this.runButton.addEventListener('click', () => {
+      if (this.run) this.run = { ...this.run, generated: 0 };
+      this.request();
+    });
     this.genButton.addEventListener('click', () => this.generate());
+    this.stopButton.addEventListener('click', () => this.worker?.postMessage({ type: 'stop' }));
+    // Formulas shrink to their box's width (no sideways scrolling on a phone).
+    // The walkthrough's figures take their new width as the random-weights walkthrough's do.
+    window.addEventListener('resize', () => {
+      if (!this.walkBox.hidden && this.walk.tr) this.walk.grid.relayout(this.walk.tr.n);
+      fitFormulas(this.root.querySelectorAll('.wt-formula'));
+    });
+  }
+
+  // Restores a link's view once its file is open: the text always; the layer, head, position and
+  // walkthrough stage when the file is the one the link names. Returns the position to run at.
+  restore(info) {
+    const want = this.expected;
+    this.expected = null;
+    this.expect.hidden = true;
+    if (!want) return undefined;
+    if (want.text) this.text.value = want.text;
+    const same = want.name === this.opened.name && want.size === this.opened.size;
+    if (!same) {
+      this.say(
+        t('model.expectOther', { name: this.opened.name, expected: want.name, size: exactBytes(want.size) }),
+        true,
+      );
+      this.keepStatus = true;
+      return undefined;
+    }
+    this.view = {
+      layer: Math.min(want.layer, info.layers - 1),
+      head: Math.min(want.head, info.heads - 1),
+      step: Math.min(want.step, MODEL_STAGES.length),
+    };
+    this.onView({ mLayer: this.view.layer, mHead: this.view.head, mStep: this.view.step });
+    return want.position >= 0 ? want.position : undefined;
   }
 
   say(message, error = false) {
@@ -130,6 +253,7 @@ class ModelMode {
     this.progress.hidden = false;
     this.progress.value = 0;
     this.fileName = file.name;
+    this.opened = { name: file.name, size: file.size };
     this.say(t('model.reading', { name: file.name, size: bytes(file.size) }));
     this.worker.postMessage({ type: 'load', file, tokenizer });
   }
@@ -147,19 +271,25 @@ class ModelMode {
       this.textHint.textContent = m.info.tokenizer
         ? t('model.textHint')
         : t('model.idsHint', { note: m.info.tokenizerNote });
-      this.request();
+      this.onView({ mFile: this.opened.name, mSize: this.opened.size });
+      this.request(this.restore(m.info));
     } else if (m.type === 'ran' && m.id === this.requestId) {
       this.run = m;
+      // The position the predictions are at, as the worker clamped it (−1: the last, by default).
+      this.onView({ mPos: this.askedPosition ? m.position : -1 });
       this.showRun();
+    } else if (m.type === 'traced' && m.id === this.requestId) {
+      this.walkTrace = m;
+      this.showWalk();
     } else if (m.type === 'token' && m.id === this.requestId) {
-      const chip = el('span', 'model-token generated', this.tokens, showToken(m.text));
-      chip.title = `id ${m.token}`;
+      this.grow(m);
     } else if (m.type === 'done' && m.id === this.requestId) {
-      this.genButton.disabled = false;
-      this.say(t('model.generated', { n: m.ids.length - this.run.ids.length }));
+      this.endGeneration();
+      this.say(t(m.stopped ? 'model.stopped' : 'model.generated', { n: this.run.generated }));
+      this.requestTrace();
     } else if (m.type === 'error') {
       this.progress.hidden = true;
-      this.genButton.disabled = false;
+      this.endGeneration();
       this.say(t(m.stage === 'load' ? 'model.loadFailed' : 'model.runFailed', { message: m.message }), true);
     }
   }
@@ -184,21 +314,62 @@ class ModelMode {
     this.card.hidden = false;
   }
 
+  // Runs the text (or, after a generation, the sequence with its new tokens) through the model.
   request(position) {
-    if (!this.info) return;
+    if (!this.info || this.generating) return;
     this.requestId++;
-    this.worker.postMessage({ type: 'run', id: this.requestId, text: this.text.value, position });
+    const ids = this.run?.generated ? Array.from(this.run.ids) : undefined;
+    this.newest = null;
+    this.worker.postMessage({ type: 'run', id: this.requestId, text: this.text.value, position, ids });
+    this.askedPosition = Number.isInteger(position);
+    this.onView({ mText: this.text.value });
   }
 
   generate() {
-    if (!this.run) return;
-    this.genButton.disabled = true;
+    if (!this.run || this.generating) return;
+    this.generating = true;
+    this.genButton.disabled = this.runButton.disabled = true;
+    this.stopButton.hidden = false;
     this.requestId++;
     const temperature = Math.max(0, Number(this.temperature.value) || 0);
     this.say(t('model.generating'));
     this.worker.postMessage({ type: 'generate', id: this.requestId, steps: 8, temperature, seed: 1 });
-    // Results of this id append tokens; the maps stay those of the text.
-    this.run = { ...this.run, id: this.requestId };
+    // Each token of this id grows the run: its chip, its row in every map, the predictions after it.
+    this.run = { ...this.run, id: this.requestId, generated: this.run.generated ?? 0 };
+  }
+
+  endGeneration() {
+    this.generating = false;
+    this.genButton.disabled = this.runButton.disabled = false;
+    this.stopButton.hidden = true;
+  }
+
+  // A generated token: its id and text join the run, every (layer, head) map grows by a row and a
+  // column (the new query row m.rows, layer·heads + head; the new key column is 0 above it, as
+  // causal attention has it), the predictions are those after it.
+  grow(m) {
+    const { layers, heads } = this.info;
+    const r = this.run;
+    const n = r.ids.length;
+    const n1 = n + 1;
+    const maps = r.maps.map((old, lh) => {
+      const grown = new Float32Array(n1 * n1); // (n + 1, n + 1)
+      for (let i = 0; i < n; i++) grown.set(old.subarray(i * n, (i + 1) * n), i * n1);
+      grown.set(m.rows.subarray(lh * n1, (lh + 1) * n1), n * n1);
+      return grown;
+    });
+    if (maps.length !== layers * heads) throw new Error('the maps do not match the model');
+    this.run = {
+      ...r,
+      ids: Int32Array.from([...r.ids, m.token]),
+      tokens: [...r.tokens, m.text],
+      maps,
+      top: m.top,
+      position: n,
+      generated: r.generated + 1,
+    };
+    this.newest = n;
+    this.showRun();
   }
 
   showRun() {
@@ -208,6 +379,7 @@ class ModelMode {
       const chip = el('button', { type: 'button', class: 'model-token' }, this.tokens, showToken(text));
       chip.title = `id ${ids[i]}`;
       chip.classList.toggle('active', i === position);
+      chip.classList.toggle('generated', i >= ids.length - (this.run.generated ?? 0));
       chip.addEventListener('click', () => this.request(i));
     });
     if (truncated) el('span', 'hint', this.tokens, t('model.truncated', { n: ids.length }));
@@ -220,20 +392,83 @@ class ModelMode {
       const bar = el('span', 'model-bar', li);
       bar.style.width = `${Math.max(1, 100 * p.p)}%`;
     }
+    this.showGrid();
+    this.showHead();
+    this.showNewest();
+    if (!this.generating) {
+      if (!this.keepStatus) this.say(t('model.ran', { n: ids.length }));
+      this.keepStatus = false;
+      this.requestTrace();
+    }
+  }
+
+  // Opens the walkthrough at stage k on the chosen layer and head (its trace asked of the worker).
+  walkTo(k) {
+    this.view = { ...this.view, step: k };
+    this.onView({ mStep: k });
+    if (this.walkTrace && this.walkTrace.layer === this.view.layer && this.walkTrace.head === this.view.head)
+      this.showWalk();
+    else this.requestTrace();
+  }
+
+  // The chosen head's trace for the walkthrough, when it is open (not while generating: the worker's
+  // forward is of the sequence once generation is done).
+  requestTrace() {
+    if (!this.view.step) this.walkBox.hidden = true;
+    if (!this.view.step || !this.run || this.generating) return;
+    this.walkTrace = null;
+    this.worker.postMessage({ type: 'trace', id: this.requestId, layer: this.view.layer, head: this.view.head });
+  }
+
+  showWalk() {
+    const m = this.walkTrace;
+    if (!m || !this.view.step) return;
+    const d = describeModel(this.info, { n: m.trace.n, head: m.head });
+    const tr = modelTrace(m.trace, { tokens: this.run.tokens.slice(0, m.trace.n).map(showToken), d });
+    this.walkBox.hidden = false;
+    this.walkTitle.textContent = t('model.walkTitle', { l: m.layer, h: m.head });
+    this.walk.render(tr, d, this.view.step, { layer: m.layer });
+  }
+
+  // The layers × heads grid. Under grouped-query attention the heads that read one K/V head are
+  // marked as a group: a label over their columns and a shared tint.
+  showGrid() {
+    const { ids, maps } = this.run;
+    const { layers, heads, kvHeads } = this.info;
+    const group = heads / kvHeads;
+    this.gridHint.textContent =
+      kvHeads < heads ? t('model.gridHintGqa', { heads, kvHeads, group }) : t('model.gridHint');
     this.grid.replaceChildren();
-    const { layers, heads } = this.info;
     this.grid.style.gridTemplateColumns = `auto repeat(${heads}, minmax(0, 1fr))`;
+    if (kvHeads < heads) {
+      el('span', '', this.grid);
+      for (let g = 0; g < kvHeads; g++) {
+        const label = el('span', `model-grid-group model-kv-${g % 2}`, this.grid, t('model.kvHead', { g }));
+        label.style.gridColumn = `span ${group}`;
+        label.dataset.kv = String(g);
+      }
+    }
     el('span', '', this.grid);
     for (let h = 0; h < heads; h++) el('span', 'model-grid-label', this.grid, t('model.head', { h }));
     const n = ids.length;
+    const masked = causal(n);
     for (let l = 0; l < layers; l++) {
       el('span', 'model-grid-label', this.grid, t('model.layer', { l }));
       for (let h = 0; h < heads; h++) {
+        const g = Math.floor(h / group);
         const cell = el(
           'button',
-          { type: 'button', class: 'model-cell', 'aria-label': t('model.cell', { l, h }) },
+          {
+            type: 'button',
+            class: `model-cell${kvHeads < heads ? ` model-kv-${g % 2}` : ''}`,
+            'aria-label': t('model.cell', { l, h, g }),
+            'data-layer': l,
+            'data-head': h,
+            'data-kv': g,
+          },
           this.grid,
         );
+        cell.classList.toggle('chosen', l === this.view.layer && h === this.view.head);
         const map = new Heatmap(cell, {
           rowLabels: false,
           colLabels: false,
@@ -241,43 +476,106 @@ class ModelMode {
           keyboard: false,
           maxCell: 6,
         });
-        map.update({ rows: n, cols: n, data: maps[l * heads + h], range: [0, 1], masked: causal(n) });
-        cell.addEventListener('click', () => this.openLarge(l, h));
+        map.update({ rows: n, cols: n, data: maps[l * heads + h], range: [0, 1], masked });
+        cell.addEventListener('click', () => this.choose(l, h));
       }
     }
-    if (this.largeAt) this.openLarge(...this.largeAt);
-    this.say(t('model.ran', { n }));
   }
 
-  openLarge(l, h) {
+  // Chooses layer l, head h: the panel, the grid's outline and the newest row follow it.
+  choose(l, h) {
+    if (!this.run || l >= this.info.layers || h >= this.info.heads) return;
+    this.view = { ...this.view, layer: l, head: h };
+    this.onView({ mLayer: l, mHead: h });
+    for (const c of this.grid.querySelectorAll('.model-cell'))
+      c.classList.toggle('chosen', Number(c.dataset.layer) === l && Number(c.dataset.head) === h);
+    this.showHead();
+    this.showNewest();
+    this.requestTrace();
+  }
+
+  // The model's description for the chosen head (views/describe.js): every caption below is built from it.
+  description() {
+    return describeModel(this.info, { n: this.run.ids.length, head: this.view.head });
+  }
+
+  showHead() {
     const { tokens, maps } = this.run;
+    const { layer: l, head: h } = this.view;
+    const d = this.description();
     const n = tokens.length;
-    if (l >= this.info.layers || h >= this.info.heads) return;
-    this.largeAt = [l, h];
     this.large.hidden = false;
     this.largeTitle.textContent = t('model.largeTitle', { l, h });
+    this.largeCaption.textContent = headCaption(d);
+    this.largeFormula.replaceChildren(formula(modelScoresFormula(d, h)));
+    fitFormulas([this.largeFormula]);
+    this.largeShape.textContent = t('model.shape', { n, dHead: d.dHead, h, g: d.kvHead });
     const labels = tokens.map(showToken);
+    const data = maps[l * this.info.heads + h];
     this.largeMap.update({
       rows: n,
       cols: n,
-      data: maps[l * this.info.heads + h],
+      data,
       range: [0, 1],
       rowLabels: labels,
       colLabels: labels,
       masked: causal(n),
     });
+    const layerMaps = maps.slice(l * this.info.heads, (l + 1) * this.info.heads);
+    this.headView.render(
+      { n, nKv: n, tokens: labels, keyTokens: labels, heads: this.info.heads, weights: layerMaps },
+      h,
+    );
   }
 
+  // The newest generated token's query row in the chosen layer and head, while generating and after.
+  showNewest() {
+    if (this.newest === null || !this.run) {
+      this.newestBox.hidden = true;
+      return;
+    }
+    const { tokens, maps } = this.run;
+    const { layer: l, head: h } = this.view;
+    const n = tokens.length;
+    const p = this.newest;
+    const row = maps[l * this.info.heads + h].slice(p * n, (p + 1) * n);
+    this.newestBox.hidden = false;
+    this.newestTitle.textContent = t('model.newest', { p, token: showToken(tokens[p]), l, h });
+    this.newestMap.update({
+      rows: 1,
+      cols: n,
+      data: row,
+      range: [0, 1],
+      rowLabels: [showToken(tokens[p])],
+      colLabels: tokens.map(showToken),
+    });
+    this.newestBox.dataset.position = String(p);
+  }
+
+  // A hovered cell of the chosen head's map: the line under the title and the tooltip say the
+  // pair, the weight, and the layer, head and K/V head it came from.
   hover(cell) {
-    if (!cell) return;
+    if (!cell) {
+      this.tooltip.hide();
+      return;
+    }
     const { tokens } = this.run;
-    this.largeHover.textContent = t('model.hoverValue', {
+    const { layer: l, head: h } = this.view;
+    const d = this.description();
+    const text = t('model.hoverValue', {
       i: cell.row,
       j: cell.col,
       q: showToken(tokens[cell.row]),
       k: showToken(tokens[cell.col]),
-      w: formatNumber(cell.value, 4),
+      w: cell.col > cell.row ? t('model.hoverMasked') : formatNumber(cell.value, 4),
     });
+    this.largeHover.textContent = text;
+    if (cell.clientX !== undefined)
+      this.tooltip.show(
+        { title: t('model.largeTitle', { l, h }), lines: [text, t('model.hoverHead', { h, g: d.kvHead })] },
+        cell.clientX,
+        cell.clientY,
+      );
   }
 }
 
@@ -288,13 +586,91 @@ function causal(n) {
   return m;
 }
 
-/** Wires the Model button and view; returns the mode object (for tests). */
-export function setUpModelMode() {
+// The view a state's m* fields name, with the file it needs; null without m=1 and a file name.
+function expectedOf(state) {
+  return state?.model && state.mFile
+    ? {
+        name: state.mFile,
+        size: state.mSize,
+        text: state.mText,
+        layer: state.mLayer,
+        head: state.mHead,
+        position: state.mPos,
+        step: state.mStep,
+      }
+    : null;
+}
+
+// Which K/V head the chosen head reads, and with which heads it shares it (describeModel's d).
+function headCaption(d) {
+  if (d.kvHeads === d.heads) return t('model.captionMha', { h: d.head, heads: d.heads });
+  const from = d.kvHead * d.group;
+  return t('model.captionGqa', {
+    h: d.head,
+    g: d.kvHead,
+    from,
+    to: from + d.group - 1,
+    heads: d.heads,
+    kvHeads: d.kvHeads,
+  });
+}
+
+// The model mode's test hook (window.__apModel, beside the page's window.__ap): what is shown, as
+// plain data. state(): the chosen layer and head, the ids and tokens shown, how many were generated,
+// the newest token's position; map(l, h): that map's weights (n × n); newestRow(): the row drawn for
+// the newest token.
+function testHook(mode) {
+  return {
+    state: () =>
+      mode.run && {
+        view: { ...mode.view },
+        ids: Array.from(mode.run.ids),
+        tokens: [...mode.run.tokens],
+        generated: mode.run.generated ?? 0,
+        newest: mode.newest,
+        generating: mode.generating,
+      },
+    // The walkthrough's figures: { id: { rows, cols, data, caption } }, its formula's reading, its shape line.
+    walk: () =>
+      mode.walkBox.hidden
+        ? null
+        : {
+            step: mode.walk.k,
+            layer: mode.walkTrace.layer,
+            head: mode.walkTrace.head,
+            formula: mode.walk.formula.querySelector('math')?.getAttribute('aria-label') ?? '',
+            shape: mode.walk.shape.textContent,
+            title: mode.walk.title.textContent,
+            text: mode.walk.desc.textContent,
+            notes: mode.walk.notes.textContent,
+            figures: Object.fromEntries(
+              [...mode.walk.figures()].map(([id, map]) => [
+                id,
+                {
+                  rows: map.model.rows,
+                  cols: map.model.cols,
+                  data: Array.from(map.model.data, (v) => (Number.isFinite(v) ? v : null)),
+                  caption: mode.walk.root.querySelector(`.wt-fig-${id} .figure-name`)?.textContent ?? '',
+                },
+              ]),
+            ),
+          },
+    map: (l, h) => Array.from(mode.run.maps[l * mode.info.heads + h]),
+    newestRow: () => (mode.newestBox.hidden ? null : Array.from(mode.newestMap.model.data)),
+  };
+}
+
+/**
+ * Wires the Model button and view. state: the page's state at start-up (Model mode opens at once
+ * when the link has m=1, and waits for the file the link names); onView(patch): writes the
+ * model fields of the state (the URL). Returns { enter } (for tests).
+ */
+export function setUpModelMode({ state = null, onView = () => {} } = {}) {
   const view = document.getElementById('model-view');
   const button = document.getElementById('mode-model');
   if (!view || !button) return null;
   let mode = null;
-  const enter = (on) => {
+  const enter = (on, from = state) => {
     document.body.classList.toggle('model-mode', on);
     view.hidden = !on;
     button.setAttribute('aria-pressed', String(on));
@@ -302,10 +678,25 @@ export function setUpModelMode() {
     // them again when one is clicked).
     if (on)
       for (const id of ['mode-walk', 'mode-all']) document.getElementById(id)?.setAttribute('aria-pressed', 'false');
-    if (on && !mode) mode = new ModelMode(view);
+    if (on && !mode) {
+      mode = new ModelMode(view, { state: from, onView });
+      window.__apModel = testHook(mode);
+    }
+    onView({ model: on });
   };
   button.addEventListener('click', () => enter(true));
   for (const id of ['mode-walk', 'mode-all'])
     document.getElementById(id)?.addEventListener('click', () => enter(false));
-  return { enter };
+  if (state?.model) enter(true);
+  // A new hash (a pasted link, Back): Model mode follows its m* fields.
+  const apply = (next) => {
+    if (!next.model) {
+      if (!view.hidden) enter(false);
+      return;
+    }
+    const fresh = !mode;
+    enter(true, next);
+    if (!fresh) mode.apply(next);
+  };
+  return { enter, apply };
 }

@@ -1,7 +1,10 @@
 // The model worker: opens the user's model file (web/lib/model.js) and runs every heavy call off the
 // page's thread. Messages in: { type: 'load', file, tokenizer }, { type: 'run', id, text, position },
-// { type: 'generate', id, ids, steps, temperature, seed }. Out: 'progress', 'loaded', 'ran', 'token',
-// 'done', 'error' (with the core's message). One model at a time; loading another disposes it.
+// { type: 'generate', id, steps, temperature, seed }, { type: 'stop' }, { type: 'trace', id, layer, head }.
+// Out: 'progress', 'loaded', 'ran', 'token', 'done', 'traced', 'error' (with the core's message). One model at a time; loading another disposes it.
+// Generation runs through one KV-cache session (model.session()): the prompt once, then each new
+// token appended alone; after each token the worker yields, so a 'stop' message is read between
+// tokens.
 
 import { loadModel } from '../../lib/model.js';
 
@@ -11,6 +14,9 @@ const TOP = 10; // predictions shown
 
 let model = null;
 let ids = null; // the last run's token ids
+let pass = null; // the forward of `ids`, or null when ids grew past it (generation)
+let session = null; // the generation's KV cache
+let stopping = false; // a 'stop' arrived: generation ends before its next token
 
 function softmaxTop(logits, k) {
   let max = -Infinity;
@@ -27,20 +33,29 @@ function pieceTexts(list) {
   return model.info.tokenizer ? model.tokenPieces(list).map((p) => p.text) : Array.from(list, (id) => `#${id}`);
 }
 
-function run({ id, text, position }) {
-  let list = model.info.tokenizer
-    ? model.tokenize(text)
-    : Int32Array.from(text.split(/[\s,]+/).filter(Boolean), Number);
+// The top predictions after a position's logits, with their token texts.
+function predictions(logits) {
+  const top = softmaxTop(logits, TOP);
+  const texts = pieceTexts(top.map((t) => t.id));
+  return top.map((t, i) => ({ ...t, text: texts[i] }));
+}
+
+// ids: the sequence itself (after a generation), else the text tokenized (or read as ids).
+function run({ id, text, position, ids: given }) {
+  let list = given
+    ? Int32Array.from(given)
+    : model.info.tokenizer
+      ? model.tokenize(text)
+      : Int32Array.from(text.split(/[\s,]+/).filter(Boolean), Number);
   const truncated = list.length > Math.min(MAX_POSITIONS, model.info.context);
   if (truncated) list = list.subarray(0, Math.min(MAX_POSITIONS, model.info.context));
   ids = list;
-  const pass = model.forward(list);
+  pass = model.forward(list);
   const maps = [];
   for (let l = 0; l < model.info.layers; l++)
     for (let h = 0; h < model.info.heads; h++) maps.push(pass.attention(l, h));
   const pos = Number.isInteger(position) && position >= 0 && position < list.length ? position : list.length - 1;
-  const top = softmaxTop(pass.logits(pos), TOP);
-  const texts = pieceTexts(top.map((t) => t.id));
+  const top = predictions(pass.logits(pos));
   postMessage(
     {
       type: 'ran',
@@ -49,26 +64,61 @@ function run({ id, text, position }) {
       tokens: pieceTexts(list),
       maps,
       position: pos,
-      top: top.map((t, i) => ({ ...t, text: texts[i] })),
+      top,
       truncated,
     },
     maps.map((m) => m.buffer),
   );
 }
 
-function generate({ id, steps, temperature, seed }) {
-  let seq = Array.from(ids ?? []);
-  for (let s = 0; s < steps && seq.length < model.info.context; s++) {
-    const [next] = model.generate(seq, 1, { temperature, seed: seed + s, topK: temperature > 0 ? 40 : 0 });
+// Token by token through the session: each new token is appended at once, so its own query row
+// (every layer and head: session.attention()) goes out with it, with the predictions after it.
+async function generate({ id, steps, temperature, seed }) {
+  session?.dispose();
+  session = model.session({ seed });
+  stopping = false;
+  const seq = Array.from(ids ?? []);
+  const limit = Math.min(model.info.context, MAX_POSITIONS);
+  let logits = session.append(seq);
+  for (let s = 0; s < steps && seq.length < limit && !stopping; s++) {
+    const next = session.sample({ temperature, topK: temperature > 0 ? 40 : 0 });
     seq.push(next);
-    postMessage({ type: 'token', id, token: next, text: pieceTexts([next])[0] });
+    logits = session.append([next]);
+    const rows = session.attention(); // (layers·heads, positions)
+    postMessage({ type: 'token', id, token: next, text: pieceTexts([next])[0], rows, top: predictions(logits) }, [
+      rows.buffer,
+    ]);
+    // A task boundary: a 'stop' posted meanwhile is handled before the next token.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  postMessage({ type: 'done', id, ids: seq });
+  session.dispose();
+  session = null;
+  ids = Int32Array.from(seq);
+  pass = null;
+  postMessage({ type: 'done', id, ids: seq, stopped: stopping });
+}
+
+// One head's full trace for the walkthrough (model.forward(ids).trace(layer, head)), with
+// S = q·kᵀ before the division (rawScores, each q_i·k_j summed in float64 and rounded to float32):
+// the core's trace gives the scores after ÷√head_dim and the mask.
+function trace({ id, layer, head }) {
+  if (!pass) pass = model.forward(ids);
+  const tr = pass.trace(layer, head);
+  const { n, headDim: hd } = tr;
+  const raw = new Float32Array(n * n); // (n, n) q_i·k_j, every pair
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let e = 0; e < hd; e++) dot += tr.q[i * hd + e] * tr.k[j * hd + e];
+      raw[i * n + j] = dot;
+    }
+  postMessage({ type: 'traced', id, layer, head, trace: { ...tr, rawScores: raw } });
 }
 
 self.onmessage = async ({ data }) => {
   try {
     if (data.type === 'load') {
+      session = null;
       model?.dispose();
       model = null;
       ids = null;
@@ -77,12 +127,16 @@ self.onmessage = async ({ data }) => {
         onProgress: (read, total) => postMessage({ type: 'progress', read, total }),
       });
       postMessage({ type: 'loaded', info: model.info });
+    } else if (data.type === 'stop') {
+      stopping = true;
     } else if (!model) {
       throw new Error('no model is open');
     } else if (data.type === 'run') {
       run(data);
+    } else if (data.type === 'trace') {
+      trace(data);
     } else if (data.type === 'generate') {
-      generate(data);
+      await generate(data);
     }
   } catch (err) {
     postMessage({ type: 'error', id: data.id, stage: data.type, message: err?.message ?? String(err) });

@@ -77,7 +77,8 @@ const LOOK = Object.freeze({
   output: { caption: () => t('wt.name.Y'), kind: 'output' },
 });
 
-// A figure of a stage, resolved for the trace: { id, name, head, caption, math, model, kind,
+// A figure of a stage, resolved for the trace (spec.caption: a catalogue key, filled with h and
+// spec.captionParams): { id, name, head, caption, math, model, kind,
 // colOffset, edit, click, square, rowLabels, legend, maxCell, grid, note, groups, cellHeight,
 // labelsAtLineStart }. model is views/figures.js's figure model (values: what a hovered cell
 // reads out, when the colours come from other data, as for the mask). state: the page's state
@@ -100,7 +101,7 @@ export function figure(spec, tr, state, h) {
     name: spec.name,
     head,
     model,
-    caption: spec.caption ? t(spec.caption, { h: head }) : look.caption(tr, head),
+    caption: spec.caption ? t(spec.caption, { h: head, ...spec.captionParams }) : look.caption(tr, head),
 
     math: Boolean(look.math?.(tr)),
     kind: spec.kind === undefined ? (look.kind ?? null) : spec.kind,
