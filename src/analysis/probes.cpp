@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "tokenizer/vocab.h"
+#include "train/language.h"
 
 namespace ap::analysis {
 
@@ -69,6 +70,20 @@ std::string repeated_probes(const std::vector<int32_t>& candidates, int half, in
   }
   *out = std::move(probes);
   return "";
+}
+
+std::vector<Probe> language_probes(const std::vector<ap::train::Sentence>& sentences, int32_t bos) {
+  const int shift = bos >= 0 ? 1 : 0;
+  std::vector<Probe> out(sentences.size());
+  for (size_t k = 0; k < sentences.size(); ++k) {
+    const ap::train::Sentence& s = sentences[k];
+    Probe& p = out[k];
+    if (bos >= 0) p.ids.push_back(bos);
+    p.ids.insert(p.ids.end(), s.ids.begin(), s.ids.end());
+    for (const auto& a : s.agreement) p.agreement.push_back({a.verb + shift, a.subject + shift});
+    for (const auto& a : s.antecedents) p.antecedents.push_back({a.pronoun + shift, a.noun + shift});
+  }
+  return out;
 }
 
 }  // namespace ap::analysis

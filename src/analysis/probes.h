@@ -10,6 +10,9 @@
 namespace ap {
 struct Vocab;
 }
+namespace ap::train {
+struct Sentence;
+}
 
 namespace ap::analysis {
 
@@ -24,5 +27,10 @@ std::vector<int32_t> ordinary_ids(const Vocab& vocab);
 // platform (integer arithmetic only). "" or a message (no candidates, half < 1, count < 0).
 std::string repeated_probes(const std::vector<int32_t>& candidates, int half, int count, int32_t bos,
                             uint64_t seed, std::vector<Probe>* out);
+
+// The built-in language's annotated sentences (train/language.h) as probes in its own vocabulary:
+// each sentence's ids after BOS (bos < 0: none), its agreement (verb, subject) and antecedent
+// (pronoun, noun) positions moved past the BOS. A model with the language's vocabulary scores them.
+std::vector<Probe> language_probes(const std::vector<ap::train::Sentence>& sentences, int32_t bos);
 
 }  // namespace ap::analysis

@@ -14,6 +14,7 @@
 #include "model/model.h"
 #include "test_buffers.h"
 #include "tokenizer_fixtures.h"
+#include "train/language.h"
 
 namespace {
 
@@ -317,4 +318,44 @@ TEST_CASE("heads: bad probes get a message and leave the reports as they were", 
   bad.agreement = {};
   bad.antecedents = {{3, 0}};
   says({bad}, "antecedent pair (query 3, key 0)");
+}
+
+TEST_CASE("heads: the language's sentences become probes whose templates mark verb→subject and pronoun→noun",
+          "[analysis][probes]") {
+  const ap::train::Language lang;
+  const auto sentences = lang.generate(3, 200);
+  const auto probes = ap::analysis::language_probes(sentences, lang.bos());
+  REQUIRE(probes.size() == sentences.size());
+  int agreement = 0, antecedent = 0;
+  for (size_t k = 0; k < probes.size(); ++k) {
+    const Probe& p = probes[k];
+    const auto& s = sentences[k];
+    REQUIRE(p.ids.size() == s.ids.size() + 1);
+    CHECK(p.ids[0] == lang.bos());
+    const int n = int(p.ids.size());
+    const auto agree = ones(head_template(HeadKind::Agreement, p), n);
+    const auto ante = ones(head_template(HeadKind::Antecedent, p), n);
+    CHECK(agree.size() == s.agreement.size());
+    CHECK(ante.size() == s.antecedents.size());
+    for (const auto& [q, key] :
+         agree) {  // the verb's query, its subject's key: the same words as in the sentence
+      bool found = false;
+      for (const auto& a : s.agreement)
+        found =
+            found || (a.verb + 1 == q && a.subject + 1 == key && p.ids[size_t(q)] == s.ids[size_t(a.verb)]);
+      CHECK(found);
+      ++agreement;
+    }
+    for (const auto& [q, key] : ante) {
+      const std::string pronoun = lang.tokens()[size_t(p.ids[size_t(q)])];
+      CHECK((pronoun == "it" || pronoun == "they"));
+      CHECK(lang.tokens()[size_t(p.ids[size_t(key) - 1])] == "the");
+      ++antecedent;
+    }
+  }
+  CHECK(agreement > 40);
+  CHECK(antecedent > 10);
+  // Without BOS the positions are the sentence's own.
+  const auto bare = ap::analysis::language_probes(sentences, -1);
+  CHECK(bare[0].ids == sentences[0].ids);
 }
