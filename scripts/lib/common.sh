@@ -62,7 +62,8 @@ check_build_dir() {
 cmake_build() {
   local dir="build/$1"; shift
   check_build_dir "$dir"
-  if [ ! -f "$dir/CMakeCache.txt" ]; then cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; fi
+  if [ ! -f "$dir/CMakeCache.txt" ]; then cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  else cmake -S . -B "$dir" >/dev/null; fi  # picks up new targets (a named target needs them)
   cmake --build "$dir" -j "$JOBS"
 }
 
@@ -72,7 +73,8 @@ WASM_TARGET="${WASM_TARGET:-}"
 emcmake_build() {
   local dir="build/$1"; shift
   check_build_dir "$dir"
-  if [ ! -f "$dir/CMakeCache.txt" ]; then emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; fi
+  if [ ! -f "$dir/CMakeCache.txt" ]; then emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  else cmake -S . -B "$dir" >/dev/null; fi  # picks up new targets (WASM_TARGET names one)
   if [ -z "$WASM_TARGET" ]; then cmake --build "$dir" -j "$JOBS"; return; fi
   local target
   for target in $WASM_TARGET; do cmake --build "$dir" -j "$JOBS" --target "$target"; done
