@@ -109,6 +109,22 @@ inline void load_bf16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
   *hi = wasm_i32x4_shl(wasm_u32x4_extend_high_u16x8(h), 16);
 }
 
+// ---- integer lanes for the int8 dot products of kernels/quant.cpp (ggml's Q8_0 × Q8_0) ----
+using ivec = v128_t;  // 16 × int8, 8 × int16 or 4 × int32, as the function says
+inline ivec iload(const void* p) { return wasm_v128_load(p); }
+// 16 int8 → 8 int16: values 0–7 (low), 8–15 (high), sign-extended.
+inline ivec i16_from_i8_low(ivec b) { return wasm_i16x8_extend_low_i8x16(b); }
+inline ivec i16_from_i8_high(ivec b) { return wasm_i16x8_extend_high_i8x16(b); }
+// 4 int32: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1] (exact for int16 inputs that are not both −32768).
+inline ivec dot_i16(ivec a, ivec b) { return wasm_i32x4_dot_i16x8(a, b); }
+inline ivec i32_addv(ivec a, ivec b) { return wasm_i32x4_add(a, b); }
+inline f32x4 f32_from_i32(ivec a) { return wasm_f32x4_convert_i32x4(a); }
+// Q4_0's 16 bytes of nibbles → int8 q − 8: the low nibbles (values 0–15 of the block), the high (16–31).
+inline ivec q4_low(ivec b) {
+  return wasm_i8x16_sub(wasm_v128_and(b, wasm_i8x16_splat(0x0F)), wasm_i8x16_splat(8));
+}
+inline ivec q4_high(ivec b) { return wasm_i8x16_sub(wasm_u8x16_shr(b, 4), wasm_i8x16_splat(8)); }
+
 #else  // SSE2
 
 using f32x4 = __m128;
@@ -179,6 +195,20 @@ inline void load_bf16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
   const __m128i zero = _mm_setzero_si128();
   *lo = _mm_castsi128_ps(_mm_unpacklo_epi16(zero, h));  // each half lands in the high 16 bits
   *hi = _mm_castsi128_ps(_mm_unpackhi_epi16(zero, h));
+}
+
+// ---- integer lanes (see the wasm versions) ----
+using ivec = __m128i;
+inline ivec iload(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+// Sign extension without SSE4.1: each byte into the high half of a 16-bit lane, shifted back.
+inline ivec i16_from_i8_low(ivec b) { return _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8); }
+inline ivec i16_from_i8_high(ivec b) { return _mm_srai_epi16(_mm_unpackhi_epi8(b, b), 8); }
+inline ivec dot_i16(ivec a, ivec b) { return _mm_madd_epi16(a, b); }
+inline ivec i32_addv(ivec a, ivec b) { return _mm_add_epi32(a, b); }
+inline f32x4 f32_from_i32(ivec a) { return _mm_cvtepi32_ps(a); }
+inline ivec q4_low(ivec b) { return _mm_sub_epi8(_mm_and_si128(b, _mm_set1_epi8(0x0F)), _mm_set1_epi8(8)); }
+inline ivec q4_high(ivec b) {
+  return _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(b, 4), _mm_set1_epi8(0x0F)), _mm_set1_epi8(8));
 }
 
 #endif
