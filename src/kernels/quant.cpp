@@ -358,32 +358,23 @@ f32x4 dot_row_half_simd(const QuantMatrix& w, int r, const float* x) {
   return simd::load(lanes);
 }
 
-// y(r0 … r0+R−1) for F32: R rows at once, each with two four-lane sums, so every load of x
-// serves R rows and 2R independent chains of adds keep the loads streaming.
-template <int R>
-void f32_rows(const QuantMatrix& w, int r0, const float* x, float* y) {
-  const float* wr[R];
-#pragma GCC unroll 4
-  for (int r = 0; r < R; ++r) wr[r] = reinterpret_cast<const float*>(w.row(r0 + r));
-  f32x4 a0[R], a1[R];
-#pragma GCC unroll 4
-  for (int r = 0; r < R; ++r) a0[r] = simd::zero(), a1[r] = simd::zero();
+// Σ_j W(r, j)·x_j for one F32 row: the row streams once, through four independent four-lane sums
+// (a single chain of adds would wait on its own latency, not on memory).
+float f32_row(const QuantMatrix& w, int r, const float* x) {
+  const float* wr = reinterpret_cast<const float*>(w.row(r));
   const int n = w.cols;
+  f32x4 a0 = simd::zero(), a1 = simd::zero(), a2 = simd::zero(), a3 = simd::zero();
   int j = 0;
-  for (; j + 8 <= n; j += 8) {
-    const f32x4 x0 = simd::load(x + j), x1 = simd::load(x + j + 4);
-#pragma GCC unroll 4
-    for (int r = 0; r < R; ++r) {
-      a0[r] = simd::add(a0[r], simd::mul(simd::load(wr[r] + j), x0));
-      a1[r] = simd::add(a1[r], simd::mul(simd::load(wr[r] + j + 4), x1));
-    }
+  for (; j + 16 <= n; j += 16) {
+    a0 = simd::add(a0, simd::mul(simd::load(wr + j), simd::load(x + j)));
+    a1 = simd::add(a1, simd::mul(simd::load(wr + j + 4), simd::load(x + j + 4)));
+    a2 = simd::add(a2, simd::mul(simd::load(wr + j + 8), simd::load(x + j + 8)));
+    a3 = simd::add(a3, simd::mul(simd::load(wr + j + 12), simd::load(x + j + 12)));
   }
-#pragma GCC unroll 4
-  for (int r = 0; r < R; ++r) {
-    float tail = 0;
-    for (int t = j; t < n; ++t) tail += wr[r][t] * x[t];
-    y[r0 + r] = simd::reduce_add(simd::add(a0[r], a1[r])) + tail;
-  }
+  for (; j + 4 <= n; j += 4) a0 = simd::add(a0, simd::mul(simd::load(wr + j), simd::load(x + j)));
+  float tail = 0;
+  for (; j < n; ++j) tail += wr[j] * x[j];
+  return simd::reduce_add(simd::add(simd::add(a0, a1), simd::add(a2, a3))) + tail;
 }
 
 // y(r0 … r0+R−1) for Q8_0 / Q4_0 against the quantized activation: per block, the 32 int8
@@ -426,16 +417,18 @@ void int_rows(const QuantMatrix& w, int r0, const int16_t* xq, const float* xd, 
   for (int r = 0; r < R; ++r) y[r0 + r] = simd::reduce_add(acc[r]);
 }
 
-constexpr int kMatvecRows = 4;  // rows of W per pass over x
+// Rows of W per pass over x in the integer matvec. Natively (SSE2, bench_model, old and new builds
+// alternating) one row at a time generated fastest: 2 and 4 rows per pass, which share x's loads
+// but read 2–4 weight streams at once, were 1.4–1.9× slower (bench/NOTES.md).
+constexpr int kMatvecRows = 1;
 
 void matvec_simd(const QuantMatrix& w, const float* x, float* y) {
-  const int full = w.rows / kMatvecRows * kMatvecRows;
   if (w.type == TensorType::F32) {
-    for (int r = 0; r < full; r += kMatvecRows) f32_rows<kMatvecRows>(w, r, x, y);
-    for (int r = full; r < w.rows; ++r) f32_rows<1>(w, r, x, y);
+    for (int r = 0; r < w.rows; ++r) y[r] = f32_row(w, r, x);
   } else if (integer_dot(w.type)) {
     thread_local ActivationScratch act;
     act.quantize(x, w.cols);
+    const int full = w.rows / kMatvecRows * kMatvecRows;
     for (int r = 0; r < full; r += kMatvecRows) int_rows<kMatvecRows>(w, r, act.q.data(), act.d.data(), y);
     for (int r = full; r < w.rows; ++r) int_rows<1>(w, r, act.q.data(), act.d.data(), y);
   } else {
