@@ -71,26 +71,6 @@ inline float reduce_add(f32x4 v) {
 }
 
 // ---- widening loads for the stored weight types (kernels/quant.cpp) ----
-// 16 int8 → four f32x4 (values 0–3, 4–7, 8–11, 12–15).
-inline void load_i8x16(const int8_t* p, f32x4 out[4]) {
-  const v128_t b = wasm_v128_load(p);
-  const v128_t lo = wasm_i16x8_extend_low_i8x16(b), hi = wasm_i16x8_extend_high_i8x16(b);
-  out[0] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(lo));
-  out[1] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(lo));
-  out[2] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(hi));
-  out[3] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(hi));
-}
-// 16 bytes of Q4_0 nibbles → the 32 values (q − 8) as eight f32x4: low nibbles first (values
-// 0–15), then high nibbles (16–31).
-inline void load_q4x32(const uint8_t* p, f32x4 out[8]) {
-  const v128_t b = wasm_v128_load(p);
-  const v128_t m = wasm_i8x16_splat(0x0F), eight = wasm_i8x16_splat(8);
-  alignas(16) int8_t q[32];
-  wasm_v128_store(q, wasm_i8x16_sub(wasm_v128_and(b, m), eight));
-  wasm_v128_store(q + 16, wasm_i8x16_sub(wasm_u8x16_shr(b, 4), eight));
-  load_i8x16(q, out);
-  load_i8x16(q + 16, out + 4);
-}
 // 8 IEEE halves → two f32x4. Finite values only (weights are checked when a model loads):
 // the half's bits shifted into a float's place read it 2^112 too small, subnormals included.
 inline void load_f16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
@@ -161,26 +141,6 @@ inline float reduce_add(f32x4 v) {
 }
 
 // ---- widening loads for the stored weight types (kernels/quant.cpp); see the wasm versions ----
-inline void load_i8x16(const int8_t* p, f32x4 out[4]) {
-  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  // Sign extension without SSE4.1: put each byte in the high half of a 16-bit lane, shift back.
-  const __m128i lo = _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8),
-                hi = _mm_srai_epi16(_mm_unpackhi_epi8(b, b), 8);
-  out[0] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(lo, lo), 16));
-  out[1] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(lo, lo), 16));
-  out[2] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(hi, hi), 16));
-  out[3] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(hi, hi), 16));
-}
-inline void load_q4x32(const uint8_t* p, f32x4 out[8]) {
-  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i m = _mm_set1_epi8(0x0F), eight = _mm_set1_epi8(8);
-  alignas(16) int8_t q[32];
-  _mm_store_si128(reinterpret_cast<__m128i*>(q), _mm_sub_epi8(_mm_and_si128(b, m), eight));
-  _mm_store_si128(reinterpret_cast<__m128i*>(q + 16),
-                  _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(b, 4), m), eight));
-  load_i8x16(q, out);
-  load_i8x16(q + 16, out + 4);
-}
 inline void load_f16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
   const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i zero = _mm_setzero_si128();
