@@ -442,7 +442,7 @@ constexpr int kGroupRows = 64;
 
 struct QuantScratch {
   std::vector<float> panels;  // (kGroupRows/16, cols, 16) rows of W as Bᵀ panels, rows past the end zero
-  std::vector<float> row;     // (cols) one dequantized row
+  std::vector<float> row;     // (4, cols) four dequantized rows
 };
 
 void matmul_simd(const float* x, int m, const QuantMatrix& w, float* y) {
@@ -450,22 +450,38 @@ void matmul_simd(const float* x, int m, const QuantMatrix& w, float* y) {
   thread_local QuantScratch sc;
   const int k = w.cols;
   sc.panels.resize(size_t(kGroupRows) * k);
-  sc.row.resize(size_t(k));
+  sc.row.resize(size_t(4) * k);
   for (int r0 = 0; r0 < w.rows; r0 += kGroupRows) {
     const int nr = std::min(kGroupRows, w.rows - r0);
     const int nr16 = (nr + kPanelWidth - 1) / kPanelWidth * kPanelWidth;
-    for (int r = 0; r < nr16; ++r) {
+    // Four rows at a time: 4×4 blocks transposed in registers into the panel's columns.
+    for (int r = 0; r < nr16; r += 4) {
       float* dst = sc.panels.data() + size_t(r / kPanelWidth) * k * kPanelWidth + r % kPanelWidth;
-      if (r >= nr) {
-        for (int j = 0; j < k; ++j) dst[size_t(j) * kPanelWidth] = 0.0f;
-        continue;
+      const float* src[4];
+      for (int i = 0; i < 4; ++i) {
+        float* buf = sc.row.data() + size_t(i) * k;
+        if (r + i >= nr) {
+          std::fill(buf, buf + k, 0.0f);  // rows past the end: zero columns of the panel
+          src[i] = buf;
+        } else if (w.type == TensorType::F32) {
+          src[i] = reinterpret_cast<const float*>(w.row(r0 + r + i));
+        } else {
+          dequantize_row(w, r0 + r + i, buf);
+          src[i] = buf;
+        }
       }
-      const float* src = sc.row.data();
-      if (w.type == TensorType::F32)
-        src = reinterpret_cast<const float*>(w.row(r0 + r));
-      else
-        dequantize_row(w, r0 + r, sc.row.data());
-      for (int j = 0; j < k; ++j) dst[size_t(j) * kPanelWidth] = src[j];
+      int j = 0;
+      for (; j + 4 <= k; j += 4) {
+        f32x4 a = simd::load(src[0] + j), b = simd::load(src[1] + j), c = simd::load(src[2] + j),
+              d = simd::load(src[3] + j);
+        simd::transpose4(&a, &b, &c, &d);  // a = column j of the four rows, b = column j + 1, …
+        simd::store(dst + size_t(j) * kPanelWidth, a);
+        simd::store(dst + size_t(j + 1) * kPanelWidth, b);
+        simd::store(dst + size_t(j + 2) * kPanelWidth, c);
+        simd::store(dst + size_t(j + 3) * kPanelWidth, d);
+      }
+      for (; j < k; ++j)
+        for (int i = 0; i < 4; ++i) dst[size_t(j) * kPanelWidth + i] = src[i][j];
     }
     matmul_packed(x, k, sc.panels.data(), y + r0, w.rows, m, k, nr, false, KernelPath::Simd);
   }

@@ -54,6 +54,15 @@ inline f32x4 min(f32x4 a, f32x4 b) { return wasm_f32x4_pmin(a, b); }
 inline f32x4 less(f32x4 a, f32x4 b) { return wasm_f32x4_lt(a, b); }
 inline f32x4 bit_and(f32x4 a, f32x4 b) { return wasm_v128_and(a, b); }
 inline f32x4 bit_andnot(f32x4 mask, f32x4 a) { return wasm_v128_andnot(a, mask); }  // ~mask & a
+// Rows a, b, c, d of a 4×4 block become its columns (a = lanes 0 of a, b, c, d, and so on).
+inline void transpose4(f32x4* a, f32x4* b, f32x4* c, f32x4* d) {
+  const v128_t t0 = wasm_i32x4_shuffle(*a, *b, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(*c, *d, 0, 4, 1, 5);
+  const v128_t t2 = wasm_i32x4_shuffle(*a, *b, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(*c, *d, 2, 6, 3, 7);
+  *a = wasm_i64x2_shuffle(t0, t1, 0, 2);
+  *b = wasm_i64x2_shuffle(t0, t1, 1, 3);
+  *c = wasm_i64x2_shuffle(t2, t3, 0, 2);
+  *d = wasm_i64x2_shuffle(t2, t3, 1, 3);
+}
 // Integer lane ops on the bit patterns (used by exp2.h).
 inline f32x4 i32_add(f32x4 a, f32x4 b) { return wasm_i32x4_add(a, b); }
 inline f32x4 i32_shl23(f32x4 a) { return wasm_i32x4_shl(a, 23); }
@@ -124,6 +133,7 @@ inline f32x4 min(f32x4 a, f32x4 b) { return _mm_min_ps(a, b); }
 inline f32x4 less(f32x4 a, f32x4 b) { return _mm_cmplt_ps(a, b); }
 inline f32x4 bit_and(f32x4 a, f32x4 b) { return _mm_and_ps(a, b); }
 inline f32x4 bit_andnot(f32x4 mask, f32x4 a) { return _mm_andnot_ps(mask, a); }  // ~mask & a
+inline void transpose4(f32x4* a, f32x4* b, f32x4* c, f32x4* d) { _MM_TRANSPOSE4_PS(*a, *b, *c, *d); }
 inline f32x4 i32_add(f32x4 a, f32x4 b) {
   return _mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(a), _mm_castps_si128(b)));
 }
