@@ -166,6 +166,25 @@ void matmul_scalar(const float* a, const float* b, float* c, int m, int k, int n
   }
 }
 
+// C(m, n) (+)= A(m, k)·B over B in panels, plain loops: C row i += Σ_x A(i, x)·B row x.
+void matmul_packed_scalar(const float* a, int lda, const float* bp, float* c, int ldc, int m, int k, int n,
+                          bool accumulate) {
+  constexpr int kW = kPanelWidth;
+  for (int i = 0; i < m; ++i) {
+    float* ci = c + size_t(i) * ldc;
+    if (!accumulate) std::fill(ci, ci + n, 0.0f);
+    const float* ai = a + size_t(i) * lda;
+    for (int j0 = 0; j0 < n; j0 += kW) {
+      const float* panel = bp + size_t(j0 / kW) * k * kW;
+      const int w = std::min(kW, n - j0);
+      float acc[kW] = {};
+      for (int x = 0; x < k; ++x)
+        for (int jj = 0; jj < kW; ++jj) acc[jj] += ai[x] * panel[x * kW + jj];
+      for (int jj = 0; jj < w; ++jj) ci[j0 + jj] += acc[jj];
+    }
+  }
+}
+
 #if AP_HAVE_F32X4
 using namespace simd;
 
@@ -220,8 +239,8 @@ inline void micro(const float* a, int a_rs, const float* b, int b_xs, int len, f
   }
 }
 
-constexpr int kMr = 2;   // rows of a micro-kernel block
-constexpr int kNr = 16;  // columns of a micro-kernel block = width of a packed panel
+constexpr int kMr = 2;            // rows of a micro-kernel block
+constexpr int kNr = kPanelWidth;  // columns of a micro-kernel block = width of a packed panel
 
 // Each use gets its own small, non-inlined function, so V8 allocates the 8 accumulators of a
 // tight loop rather than of one huge function (V8 may switch huge functions to a simpler register
@@ -445,6 +464,45 @@ struct GemmScratch {
   Buffer bp;  // (n16/16, k, 16) B in panels of 16 columns, columns past n zero
 };
 
+// C(m, n) (+)= A(m, k)·B over B already in panels (see matmul_packed in kernels.h).
+void matmul_packed_simd(const float* a, int lda, const float* bp, float* c, int ldc, int m, int k, int n,
+                        bool accumulate) {
+  const int panels = (n + kNr - 1) / kNr;
+  alignas(16) float edge[kMr * kNr];  // a block whose columns run past n
+  for (int k0 = 0; k0 < k; k0 += kKc) {
+    const int kc = std::min(kKc, k - k0);
+    const bool acc = accumulate || k0 > 0;
+    for (int i0 = 0; i0 < m; i0 += kMc) {
+      const int mc = std::min(kMc, m - i0);
+      for (int p = 0; p < panels; ++p) {
+        const int j0 = p * kNr;
+        const int w = std::min(kNr, n - j0);
+        const float* panel = bp + (size_t(p) * k + k0) * kNr;
+        for (int i = i0; i < i0 + mc; i += kMr) {
+          const int R = std::min(kMr, i0 + mc - i);
+          const float* ai = a + size_t(i) * lda + k0;
+          float* ci = c + size_t(i) * ldc + j0;
+          float* dst = ci;
+          int ldd = ldc;
+          if (w < kNr) {  // compute into edge, then copy the w valid columns
+            dst = edge, ldd = kNr;
+            if (acc)
+              for (int r = 0; r < R; ++r)
+                for (int jj = 0; jj < w; ++jj) edge[r * kNr + jj] = ci[size_t(r) * ldc + jj];
+          }
+          if (R == kMr)
+            gemm_block2(ai, lda, panel, kc, dst, ldd, acc);
+          else
+            gemm_block1(ai, lda, panel, kc, dst, ldd, acc);
+          if (w < kNr)
+            for (int r = 0; r < R; ++r)
+              for (int jj = 0; jj < w; ++jj) ci[size_t(r) * ldc + jj] = edge[r * kNr + jj];
+        }
+      }
+    }
+  }
+}
+
 void matmul_simd(const float* a, const float* b, float* c, int m, int k, int n) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
@@ -464,39 +522,7 @@ void matmul_simd(const float* a, const float* b, float* c, int m, int k, int n) 
       for (int jj = w; jj < kNr; ++jj) dst[x * kNr + jj] = 0.0f;
     }
   }
-  alignas(16) float edge[kMr * kNr];  // a block whose columns run past n
-  for (int k0 = 0; k0 < k; k0 += kKc) {
-    const int kc = std::min(kKc, k - k0);
-    const bool acc = k0 > 0;
-    for (int i0 = 0; i0 < m; i0 += kMc) {
-      const int mc = std::min(kMc, m - i0);
-      for (int p = 0; p < panels; ++p) {
-        const int j0 = p * kNr;
-        const int w = std::min(kNr, n - j0);
-        const float* panel = bp + (size_t(p) * k + k0) * kNr;
-        for (int i = i0; i < i0 + mc; i += kMr) {
-          const int R = std::min(kMr, i0 + mc - i);
-          const float* ai = a + size_t(i) * k + k0;
-          float* ci = c + size_t(i) * n + j0;
-          float* dst = ci;
-          int ldd = n;
-          if (w < kNr) {  // compute into edge, then copy the w valid columns
-            dst = edge, ldd = kNr;
-            if (acc)
-              for (int r = 0; r < R; ++r)
-                for (int jj = 0; jj < w; ++jj) edge[r * kNr + jj] = ci[size_t(r) * n + jj];
-          }
-          if (R == kMr)
-            gemm_block2(ai, k, panel, kc, dst, ldd, acc);
-          else
-            gemm_block1(ai, k, panel, kc, dst, ldd, acc);
-          if (w < kNr)
-            for (int r = 0; r < R; ++r)
-              for (int jj = 0; jj < w; ++jj) ci[size_t(r) * n + jj] = edge[r * kNr + jj];
-        }
-      }
-    }
-  }
+  matmul_packed_simd(a, k, bp, c, n, m, k, n, false);
 }
 
 #endif  // AP_HAVE_F32X4
@@ -531,6 +557,22 @@ void scaled_dot_product_attention(const float* q, const float* k, const float* v
   (void)use_simd(path);
 #endif
   sdpa_scalar(q, k, v, out, n, heads, d_head, opt, scale * kLog2e);
+}
+
+void matmul_packed(const float* a, int lda, const float* bp, float* c, int ldc, int m, int k, int n,
+                   bool accumulate, KernelPath path) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (int i = 0; i < m; ++i) std::fill(c + size_t(i) * ldc, c + size_t(i) * ldc + n, 0.0f);
+    return;
+  }
+#if AP_HAVE_F32X4
+  if (use_simd(path)) return matmul_packed_simd(a, lda, bp, c, ldc, m, k, n, accumulate);
+#else
+  (void)path;
+#endif
+  matmul_packed_scalar(a, lda, bp, c, ldc, m, k, n, accumulate);
 }
 
 void matmul(const float* a, const float* b, float* c, int m, int k, int n, KernelPath path) {

@@ -52,4 +52,15 @@ void scaled_dot_product_attention(const float* q, const float* k, const float* v
 void matmul(const float* a, const float* b, float* c, int m, int k, int n,
             KernelPath path = KernelPath::Auto);
 
+// Width of the panels matmul packs B into, and matmul_packed reads.
+inline constexpr int kPanelWidth = 16;
+
+// The same GEMM over a B its caller packed: C(m, n) = A(m, k)·B, or C += A·B when accumulate.
+//   a: rows of k floats, stride lda;  c: rows of n floats, stride ldc (c must not alias a or bp);
+//   bp: (ceil(n/16), k, 16) B in panels of 16 columns: bp[(p·k + x)·16 + j] = B(x, 16p + j),
+//       columns past n zero.
+// quant_matmul builds the panels straight from weight rows (Bᵀ), dequantizing each row once.
+void matmul_packed(const float* a, int lda, const float* bp, float* c, int ldc, int m, int k, int n,
+                   bool accumulate = false, KernelPath path = KernelPath::Auto);
+
 }  // namespace ap

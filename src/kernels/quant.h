@@ -83,7 +83,16 @@ void quantize_row(TensorType t, const float* x, int cols, uint8_t* out);
 // Index of the first non-finite value of w (a block scale counts for its 32 values), or −1.
 long long first_non_finite(const QuantMatrix& w);
 
-// y (rows) = W·x, x (cols). y must not alias x.
+// The activation side of the Q8_0 / Q4_0 matvec, as ggml's quantize_row_q8_0 but with a float
+// scale: per block of 32 values d = max|x|/127 and q = round(x/d) in −127 … 127, so that
+// |x − q·d| ≤ d/2. A block holding inf or NaN gets d = NaN and q = 0 (its products are NaN).
+// q (cols) int8 values held as int16, d (cols/32).
+void quantize_activation(const float* x, int cols, int16_t* q, float* d);
+
+// y (rows) = W·x, x (cols). y must not alias x. F32, F16, BF16: float products. Q8_0 and Q4_0:
+// x is quantized once (quantize_activation), then int8 × int8 → int32 per block times the two
+// block scales, as ggml does; so y differs from the exact W·x by at most
+// Σ_b d_x(b)/2 · Σ_{j in b} |W(r, j)| plus float rounding (tests/core/quant_test.cpp).
 void quant_matvec(const QuantMatrix& w, const float* x, float* y, KernelPath path = KernelPath::Auto);
 // Y (m, rows) = X·Wᵀ, X (m, cols) row-major. Y must not alias X. For m ≥ 2 the SIMD path runs
 // the packed GEMM of kernels.h on W (F32) or on dequantized panels of rows of W (other types).

@@ -47,12 +47,22 @@ inline f32x4 zero() { return wasm_f32x4_const_splat(0.0f); }
 inline f32x4 add(f32x4 a, f32x4 b) { return wasm_f32x4_add(a, b); }
 inline f32x4 sub(f32x4 a, f32x4 b) { return wasm_f32x4_sub(a, b); }
 inline f32x4 mul(f32x4 a, f32x4 b) { return wasm_f32x4_mul(a, b); }
+inline f32x4 div(f32x4 a, f32x4 b) { return wasm_f32x4_div(a, b); }
 inline f32x4 max(f32x4 a, f32x4 b) { return wasm_f32x4_pmax(a, b); }
 inline f32x4 min(f32x4 a, f32x4 b) { return wasm_f32x4_pmin(a, b); }
 // Lane-wise a < b as an all-ones / all-zeros mask.
 inline f32x4 less(f32x4 a, f32x4 b) { return wasm_f32x4_lt(a, b); }
 inline f32x4 bit_and(f32x4 a, f32x4 b) { return wasm_v128_and(a, b); }
 inline f32x4 bit_andnot(f32x4 mask, f32x4 a) { return wasm_v128_andnot(a, mask); }  // ~mask & a
+// Rows a, b, c, d of a 4×4 block become its columns (a = lanes 0 of a, b, c, d, and so on).
+inline void transpose4(f32x4* a, f32x4* b, f32x4* c, f32x4* d) {
+  const v128_t t0 = wasm_i32x4_shuffle(*a, *b, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(*c, *d, 0, 4, 1, 5);
+  const v128_t t2 = wasm_i32x4_shuffle(*a, *b, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(*c, *d, 2, 6, 3, 7);
+  *a = wasm_i64x2_shuffle(t0, t1, 0, 2);
+  *b = wasm_i64x2_shuffle(t0, t1, 1, 3);
+  *c = wasm_i64x2_shuffle(t2, t3, 0, 2);
+  *d = wasm_i64x2_shuffle(t2, t3, 1, 3);
+}
 // Integer lane ops on the bit patterns (used by exp2.h).
 inline f32x4 i32_add(f32x4 a, f32x4 b) { return wasm_i32x4_add(a, b); }
 inline f32x4 i32_shl23(f32x4 a) { return wasm_i32x4_shl(a, 23); }
@@ -70,26 +80,6 @@ inline float reduce_add(f32x4 v) {
 }
 
 // ---- widening loads for the stored weight types (kernels/quant.cpp) ----
-// 16 int8 → four f32x4 (values 0–3, 4–7, 8–11, 12–15).
-inline void load_i8x16(const int8_t* p, f32x4 out[4]) {
-  const v128_t b = wasm_v128_load(p);
-  const v128_t lo = wasm_i16x8_extend_low_i8x16(b), hi = wasm_i16x8_extend_high_i8x16(b);
-  out[0] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(lo));
-  out[1] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(lo));
-  out[2] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(hi));
-  out[3] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(hi));
-}
-// 16 bytes of Q4_0 nibbles → the 32 values (q − 8) as eight f32x4: low nibbles first (values
-// 0–15), then high nibbles (16–31).
-inline void load_q4x32(const uint8_t* p, f32x4 out[8]) {
-  const v128_t b = wasm_v128_load(p);
-  const v128_t m = wasm_i8x16_splat(0x0F), eight = wasm_i8x16_splat(8);
-  alignas(16) int8_t q[32];
-  wasm_v128_store(q, wasm_i8x16_sub(wasm_v128_and(b, m), eight));
-  wasm_v128_store(q + 16, wasm_i8x16_sub(wasm_u8x16_shr(b, 4), eight));
-  load_i8x16(q, out);
-  load_i8x16(q + 16, out + 4);
-}
 // 8 IEEE halves → two f32x4. Finite values only (weights are checked when a model loads):
 // the half's bits shifted into a float's place read it 2^112 too small, subnormals included.
 inline void load_f16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
@@ -109,6 +99,22 @@ inline void load_bf16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
   *hi = wasm_i32x4_shl(wasm_u32x4_extend_high_u16x8(h), 16);
 }
 
+// ---- integer lanes for the int8 dot products of kernels/quant.cpp (ggml's Q8_0 × Q8_0) ----
+using ivec = v128_t;  // 16 × int8, 8 × int16 or 4 × int32, as the function says
+inline ivec iload(const void* p) { return wasm_v128_load(p); }
+// 16 int8 → 8 int16: values 0–7 (low), 8–15 (high), sign-extended.
+inline ivec i16_from_i8_low(ivec b) { return wasm_i16x8_extend_low_i8x16(b); }
+inline ivec i16_from_i8_high(ivec b) { return wasm_i16x8_extend_high_i8x16(b); }
+// 4 int32: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1] (exact for int16 inputs that are not both −32768).
+inline ivec dot_i16(ivec a, ivec b) { return wasm_i32x4_dot_i16x8(a, b); }
+inline ivec i32_addv(ivec a, ivec b) { return wasm_i32x4_add(a, b); }
+inline f32x4 f32_from_i32(ivec a) { return wasm_f32x4_convert_i32x4(a); }
+// Q4_0's 16 bytes of nibbles → int8 q − 8: the low nibbles (values 0–15 of the block), the high (16–31).
+inline ivec q4_low(ivec b) {
+  return wasm_i8x16_sub(wasm_v128_and(b, wasm_i8x16_splat(0x0F)), wasm_i8x16_splat(8));
+}
+inline ivec q4_high(ivec b) { return wasm_i8x16_sub(wasm_u8x16_shr(b, 4), wasm_i8x16_splat(8)); }
+
 #else  // SSE2
 
 using f32x4 = __m128;
@@ -121,11 +127,13 @@ inline f32x4 zero() { return _mm_setzero_ps(); }
 inline f32x4 add(f32x4 a, f32x4 b) { return _mm_add_ps(a, b); }
 inline f32x4 sub(f32x4 a, f32x4 b) { return _mm_sub_ps(a, b); }
 inline f32x4 mul(f32x4 a, f32x4 b) { return _mm_mul_ps(a, b); }
+inline f32x4 div(f32x4 a, f32x4 b) { return _mm_div_ps(a, b); }
 inline f32x4 max(f32x4 a, f32x4 b) { return _mm_max_ps(a, b); }
 inline f32x4 min(f32x4 a, f32x4 b) { return _mm_min_ps(a, b); }
 inline f32x4 less(f32x4 a, f32x4 b) { return _mm_cmplt_ps(a, b); }
 inline f32x4 bit_and(f32x4 a, f32x4 b) { return _mm_and_ps(a, b); }
 inline f32x4 bit_andnot(f32x4 mask, f32x4 a) { return _mm_andnot_ps(mask, a); }  // ~mask & a
+inline void transpose4(f32x4* a, f32x4* b, f32x4* c, f32x4* d) { _MM_TRANSPOSE4_PS(*a, *b, *c, *d); }
 inline f32x4 i32_add(f32x4 a, f32x4 b) {
   return _mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(a), _mm_castps_si128(b)));
 }
@@ -143,26 +151,6 @@ inline float reduce_add(f32x4 v) {
 }
 
 // ---- widening loads for the stored weight types (kernels/quant.cpp); see the wasm versions ----
-inline void load_i8x16(const int8_t* p, f32x4 out[4]) {
-  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  // Sign extension without SSE4.1: put each byte in the high half of a 16-bit lane, shift back.
-  const __m128i lo = _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8),
-                hi = _mm_srai_epi16(_mm_unpackhi_epi8(b, b), 8);
-  out[0] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(lo, lo), 16));
-  out[1] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(lo, lo), 16));
-  out[2] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(hi, hi), 16));
-  out[3] = _mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(hi, hi), 16));
-}
-inline void load_q4x32(const uint8_t* p, f32x4 out[8]) {
-  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i m = _mm_set1_epi8(0x0F), eight = _mm_set1_epi8(8);
-  alignas(16) int8_t q[32];
-  _mm_store_si128(reinterpret_cast<__m128i*>(q), _mm_sub_epi8(_mm_and_si128(b, m), eight));
-  _mm_store_si128(reinterpret_cast<__m128i*>(q + 16),
-                  _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(b, 4), m), eight));
-  load_i8x16(q, out);
-  load_i8x16(q + 16, out + 4);
-}
 inline void load_f16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
   const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i zero = _mm_setzero_si128();
@@ -179,6 +167,20 @@ inline void load_bf16x8(const uint16_t* p, f32x4* lo, f32x4* hi) {
   const __m128i zero = _mm_setzero_si128();
   *lo = _mm_castsi128_ps(_mm_unpacklo_epi16(zero, h));  // each half lands in the high 16 bits
   *hi = _mm_castsi128_ps(_mm_unpackhi_epi16(zero, h));
+}
+
+// ---- integer lanes (see the wasm versions) ----
+using ivec = __m128i;
+inline ivec iload(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+// Sign extension without SSE4.1: each byte into the high half of a 16-bit lane, shifted back.
+inline ivec i16_from_i8_low(ivec b) { return _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8); }
+inline ivec i16_from_i8_high(ivec b) { return _mm_srai_epi16(_mm_unpackhi_epi8(b, b), 8); }
+inline ivec dot_i16(ivec a, ivec b) { return _mm_madd_epi16(a, b); }
+inline ivec i32_addv(ivec a, ivec b) { return _mm_add_epi32(a, b); }
+inline f32x4 f32_from_i32(ivec a) { return _mm_cvtepi32_ps(a); }
+inline ivec q4_low(ivec b) { return _mm_sub_epi8(_mm_and_si128(b, _mm_set1_epi8(0x0F)), _mm_set1_epi8(8)); }
+inline ivec q4_high(ivec b) {
+  return _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(b, 4), _mm_set1_epi8(0x0F)), _mm_set1_epi8(8));
 }
 
 #endif

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/activations.h"
 #include "kernels/kernels.h"
 #include "model/model.h"
 
@@ -42,28 +43,39 @@ void add_bias(float* x, int n, int cols, const Vec& bias) {
     for (int j = 0; j < cols; ++j) x[size_t(i) * cols + j] += bias[j];
 }
 
-// RoPE in place on m (n, heads·head_dim), row i at position pos0 + i. Pair p (0 … n_rot/2−1) is
-// turned by pos·base^(−2p/n_rot): NORM pairs (2p, 2p+1), NEOX pairs (p, p + n_rot/2); dimensions
-// past n_rot are left as they are (ggml's rope).
-void rope(float* m, int n, int heads, int head_dim, int n_rot, RopeStyle style, float base, int pos0) {
+// RoPE's angles for positions pos0 … pos0+n−1: pair p (0 … n_rot/2−1) is turned by
+// pos·base^(−2p/n_rot). Computed once per run (in double, then rounded) and shared by q and k of
+// every layer. cs, sn: (n, n_rot/2).
+void rope_table(int n, int n_rot, float base, int pos0, std::vector<float>* cs, std::vector<float>* sn) {
+  const int half = n_rot / 2;
+  cs->resize(size_t(n) * half), sn->resize(size_t(n) * half);
+  std::vector<double> freq(static_cast<size_t>(half));  // (n_rot/2)
+  for (int p = 0; p < half; ++p) freq[size_t(p)] = std::pow(double(base), -2.0 * p / n_rot);
+  for (int i = 0; i < n; ++i)
+    for (int p = 0; p < half; ++p) {
+      const double theta = double(pos0 + i) * freq[size_t(p)];
+      (*cs)[size_t(i) * half + p] = float(std::cos(theta));
+      (*sn)[size_t(i) * half + p] = float(std::sin(theta));
+    }
+}
+
+// RoPE in place on m (n, heads·head_dim) with the table above: NORM pairs (2p, 2p+1), NEOX pairs
+// (p, p + n_rot/2); dimensions past n_rot are left as they are (ggml's rope).
+void rope(float* m, int n, int heads, int head_dim, int n_rot, RopeStyle style, const std::vector<float>& cs,
+          const std::vector<float>& sn) {
   if (style == RopeStyle::None) return;
   const int half = n_rot / 2;
-  std::vector<float> cs(static_cast<size_t>(half)), sn(static_cast<size_t>(half));  // (n_rot/2)
   for (int i = 0; i < n; ++i) {
-    const double pos = double(pos0 + i);
-    for (int p = 0; p < half; ++p) {
-      const double theta = pos * std::pow(double(base), -2.0 * p / n_rot);
-      cs[size_t(p)] = float(std::cos(theta));
-      sn[size_t(p)] = float(std::sin(theta));
-    }
+    const float* c = &cs[size_t(i) * half];
+    const float* s = &sn[size_t(i) * half];
     for (int h = 0; h < heads; ++h) {
       float* v = m + (size_t(i) * heads + h) * head_dim;
       for (int p = 0; p < half; ++p) {
         const int a = style == RopeStyle::Norm ? 2 * p : p;
         const int b = style == RopeStyle::Norm ? 2 * p + 1 : p + half;
         const float x0 = v[a], x1 = v[b];
-        v[a] = x0 * cs[size_t(p)] - x1 * sn[size_t(p)];
-        v[b] = x0 * sn[size_t(p)] + x1 * cs[size_t(p)];
+        v[a] = x0 * c[p] - x1 * s[p];
+        v[b] = x0 * s[p] + x1 * c[p];
       }
     }
   }
@@ -72,7 +84,6 @@ void rope(float* m, int n, int heads, int head_dim, int n_rot, RopeStyle style, 
 float gelu(float x) {  // ggml's tanh approximation
   return 0.5f * x * (1.0f + std::tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
 }
-float silu(float x) { return x / (1.0f + std::exp(-x)); }
 
 }  // namespace
 
@@ -95,6 +106,9 @@ void Model::run(const int32_t* ids, int n, int pos0, std::vector<std::vector<flo
   std::vector<float> x(N * d), xn(N * d), q(N * qd), att(N * qd), proj(N * d);  // (n, ·) each
   std::vector<float> k(N * kvd), v(N * kvd);                                    // (n, n_kv·head_dim)
   std::vector<float> up(N * ff), gate(c.gelu_mlp ? 0 : N * ff);                 // (n, n_ff)
+
+  std::vector<float> rope_cos, rope_sin;  // (n, n_rot/2) each
+  if (c.rope != RopeStyle::None) rope_table(n, c.n_rot, c.rope_base, pos0, &rope_cos, &rope_sin);
 
   // Embeddings (and gpt2's learned positions).
   for (int i = 0; i < n; ++i) {
@@ -126,8 +140,8 @@ void Model::run(const int32_t* ids, int n, int pos0, std::vector<std::vector<flo
       add_bias(k.data(), n, kvd, w.bk);
       add_bias(v.data(), n, kvd, w.bv);
     }
-    rope(q.data(), n, c.n_head, hd, c.n_rot, c.rope, c.rope_base, pos0);
-    rope(k.data(), n, c.n_kv_head, hd, c.n_rot, c.rope, c.rope_base, pos0);
+    rope(q.data(), n, c.n_head, hd, c.n_rot, c.rope, rope_cos, rope_sin);
+    rope(k.data(), n, c.n_kv_head, hd, c.n_rot, c.rope, rope_cos, rope_sin);
     std::vector<float>& kc = (*k_cache)[size_t(l)];  // (pos0 + n, kvd)
     std::vector<float>& vc = (*v_cache)[size_t(l)];
     kc.resize(size_t(pos0) * kvd);
@@ -199,7 +213,7 @@ void Model::run(const int32_t* ids, int n, int pos0, std::vector<std::vector<flo
       for (float& e : up) e = gelu(e);
     } else {
       quant_matmul(xn.data(), n, w.ffn_gate, gate.data());
-      for (size_t e = 0; e < up.size(); ++e) up[e] *= silu(gate[e]);
+      silu_mul(gate.data(), up.data(), up.size());
     }
     quant_matmul(up.data(), n, w.ffn_down, proj.data());
     add_bias(proj.data(), n, d, w.b_down);

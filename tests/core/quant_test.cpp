@@ -63,6 +63,23 @@ Stored make(TensorType t, int rows, int cols, uint32_t seed) {
   return s;
 }
 
+// What quantizing the activation may change in row r of W·x (quant.h): for Q8_0 and Q4_0 each x_j
+// moves by at most d/2, d = max|x| of its block / 127, so the row by Σ_b d_b/2 · Σ_{j∈b} |W(r, j)|
+// (with 1e-6 of it for the rounding of d itself); 0 for the float types.
+double matvec_tolerance(const QuantMatrix& w, int r, const float* x) {
+  if (w.type != TensorType::Q8_0 && w.type != TensorType::Q4_0) return 0;
+  double tol = 0;
+  for (int b = 0; b < w.cols / 32; ++b) {
+    double amax = 0, wsum = 0;
+    for (int j = 32 * b; j < 32 * b + 32; ++j) {
+      amax = std::max(amax, std::fabs(double(x[j])));
+      wsum += std::fabs(value_at(w, r, j));
+    }
+    tol += amax / 127 / 2 * wsum;
+  }
+  return tol * (1 + 1e-6);
+}
+
 }  // namespace
 
 TEST_CASE("quant: f16 and bf16 conversions are exact and round to nearest even", "[quant]") {
@@ -136,14 +153,18 @@ TEST_CASE("quant: matvec and matmul of every type, both paths, against the refer
                            << m << " path " << (path == KernelPath::Scalar ? "scalar" : "simd"));
               REQUIRE(y.guards_intact());
               int bad = 0;
-              for (size_t k = 0; k < want.size(); ++k)
-                if (!(std::fabs(y.data()[k] - want[k]) <= 1e-6 * scale)) ++bad;
+              for (size_t k = 0; k < want.size(); ++k) {
+                const double tol = m == 1 ? matvec_tolerance(w.m, int(k), x.data()) : 0.0;
+                if (!(std::fabs(y.data()[k] - want[k]) <= tol + 1e-6 * scale)) ++bad;
+              }
               CHECK(bad == 0);
               if (m == 1) {
                 ap_test::Unaligned y1(rows);
                 ap::quant_matvec(w.m, x.data(), y1.data(), path);
                 REQUIRE(y1.guards_intact());
-                for (int r = 0; r < rows; ++r) CHECK(std::fabs(y1.data()[r] - want[r]) <= 1e-6 * scale);
+                for (int r = 0; r < rows; ++r)
+                  CHECK(std::fabs(y1.data()[r] - want[r]) <=
+                        matvec_tolerance(w.m, r, x.data()) + 1e-6 * scale);
               }
             }
           }
@@ -179,5 +200,67 @@ TEST_CASE("quant: first_non_finite finds a non-finite weight or block scale", "[
     }
     const long long want = ap::type_block_values(t) > 1 ? 2 * 64 + 32 : 2 * 64 + 40;
     CHECK(ap::first_non_finite(w.m) == want);
+  }
+}
+
+TEST_CASE("quant: the activation's quantization keeps every value within d/2 and marks non-finite blocks",
+          "[quant]") {
+  auto xv = ap_test::random_values(32 * 6, 3);
+  for (int j = 32; j < 64; ++j) xv[size_t(j)] = 0.0f;                      // block 1: all zeros
+  for (int j = 64; j < 96; ++j) xv[size_t(j)] *= 1e-41f;                   // block 2: subnormal scale
+  xv[100] = INFINITY;                                                      // block 3: an inf
+  xv[140] = NAN;                                                           // block 4: a NaN
+  for (int j = 160; j < 192; ++j) xv[size_t(j)] = j % 2 ? 3e38f : -3e38f;  // block 5: near the float limit
+  std::vector<int16_t> q(xv.size(), 999);
+  std::vector<float> d(6, -1.0f);
+  ap::quantize_activation(xv.data(), int(xv.size()), q.data(), d.data());
+  for (int b : {0, 2, 5}) {
+    float amax = 0;
+    for (int j = 32 * b; j < 32 * b + 32; ++j) amax = std::max(amax, std::fabs(xv[size_t(j)]));
+    INFO("block " << b);
+    CHECK(d[size_t(b)] == amax / 127.0f);
+    for (int j = 32 * b; j < 32 * b + 32; ++j) {
+      REQUIRE(std::abs(q[size_t(j)]) <= 127);
+      const double err = std::fabs(double(xv[size_t(j)]) - double(q[size_t(j)]) * d[size_t(b)]);
+      // d/2, and for the subnormal block the rounding of d itself (2^-149 per unit of q)
+      CHECK(err <= d[size_t(b)] / 2 * (1 + 1e-6) + 127 * 0x1.0p-149);
+    }
+  }
+  CHECK(d[1] == 0.0f);
+  for (int j = 32; j < 64; ++j) CHECK(q[size_t(j)] == 0);
+  CHECK(std::isnan(d[3]));
+  CHECK(std::isnan(d[4]));
+  // A non-finite input makes the product NaN on both paths, the other rows' values stay finite.
+  for (TensorType t : {TensorType::Q8_0, TensorType::Q4_0}) {
+    const Stored w = make(t, 3, 64, 5);
+    std::vector<float> x(64, 0.5f);
+    x[7] = INFINITY;
+    for (KernelPath path : {KernelPath::Scalar, KernelPath::Simd}) {
+      std::vector<float> y(3, 0.0f);
+      ap::quant_matvec(w.m, x.data(), y.data(), path);
+      for (float v : y) CHECK(std::isnan(v));
+      x[7] = 0.5f;
+      ap::quant_matvec(w.m, x.data(), y.data(), path);
+      for (float v : y) CHECK(std::isfinite(v));
+      x[7] = INFINITY;
+    }
+  }
+}
+
+TEST_CASE("quant: the integer matvec's SIMD and scalar paths agree to float rounding", "[quant]") {
+  for (TensorType t : {TensorType::Q8_0, TensorType::Q4_0}) {
+    for (int rows : {1, 3, 4, 5, 9, 64}) {
+      const Stored w = make(t, rows, 512, uint32_t(rows));
+      const auto xv = ap_test::random_values(512, 11);
+      std::vector<float> ys(static_cast<size_t>(rows)), yv(static_cast<size_t>(rows));
+      ap::quant_matvec(w.m, xv.data(), ys.data(), KernelPath::Scalar);
+      ap::quant_matvec(w.m, xv.data(), yv.data(), KernelPath::Simd);
+      for (int r = 0; r < rows; ++r) {
+        double a = 0;  // Σ |W(r, j)·x_j|: the scale of the row's rounding
+        for (int j = 0; j < 512; ++j) a += std::fabs(value_at(w.m, r, j) * xv[size_t(j)]);
+        INFO("type " << ap::ggml_type_name(uint32_t(t)) << " rows " << rows << " row " << r);
+        CHECK(std::fabs(ys[size_t(r)] - yv[size_t(r)]) <= 1e-6 * a);
+      }
+    }
   }
 }
