@@ -68,9 +68,9 @@ std::string Trainer::create(const Config& config, const TaskSpec& task, const Tr
   t.opt_ = opt;
   init_params(config, opt.seed, &t.params_);
   t.grad_.assign(t.params_.size(), 0.0f);
-  t.net_ = std::make_shared<Network<float>>(config);
-  t.optim_ = std::make_shared<Optimizer>(config, opt.adamw);
-  t.stream_ = std::make_shared<TaskStream>(task, opt.seed, Split::Train);
+  t.net_ = std::make_unique<Network<float>>(config);
+  t.optim_ = std::make_unique<Optimizer>(config, opt.adamw);
+  t.stream_ = std::make_unique<TaskStream>(task, opt.seed, Split::Train);
   *out = std::move(t);
   return "";
 }

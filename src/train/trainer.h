@@ -40,6 +40,7 @@ struct Evaluation {
   int counted = 0;
 };
 
+// Movable, not copyable (it owns the network, the optimiser state and the task stream).
 class Trainer {
  public:
   // "" and a ready trainer, or what is wrong with the config, task or options (out untouched).
@@ -65,9 +66,9 @@ class Trainer {
   TaskSpec task_;
   TrainOptions opt_;
   std::vector<float> params_, grad_;  // (layout size)
-  std::shared_ptr<Network<float>> net_;
-  std::shared_ptr<Optimizer> optim_;
-  std::shared_ptr<TaskStream> stream_;
+  std::unique_ptr<Network<float>> net_;
+  std::unique_ptr<Optimizer> optim_;
+  std::unique_ptr<TaskStream> stream_;
   Acts<float> acts_;
   Batch batch_;
   int step_ = 0;
