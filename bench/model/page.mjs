@@ -178,18 +178,26 @@ globalThis.peers = {
   },
 
   /**
-   * One timed sample of ours' generation: generate(ids, steps + 1) − generate(ids, 1), i.e. `steps`
-   * decoding steps with the KV cache, without the prompt's own pass (run on a short prompt, so that the
-   * difference is mostly decoding). Returns the ms and the first new id.
+   * One timed sample of ours' generation as the page generates: a KV-cache session (model.session(),
+   * which also keeps the newest position's attention row of every layer and head) runs the prompt
+   * untimed, then `steps` decoding steps are timed, each one sample + one append. Returns the ms and
+   * the first new id.
    */
   timeGenerate(ids, steps) {
-    const input = Int32Array.from(ids);
-    let t = performance.now();
-    model.generate(input, 1, { temperature: 0 });
-    const oneMs = performance.now() - t;
-    t = performance.now();
-    const generated = model.generate(input, steps + 1, { temperature: 0 });
-    return { ms: performance.now() - t - oneMs, first: generated[0] };
+    const session = model.session();
+    try {
+      session.append(Int32Array.from(ids));
+      let id = session.sample();
+      const first = id;
+      const t = performance.now();
+      for (let i = 0; i < steps; i++) {
+        session.append(Int32Array.of(id));
+        id = session.sample();
+      }
+      return { ms: performance.now() - t, first };
+    } finally {
+      session.dispose();
+    }
   },
 };
 

@@ -11,7 +11,7 @@
 // Per type and prompt length: prompt processing (ours: forward(ids), which keeps every layer's Q and K so
 // that every head's attention can be drawn, then the last logits; llama.cpp: its own prompt_ms, the
 // decode of the prompt, no prompt cache); then generation of `steps` greedy tokens after a short prompt
-// (ours: generate(ids, steps + 1) − generate(ids, 1); llama.cpp: its own predicted_per_second). Medians
+// (ours: a model.session(), steps × sample + append after the untimed prompt; llama.cpp: its own predicted_per_second). Medians
 // of `runs` samples after one warm-up of each, the two taking turns; memory in use against the file
 // size. Each type runs in a fresh browser. Writes DIR/model.json and model.md (DIR: bench/results) and prints the table.
 import { mkdir, writeFile, rename } from 'node:fs/promises';
@@ -163,7 +163,7 @@ export function renderMarkdown(results) {
     '',
     `- The model: issue 13's random llama, ${(results.types[0]?.parameters / 1e6).toFixed(1)} M parameters (d_model 512, hidden 1408, 8 layers, 8 heads, 8 K/V heads, vocabulary 4096, context 1024, separate output), one GGUF file per type, written by the benchmark; the same file and prompt text for both (llama.cpp tokenizes the text itself; its token count is checked).`,
     "- Both in headless Chromium on one thread: ours on the page (web/lib/model.js), llama.cpp in wllama's worker (single-thread, no WebGPU, F32 KV cache, no flash attention, batch 512, no prompt cache). Each type in a fresh browser.",
-    `- Prompt: ours is forward(ids), which keeps every layer's Q and K so that every head's attention can be drawn, then the last position's logits; llama.cpp's is its own prompt_ms (the decode of the prompt). Generation: ${steps} greedy tokens after a ${genPrompt}-token prompt; ours is generate(ids, ${steps + 1}) − generate(ids, 1), llama.cpp's its own predicted_per_second.`,
+    `- Prompt: ours is forward(ids), which keeps every layer's Q and K so that every head's attention can be drawn, then the last position's logits; llama.cpp's is its own prompt_ms (the decode of the prompt). Generation: ${steps} greedy tokens after a ${genPrompt}-token prompt; ours is a KV-cache session (as the page generates: ${steps} × sample + append, every head's newest attention row kept) after the untimed prompt, llama.cpp's its own predicted_per_second.`,
     `- Medians of ${runs} samples after one warm-up each, the two taking turns. × = ours' speed over llama.cpp's (above 1: ours is faster); a gap is the factor still missing to the target.`,
     '',
     `| type (file) | ${results.options.prompts.map((n) => `prompt ${n}: llama.cpp / ours (×)`).join(' | ')} | generate ${steps}: llama.cpp / ours (×) | targets: prompt, generate |`,
