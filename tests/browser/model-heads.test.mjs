@@ -32,7 +32,7 @@ function lossOf(pass, ids) {
   return sum / (ids.length - 1);
 }
 
-const shownLoss = (text) => Number(/Loss on this text: ([\d.]+)/.exec(text)[1]);
+const shownLoss = (text) => Number(/Loss on the text's \d+ tokens: ([\d.]+)/.exec(text)[1]);
 
 test('Model mode names the previous-token head, and switching it off changes the predictions and loss', async () => {
   const bytes = writeHeadsModel();
@@ -78,6 +78,7 @@ test('Model mode names the previous-token head, and switching it off changes the
     const before = await predictions();
     const lossText = await page.textContent('#model-loss');
     assert.ok(Math.abs(shownLoss(lossText) - lossOn) < 1e-3 * lossOn, `${lossText} vs ${lossOn}`);
+    assert.match(lossText, new RegExp(`text's ${ids.length} tokens: .* over ${ids.length - 1} predictions`));
 
     // Switch head 0 off from the keyboard: focus its button, Enter.
     const toggle = '#model-grid .model-ablate[data-layer="0"][data-head="0"]';

@@ -437,7 +437,7 @@ const en = {
     "Switched off (each one's output zeroed before W_O): {list}. The predictions, the loss and the maps after them are computed without them.",
   'model.ablatedNone':
     'Every head is on. Switch one off with the button under its map to see what the model does without it.',
-  'model.loss': 'Loss on this text: {loss} (mean −log p of each next token, over {n} predictions).',
+  'model.loss': "Loss on the text's {tokens} tokens: {loss} (mean −log p of each next token, over {n} predictions).",
   'model.lossNone': 'Loss on this text: needs at least two tokens.',
   'model.stop': 'Stop',
   'model.stopped': 'Stopped after {n} generated tokens.',

@@ -460,7 +460,7 @@ class ModelMode {
     }
     const loss = this.run.loss;
     this.loss.textContent = Number.isFinite(loss)
-      ? t('model.loss', { loss: formatNumber(loss, 4), n: ids.length - 1 })
+      ? t('model.loss', { loss: formatNumber(loss, 4), tokens: this.run.lossTokens, n: this.run.lossTokens - 1 })
       : t('model.lossNone');
     // What the worker ran without (its list, not the page's: they agree once the run arrives).
     const off = this.run.ablate ?? [];

@@ -85,6 +85,7 @@ function run({ id, text, position, ids: given, ablate: off }) {
       truncated,
       ablate,
       loss: textLoss(pass, list),
+      lossTokens: list.length, // the loss is over these tokens (a generation grows the run past them)
     },
     maps.map((m) => m.buffer),
   );
