@@ -11,11 +11,14 @@
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "analysis/heads.h"
+#include "analysis/probes.h"
 #include "bindings/js_values.h"
 #include "bindings/model_session.h"
 #include "formats/gguf.h"
@@ -67,6 +70,36 @@ bool read_ids(const val& array, std::vector<int32_t>* out, std::string* message)
       return false;
     }
     (*out)[i] = static_cast<int32_t>(x);
+  }
+  return true;
+}
+
+// A head mask (model.h's HeadMask) from a JS array of [layer, head] pairs; undefined or null: none.
+// false (and *message) for anything else, a pair outside the model, or a pair given twice.
+bool read_ablation(const val& pairs, const ap::model::Config& c, ap::model::HeadMask* out,
+                   std::string* message) {
+  out->clear();
+  if (pairs.isUndefined() || pairs.isNull()) return true;
+  const val length = pairs["length"];
+  if (!length.isNumber() || length.as<double>() > 65536.0) {
+    *message = "ablate must be an array of [layer, head] pairs";
+    return false;
+  }
+  out->assign(size_t(c.n_layer) * size_t(c.n_head), 0);
+  const size_t n = static_cast<size_t>(length.as<double>());
+  for (size_t i = 0; i < n; ++i) {
+    const val pair = pairs[i];
+    const val l = pair.isUndefined() || pair.isNull() ? val::undefined() : pair[0];
+    const val h = pair.isUndefined() || pair.isNull() ? val::undefined() : pair[1];
+    const double layer = l.isNumber() ? l.as<double>() : -1.5, head = h.isNumber() ? h.as<double>() : -1.5;
+    if (!(layer >= 0 && layer < c.n_layer && layer == static_cast<int>(layer)) ||
+        !(head >= 0 && head < c.n_head && head == static_cast<int>(head))) {
+      *message = "ablate[" + std::to_string(i) + "] must be [layer, head] with layer in 0 … " +
+                 std::to_string(c.n_layer - 1) + " and head in 0 … " + std::to_string(c.n_head - 1);
+      out->clear();
+      return false;
+    }
+    (*out)[static_cast<size_t>(layer) * c.n_head + static_cast<size_t>(head)] = 1;
   }
   return true;
 }
@@ -239,13 +272,16 @@ class ModelRuntime {
     return r;
   }
 
-  // Runs ids through the model, keeping every layer's state for attention() and trace().
-  val forward(const val& array) {
+  // Runs ids through the model, keeping every layer's state for attention() and trace(); `ablate`:
+  // [layer, head] pairs switched off (undefined or null: none).
+  val forward(const val& array, const val& ablate) {
     if (!ready_) return error("no model is loaded");
     std::vector<int32_t> ids;
     std::string message;
     if (!read_ids(array, &ids, &message)) return error(message);
     const ap::model::Config& c = model_.config();
+    ap::model::HeadMask off;
+    if (!read_ablation(ablate, c, &off, &message)) return error(message);
     forward_ = ap::model::Forward();
     const double n = static_cast<double>(ids.size());
     const double per_position =
@@ -256,7 +292,8 @@ class ModelRuntime {
       return error("out of memory: a forward of " + std::to_string(ids.size()) + " tokens needs about " +
                    megabytes(bytes) + "; use fewer tokens");
     }
-    if (std::string e = model_.forward(ids.data(), static_cast<int>(ids.size()), &forward_); !e.empty()) {
+    if (std::string e = model_.forward(ids.data(), static_cast<int>(ids.size()), &forward_, true, &off);
+        !e.empty()) {
       forward_ = ap::model::Forward();
       return error(e);
     }
@@ -305,11 +342,14 @@ class ModelRuntime {
     return r;
   }
 
-  val generate(const val& array, int steps, double temperature, int top_k, double top_p, double seed) const {
+  val generate(const val& array, int steps, double temperature, int top_k, double top_p, double seed,
+               const val& ablate) const {
     if (!ready_) return error("no model is loaded");
     std::vector<int32_t> ids;
     std::string message;
     if (!read_ids(array, &ids, &message)) return error(message);
+    ap::model::HeadMask off;
+    if (!read_ablation(ablate, model_.config(), &off, &message)) return error(message);
     if (!(temperature >= 0) || !(temperature <= 100)) return error("temperature must be in 0 … 100");
     if (!(top_p > 0) || !(top_p <= 1)) return error("topP must be in (0, 1]");
     if (top_k < 0) return error("topK must be 0 (all) or more");
@@ -321,7 +361,7 @@ class ModelRuntime {
     o.top_p = static_cast<float>(top_p);
     o.seed = static_cast<uint64_t>(seed);
     std::vector<int32_t> out;
-    if (std::string e = model_.generate(ids.data(), static_cast<int>(ids.size()), steps, o, &out);
+    if (std::string e = model_.generate(ids.data(), static_cast<int>(ids.size()), steps, o, &out, &off);
         !e.empty()) {
       return error(e);
     }
@@ -330,15 +370,86 @@ class ModelRuntime {
     return r;
   }
 
+  // Every head's template scores (analysis/heads.h) over `count` probes: [BOS] then a random run of
+  // `half` ids repeated (analysis/probes.h), drawn from the tokenizer's ordinary ids (every id without
+  // a tokenizer) with `seed`; half is cut to fit the context. { kinds: [name], thresholds: [t],
+  // half, count, heads: [{ layer, head, scores: Float64Array (kinds; NaN unscored), probes: Int32Array,
+  // names: [name] }] } or { error }. Only the templates built from ids alone are scored here.
+  val head_scores(double seed, int count, int half) const {
+    if (!ready_) return error("no model is loaded");
+    if (!(seed >= 0) || seed > 9007199254740991.0) return error("seed must be an integer in 0 … 2^53");
+    if (count < 1 || count > 256) return error("probes must be 1 … 256");
+    const ap::model::Config& c = model_.config();
+    const int32_t bos = has_tokenizer_ ? tokenizer_.vocab().bos_id : -1;
+    const int room = (c.n_ctx - (bos >= 0 ? 1 : 0)) / 2;  // the longest run that fits twice
+    half = std::min(half, room);
+    if (half < 1)
+      return error("the context (" + std::to_string(c.n_ctx) + ") is too short for a repeated probe");
+    std::vector<int32_t> candidates;
+    if (has_tokenizer_) candidates = ap::analysis::ordinary_ids(tokenizer_.vocab());
+    if (candidates.empty())
+      for (int32_t id = 0; id < c.vocab; ++id)
+        if (id != bos) candidates.push_back(id);
+    std::vector<ap::analysis::Probe> probes;
+    if (std::string e =
+            ap::analysis::repeated_probes(candidates, half, count, bos, static_cast<uint64_t>(seed), &probes);
+        !e.empty())
+      return error(e);
+    const double n = 2.0 * half + 1;
+    const double bytes =
+        4.0 * n *
+            (c.vocab + c.n_layer * (c.d_model + c.n_head * c.head_dim + 2.0 * c.n_kv_head * c.head_dim) +
+             4.0 * (c.d_model + c.n_ff + c.n_head * c.head_dim) + 4.0 * n) +
+        8.0 * 1048576.0;
+    if (!heap_can_hold(bytes))
+      return error("out of memory: a probe of " + std::to_string(int(n)) + " tokens needs about " +
+                   megabytes(bytes));
+    std::vector<ap::analysis::HeadReport> reports;
+    const ap::analysis::Thresholds thresholds;
+    if (std::string e = ap::analysis::detect_heads(model_, probes, &reports, thresholds); !e.empty())
+      return error(e);
+    constexpr int kinds = 4;  // PreviousToken … FirstToken: the id-only templates
+    val names = val::array(), at = val::array();
+    for (int k = 0; k < kinds; ++k) {
+      names.call<void>("push", std::string(ap::analysis::head_kind_name(ap::analysis::HeadKind(k))));
+      at.call<void>("push", thresholds.at[size_t(k)]);
+    }
+    val heads = val::array();
+    for (const auto& h : reports) {
+      val o = val::object();
+      o.set("layer", h.layer);
+      o.set("head", h.head);
+      o.set("scores", copy_out("Float64Array", h.score.data(), kinds));
+      o.set("probes", copy_out("Int32Array", h.probes.data(), kinds));
+      val named = val::array();
+      for (ap::analysis::HeadKind k : h.names)
+        named.call<void>("push", std::string(ap::analysis::head_kind_name(k)));
+      o.set("names", named);
+      heads.call<void>("push", o);
+    }
+    val r = val::object();
+    r.set("kinds", names);
+    r.set("thresholds", at);
+    r.set("half", half);
+    r.set("count", count);
+    r.set("bos", bos);
+    r.set("heads", heads);
+    return r;
+  }
+
   // ---- The KV-cache session (model_session.h): one at a time, named by an id so that a replaced
   // session's JS object is refused instead of reading the new one.
 
-  // Starts a session (replacing and freeing any earlier one); its id.
-  double session_start(double seed) {
+  // Starts a session (replacing and freeing any earlier one) with heads `ablate` off; its id (0: no
+  // model, −1: a bad ablate, which web/lib/model.js checks first).
+  double session_start(double seed, const val& ablate) {
     session_.reset();
     if (!ready_) return 0;
+    ap::model::HeadMask off;
+    std::string message;
+    if (!read_ablation(ablate, model_.config(), &off, &message)) return -1;
     const double s = seed >= 0 && seed <= 9007199254740991.0 ? seed : 0;
-    session_ = std::make_unique<ap::bindings::KvSession>(model_, static_cast<uint64_t>(s));
+    session_ = std::make_unique<ap::bindings::KvSession>(model_, static_cast<uint64_t>(s), std::move(off));
     return ++session_id_;
   }
 
@@ -449,6 +560,7 @@ EMSCRIPTEN_BINDINGS(model_runtime) {
       .function("attention", &ModelRuntime::attention)
       .function("trace", &ModelRuntime::trace)
       .function("generate", &ModelRuntime::generate)
+      .function("headScores", &ModelRuntime::head_scores)
       .function("sessionStart", &ModelRuntime::session_start)
       .function("sessionAppend", &ModelRuntime::session_append)
       .function("sessionAttention", &ModelRuntime::session_attention)

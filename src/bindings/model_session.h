@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/model.h"
@@ -19,11 +20,13 @@ namespace ap::bindings {
 
 class KvSession {
  public:
-  explicit KvSession(const ap::model::Model& model, uint64_t seed)
+  // `off`: heads ablated in every append (model.h's HeadMask; empty = none).
+  explicit KvSession(const ap::model::Model& model, uint64_t seed, ap::model::HeadMask off = {})
       : model_(&model),
         k_(size_t(model.config().n_layer)),
         v_(size_t(model.config().n_layer)),
-        state_(seed) {}
+        state_(seed),
+        off_(std::move(off)) {}
 
   int positions() const { return n_; }
   const std::vector<float>& logits() const { return logits_; }  // (vocab) of the newest position
@@ -37,9 +40,10 @@ class KvSession {
       return "the context is full: " + std::to_string(n_) + " positions held, " + std::to_string(n) +
              " more would pass the context length " + std::to_string(c.n_ctx);
     if (std::string e = model_->check_ids(ids, n); !e.empty()) return e;
+    if (std::string e = model_->check_head_mask(&off_); !e.empty()) return e;
     std::vector<ap::model::LayerState> keep(size_t(c.n_layer));
     logits_.resize(size_t(c.vocab));
-    model_->run(ids, n, n_, &k_, &v_, &keep, 1, logits_.data());
+    model_->run(ids, n, n_, &k_, &v_, &keep, 1, logits_.data(), &off_);
     n_ += n;
     newest_rows(keep, n - 1);
     return "";
@@ -96,6 +100,7 @@ class KvSession {
   std::vector<float> logits_;              // (vocab)
   std::vector<float> rows_;                // (n_layer·n_head, positions)
   uint64_t state_;                         // the sampler's generator
+  ap::model::HeadMask off_;                // (n_layer·n_head) or empty
 };
 
 }  // namespace ap::bindings

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "kernels/activations.h"
 #include "kernels/kernels.h"
@@ -95,9 +96,20 @@ std::string Model::check_ids(const int32_t* ids, int n) const {
   return "";
 }
 
+std::string Model::check_head_mask(const HeadMask* off) const {
+  if (!off || off->empty()) return "";
+  const size_t heads = size_t(config_.n_layer) * size_t(config_.n_head);
+  if (off->size() != heads)
+    return "the head mask has " + std::to_string(off->size()) + " entries; this model has " +
+           std::to_string(heads) + " heads (" + std::to_string(config_.n_layer) + " layers × " +
+           std::to_string(config_.n_head) + ")";
+  return "";
+}
+
 void Model::run(const int32_t* ids, int n, int pos0, std::vector<std::vector<float>>* k_cache,
                 std::vector<std::vector<float>>* v_cache, std::vector<LayerState>* keep, int logit_rows,
-                float* logits) const {
+                float* logits, const HeadMask* off) const {
+  const bool ablating = off && !off->empty();
   const Config& c = config_;
   const int d = c.d_model, hd = c.head_dim, qd = c.n_head * hd, kvd = c.n_kv_head * hd, ff = c.n_ff;
   const int group = c.n_head / c.n_kv_head;  // query heads per K/V head
@@ -201,6 +213,11 @@ void Model::run(const int32_t* ids, int n, int pos0, std::vector<std::vector<flo
         }
       }
     }
+    // Ablated heads: their head_dim columns of att (n, n_head·head_dim) are zeroed before W_O.
+    if (ablating)
+      for (int h = 0; h < c.n_head; ++h)
+        if ((*off)[size_t(l) * c.n_head + h])
+          for (size_t i = 0; i < N; ++i) std::fill_n(&att[i * qd + size_t(h) * hd], hd, 0.0f);
     quant_matmul(att.data(), n, w.wo, proj.data());
     add_bias(proj.data(), n, d, w.bo);
     for (size_t e = 0; e < N * d; ++e) x[e] += proj[e];
@@ -227,18 +244,20 @@ void Model::run(const int32_t* ids, int n, int pos0, std::vector<std::vector<flo
   quant_matmul(xn.data(), logit_rows, output_, logits);
 }
 
-std::string Model::forward(const int32_t* ids, int n, Forward* out, bool keep_layers) const {
+std::string Model::forward(const int32_t* ids, int n, Forward* out, bool keep_layers,
+                           const HeadMask* off) const {
   const Config& c = config_;
   if (n < 1 || n > c.n_ctx)
     return "a forward takes 1 to " + std::to_string(c.n_ctx) + " tokens (the context length), not " +
            std::to_string(n);
   if (std::string e = check_ids(ids, n); !e.empty()) return e;
+  if (std::string e = check_head_mask(off); !e.empty()) return e;
   Forward f;
   f.n = n, f.vocab = c.vocab;
   f.logits.resize(size_t(n) * c.vocab);
   std::vector<std::vector<float>> kc(size_t(c.n_layer)), vc(size_t(c.n_layer));
   if (keep_layers) f.layers.resize(size_t(c.n_layer));
-  run(ids, n, 0, &kc, &vc, keep_layers ? &f.layers : nullptr, n, f.logits.data());
+  run(ids, n, 0, &kc, &vc, keep_layers ? &f.layers : nullptr, n, f.logits.data(), off);
   if (keep_layers)
     for (int l = 0; l < c.n_layer; ++l) {
       f.layers[size_t(l)].k = std::move(kc[size_t(l)]);
@@ -310,8 +329,11 @@ std::string Model::attention(const Forward& f, int layer, int head, std::vector<
 // Generation
 // ============================================================================
 
-Session::Session(const Model& model)
-    : model_(&model), k_(size_t(model.config().n_layer)), v_(size_t(model.config().n_layer)) {}
+Session::Session(const Model& model, HeadMask off)
+    : model_(&model),
+      k_(size_t(model.config().n_layer)),
+      v_(size_t(model.config().n_layer)),
+      off_(std::move(off)) {}
 
 std::string Session::append(const int32_t* ids, int n, std::vector<float>* last_logits) {
   const Config& c = model_->config();
@@ -320,8 +342,9 @@ std::string Session::append(const int32_t* ids, int n, std::vector<float>* last_
     return "the context is full: " + std::to_string(n_) + " positions held, " + std::to_string(n) +
            " more would pass the context length " + std::to_string(c.n_ctx);
   if (std::string e = model_->check_ids(ids, n); !e.empty()) return e;
+  if (std::string e = model_->check_head_mask(&off_); !e.empty()) return e;
   last_logits->resize(size_t(c.vocab));
-  model_->run(ids, n, n_, &k_, &v_, nullptr, 1, last_logits->data());
+  model_->run(ids, n, n_, &k_, &v_, nullptr, 1, last_logits->data(), &off_);
   n_ += n;
   return "";
 }
@@ -333,7 +356,7 @@ size_t Session::memory_bytes() const {
 }
 
 std::string Model::generate(const int32_t* prompt, int n, int steps, const SampleOptions& opt,
-                            std::vector<int32_t>* out) const {
+                            std::vector<int32_t>* out, const HeadMask* off) const {
   if (!(opt.temperature >= 0.0f) || !std::isfinite(opt.temperature))
     return "the temperature must be 0 (greedy) or a positive number";
   if (!(opt.top_p > 0.0f && opt.top_p <= 1.0f)) return "top_p must be in (0, 1]";
@@ -343,7 +366,8 @@ std::string Model::generate(const int32_t* prompt, int n, int steps, const Sampl
   if (int64_t(n) + steps - 1 > config_.n_ctx)
     return "a prompt of " + std::to_string(n) + " tokens and " + std::to_string(steps) +
            " new ones pass the context length " + std::to_string(config_.n_ctx);
-  Session s(*this);
+  if (std::string e = check_head_mask(off); !e.empty()) return e;
+  Session s(*this, off ? *off : HeadMask{});
   std::vector<float> logits;
   if (std::string e = s.append(prompt, n, &logits); !e.empty()) return e;
   std::vector<int32_t> ids;

@@ -104,10 +104,15 @@ struct SampleOptions {
 
 class Model;
 
+// Head ablation: (n_layer·n_head) layer-major, nonzero = that head is off (its output, weights·v,
+// zeroed before W_O, the same as zeroing its head_dim columns of W_O). Empty = every head on.
+using HeadMask = std::vector<uint8_t>;
+
 // A KV cache for generation: every position's k and v of every layer.
 class Session {
  public:
-  explicit Session(const Model& model);
+  // `off`: heads ablated in every append (see HeadMask; checked by Model::check_head_mask first).
+  explicit Session(const Model& model, HeadMask off = {});
   int positions() const { return n_; }
   // Runs ids[0 … n) at positions positions() … positions()+n−1; logits of the last one into
   // last_logits (vocab). Returns "" or a message (bad id, context full); nothing changes on error.
@@ -119,6 +124,7 @@ class Session {
   const Model* model_;
   int n_ = 0;
   std::vector<std::vector<float>> k_, v_;  // [layer] (positions, n_kv·head_dim)
+  HeadMask off_;                           // (n_layer·n_head) or empty
 };
 
 class Model {
@@ -140,23 +146,28 @@ class Model {
   const std::string& tensor_types() const { return tensor_types_; }
 
   // Logits at every position of ids[0 … n), and each layer's state (keep_layers false: logits
-  // only). n in 1 … n_ctx, every id in 0 … vocab−1.
-  std::string forward(const int32_t* ids, int n, Forward* out, bool keep_layers = true) const;
+  // only). n in 1 … n_ctx, every id in 0 … vocab−1. `off`: heads ablated (null or empty: none).
+  // An ablated head's own q, k, v and attention weights are still kept (they do not depend on it);
+  // only what it adds to the residual stream is gone, so later layers and the logits change.
+  std::string forward(const int32_t* ids, int n, Forward* out, bool keep_layers = true,
+                      const HeadMask* off = nullptr) const;
   // Layer `layer`, head `head`'s attention weights (n, n) from a forward that kept its layers.
   std::string attention(const Forward& f, int layer, int head, std::vector<float>* weights) const;
   std::string trace(const Forward& f, int layer, int head, HeadTrace* out) const;
 
   // Runs the prompt, then `steps` new tokens sampled with the KV cache; out gets the new ids.
   std::string generate(const int32_t* prompt, int n, int steps, const SampleOptions& opt,
-                       std::vector<int32_t>* out) const;
+                       std::vector<int32_t>* out, const HeadMask* off = nullptr) const;
 
   // The pieces a forward is made of (also what Session runs): positions pos0 … pos0+n−1 of ids,
   // appending k, v to cache (per layer), logits of the last `logit_rows` positions into logits.
   void run(const int32_t* ids, int n, int pos0, std::vector<std::vector<float>>* k_cache,
            std::vector<std::vector<float>>* v_cache, std::vector<LayerState>* keep, int logit_rows,
-           float* logits) const;
+           float* logits, const HeadMask* off = nullptr) const;
   // "" when every id is in the vocabulary, else which is not.
   std::string check_ids(const int32_t* ids, int n) const;
+  // "" when `off` is null, empty or n_layer·n_head long, else a message.
+  std::string check_head_mask(const HeadMask* off) const;
 
  private:
   std::string finish_load();  // checks shapes and values, counts parameters

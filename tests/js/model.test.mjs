@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadModel, maxModelBytes, memoryStats } from '../../web/lib/model.js';
-import { writeModel, referenceForward } from './model_files.mjs';
+import { writeModel, writeHeadsModel, referenceForward } from './model_files.mjs';
 
 const STORIES = fileURLToPath(new URL('../../../shared/models/stories260K.bin', import.meta.url));
 
@@ -317,4 +317,91 @@ test('session: greedy ids equal generate(), new rows equal the reference, memory
       model.dispose();
     }
   }
+});
+
+// Named heads and ablation (model.headScores(), forward/generate/session with ablate) on a model the
+// test writes whose head 0 attends to the previous token by construction (writeHeadsModel).
+describe('named heads and ablation', () => {
+  test('headScores names the previous-token head from its weights, and only it', async () => {
+    const model = await loadModel(writeHeadsModel());
+    try {
+      const r = model.headScores({ seed: 3, probes: 6 });
+      assert.deepEqual(r.kinds, ['previous-token', 'duplicate-token', 'induction', 'first-token']);
+      assert.deepEqual(r.thresholds, [0.5, 0.5, 0.5, 0.5]);
+      assert.equal(r.half, 16);
+      assert.equal(r.count, 6);
+      assert.equal(r.heads.length, 4);
+      const [prev, ...rest] = r.heads;
+      assert.equal(prev.layer, 0);
+      assert.equal(prev.head, 0);
+      assert.ok(prev.scores['previous-token'] > 0.95, `previous-token score ${prev.scores['previous-token']}`);
+      assert.deepEqual(prev.names, ['previous-token']);
+      for (const h of rest) {
+        assert.deepEqual(h.names, [], `head ${h.head} is uniform: ${JSON.stringify(h.scores)}`);
+        assert.ok(h.scores['previous-token'] < 0.2);
+        assert.ok(h.scores.induction < 0.2);
+      }
+      // Heads 1 … 3 are uniform (q = 0): row i gives 1/(i+1) to each key, so their previous-token and
+      // first-token scores are the mean of 1/(i+1) over rows 1 … n−1 (n = BOS + 2·16), whatever the ids.
+      let uniform = 0;
+      for (let i = 1; i < 33; i++) uniform += 1 / (i + 1);
+      uniform /= 32;
+      for (const h of rest) {
+        assert.ok(Math.abs(h.scores['previous-token'] - uniform) < 1e-5, `${h.scores['previous-token']} vs ${uniform}`);
+        assert.ok(Math.abs(h.scores['first-token'] - uniform) < 1e-5);
+      }
+      // The same seed gives the same report; another seed still names head 0.
+      assert.deepEqual(model.headScores({ seed: 3, probes: 6 }), r);
+      assert.deepEqual(model.headScores({ seed: 4, probes: 6 }).heads[0].names, ['previous-token']);
+      // A run longer than the context is cut to fit: (48 − BOS) / 2.
+      assert.equal(model.headScores({ half: 1000, probes: 1 }).half, 23);
+      assert.throws(() => model.headScores({ probes: 0 }), /probes must be an integer in 1 … 256/);
+      assert.throws(() => model.headScores({ seed: -1 }), /seed/);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  test('an ablated head changes the logits exactly as zeroing its W_O columns does', async () => {
+    const model = await loadModel(writeHeadsModel());
+    const cut = await loadModel(writeHeadsModel({ zeroWoHead: 0 }));
+    try {
+      const ids = model.tokenize('abc de fgh abc de fgh');
+      const n = ids.length;
+      const plain = model.forward(ids);
+      const logits = Array.from({ length: n }, (_, i) => plain.logits(i));
+      const attention = plain.attention(0, 0);
+      const off = model.forward(ids, { ablate: [[0, 0]] });
+      const want = cut.forward(ids);
+      let changed = 0;
+      for (let i = 0; i < n; i++) {
+        const got = off.logits(i);
+        assertClose(got, want.logits(i), 1e-6, `ablated logits at ${i}`);
+        for (let v = 0; v < got.length; v++) changed = Math.max(changed, Math.abs(got[v] - logits[i][v]));
+      }
+      assert.ok(changed > 1e-3, `ablating the head changed the logits by ${changed}`);
+      // The head's own pattern is kept (it does not depend on itself): only its contribution is gone.
+      assert.deepEqual(off.attention(0, 0), attention);
+      // Ablating an uniform head changes the logits too, differently; no ablation is the same bits.
+      const other = model.forward(ids, { ablate: [[0, 2]] }).logits(n - 1);
+      assert.notDeepEqual(other, want.logits(n - 1));
+      assert.deepEqual(model.forward(ids, { ablate: [] }).logits(n - 1), logits[n - 1]);
+      // generate and the session follow the mask.
+      const gen = model.generate(ids, 4, { ablate: [[0, 0]] });
+      assert.deepEqual(gen, cut.generate(ids, 4));
+      const session = model.session({ ablate: [[0, 0]] });
+      assertClose(session.append(ids), want.logits(n - 1), 1e-4, 'session logits with the head off');
+      session.dispose();
+      // Bad ablation lists get messages and change nothing.
+      assert.throws(() => model.forward(ids, { ablate: [[0, 4]] }), /ablate\[0\]'s head must be an integer in 0 … 3/);
+      assert.throws(() => model.forward(ids, { ablate: [[1, 0]] }), /ablate\[0\]'s layer must be an integer in 0 … 0/);
+      assert.throws(() => model.forward(ids, { ablate: [0, 0] }), /ablate\[0\] must be a \[layer, head\] pair/);
+      assert.throws(() => model.forward(ids, { ablate: 'all' }), /ablate must be an array/);
+      assert.throws(() => model.generate(ids, 1, { ablate: [[0, 0.5]] }), /head must be an integer/);
+      assert.throws(() => model.session({ ablate: [[-1, 0]] }), /layer must be an integer/);
+    } finally {
+      model.dispose();
+      cut.dispose();
+    }
+  });
 });

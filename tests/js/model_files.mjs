@@ -503,3 +503,62 @@ export function referenceForward(m, ids) {
   const logits = x.map((row) => matvec(m.out, norm(m, row, m.outNorm, m.outNormB), m.vocab));
   return { logits, attention };
 }
+
+/**
+ * A one-layer llama whose head 0 attends to the previous position by construction (the JS twin of
+ * tests/core/heads_test.cpp's model): d_model 32, 4 heads of 8, RoPE on the first 4 dimensions of each
+ * head with base 100, W_Q = W_K = 0 and constant biases, so q_i = R(i)·q0 and k_j = R(j)·k0 on RoPE
+ * pair 1 (0.1 rad per position, k0 one step ahead of q0): q_i·k_j = A²cos((j − i + 1)·0.1), largest at
+ * j = i − 1. Heads 1 … 3 have q = 0: uniform attention. A letters vocabulary of 160 tokens (29 ordinary
+ * pieces). zeroWoHead ≥ 0: that head's 8 columns of attn_output.weight are written as zeros (what
+ * ablating it must equal). The other weights come from `seed`.
+ */
+export function writeHeadsModel({ zeroWoHead = -1, seed = 11 } = {}) {
+  const d = 32,
+    heads = 4,
+    hd = 8,
+    ff = 16,
+    ctx = 48;
+  const vocab = vocabFromSpec({ kind: 'letters', size: 160 });
+  const nv = vocab.tokens.length;
+  const rng = random(seed);
+  const w = new GgufWriter();
+  w.add('general.architecture', T.string, 'llama');
+  w.add('general.name', T.string, 'js heads test');
+  w.add('llama.block_count', T.u32, 1);
+  w.add('llama.embedding_length', T.u32, d);
+  w.add('llama.feed_forward_length', T.u32, ff);
+  w.add('llama.attention.head_count', T.u32, heads);
+  w.add('llama.attention.head_count_kv', T.u32, heads);
+  w.add('llama.context_length', T.u32, ctx);
+  w.add('llama.attention.layer_norm_rms_epsilon', T.f32, 1e-5);
+  w.add('llama.rope.freq_base', T.f32, 100);
+  w.add('llama.rope.dimension_count', T.u32, 4);
+  addVocab(w, vocab);
+  const ones = (n) => new Float32Array(n).fill(1);
+  w.tensor('token_embd.weight', [d, nv], values(nv * d, rng, 1));
+  w.tensor('blk.0.attn_norm.weight', [d], ones(d));
+  w.tensor('blk.0.attn_q.weight', [d, d], new Float32Array(d * d));
+  w.tensor('blk.0.attn_k.weight', [d, d], new Float32Array(d * d));
+  w.tensor('blk.0.attn_v.weight', [d, d], values(d * d, rng, 0.3));
+  const amp = 100,
+    step = 0.1;
+  const bq = new Float32Array(d),
+    bk = new Float32Array(d);
+  bq[2] = amp; // head 0, RoPE pair 1 = dimensions (2, 3)
+  bk[2] = amp * Math.cos(step);
+  bk[3] = amp * Math.sin(step);
+  w.tensor('blk.0.attn_q.bias', [d], bq);
+  w.tensor('blk.0.attn_k.bias', [d], bk);
+  w.tensor('blk.0.attn_v.bias', [d], new Float32Array(d));
+  const wo = values(d * d, rng, 0.3); // (d_model, n_head·head_dim)
+  if (zeroWoHead >= 0) for (let r = 0; r < d; r++) wo.fill(0, r * d + zeroWoHead * hd, r * d + (zeroWoHead + 1) * hd);
+  w.tensor('blk.0.attn_output.weight', [d, d], wo);
+  w.tensor('blk.0.ffn_norm.weight', [d], ones(d));
+  w.tensor('blk.0.ffn_gate.weight', [d, ff], values(ff * d, rng, 0.3));
+  w.tensor('blk.0.ffn_up.weight', [d, ff], values(ff * d, rng, 0.3));
+  w.tensor('blk.0.ffn_down.weight', [ff, d], values(d * ff, rng, 0.3));
+  w.tensor('output_norm.weight', [d], ones(d));
+  w.tensor('output.weight', [d, nv], values(nv * d, rng, 0.3));
+  return w.finish();
+}

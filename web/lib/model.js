@@ -7,6 +7,8 @@
 //   const pass = model.forward(ids);
 //   pass.logits(ids.length - 1);                        // Float32Array (vocab)
 //   pass.attention(0, 1);                                // Float32Array (n, n), row-major
+//   model.forward(ids, { ablate: [[0, 1]] });            // the same with layer 0's head 1 switched off
+//   model.headScores({ seed: 1, probes: 8 });            // every head's template scores and names
 //   model.generate(ids, 8, { temperature: 0 });          // Int32Array of the new ids
 //   model.dispose();
 //
@@ -119,6 +121,19 @@ function readInt(value, what, min, max) {
   return value;
 }
 
+// [[layer, head], …] checked against the model (undefined / null: none); a clear Error otherwise.
+function readAblate(ablate, info) {
+  if (ablate === undefined || ablate === null) return null;
+  if (!Array.isArray(ablate)) throw new Error('ablate must be an array of [layer, head] pairs');
+  return ablate.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`ablate[${i}] must be a [layer, head] pair`);
+    return [
+      readInt(pair[0], `ablate[${i}]'s layer`, 0, info.layers - 1),
+      readInt(pair[1], `ablate[${i}]'s head`, 0, info.heads - 1),
+    ];
+  });
+}
+
 class Model {
   #m;
   #r;
@@ -152,10 +167,14 @@ class Model {
     return texts.map((text, i) => ({ text, bytes: pieces[i] }));
   }
 
-  /** Runs ids (Int32Array or integers) through the model; the pass's results on demand. */
-  forward(ids) {
+  /**
+   * Runs ids (Int32Array or integers) through the model; the pass's results on demand. ablate:
+   * [[layer, head], …] heads switched off (each one's output zeroed before W_O, as if its columns of
+   * W_O were zero); their own attention() is unchanged, what comes after them changes.
+   */
+  forward(ids, { ablate } = {}) {
     const runtime = this.#runtime();
-    const { n } = unwrap(runtime.forward(ids));
+    const { n } = unwrap(runtime.forward(ids, readAblate(ablate, this.info)));
     // Only the latest pass is kept in the core: an older pass's methods refuse.
     const token = {};
     this.#pass = token;
@@ -182,14 +201,43 @@ class Model {
 
   #pass = null;
 
-  /** `steps` new ids after `ids`: greedy at temperature 0, else sampled (topK, topP, seed). */
-  generate(ids, steps, { temperature = 0, topK = 0, topP = 1, seed = 0 } = {}) {
+  /**
+   * Names the heads from what they attend to (src/analysis/heads.h): `probes` sequences, each [BOS]
+   * then a random run of `half` ids from the model's own vocabulary (ordinary tokens) repeated
+   * once, drawn with `seed` (half is cut to fit the context). A head's score for a template P is
+   * Σ(A ⊙ P) / ΣA over the rows P scores, averaged over the probes. Resolves to
+   *   { kinds: ['previous-token', 'duplicate-token', 'induction', 'first-token'], thresholds: [0.5, …],
+   *     half, count, heads: [{ layer, head, scores: { kind: number | NaN }, names: [kind …] }] }
+   * with heads layer-major. The last forward() pass is not touched.
+   */
+  headScores({ seed = 0, probes = 8, half = 16 } = {}) {
+    readInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
+    readInt(probes, 'probes', 1, 256);
+    readInt(half, 'half', 1, 1 << 20);
+    const r = unwrap(this.#runtime().headScores(seed, probes, half));
+    return {
+      kinds: r.kinds,
+      thresholds: r.thresholds,
+      half: r.half,
+      count: r.count,
+      heads: r.heads.map((h) => ({
+        layer: h.layer,
+        head: h.head,
+        scores: Object.fromEntries(r.kinds.map((kind, k) => [kind, h.scores[k]])),
+        names: h.names,
+      })),
+    };
+  }
+
+  /** `steps` new ids after `ids`: greedy at temperature 0, else sampled (topK, topP, seed); ablate as forward's. */
+  generate(ids, steps, { temperature = 0, topK = 0, topP = 1, seed = 0, ablate } = {}) {
     readInt(steps, 'steps', 0, this.info.context);
     if (typeof temperature !== 'number' || typeof topP !== 'number')
       throw new Error('temperature and topP are numbers');
     readInt(topK, 'topK', 0, this.info.vocab);
     readInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
-    return unwrap(this.#runtime().generate(ids, steps, temperature, topK, topP, seed)).ids;
+    const off = readAblate(ablate, this.info);
+    return unwrap(this.#runtime().generate(ids, steps, temperature, topK, topP, seed, off)).ids;
   }
 
   /**
@@ -200,12 +248,14 @@ class Model {
    *   sample({ temperature, topK, topP }) → the next id from the newest logits (greedy at 0; the
    *                 session's generator, seeded by `seed`, advances by one draw)
    *   positions, memoryBytes(), dispose()
-   * Greedy ids from append/sample equal generate()'s.
+   * Greedy ids from append/sample equal generate()'s. ablate: heads off in every append, as forward's.
    */
-  session({ seed = 0 } = {}) {
+  session({ seed = 0, ablate } = {}) {
     readInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
+    const off = readAblate(ablate, this.info);
     const runtime = this.#runtime();
-    const id = runtime.sessionStart(seed);
+    const id = runtime.sessionStart(seed, off);
+    if (id < 0) throw new Error('ablate must be an array of [layer, head] pairs within the model');
     if (!id) throw new Error('no model is loaded');
     let positions = 0;
     let disposed = false;

@@ -423,6 +423,22 @@ const en = {
   'model.gridHintGqa':
     "Each map is one head's softmax weights: row = query token, column = key token, brighter = more weight; hatched cells are later tokens the causal mask hides. Grouped-query attention: {heads} query heads share {kvHeads} K/V heads, {group} heads per K/V head (the tinted groups). Click a map to choose that layer and head.",
   'model.kvHead': 'K/V head {g}',
+  'model.headsPending': "Naming the heads: scoring each one on repeated random tokens of this model's vocabulary…",
+  'model.headsLegend':
+    "Named heads: a head's score for a pattern P is Σ(A ⊙ P) / ΣA over the query rows P marks (A its attention), averaged over {count} probes, each [BOS] then {half} random tokens of this model's own vocabulary, repeated once. A head is named when its score is at least {threshold}. Patterns: previous-token (key i − 1), duplicate-token (an earlier copy of the query's token), induction (the token after that copy), first-token (key 0).",
+  'model.headsFailed': 'The heads could not be named: {message}',
+  'model.headsNone': 'No head passes the threshold on these probes.',
+  'model.badge': '{kind} {score}',
+  'model.scoresTitle': 'Layer {l}, head {h} scores: {scores}',
+  'model.ablate': 'on',
+  'model.ablateOff': 'off',
+  'model.ablateLabel': 'Layer {l}, head {h}: switch it off (its output is zeroed before W_O)',
+  'model.ablated':
+    "Switched off (each one's output zeroed before W_O): {list}. The predictions, the loss and the maps after them are computed without them.",
+  'model.ablatedNone':
+    'Every head is on. Switch one off with the button under its map to see what the model does without it.',
+  'model.loss': "Loss on the text's {tokens} tokens: {loss} (mean −log p of each next token, over {n} predictions).",
+  'model.lossNone': 'Loss on this text: needs at least two tokens.',
   'model.stop': 'Stop',
   'model.stopped': 'Stopped after {n} generated tokens.',
   'model.newest':

@@ -4,7 +4,10 @@
 // position, and generation token by token through a KV cache (each new token's attention drawn as it
 // comes, with Stop). The chosen layer and head get a panel: its map large with tooltips and shapes,
 // which K/V head it reads (grouped-query attention), and the head view's lines (overview/headview.js).
-// Every heavy call runs in ./worker.js.
+// Named heads: each map gets a badge for every pattern its head scores at least the threshold on
+// (model.headScores(), src/analysis/heads.h), with a legend saying how; each head can be switched off
+// (its output zeroed before W_O) with the button under its map, and the run, its predictions and the
+// text's loss are computed again without it. Every heavy call runs in ./worker.js.
 //
 // Hooks into the page: index.html's #mode-model button and #model-view section; main.js calls
 // setUpModelMode(). The random-weights modes' buttons leave this mode.
@@ -51,6 +54,8 @@ class ModelMode {
     this.walkTrace = null; // the 'traced' message the walkthrough draws
     this.generating = false;
     this.newest = null; // the position of the last generated token, while its row is shown
+    this.ablated = new Set(); // 'layer.head' of each head switched off
+    this.heads = null; // the worker's 'heads' report (model.headScores()), or null while it is computed
     this.tooltip = new Tooltip(document.body);
     this.tooltip.node.id = 'model-tooltip';
     this.build();
@@ -132,6 +137,7 @@ class ModelMode {
     el('h3', '', this.work, t('model.predictions'));
     this.predHead = el('p', 'hint', this.work);
     this.predictions = el('ol', { id: 'model-predictions', class: 'model-predictions' }, this.work);
+    this.loss = el('p', { id: 'model-loss', class: 'hint' }, this.work);
     // The newest generated token's attention: its query row in the chosen layer and head.
     this.newestBox = el('div', { id: 'model-newest', class: 'model-newest' }, this.work);
     this.newestBox.hidden = true;
@@ -139,6 +145,8 @@ class ModelMode {
     this.newestMap = new Heatmap(this.newestBox, { maxCell: 24, square: false, cellHeight: 20, keyboard: false });
     el('h3', '', this.work, t('model.grid'));
     this.gridHint = el('p', 'hint', this.work);
+    this.headsLegend = el('p', { id: 'model-heads-legend', class: 'hint' }, this.work);
+    this.ablatedLine = el('p', { id: 'model-ablated', class: 'model-ablated', 'aria-live': 'polite' }, this.work);
     this.grid = el('div', { id: 'model-grid', class: 'model-grid' }, this.work);
     // The chosen head: its map with tooltips and shapes, the K/V head it reads, its head view.
     this.large = el('div', { id: 'model-large', class: 'model-large' }, this.work);
@@ -272,7 +280,15 @@ class ModelMode {
         ? t('model.textHint')
         : t('model.idsHint', { note: m.info.tokenizerNote });
       this.onView({ mFile: this.opened.name, mSize: this.opened.size });
+      this.ablated.clear();
+      this.heads = null;
+      this.headsLegend.textContent = t('model.headsPending');
       this.request(this.restore(m.info));
+      this.worker.postMessage({ type: 'heads', id: this.requestId });
+    } else if (m.type === 'heads') {
+      this.heads = m.report;
+      this.showHeadsLegend();
+      if (this.run) this.showBadges();
     } else if (m.type === 'ran' && m.id === this.requestId) {
       this.run = m;
       // The position the predictions are at, as the worker clamped it (−1: the last, by default).
@@ -287,6 +303,10 @@ class ModelMode {
       this.endGeneration();
       this.say(t(m.stopped ? 'model.stopped' : 'model.generated', { n: this.run.generated }));
       this.requestTrace();
+    } else if (m.type === 'error' && m.stage === 'heads') {
+      // The heads could not be scored (a context too short for a repeated probe, out of memory): the
+      // maps and predictions stay; the legend says why there are no names.
+      this.headsLegend.textContent = t('model.headsFailed', { message: m.message });
     } else if (m.type === 'error') {
       this.progress.hidden = true;
       this.endGeneration();
@@ -320,9 +340,55 @@ class ModelMode {
     this.requestId++;
     const ids = this.run?.generated ? Array.from(this.run.ids) : undefined;
     this.newest = null;
-    this.worker.postMessage({ type: 'run', id: this.requestId, text: this.text.value, position, ids });
+    this.worker.postMessage({
+      type: 'run',
+      id: this.requestId,
+      text: this.text.value,
+      position,
+      ids,
+      ablate: this.ablateList(),
+    });
     this.askedPosition = Number.isInteger(position);
     this.onView({ mText: this.text.value });
+  }
+
+  // The heads switched off as [[layer, head], …], layer-major.
+  ablateList() {
+    return [...this.ablated].map((k) => k.split('.').map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  }
+
+  // Switches head (l, h) off or back on, and runs the text again (not while generating).
+  toggleHead(l, h) {
+    if (!this.run || this.generating) return;
+    const key = `${l}.${h}`;
+    if (this.ablated.has(key)) this.ablated.delete(key);
+    else this.ablated.add(key);
+    this.request(this.askedPosition ? this.run.position : undefined);
+  }
+
+  showHeadsLegend() {
+    const r = this.heads;
+    if (!r) return;
+    const threshold = [...new Set(r.thresholds)].map((x) => formatNumber(x, 2)).join(' / ');
+    this.headsLegend.textContent = t('model.headsLegend', { count: r.count, half: r.half, threshold });
+    if (!r.heads.some((h) => h.names.length)) this.headsLegend.textContent += ' ' + t('model.headsNone');
+  }
+
+  // Each cell's badges: the patterns its head is named for, with the score (from this.heads).
+  showBadges() {
+    for (const box of this.grid.querySelectorAll('.model-badges')) {
+      const l = Number(box.dataset.layer),
+        h = Number(box.dataset.head);
+      box.replaceChildren();
+      const report = this.heads?.heads.find((r) => r.layer === l && r.head === h);
+      if (!report) continue;
+      for (const kind of report.names)
+        el('span', 'model-badge', box, t('model.badge', { kind, score: formatNumber(report.scores[kind], 2) }));
+      const all = Object.entries(report.scores)
+        .map(([kind, v]) => `${kind} ${Number.isNaN(v) ? '–' : formatNumber(v, 2)}`)
+        .join(', ');
+      box.title = t('model.scoresTitle', { l, h, scores: all });
+    }
   }
 
   generate() {
@@ -392,6 +458,15 @@ class ModelMode {
       const bar = el('span', 'model-bar', li);
       bar.style.width = `${Math.max(1, 100 * p.p)}%`;
     }
+    const loss = this.run.loss;
+    this.loss.textContent = Number.isFinite(loss)
+      ? t('model.loss', { loss: formatNumber(loss, 4), tokens: this.run.lossTokens, n: this.run.lossTokens - 1 })
+      : t('model.lossNone');
+    // What the worker ran without (its list, not the page's: they agree once the run arrives).
+    const off = this.run.ablate ?? [];
+    this.ablatedLine.textContent = off.length
+      ? t('model.ablated', { list: off.map(([l, h]) => t('model.largeTitle', { l, h })).join('; ') })
+      : t('model.ablatedNone');
     this.showGrid();
     this.showHead();
     this.showNewest();
@@ -456,6 +531,7 @@ class ModelMode {
       el('span', 'model-grid-label', this.grid, t('model.layer', { l }));
       for (let h = 0; h < heads; h++) {
         const g = Math.floor(h / group);
+        const slot = el('div', 'model-slot', this.grid);
         const cell = el(
           'button',
           {
@@ -466,9 +542,28 @@ class ModelMode {
             'data-head': h,
             'data-kv': g,
           },
-          this.grid,
+          slot,
         );
         cell.classList.toggle('chosen', l === this.view.layer && h === this.view.head);
+        const isOff = (this.run.ablate ?? []).some(([a, b]) => a === l && b === h);
+        cell.classList.toggle('ablated', isOff);
+        // Under the map: its badges, and the button that switches the head off (Enter / Space too).
+        const under = el('div', 'model-under', slot);
+        el('span', { class: 'model-badges', 'data-layer': l, 'data-head': h }, under);
+        const toggle = el(
+          'button',
+          {
+            type: 'button',
+            class: 'model-ablate',
+            'data-layer': l,
+            'data-head': h,
+            'aria-pressed': String(isOff),
+            'aria-label': t('model.ablateLabel', { l, h }),
+          },
+          under,
+          t(isOff ? 'model.ablateOff' : 'model.ablate'),
+        );
+        toggle.addEventListener('click', () => this.toggleHead(l, h));
         const map = new Heatmap(cell, {
           rowLabels: false,
           colLabels: false,
@@ -480,6 +575,7 @@ class ModelMode {
         cell.addEventListener('click', () => this.choose(l, h));
       }
     }
+    this.showBadges();
   }
 
   // Chooses layer l, head h: the panel, the grid's outline and the newest row follow it.

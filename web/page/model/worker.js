@@ -17,6 +17,22 @@ let ids = null; // the last run's token ids
 let pass = null; // the forward of `ids`, or null when ids grew past it (generation)
 let session = null; // the generation's KV cache
 let stopping = false; // a 'stop' arrived: generation ends before its next token
+let ablate = []; // the heads the last run switched off, [[layer, head], …]
+
+// Mean −log p(next token) over positions 0 … n−2 of a pass (NaN for one token): the text's loss.
+function textLoss(p, list) {
+  if (list.length < 2) return NaN;
+  let sum = 0;
+  for (let i = 0; i + 1 < list.length; i++) {
+    const logits = p.logits(i);
+    let max = -Infinity;
+    for (const v of logits) if (v > max) max = v;
+    let z = 0;
+    for (const v of logits) z += Math.exp(v - max);
+    sum += Math.log(z) + max - logits[list[i + 1]];
+  }
+  return sum / (list.length - 1);
+}
 
 function softmaxTop(logits, k) {
   let max = -Infinity;
@@ -41,7 +57,7 @@ function predictions(logits) {
 }
 
 // ids: the sequence itself (after a generation), else the text tokenized (or read as ids).
-function run({ id, text, position, ids: given }) {
+function run({ id, text, position, ids: given, ablate: off }) {
   let list = given
     ? Int32Array.from(given)
     : model.info.tokenizer
@@ -50,7 +66,8 @@ function run({ id, text, position, ids: given }) {
   const truncated = list.length > Math.min(MAX_POSITIONS, model.info.context);
   if (truncated) list = list.subarray(0, Math.min(MAX_POSITIONS, model.info.context));
   ids = list;
-  pass = model.forward(list);
+  ablate = Array.isArray(off) ? off : [];
+  pass = model.forward(list, { ablate });
   const maps = [];
   for (let l = 0; l < model.info.layers; l++)
     for (let h = 0; h < model.info.heads; h++) maps.push(pass.attention(l, h));
@@ -66,6 +83,9 @@ function run({ id, text, position, ids: given }) {
       position: pos,
       top,
       truncated,
+      ablate,
+      loss: textLoss(pass, list),
+      lossTokens: list.length, // the loss is over these tokens (a generation grows the run past them)
     },
     maps.map((m) => m.buffer),
   );
@@ -75,7 +95,7 @@ function run({ id, text, position, ids: given }) {
 // (every layer and head: session.attention()) goes out with it, with the predictions after it.
 async function generate({ id, steps, temperature, seed }) {
   session?.dispose();
-  session = model.session({ seed });
+  session = model.session({ seed, ablate });
   stopping = false;
   const seq = Array.from(ids ?? []);
   const limit = Math.min(model.info.context, MAX_POSITIONS);
@@ -102,7 +122,7 @@ async function generate({ id, steps, temperature, seed }) {
 // S = q·kᵀ before the division (rawScores, each q_i·k_j summed in float64 and rounded to float32):
 // the core's trace gives the scores after ÷√head_dim and the mask.
 function trace({ id, layer, head }) {
-  if (!pass) pass = model.forward(ids);
+  if (!pass) pass = model.forward(ids, { ablate });
   const tr = pass.trace(layer, head);
   const { n, headDim: hd } = tr;
   const raw = new Float32Array(n * n); // (n, n) q_i·k_j, every pair
@@ -122,6 +142,7 @@ self.onmessage = async ({ data }) => {
       model?.dispose();
       model = null;
       ids = null;
+      ablate = [];
       model = await loadModel(data.file, {
         tokenizer: data.tokenizer ?? undefined,
         onProgress: (read, total) => postMessage({ type: 'progress', read, total }),
@@ -135,6 +156,8 @@ self.onmessage = async ({ data }) => {
       run(data);
     } else if (data.type === 'trace') {
       trace(data);
+    } else if (data.type === 'heads') {
+      postMessage({ type: 'heads', id: data.id, report: model.headScores({ seed: 1, probes: 8 }) });
     } else if (data.type === 'generate') {
       await generate(data);
     }
