@@ -136,7 +136,24 @@ for (const c of CASES) {
     // The greedy continuation.
     const ours = await peers.call('ours.generate', ids, STEPS);
     assert.equal(llama.finish, 'length', 'llama.cpp generated every step (no end-of-text)');
-    assert.deepEqual(llama.ids, ours, 'the greedy continuation');
+    if (type === 'q8_0') {
+      // Both quantize the decoding step's activations to 8 bits, with different scales and rounding
+      // (ours: a float scale and x/d to nearest even; ggml: an F16 scale and x·(1/d) away from zero),
+      // so greedy picks may part at a near tie: allowed only where llama.cpp's own probabilities of
+      // the two picks are within twice the tolerance; up to there the continuations are the same.
+      const split = llama.ids.findIndex((id, i) => id !== ours[i]);
+      if (split >= 0) {
+        const step = llama.top[split];
+        const best = Math.max(...step.map((e) => e.p));
+        const mine = step.find((e) => e.id === ours[split]);
+        assert.ok(
+          mine && best - mine.p <= 2 * tolerance,
+          `the greedy continuations part at step ${split} without a near tie: ${JSON.stringify(step.slice(0, 3))}, ours ${ours[split]}`,
+        );
+      }
+    } else {
+      assert.deepEqual(llama.ids, ours, 'the greedy continuation');
+    }
     assert.equal(llama.top.length, STEPS);
 
     // The top-10 probabilities at every step: ours, and the float64 reference.
