@@ -210,6 +210,12 @@ TEST_CASE("builtin models: the language file's vocabulary tokenizes as the langu
   REQUIRE(tok.init(v) == "");
   const Language lang;
   const LanguageRecipe r;
+  // The layout README describes: the language's ids first ("▁" + text), then prefix pieces, then bytes.
+  REQUIRE(tok.size() == lang.size() + 430 + 256);
+  for (int32_t id = 3; id < lang.size(); ++id)
+    CHECK(tok.token_text(id) == "\xE2\x96\x81" + lang.tokens()[size_t(id)]);
+  CHECK(tok.token_text(tok.size() - 256) == "<0x00>");
+  CHECK(tok.token_text(tok.size() - 1) == "<0xFF>");
   int checked = 0;
   for (const Sentence& s : lang.generate(r.seed + 2, 200)) {
     std::vector<int32_t> ids;
