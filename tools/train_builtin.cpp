@@ -95,8 +95,9 @@ int train_toy(const ToyRecipe& r, const std::string& dir) {
     return 1;
   }
   const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const std::string log = log_json(r.name, task_name(r.task.kind), t.config(), r.seed, r.steps, 32, 0.01f,
-                                   curve, heldout, ev, t.digest(), sec);
+  const TrainOptions opt = toy_options(r);
+  const std::string log = log_json(r.name, task_name(r.task.kind), t.config(), r.seed, r.steps, opt.batch,
+                                   opt.schedule.lr, curve, heldout, ev, t.digest(), sec);
   std::printf("%-10s held-out accuracy %.4f loss %.4f  %zu bytes  %.1f s\n", r.name, ev.accuracy, ev.loss,
               gguf.size(), sec);
   return emit(dir, r.name, gguf, log) ? 0 : 1;
