@@ -12,6 +12,15 @@ constexpr int kZeroMlpWidth = 4;  // the attention-only model's zero MLP
 std::string export_gguf(const Config& c, const std::vector<float>& params,
                         const std::vector<std::string>& labels, const std::string& name,
                         std::vector<uint8_t>* out) {
+  GgufTokenizer t;
+  t.tokens = labels;
+  return export_gguf_with(c, params, t, name, out);
+}
+
+std::string export_gguf_with(const Config& c, const std::vector<float>& params,
+                             const GgufTokenizer& tokenizer, const std::string& name,
+                             std::vector<uint8_t>* out) {
+  const std::vector<std::string>& labels = tokenizer.tokens;
   if (std::string e = validate(c); !e.empty()) return e;
   const Layout l = layout_of(c);
   if (params.size() != l.size)
@@ -20,6 +29,9 @@ std::string export_gguf(const Config& c, const std::vector<float>& params,
   if (labels.size() != size_t(c.vocab))
     return "the vocabulary has " + std::to_string(labels.size()) + " labels; the model has " +
            std::to_string(c.vocab) + " tokens";
+  if ((!tokenizer.scores.empty() && tokenizer.scores.size() != labels.size()) ||
+      (!tokenizer.types.empty() && tokenizer.types.size() != labels.size()))
+    return "the tokenizer's scores and types must have one entry per token";
   if (c.positions == Positions::Learned)
     return "llama has no learned positions: train with RoPE to write a llama GGUF file";
   if (c.mlp == Mlp::Gelu) return "llama's MLP is SwiGLU: a GELU MLP cannot be written as a llama GGUF file";
@@ -39,8 +51,17 @@ std::string export_gguf(const Config& c, const std::vector<float>& params,
   w.add(a + ".rope.freq_base", make_f32(c.rope_base));
   w.add(a + ".rope.dimension_count", make_u32(uint32_t(c.head_dim())));
   w.add(a + ".vocab_size", make_u32(uint32_t(c.vocab)));
-  w.add("tokenizer.ggml.model", make_string("none"));
+  w.add("tokenizer.ggml.model", make_string(tokenizer.model));
   w.add("tokenizer.ggml.tokens", make_string_array(labels));
+  if (!tokenizer.scores.empty()) w.add("tokenizer.ggml.scores", make_f32_array(tokenizer.scores));
+  if (!tokenizer.types.empty()) w.add("tokenizer.ggml.token_type", make_i32_array(tokenizer.types));
+  for (auto [key, id] : {std::pair{"bos_token_id", tokenizer.bos}, std::pair{"eos_token_id", tokenizer.eos},
+                         std::pair{"unknown_token_id", tokenizer.unk}})
+    if (id >= 0) w.add(std::string("tokenizer.ggml.") + key, make_u32(uint32_t(id)));
+  if (tokenizer.model == "llama") {
+    w.add("tokenizer.ggml.add_bos_token", make_bool(tokenizer.add_bos));
+    w.add("tokenizer.ggml.add_space_prefix", make_bool(tokenizer.add_space_prefix));
+  }
 
   std::vector<float> tr;
   // Ours (in, out) → llama's (out, in): dims {in, out}, rows of `in` values.

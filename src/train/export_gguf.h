@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "train/config.h"
@@ -20,5 +21,19 @@ namespace ap::train {
 std::string export_gguf(const Config& c, const std::vector<float>& params,
                         const std::vector<std::string>& labels, const std::string& name,
                         std::vector<uint8_t>* out);
+
+// The tokenizer.ggml.* keys written with the model. model "none" writes only the labels (tokens);
+// "llama" (SentencePiece) writes scores, token_type, the special ids and the add_* flags too.
+struct GgufTokenizer {
+  std::string model = "none";
+  std::vector<std::string> tokens;                 // (vocab)
+  std::vector<float> scores;                       // (vocab) or empty
+  std::vector<int32_t> types;                      // (vocab) llama.cpp's token types, or empty
+  int32_t bos = -1, eos = -1, unk = -1;            // -1: not written
+  bool add_bos = false, add_space_prefix = false;  // written for model "llama"
+};
+std::string export_gguf_with(const Config& c, const std::vector<float>& params,
+                             const GgufTokenizer& tokenizer, const std::string& name,
+                             std::vector<uint8_t>* out);
 
 }  // namespace ap::train
