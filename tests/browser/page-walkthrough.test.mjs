@@ -30,7 +30,13 @@ after(async () => {
 });
 
 const step = (page) => page.evaluate(() => Number(document.getElementById('walkthrough').dataset.step));
-const hashStep = (page) => page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('step')));
+// The URL's step once it is written (the page writes the URL at most every 100 ms, later under load):
+// waits up to 5 s for it to say `expected`, then reads it as it is.
+const hashStep = async (page, expected) => {
+  const read = () => Number(new URLSearchParams(location.hash.slice(1)).get('step'));
+  await page.waitForFunction(`(${read})() === ${expected}`, null, { timeout: 5000 }).catch(() => {});
+  return page.evaluate(read);
+};
 // Each figure of the current step with the shape written beside it.
 const figures = (page) =>
   page.evaluate(() =>
@@ -107,7 +113,7 @@ test('walkthrough: every step renders its matrices with shapes; keys, buttons an
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     for (let k = 1; k <= 12; k++) {
       assert.equal(await step(page), k);
-      assert.equal(await hashStep(page), k);
+      assert.equal(await hashStep(page, k), k);
       assert.equal(await page.locator('.wt-counter').textContent(), `Step ${k} of 12`);
       assert.deepEqual(await figures(page), EXPECTED[k], `step ${k}`);
       // A typeset formula, an explanation, a current dot.
@@ -137,9 +143,9 @@ test('walkthrough: every step renders its matrices with shapes; keys, buttons an
     // The overview and back.
     await page.locator('#mode-all').click();
     assert.equal(await page.locator('#pipeline').isVisible(), true);
-    assert.equal(await hashStep(page), 0);
+    assert.equal(await hashStep(page, 0), 0);
     await page.keyboard.press('ArrowRight');
-    assert.equal(await hashStep(page), 0, 'arrows do nothing outside the walkthrough');
+    assert.equal(await hashStep(page, 0), 0, 'arrows do nothing outside the walkthrough');
     await page.locator('#mode-walk').click();
     assert.equal(await step(page), 10);
     assert.deepEqual(problems, []);
@@ -972,7 +978,7 @@ test('the invitation: the page opens on every step with a "Start the walkthrough
     await page.keyboard.press('Enter');
     assert.equal(await page.locator('#walkthrough').isVisible(), true);
     assert.equal(await step(page), 1);
-    assert.equal(await hashStep(page), 1);
+    assert.equal(await hashStep(page, 1), 1);
     assert.equal(
       await page.evaluate(() => document.activeElement?.matches('.wt-card .step-title')),
       true,
