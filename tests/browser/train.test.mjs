@@ -68,10 +68,12 @@ test('Train mode: reverse learns the anti-diagonal in the page', async () => {
   }
 });
 
-test('Train mode: a size out of range in the link is a message; the form still works', async () => {
-  const { page, close } = await harness.open('#tr=1&tt=copy&tl=9&th=2&td=32', { wait: false });
+test('Train mode at 320 px: a size out of range in the link is a message; the form still works', async () => {
+  const { page, close } = await harness.open('#tr=1&tt=copy&tl=9&th=2&td=32', { wait: false, width: 320 });
   try {
     await page.waitForSelector('.train-error:not([hidden])', { timeout: 20000 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 320, `the page is ${wide} px wide at 320`);
     assert.match(await page.textContent('.train-error'), /layers must be an integer in 1 … 4, got 9/);
     await page.selectOption('select[name=tTask]', 'copy');
     await page.fill('input[name=tLayers]', '1');

@@ -204,6 +204,7 @@ export class App {
   }
 
   showView() {
+    const walking = this.state.step > 0;
     this.showModeButtons();
     if (!this.trace) return;
     showHeaderFormula(this.trace);

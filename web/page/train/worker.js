@@ -14,25 +14,27 @@ const EVAL_SEQUENCES = 64; // held-out sequences behind each report's accuracy
 let trainer = null;
 let running = false;
 let generation = 0; // bumps on every create: a loop of an older trainer stops
+let ready = Promise.resolve(); // the last create: later messages wait for it
 
-function report(result, seconds) {
+// n steps, then the report: stepsPerSecond is n over the wall-clock time of the steps and of the
+// report's evaluation and probe together (what the reader waits for between two redraws).
+function trainSteps(n) {
+  const begun = performance.now();
+  const result = trainer.step(n);
+  const attention = trainer.attention();
+  const evaluation = trainer.evaluate(EVAL_SEQUENCES);
+  const seconds = (performance.now() - begun) / 1000;
   self.postMessage({
     type: 'progress',
     steps: result.steps,
     loss: result.loss,
     accuracy: result.accuracy,
     lr: result.lr,
-    attention: trainer.attention(),
-    evaluation: trainer.evaluate(EVAL_SEQUENCES),
-    stepsPerSecond: seconds > 0 ? result.loss.length / seconds : 0,
+    attention,
+    evaluation,
+    stepsPerSecond: seconds > 0 ? n / seconds : 0,
     running,
   });
-}
-
-function trainSteps(n) {
-  const begun = performance.now();
-  const result = trainer.step(n);
-  report(result, (performance.now() - begun) / 1000);
 }
 
 function loop(mine) {
@@ -64,9 +66,14 @@ async function create(options) {
 
 self.onmessage = async ({ data }) => {
   try {
-    if (data.type === 'create') await create(data.options);
-    else if (!trainer) throw new Error('no trainer yet');
-    else if (data.type === 'start') {
+    if (data.type === 'create') {
+      ready = create(data.options);
+      await ready;
+      return;
+    }
+    await ready.catch(() => {});
+    if (!trainer) throw new Error('no model to train: the settings above could not make one');
+    if (data.type === 'start') {
       if (!running) {
         running = true;
         loop(generation);
