@@ -121,10 +121,20 @@ test('state: every field round-trips through the hash', () => {
     mHead: 7,
     mPos: 4,
     mStep: 5,
+    train: true,
+    tTask: 'brackets',
+    tLayers: 3,
+    tHeads: 4,
+    tDModel: 64,
+    tMlp: 'gelu',
+    tPos: 'learned',
+    tLr: 0.0025,
+    tSeed: 99,
   };
   assert.deepEqual(parseHash(toHash(state)), state);
-  // Model mode's fields are written only while it is shown.
+  // Model mode's fields are written only while it is shown; Train mode's the same.
   assert.ok(!toHash({ ...state, model: false }).includes('mf='));
+  assert.ok(!toHash({ ...state, train: false }).includes('tt='));
   assert.deepEqual(parseHash(toHash({ ...DEFAULT_STATE })), { ...DEFAULT_STATE });
   assert.deepEqual(parseHash(''), { ...DEFAULT_STATE });
   assert.deepEqual(parseHash('#'), { ...DEFAULT_STATE });

@@ -62,6 +62,11 @@ const HASHES = [
   '#m=1&mf=tiny%20llama.gguf&mz=1234&mt=Once%20upon&ml=2&mh=3&mp=4&ms=5',
   '#m=1&mz=-5&ml=-1&mh=abc&mp=-7&ms=2.5',
   '#mf=x.gguf&ml=3',
+  // Train mode (page/train/): its fields; bad choices fall back, integers are clamped below only (the
+  // page says what is wrong with one too large); without tr=1 they are read, not written.
+  '#tr=1&tt=induction&tl=2&th=4&td=64&tm=swiglu&tp=learned&tlr=0.003&ts=77',
+  '#tr=1&tt=bogus&tl=0&th=99&td=-4&tm=relu&tp=&tlr=abc&ts=-2',
+  '#tt=sort&tl=3',
   'h=2&d=8&t=0.5&c=1&p=rope&seed=7&f=1&step=9&sc=0&pad=1&pm=0.1&pair=1.0&ind=1&x=1&kv=b+c&ed=e.0.0.1' +
     '&hide=seed&lock=heads&embed=1&lang=en',
 ];

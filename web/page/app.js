@@ -7,7 +7,7 @@
 // the patch holds only VIEW_FIELDS. The worker's results land in app.trace, which the views draw.
 
 import { t } from './i18n/i18n.js';
-import { toHash, STEPS, MODEL_FIELDS } from './state.js';
+import { toHash, STEPS, MODEL_FIELDS, TRAIN_FIELDS } from './state.js';
 import { checkParams } from './params.js';
 import { tokenize } from '../views/tokenizer.js';
 import { checkAgainstCore } from '../views/limits.js';
@@ -132,7 +132,10 @@ export class App {
     if (state.step > 0) this.lastStep = state.step;
     this.writeUrl();
     // Model mode's view (page/model/) is only written to the URL: the random-weights pass is unchanged.
-    if (keys.length && keys.every((key) => MODEL_FIELDS.includes(key))) return;
+    if (keys.length && keys.every((key) => MODEL_FIELDS.includes(key) || TRAIN_FIELDS.includes(key))) {
+      if (keys.includes('model') || keys.includes('train')) this.showModeButtons();
+      return;
+    }
     // Every module builds its text once: another language reloads the page in it.
     if ((state.lang || this.locale) !== this.locale) {
       location.reload();
@@ -192,10 +195,17 @@ export class App {
     }
   }
 
+  // While Model or Train mode is shown, neither random-weights mode reads as chosen.
+  showModeButtons() {
+    const walking = this.state.step > 0;
+    const elsewhere = this.state.model || this.state.train;
+    $('mode-walk').setAttribute('aria-pressed', String(walking && !elsewhere));
+    $('mode-all').setAttribute('aria-pressed', String(!walking && !elsewhere));
+  }
+
   showView() {
     const walking = this.state.step > 0;
-    $('mode-walk').setAttribute('aria-pressed', String(walking));
-    $('mode-all').setAttribute('aria-pressed', String(!walking));
+    this.showModeButtons();
     if (!this.trace) return;
     showHeaderFormula(this.trace);
     this.fullRedraws += 1;

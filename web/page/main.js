@@ -7,6 +7,7 @@
 //   teacher.js        teacher mode (hide=, lock=)          embed-mode.js compact iframe (embed=1)
 //   copy-link.js, dialogs/   Copy link, the Embed and Export dialogs
 //   static-text.js    the page's fixed text                test-hook.js  window.__ap
+//   model/, train/    Model mode and Train mode (each with its worker)
 
 import { loadLocale } from './i18n/i18n.js';
 import { parseHash } from './state.js';
@@ -22,6 +23,7 @@ import { setUpEmbedDialog } from './dialogs/embed-dialog.js';
 import { setUpExportDialog } from './dialogs/export-dialog.js';
 import { installTestHook } from './test-hook.js';
 import { setUpModelMode } from './model/model-mode.js';
+import { setUpTrainMode } from './train/train-mode.js';
 
 const state = parseHash(location.hash);
 // lang= in the hash, else the browser's; a missing catalogue means English.
@@ -43,6 +45,13 @@ window.addEventListener('hashchange', () => {
   const next = parseHash(location.hash);
   app.update(next, { replace: true });
   modelMode?.apply(next);
+  trainMode?.apply(next);
 });
 app.start();
 const modelMode = setUpModelMode({ state, onView: (patch) => app.update(patch) });
+// Train mode (page/train/): entering it leaves Model mode.
+const trainMode = setUpTrainMode({
+  state,
+  onView: (patch) => app.update(patch),
+  onEnter: () => modelMode?.enter(false),
+});

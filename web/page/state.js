@@ -41,6 +41,10 @@ export const STEPS = 12;
 const SENTENCE = "The animal didn't cross the street because it was too tired";
 const KV = "L'animal n'a pas traversé la rue";
 export const MODEL_TEXT = 'Once upon a time';
+// Train mode's choices: web/lib/train.js's TRAIN_OPTIONS (not imported: the state stays DOM- and wasm-free).
+export const TRAIN_TASKS = Object.freeze(['copy', 'reverse', 'sort', 'induction', 'brackets']);
+const TRAIN_MLPS = Object.freeze(['none', 'swiglu', 'gelu']);
+const TRAIN_POSITIONS = Object.freeze(['rope', 'learned']);
 
 export const FIELDS = Object.freeze([
   { key: 'sentence', url: 's', kind: 'text', default: SENTENCE, when: 'always' }, // the sentence (queries)
@@ -73,10 +77,32 @@ export const FIELDS = Object.freeze([
   { key: 'mHead', url: 'mh', kind: 'integer', min: 0, default: 0, when: { with: 'model' } }, // the chosen head
   { key: 'mPos', url: 'mp', kind: 'integer', min: -1, default: -1, when: { with: 'model' } }, // predictions after; −1: the last
   { key: 'mStep', url: 'ms', kind: 'integer', min: 0, default: 0, when: { with: 'model' } }, // its walkthrough's stage; 0: closed
+  // Train mode (page/train/): a model trained live on a toy task; the same link trains the same model.
+  { key: 'train', url: 'tr', kind: 'flag', default: false, when: 'set' }, // Train mode is shown
+  { key: 'tTask', url: 'tt', kind: 'choice', values: TRAIN_TASKS, default: 'reverse', when: { with: 'train' } }, // the task
+  { key: 'tLayers', url: 'tl', kind: 'integer', min: 1, default: 1, when: { with: 'train' } }, // layers
+  { key: 'tHeads', url: 'th', kind: 'integer', min: 1, default: 2, when: { with: 'train' } }, // heads per layer
+  { key: 'tDModel', url: 'td', kind: 'integer', min: 2, default: 32, when: { with: 'train' } }, // d_model
+  { key: 'tMlp', url: 'tm', kind: 'choice', values: TRAIN_MLPS, default: 'none', when: { with: 'train' } }, // MLP or none
+  { key: 'tPos', url: 'tp', kind: 'choice', values: TRAIN_POSITIONS, default: 'rope', when: { with: 'train' } }, // positions
+  { key: 'tLr', url: 'tlr', kind: 'number', digits: 4, default: 0.01, when: { with: 'train' } }, // peak learning rate
+  { key: 'tSeed', url: 'ts', kind: 'integer', min: 0, default: 1, when: { with: 'train' } }, // weights and data seed
 ]);
 
 // The fields only Model mode reads: a patch of these rewrites the URL and nothing else.
 export const MODEL_FIELDS = Object.freeze(['model', 'mFile', 'mSize', 'mText', 'mLayer', 'mHead', 'mPos', 'mStep']);
+// The fields only Train mode reads (the same: a patch of these only rewrites the URL).
+export const TRAIN_FIELDS = Object.freeze([
+  'train',
+  'tTask',
+  'tLayers',
+  'tHeads',
+  'tDModel',
+  'tMlp',
+  'tPos',
+  'tLr',
+  'tSeed',
+]);
 
 // An edit { m, row, col, value } names a cell of: e the embeddings (row = token index), q, k, v
 // the entries of W_Q, W_K, W_V. In the hash: m.row.col.value, e.g. e.3.5.0.25.

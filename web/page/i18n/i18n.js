@@ -375,6 +375,7 @@ const en = {
   'footer.conventions': 'Row-major matrices; projections are x·W; head h takes columns h·d_head … (h+1)·d_head−1.',
   // Model mode (page/model/)
   'mode.model': 'Model',
+  'mode.train': 'Train',
   'model.heading': 'A real model',
   'model.private':
     'Open a model file from this computer: it is read here, by this page, and never leaves the machine (nothing is uploaded).',

@@ -360,6 +360,7 @@ const zh = {
   ],
   // Model mode (page/model/)
   'mode.model': '模型',
+  'mode.train': '训练',
   'model.heading': '真实模型',
   'model.private': '打开这台电脑上的模型文件：文件由本页面在这里读取，不会离开这台机器（不上传任何内容）。',
   'model.drop': '把模型文件拖到这里，或',
