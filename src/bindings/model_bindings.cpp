@@ -163,6 +163,10 @@ class ModelRuntime {
       }
     } else if (!model_.gguf().find("tokenizer.ggml.model")) {
       tokenizer_note_ = "the file has no tokenizer: token ids only";
+    } else if (const ap::gguf::Value* m = model_.gguf().find("tokenizer.ggml.model");
+               m->type == ap::gguf::ValueType::String && m->str == "none") {
+      // llama.cpp's LLAMA_VOCAB_TYPE_NONE (what src/train/export_gguf writes for the toy tasks).
+      tokenizer_note_ = "the file's tokenizer is \"none\": token ids only";
     } else {
       e = ap::vocab_from_gguf(model_.gguf(), &vocab);
     }

@@ -56,7 +56,12 @@ export async function startHarness() {
       if (!r.url().startsWith(server.url) && !r.url().startsWith('data:'))
         problems.push(`off-origin request: ${r.url()}`);
     });
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    page.on('requestfailed', (r) => {
+      // The browser's own favicon request is abandoned (net::ERR_ABORTED) when a test reloads or
+      // navigates while it is in flight: that is no fault of the page's (seen at load 10).
+      if (r.url().endsWith('/favicon.svg') && /ERR_ABORTED/.test(r.failure()?.errorText ?? '')) return;
+      problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? 'no reason given'})`);
+    });
     await page.goto(server.url + hash);
     if (wait) await settled(page, 0);
     return { page, problems, close: () => context.close() };

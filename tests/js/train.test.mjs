@@ -4,6 +4,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTrainer, trainOptions } from '../../web/lib/train.js';
+import { loadModel } from '../../web/lib/model.js';
 
 const SMALL = { task: 'copy', length: 4, symbols: 6, layers: 1, heads: 2, dModel: 16, batch: 8, seed: 3 };
 
@@ -140,9 +141,6 @@ describe('train.js training', () => {
 });
 
 describe('train.js GGUF export', () => {
-  // loadModel() cannot open these files yet: the model runtime (src/bindings/model_bindings.cpp)
-  // refuses tokenizer.ggml.model "none", which the exporter writes (labels, no merges). The native
-  // test train_export_test.cpp reads them with Model::load; here the file's header and keys.
   test('the exported file is a GGUF v3 llama file with the task vocabulary', async () => {
     const t = await createTrainer({ ...SMALL, task: 'reverse', layers: 2, heads: 2, mlp: 'swiglu' });
     try {
@@ -166,6 +164,31 @@ describe('train.js GGUF export', () => {
       assert.deepEqual(t.exportGguf('reverse test'), bytes);
       t.step(1);
       assert.notDeepEqual(t.exportGguf('reverse test'), bytes);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  test("the exported file opens with loadModel (token ids only) and gives the trainer's attention", async () => {
+    const t = await createTrainer({ ...SMALL, task: 'reverse', layers: 2, heads: 2 });
+    try {
+      t.step(20);
+      const model = await loadModel(t.exportGguf('reverse test'));
+      try {
+        assert.throws(() => model.tokenize('a'), /token ids only/);
+        const a = t.attention();
+        const pass = model.forward(a.ids);
+        for (let layer = 0; layer < a.layers; layer++)
+          for (let head = 0; head < a.heads; head++) {
+            const got = pass.attention(layer, head);
+            const at = (layer * a.heads + head) * a.n * a.n;
+            let worst = 0;
+            for (let k = 0; k < a.n * a.n; k++) worst = Math.max(worst, Math.abs(got[k] - a.weights[at + k]));
+            assert.ok(worst < 1e-4, `layer ${layer} head ${head}: ${worst}`);
+          }
+      } finally {
+        model.dispose();
+      }
     } finally {
       t.dispose();
     }
