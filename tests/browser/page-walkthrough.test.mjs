@@ -34,7 +34,12 @@ const step = (page) => page.evaluate(() => Number(document.getElementById('walkt
 // waits up to 5 s for it to say `expected`, then reads it as it is.
 const hashStep = async (page, expected) => {
   const read = () => Number(new URLSearchParams(location.hash.slice(1)).get('step'));
-  await page.waitForFunction(`(${read})() === ${expected}`, null, { timeout: 5000 }).catch(() => {});
+  // A function, not a string: the page's CSP forbids evaluating strings.
+  await page
+    .waitForFunction((e) => Number(new URLSearchParams(location.hash.slice(1)).get('step')) === e, expected, {
+      timeout: 5000,
+    })
+    .catch(() => {});
   return page.evaluate(read);
 };
 // Each figure of the current step with the shape written beside it.

@@ -88,7 +88,7 @@ before(async () => {
     throw new Error('web/lib/wasm/model_core.wasm is missing: build the wasm first (scripts/test does).');
   }
   dist = buildSite(mkdtempSync(join(tmpdir(), 'ap-model-widget-')));
-  mkdirSync(join(dist, 'models'));
+  mkdirSync(join(dist, 'models'), { recursive: true }); // the site ships web/models/ (the built-in models)
   for (const name of ['tiny.gguf', 'lazy.gguf', 'main.gguf']) writeFileSync(join(dist, 'models', name), tiny.bytes);
   // A llama2.c checkpoint without its tokenizer.bin (the shared reference model): ids only.
   copyFileSync(join(ROOT, '..', 'shared', 'models', 'stories260K.bin'), join(dist, 'models', 'stories260K.bin'));
