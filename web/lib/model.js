@@ -21,9 +21,10 @@ import { resolveOptions, instantiate } from './load.js';
 // Bytes read per slice of a Blob: large enough to be quick, small enough to report progress.
 const SLICE_BYTES = 8 << 20;
 
-const modules = new Map(); // wasm URL → Promise of the module, shared by every model
+const modules = new Map(); // wasm URL → Promise of the module, shared by every model and trainer
 
-function module(options) {
+/** The model_core module (once per wasm URL): the model runtime's, also train.js's. */
+export function modelCoreModule(options) {
   const resolved = resolveOptions({ ...options, module: 'model' }, import.meta.url);
   const key = resolved.wasmBinary || resolved.factory ? null : resolved.wasmUrl.href;
   if (key && modules.has(key)) return modules.get(key);
@@ -35,7 +36,8 @@ function module(options) {
   return promise;
 }
 
-function unwrap(result) {
+/** A binding's result, or its { error } thrown as an Error. */
+export function unwrap(result) {
   if (result && typeof result.error === 'string') throw new Error(result.error);
   return result;
 }
@@ -92,7 +94,7 @@ export async function loadModel(source, options = {}) {
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new Error('onProgress must be a function');
   const total = sizeOf(source, 'the model') + (tokenizer ? sizeOf(tokenizer, 'the tokenizer') : 0);
   checkAborted(signal);
-  const m = await module(options);
+  const m = await modelCoreModule(options);
   const runtime = new m.ModelRuntime();
   try {
     let read = 0;
@@ -305,10 +307,10 @@ class Model {
 
 /** The largest model file the runtime opens, in bytes (wasm32 memory less working room). */
 export async function maxModelBytes(options = {}) {
-  return (await module(options)).ModelRuntime.maxFileBytes();
+  return (await modelCoreModule(options)).ModelRuntime.maxFileBytes();
 }
 
 /** The shared module's memory use, for tests. */
 export async function memoryStats(options = {}) {
-  return (await module(options)).memoryStats();
+  return (await modelCoreModule(options)).memoryStats();
 }

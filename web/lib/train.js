@@ -14,26 +14,7 @@
 // (web/page/train/worker.js), Node tests call them directly. Bad options throw an Error saying which
 // option is wrong; every array returned is a copy.
 
-import { resolveOptions, instantiate } from './load.js';
-
-const modules = new Map(); // wasm URL → Promise of the module
-
-function module(options) {
-  const resolved = resolveOptions({ ...options, module: 'model' }, import.meta.url);
-  const key = resolved.wasmBinary || resolved.factory ? null : resolved.wasmUrl.href;
-  if (key && modules.has(key)) return modules.get(key);
-  const promise = instantiate(resolved).then(({ module: loaded }) => loaded);
-  if (key) {
-    modules.set(key, promise);
-    promise.catch(() => modules.delete(key));
-  }
-  return promise;
-}
-
-function unwrap(result) {
-  if (result && typeof result.error === 'string') throw new Error(result.error);
-  return result;
-}
+import { modelCoreModule, unwrap } from './model.js';
 
 /** The training options, their defaults and ranges (what the page's Train view offers). */
 export const TRAIN_OPTIONS = Object.freeze({
@@ -94,7 +75,7 @@ export async function createTrainer(options = {}) {
   const checked = trainOptions(options);
   const loader = {};
   for (const key of LOADER_OPTIONS) if (options[key] !== undefined) loader[key] = options[key];
-  const m = await module(loader);
+  const m = await modelCoreModule(loader);
   const runtime = new m.TrainRuntime();
   const message = runtime.create(checked);
   if (message) {
