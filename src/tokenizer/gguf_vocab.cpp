@@ -72,9 +72,13 @@ std::string vocab_from_gguf(const gguf::File& f, Vocab* out) {
     v.kind = VocabKind::Spm;
   } else if (model->str == "gpt2") {
     v.kind = VocabKind::Bpe;
+  } else if (model->str == "none") {
+    // llama.cpp's vocabulary-less type: the tokens, when the file has them, are labels.
+    if (!f.find(key("tokens"))) return key("model") + " = 'none' and the file has no " + key("tokens");
+    v.kind = VocabKind::Labels;
   } else {
     return key("model") + " = '" + model->str.substr(0, 40) +
-           "': only 'llama' (SentencePiece) and 'gpt2' (BPE) are supported";
+           "': only 'llama' (SentencePiece), 'gpt2' (BPE) and 'none' with token labels are supported";
   }
   if (const gguf::Value* pre = f.find(key("pre"))) {
     if (pre->type != gguf::ValueType::String) return key("pre") + " is not a string";

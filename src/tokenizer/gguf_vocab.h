@@ -1,7 +1,8 @@
 // A Vocab from a parsed GGUF file's tokenizer.ggml.* keys, read as llama.cpp's llama_vocab::load does:
-// the model's kind ("llama" → SPM, "gpt2" → byte-level BPE) and pre-tokenizer first, then llama.cpp's
-// defaults for them (set_llama_cpp_defaults), the tokens, defaults that are not in the vocabulary
-// dropped (drop_out_of_range_defaults), and last the file's own special ids and flags over them.
+// the model's kind ("llama" → SPM, "gpt2" → byte-level BPE, "none" with tokens → labels) and pre-tokenizer
+// first, then llama.cpp's defaults for them (set_llama_cpp_defaults), the tokens, defaults that are not in
+// the vocabulary dropped (drop_out_of_range_defaults), and last the file's own special ids and flags over
+// them.
 #pragma once
 
 #include <string>

@@ -232,6 +232,13 @@ std::string Tokenizer::tokenize(std::string_view text, std::vector<int32_t>* ids
     ids->insert(ids->end(), out.begin(), out.end());
     return "";
   }
+  if (vocab_.kind == VocabKind::Labels) {  // no special-token partition: every piece is a label
+    if (bos) out.push_back(vocab_.bos_id);
+    if (std::string err = tokenize_labels(text, &out); !err.empty()) return err;
+    if (eos) out.push_back(vocab_.eos_id);
+    ids->insert(ids->end(), out.begin(), out.end());
+    return "";
+  }
   if (bos) out.push_back(vocab_.bos_id);
   bool prev_special = true;  // SPM: a space before the text at the start and after a special token
   for (const Fragment& f : partition(text, options.parse_special)) {
@@ -260,6 +267,7 @@ std::string Tokenizer::tokenize(std::string_view text, std::vector<int32_t>* ids
 std::string Tokenizer::piece(int32_t id, bool special) const {
   if (!ready_ || id < 0 || id >= size()) return "";
   if (vocab_.kind == VocabKind::Llama2c) return piece_llama2c(-1, id, special);
+  if (vocab_.kind == VocabKind::Labels) return vocab_.tokens[static_cast<size_t>(id)];  // a label is its text
   const uint8_t attr = attr_[static_cast<size_t>(id)];
   const std::string& text = vocab_.tokens[static_cast<size_t>(id)];
   if (!special && (attr & (kUnknown | kControl))) return "";
@@ -320,6 +328,10 @@ std::string Tokenizer::detokenize(const int32_t* ids, size_t n, std::string* tex
     --n;
   }
   if (options.remove_special && vocab_.add_eos && n > 0 && ids[n - 1] == vocab_.eos_id) --n;
+  if (vocab_.kind == VocabKind::Labels) {
+    *text = detokenize_labels(ids, n);
+    return "";
+  }
   for (size_t i = 0; i < n; ++i) {
     std::string p = piece(ids[i], options.unparse_special);
     if (remove_space && !p.empty() && p[0] == ' ') p.erase(0, 1);

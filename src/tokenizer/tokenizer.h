@@ -5,7 +5,9 @@
 //     byte tokens;
 //   - VocabKind::Bpe: llama.cpp's llm_tokenizer_bpe (tokenizer.ggml.model "gpt2"): the pre-tokenizer's
 //     words (pretokenize.h), their bytes spelled with GPT-2's byte-to-unicode map, merges by rank;
-//   - VocabKind::Llama2c: llama2.c run.c's encode() and decode().
+//   - VocabKind::Llama2c: llama2.c run.c's encode() and decode();
+//   - VocabKind::Labels (tokenizer.ggml.model "none" with labels, labels.cpp): the text split on white
+//     space, each piece exactly one label; detokenize() joins the labels with single spaces.
 // User-defined tokens (and, with parse_special, control tokens) found in the text are taken whole
 // first, as llama.cpp's tokenizer_st_partition does. detokenize() is llama.cpp's llama_detokenize
 // (llama2.c's decode for Llama2c). Nothing here throws; failures come back as messages.
@@ -79,6 +81,8 @@ class Tokenizer {
   std::string tokenize_llama2c(std::string_view text, bool bos, bool eos,
                                std::vector<int32_t>* out) const;  // llama2c.cpp
   std::string piece_llama2c(int32_t prev, int32_t id, bool special) const;
+  std::string tokenize_labels(std::string_view text, std::vector<int32_t>* out) const;  // labels.cpp
+  std::string detokenize_labels(const int32_t* ids, size_t n) const;                    // labels.cpp
   int rank(const std::string& left, const std::string& right) const;
 
   bool ready_ = false;

@@ -103,6 +103,8 @@ const char* vocab_kind_name(VocabKind kind) {
       return "gpt2 (byte-level BPE)";
     case VocabKind::Llama2c:
       return "llama2.c tokenizer.bin";
+    case VocabKind::Labels:
+      return "labels (tokenizer \"none\": the file's token labels, separated by white space)";
   }
   return "unknown";
 }
@@ -170,6 +172,11 @@ std::string validate_vocab(const Vocab& v) {
     bytes += t.size();
     if (const long long bad = unicode::first_invalid_utf8(t); bad >= 0) {
       return "token " + id + " " + quoted(t) + " is not valid UTF-8 (at byte " + std::to_string(bad) + ")";
+    }
+    if (v.kind == VocabKind::Labels) {
+      if (t.empty()) return "label " + id + " is empty, so no text can name it";
+      if (t.find_first_of(kLabelSpaces) != std::string::npos)
+        return "label " + id + " " + quoted(t) + " holds white space, so no text can name it";
     }
     if (!v.scores.empty() && std::isnan(v.scores[i]))
       return "token " + id + " has a score that is not a number";
@@ -240,6 +247,10 @@ std::string set_llama_cpp_defaults(Vocab* v) {
     case VocabKind::Llama2c:
       v->bos_id = 1, v->eos_id = 2, v->unk_id = 0, v->pad_id = -1;
       v->add_bos = true, v->add_eos = false, v->add_space_prefix = true;
+      return "";
+    case VocabKind::Labels:  // llama.cpp's LLAMA_VOCAB_TYPE_NONE: no special tokens, nothing added
+      v->bos_id = v->eos_id = v->unk_id = v->pad_id = -1;
+      v->add_bos = v->add_eos = v->add_space_prefix = false;
       return "";
   }
   return "unknown vocabulary kind";

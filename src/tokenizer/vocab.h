@@ -11,8 +11,10 @@
 namespace ap {
 
 // Which algorithm tokenizes: tokenizer.ggml.model "llama" (SentencePiece-style BPE over scores with
-// byte fallback), "gpt2" (byte-level BPE over merge ranks), or llama2.c's tokenizer.bin.
-enum class VocabKind { Spm, Bpe, Llama2c };
+// byte fallback), "gpt2" (byte-level BPE over merge ranks), llama2.c's tokenizer.bin, or labels:
+// tokenizer.ggml.model "none" with tokenizer.ggml.tokens (the project's toy tasks), where a text is
+// its labels written with white space between them (labels.cpp).
+enum class VocabKind { Spm, Bpe, Llama2c, Labels };
 const char* vocab_kind_name(VocabKind kind);
 
 // tokenizer.ggml.token_type values (llama.cpp's llama_token_type).
@@ -35,6 +37,8 @@ inline constexpr size_t kMaxVocabBytes = size_t{1} << 28;  // all token and merg
 // Longest text tokenize() accepts, in bytes: far more than any model's context (the page's texts are
 // sentences), and small enough that tokenizing it takes well under 100 MB.
 inline constexpr size_t kMaxTextBytes = 1 << 20;
+// The white space a labels text is split on (VocabKind::Labels), and which no label may hold.
+inline constexpr char kLabelSpaces[] = " \t\n\r\f\v";
 
 struct Vocab {
   VocabKind kind = VocabKind::Spm;
@@ -55,7 +59,8 @@ struct Vocab {
 // a number (not NaN), every type a TokenType, every token and merge valid UTF-8 and at most
 // kMaxTokenBytes, no token twice (SPM, gpt2; llama.cpp refuses those files too; an empty token counts as
 // "[EMPTY_<id>]", as llama.cpp renames it), byte-type tokens spelled <0xXX>, special ids in range, BOS
-// present when add_bos and EOS when add_eos, a known pre-tokenizer (gpt2).
+// present when add_bos and EOS when add_eos, a known pre-tokenizer (gpt2); labels: none empty and none
+// holding white space (no text could name it).
 std::string validate_vocab(const Vocab& vocab);
 
 // ---- the pre-tokenizers of tokenizer.ggml.pre --------------------------------------------------------
