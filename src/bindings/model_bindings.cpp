@@ -164,19 +164,29 @@ class ModelRuntime {
     } else if (!model_.gguf().find("tokenizer.ggml.model")) {
       tokenizer_note_ = "the file has no tokenizer: token ids only";
     } else if (const ap::gguf::Value* m = model_.gguf().find("tokenizer.ggml.model");
-               m->type == ap::gguf::ValueType::String && m->str == "none") {
-      // llama.cpp's LLAMA_VOCAB_TYPE_NONE (what src/train/export_gguf writes for the toy tasks).
-      tokenizer_note_ = "the file's tokenizer is \"none\": token ids only";
+               m->type == ap::gguf::ValueType::String && m->str == "none" &&
+               !model_.gguf().find("tokenizer.ggml.tokens")) {
+      // llama.cpp's LLAMA_VOCAB_TYPE_NONE without names for the tokens.
+      tokenizer_note_ = "the file's tokenizer is \"none\" and it names no tokens: token ids only";
     } else {
+      // "none" with tokenizer.ggml.tokens (src/train/export_gguf's toy tasks) reads as labels.
       e = ap::vocab_from_gguf(model_.gguf(), &vocab);
     }
     std::vector<uint8_t>().swap(tokenizer_bytes_);
     if (e.empty() && tokenizer_note_.empty()) {
+      const bool labels = vocab.kind == ap::VocabKind::Labels;
       if (static_cast<int>(vocab.tokens.size()) != c.vocab) {
         e = "the tokenizer has " + std::to_string(vocab.tokens.size()) +
             " tokens but the model's vocabulary is " + std::to_string(c.vocab);
       } else {
         e = tokenizer_.init(std::move(vocab));
+      }
+      // Labels that cannot name the tokens (too few, empty, with spaces, twice) leave the model
+      // usable on ids, as a "none" file without labels is.
+      if (labels && !e.empty()) {
+        tokenizer_note_ = "the file's token labels cannot tokenize a text (" + e + "): token ids only";
+        tokenizer_ = ap::Tokenizer();
+        e.clear();
       }
     }
     if (!e.empty()) {

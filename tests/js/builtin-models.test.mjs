@@ -1,6 +1,6 @@
 // The committed built-in models (web/models/, written by scripts/train) through the public JS API, as
-// the page and the widget open them: the toy files carry tokenizer model "none" (token ids only) and
-// still run; the reverse model reverses; the language model tokenizes its own sentences and agrees
+// the page and the widget open them: the toy files carry tokenizer model "none" with their labels
+// (the labels tokenizer, tests/js/labels-tokenizer.test.mjs) and run; the reverse model reverses; the language model tokenizes its own sentences and agrees
 // verbs with their subjects across a distractor phrase.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ const file = (name) => readFileSync(new URL(`../../web/models/${name}.gguf`, imp
 const log = (name) => JSON.parse(readFileSync(new URL(`../../web/models/${name}.json`, import.meta.url), 'utf8'));
 
 for (const name of ['copy', 'reverse', 'sort', 'induction', 'brackets']) {
-  test(`built-in ${name}: opens with token ids only, its shapes those of its training log`, async () => {
+  test(`built-in ${name}: opens with its labels, its shapes those of its training log`, async () => {
     const model = await loadModel(file(name));
     try {
       const { model: recipe } = log(name);
@@ -19,7 +19,8 @@ for (const name of ['copy', 'reverse', 'sort', 'induction', 'brackets']) {
       assert.equal(model.info.layers, recipe.layers);
       assert.equal(model.info.heads, recipe.heads);
       assert.equal(model.info.vocab, recipe.vocab);
-      assert.throws(() => model.tokenize('a b'), /token ids only/);
+      assert.match(model.info.tokenizer, /^labels/);
+      assert.throws(() => model.tokenize('zz'), /'zz' \(word 1 of the text\) is not one of this model's/);
       const ids = Int32Array.from({ length: 5 }, (_, i) => i % (recipe.vocab - 1));
       const pass = model.forward(ids);
       const rows = pass.attention(recipe.layers - 1, 0);

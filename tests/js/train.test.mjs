@@ -169,13 +169,14 @@ describe('train.js GGUF export', () => {
     }
   });
 
-  test("the exported file opens with loadModel (token ids only) and gives the trainer's attention", async () => {
+  test("the exported file opens with loadModel (its labels) and gives the trainer's attention", async () => {
     const t = await createTrainer({ ...SMALL, task: 'reverse', layers: 2, heads: 2 });
     try {
       t.step(20);
       const model = await loadModel(t.exportGguf('reverse test'));
       try {
-        assert.throws(() => model.tokenize('a'), /token ids only/);
+        assert.match(model.info.tokenizer, /^labels/); // tokenizer "none" with the task's labels
+        assert.deepEqual(Array.from(model.tokenize('a b')), [0, 1]);
         const a = t.attention();
         const pass = model.forward(a.ids);
         for (let layer = 0; layer < a.layers; layer++)
