@@ -7,7 +7,8 @@
 //
 // The site is built into a temporary folder (scripts/lib/build-site.mjs) and the model files are
 // written there by the test (tests/js/model_files.mjs), then served by the static server behind a
-// small proxy that counts requests and answers models/huge.gguf with a 3 GB Content-Length.
+// small proxy that counts requests and answers models/huge.gguf with a 3 GB Content-Length. The
+// built-in models (model="induction", …) are the site's own copy of web/models/.
 // Run: node --test --test-concurrency=1 tests/browser/widget-model.test.mjs
 
 import { test, before, after } from 'node:test';
@@ -69,7 +70,12 @@ function proxy(workerSrc) {
       return;
     }
     const upstream = request({ port: files.port, path: req.url, method: req.method }, (up) => {
-      res.writeHead(up.statusCode, { ...up.headers, 'content-security-policy': csp(workerSrc) });
+      // CORS as a site that lets blogs load its widget (the blog test below loads it from another origin).
+      res.writeHead(up.statusCode, {
+        ...up.headers,
+        'content-security-policy': csp(workerSrc),
+        'access-control-allow-origin': '*',
+      });
       up.pipe(res);
     });
     upstream.on('error', () => res.destroy());
@@ -475,6 +481,185 @@ test('hostile layer, head, view and sentence values: a figure or a message, neve
       if (w.drew) drawn++;
     }
     assert.ok(drawn >= 5 && drawn <= cases.length - 5, `${drawn} of ${cases.length} drawn: both kinds are exercised`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+// The file's own account of itself, in the page: info, the labels, and forward(ids).attention(layer, head).
+const builtinDirect = (page, file, ids, layer, head) =>
+  page.evaluate(
+    async ([f, list, l, h]) => {
+      const { loadModel } = await import(new URL('/lib/model.js', location.href).href);
+      const model = await loadModel(await (await fetch(f)).arrayBuffer());
+      const all = Int32Array.from({ length: model.info.vocab }, (_, i) => i);
+      const out = {
+        info: { ...model.info },
+        labels: model.info.tokenizer.startsWith('labels') ? model.tokenPieces(all).map((p) => p.text) : null,
+        pieces: model.tokenPieces(Int32Array.from(list)).map((p) => p.text),
+        weights: Array.from(model.forward(Int32Array.from(list)).attention(l, h), String),
+      };
+      model.dispose();
+      return out;
+    },
+    [file, ids, layer, head],
+  );
+
+// Where each query row of an (n, n) map puts its largest weight: [key, weight] per row.
+const rowPeaks = (data, n) =>
+  Array.from({ length: n }, (_, i) => {
+    let best = 0;
+    for (let j = 1; j <= i; j++) if (Number(data[i * n + j]) > Number(data[i * n + best])) best = j;
+    return [best, Number(data[i * n + best])];
+  });
+
+test('model="induction" draws the built-in induction model: caption, tokens and shape from its file', async () => {
+  writePage(
+    'builtin.html',
+    '<attention-playground id="ind" model="induction" layer="1" head="0" controls="sentence,layer,head"></attention-playground>' +
+      '<attention-playground id="lang" model="language" layer="1" head="2"></attention-playground>' +
+      '<attention-playground id="rev" model="Reverse" layer="1" head="1" sentence="c a h d b e SEP"></attention-playground>' +
+      '<attention-playground id="bad" model="inductoin" layer="1"></attention-playground>' +
+      '<attention-playground id="word" model="reverse" sentence="c a x"></attention-playground>',
+  );
+  const before = requests.length;
+  const { page, problems, close } = await open(`${withWorker.url}builtin.html`);
+  try {
+    const ind = await shown(page, '#ind');
+    assert.equal(ind.error, '');
+    assert.equal(ind.meta.builtin, 'induction');
+    assert.equal(new URL(ind.meta.model).pathname, '/models/induction.gguf', 'beside the widget module');
+    assert.equal(modelRequests('induction.gguf'), 1);
+    const ref = await builtinDirect(page, 'models/induction.gguf', ind.meta.ids, 1, 0);
+    const { info, labels } = ref;
+    // The default text is the task's: a run of distinct labels of the file, then the same run again,
+    // as long as the model's context.
+    const n = info.context;
+    assert.deepEqual([ind.rows, ind.cols], [n, n]);
+    assert.equal(ind.meta.sentence, ind.tokens.join(' '));
+    assert.deepEqual(ind.tokens, ref.pieces);
+    assert.ok(
+      ind.tokens.every((tok) => labels.includes(tok)),
+      `labels of the file: ${ind.tokens}`,
+    );
+    const run = new Set(ind.tokens).size;
+    assert.ok(run >= 4 && run === Math.ceil(n / 2), `a run of ${run} distinct labels`);
+    ind.tokens.forEach((tok, i) => i >= run && assert.equal(tok, ind.tokens[i - run], `token ${i} repeats`));
+    // The sentence control shows the text drawn.
+    const typed = await page.evaluate(
+      () => document.querySelector('#ind').shadowRoot.querySelector('[data-control="sentence"]').value,
+    );
+    assert.equal(typed, ind.meta.sentence);
+    // What is drawn is the file's layer 1, head 0, and it is an induction stripe: every query of the
+    // repeat after its first puts most of its weight on the token after its own first occurrence.
+    assert.deepEqual(ind.data, ref.weights);
+    rowPeaks(ind.data, n).forEach(([key, weight], i) => {
+      if (i < run) return;
+      assert.equal(ind.tokens[key - 1], ind.tokens[i], `row ${i} peaks on the token after its first occurrence`);
+      assert.ok(key - 1 < run && weight > 0.5, `row ${i}: key ${key}, weight ${weight}`);
+    });
+    // The caption: the file's name, architecture, layers, heads and the shape, and its training.
+    assert.match(
+      ind.caption,
+      new RegExp(
+        `^Weights, ${info.name} \\(${info.architecture}\\): layer 1 of ${info.layers}, head 0 of ${info.heads} · ${n} × ${n}`,
+      ),
+    );
+    assert.equal(info.name, 'ap-induction');
+    assert.match(ind.caption, /trained on induction: a random run of distinct symbols, then the same run again$/);
+    await page.locator('#ind').screenshot({ path: join(SHOTS, 'embed-builtin-induction.png') });
+
+    // The language model: its SentencePiece tokens (BOS first) and what it was trained on.
+    const lang = await shown(page, '#lang');
+    assert.equal(lang.error, '');
+    assert.equal(lang.tokens[0], '<s>');
+    assert.equal(lang.meta.sentence.split(' ').length, lang.tokens.length - 1, 'one token per word');
+    assert.match(lang.caption, /^Weights, ap-language \(llama\): layer 1 of 2, head 2 of 4 · /);
+    assert.match(lang.caption, /trained on the built-in English-like language/);
+
+    // A name is case-blind; a sentence attribute replaces the default text.
+    const rev = await shown(page, '#rev');
+    assert.equal(rev.error, '');
+    assert.deepEqual(rev.tokens, ['c', 'a', 'h', 'd', 'b', 'e', 'SEP']);
+    assert.match(rev.caption, /ap-reverse .* · trained to reverse/);
+
+    // A bare name that is no built-in model: a message listing them, and no request for it.
+    const bad = await shown(page, '#bad');
+    assert.match(
+      bad.error,
+      /^model="inductoin" is not a built-in model: name one of language, copy, reverse, sort, induction, brackets, or give a model file’s URL/,
+    );
+    assert.equal(bad.renders, 0);
+    assert.ok(!requests.slice(before).some((p) => /inductoin/.test(p)), 'nothing fetched for the bad name');
+    // A word that is not one of the model's labels: the labels tokenizer's message.
+    const word = await shown(page, '#word');
+    assert.match(
+      word.error,
+      /^'x' \(word 3 of the text\) is not one of this model's 9 token labels; .*a b c d e f g h SEP$/,
+    );
+    assert.equal(word.renders, 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a blog on another origin that loads the widget from the site gets the built-in model from the site', async () => {
+  // The blog is the plain static server (127.0.0.1); the widget module comes from the proxy (localhost).
+  writeFileSync(
+    join(dist, 'blog.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blog</title><link rel="icon" href="favicon.svg">` +
+      `<script type="module" src="${withWorker.url}attention-playground.js"></script></head><body>` +
+      '<attention-playground id="b" model="induction" layer="1" head="1"></attention-playground></body></html>',
+  );
+  const blog = new URL('blog.html', files.url).href;
+  assert.notEqual(new URL(blog).origin, new URL(withWorker.url).origin);
+  const { page, problems, close } = await open(blog);
+  try {
+    const b = await shown(page, '#b');
+    assert.equal(b.error, '');
+    assert.equal(new URL(b.meta.model).origin, new URL(withWorker.url).origin, 'the site’s file, not the blog’s');
+    assert.equal(new URL(b.meta.model).pathname, '/models/induction.gguf');
+    assert.match(b.caption, /ap-induction \(llama\): layer 1 of 2, head 1 of 2/);
+    // No worker from another origin: the model ran on the blog's main thread.
+    assert.equal(b.compute, 'main');
+    assert.deepEqual(
+      problems.filter((p) => !/model-worker\.js/.test(p)),
+      [],
+    );
+  } finally {
+    await close();
+  }
+});
+
+test("the examples page's induction figure shows what its text says", async () => {
+  const { page, problems, close } = await open(`${withWorker.url}examples/`);
+  try {
+    await page.locator('#embed-induction').scrollIntoViewIfNeeded();
+    const w = await shown(page, '#embed-induction');
+    assert.equal(w.error, '');
+    const text = await page.evaluate(() => document.getElementById('what-induction-shows').textContent);
+    assert.match(text, /two layers of attention only/);
+    assert.match(text, /In layer 1, each query of the repeat puts nearly all of its weight on the token that followed/);
+    assert.equal(w.meta.layer, 1);
+    // "Two layers", "attention only", "about 40 KB": the file and its training log say so.
+    const info = (await builtinDirect(page, '../models/induction.gguf', [0], 0, 0)).info;
+    assert.equal(info.layers, 2);
+    const facts = await page.evaluate(async () => ({
+      log: await (await fetch('../models/induction.json')).json(),
+      bytes: (await (await fetch('../models/induction.gguf')).arrayBuffer()).byteLength,
+    }));
+    assert.equal(facts.log.model.mlp, 'none');
+    assert.match(text, /about 40 KB/);
+    assert.ok(facts.bytes > 30e3 && facts.bytes < 50e3, `${facts.bytes} bytes`);
+    const run = new Set(w.tokens).size;
+    rowPeaks(w.data, w.rows).forEach(([key, weight], i) => {
+      if (i < run) return;
+      assert.equal(w.tokens[key - 1], w.tokens[i], `row ${i}`);
+      assert.ok(weight > 0.9, `"nearly all": row ${i} puts ${weight} on it`);
+      assert.equal(i - key, run - 1, 'one token fewer than the run is long');
+    });
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -109,6 +109,7 @@ export class AttentionPlaygroundElement extends HTMLElement {
     this.controlsKey = null;
     this.modelPart = null; // a promise of widget/model-widget.js's ModelPart, once a model is named
     this.modelDims = null; // the open model's { heads, layers }, for the head and layer controls
+    this.modelText = null; // a built-in model's default text, when it draws that (no sentence attribute)
   }
 
   // ---- state from attributes ----------------------------------------------
@@ -248,6 +249,8 @@ export class AttentionPlaygroundElement extends HTMLElement {
       layers: Number.isInteger(s.layer) ? s.layer + 1 : 1,
     };
     const dims = hasModel(this) ? (this.modelDims ?? named) : null;
+    // A built-in model drawing its default text shows that text (widget/model-widget.js).
+    if (hasModel(this) && this.modelText != null) s.sentence = this.modelText;
     this.controls.sync(s, this.lockedControls, dims);
   }
 

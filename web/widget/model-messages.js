@@ -19,6 +19,16 @@ export const MODEL_MESSAGES = {
     'error.modelNoTokenizer': 'This model file has no tokenizer ({note}), so the sentence cannot be tokenized.',
     'error.modelTooMany': 'The sentence is {n} tokens for this model; the widget draws at most {max}.',
     'error.modelView': 'view="{value}" is not drawn for a model: use one of {list}.',
+    'error.modelName':
+      'model="{value}" is not a built-in model: name one of {list}, or give a model file’s URL (such as models/my.gguf).',
+    'model.trained.language':
+      'trained on the built-in English-like language (verbs agree with subjects across a phrase, pronouns, repeated names)',
+    'model.trained.copy': 'trained to copy: symbols, SEP, then the same symbols',
+    'model.trained.reverse': 'trained to reverse: symbols, SEP, then the symbols backwards',
+    'model.trained.sort': 'trained to sort: symbols, SEP, then the symbols in order',
+    'model.trained.induction': 'trained on induction: a random run of distinct symbols, then the same run again',
+    'model.trained.brackets':
+      'trained on bracket matching: after each “?”, the bracket that closes the innermost open one',
   },
   zh: {
     'model.downloading': '正在下载模型 {file}：{read}…',
@@ -39,6 +49,13 @@ export const MODEL_MESSAGES = {
     'error.modelNoTokenizer': '该模型文件没有分词器（{note}），无法对句子分词。',
     'error.modelTooMany': '对此模型，句子有 {n} 个词元；组件最多显示 {max} 个。',
     'error.modelView': 'view="{value}" 不能用于模型：请用 {list} 之一。',
+    'error.modelName': 'model="{value}" 不是内置模型：请用 {list} 之一，或给出模型文件的网址（如 models/my.gguf）。',
+    'model.trained.language': '训练于内置的类英语语言（跨短语的主谓一致、代词、重复的名字）',
+    'model.trained.copy': '训练任务：复制——符号、SEP，然后是同样的符号',
+    'model.trained.reverse': '训练任务：反转——符号、SEP，然后是倒序的符号',
+    'model.trained.sort': '训练任务：排序——符号、SEP，然后是排好序的符号',
+    'model.trained.induction': '训练任务：归纳——一串随机的不同符号，然后同一串再来一次',
+    'model.trained.brackets': '训练任务：括号匹配——每个“?”之后，是闭合最内层未闭括号的那个括号',
   },
 };
 

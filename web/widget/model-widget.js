@@ -1,4 +1,6 @@
-// The model part of <attention-playground model="models/my.gguf" layer="2" head="5" sentence="…">:
+// The model part of <attention-playground model="models/my.gguf" layer="2" head="5" sentence="…">,
+// or of model="induction" (a built-in model, widget/builtin-models.js: its file beside the widget,
+// a default text built from its labels, and the caption says what it was trained on):
 // opens the model file the page names (widget/model-client.js: one download and one open model
 // per resolved URL, in the model worker), shows the download's progress, tokenizes the sentence
 // with the model's tokenizer, and draws one layer's and head's weights, scores, q, k, v or head
@@ -17,6 +19,7 @@ import { MODEL_VIEWS } from './attributes.js';
 import { WIDGET_LIMITS } from '../views/limits.js';
 import { addMessages } from './messages.js';
 import { MODEL_CSS, MODEL_MESSAGES } from './model-messages.js';
+import { BUILTIN_MODELS, builtinUrl, defaultText, modelSource } from './builtin-models.js';
 
 addMessages(MODEL_MESSAGES);
 let sheet = null;
@@ -68,6 +71,7 @@ export class ModelPart {
 
   // The element left model mode (its model attribute was removed).
   detach() {
+    this.element.modelText = null;
     this.progress.remove();
     this.strip.remove();
     this.url = null;
@@ -97,9 +101,14 @@ export class ModelPart {
     const e = this.element;
     const s = e.state;
     const file = s.model.trim();
+    const source = modelSource(file);
+    if (source.unknown) {
+      this.clearFigure();
+      return this.show(this.t('error.modelName', { value: source.unknown, list: BUILTIN_MODELS.join(', ') }));
+    }
     let url;
     try {
-      url = new URL(file, document.baseURI).href;
+      url = source.builtin ? builtinUrl(source.builtin) : new URL(file, document.baseURI).href;
     } catch {
       this.clearFigure();
       return this.show(this.t('error.modelUrl', { value: file }));
@@ -118,13 +127,19 @@ export class ModelPart {
       return this.show(range('layer', 0, info.layers - 1));
     if (!(Number.isInteger(s.head) && s.head >= 0 && s.head < info.heads))
       return this.show(range('head', 0, info.heads - 1));
-    if (!s.sentence.trim()) return this.show(this.t('error.empty'));
-    if (s.sentence.length > WIDGET_LIMITS.maxSentenceChars) {
+    // A built-in model without a sentence attribute draws its task's default text (seeded by `seed`).
+    const seed = Number.isInteger(s.seed) && s.seed >= 0 ? s.seed : 42;
+    const fallback = source.builtin && !e.hasAttribute('sentence');
+    const sentence = (fallback && defaultText(source.builtin, info.labels, info.context, seed)) || s.sentence;
+    e.modelText = fallback ? sentence : null;
+    if (fallback) e.syncControls();
+    if (!sentence.trim()) return this.show(this.t('error.empty'));
+    if (sentence.length > WIDGET_LIMITS.maxSentenceChars) {
       return this.show(
-        this.t('error.textTooLong', { attr: 'sentence', n: s.sentence.length, max: WIDGET_LIMITS.maxSentenceChars }),
+        this.t('error.textTooLong', { attr: 'sentence', n: sentence.length, max: WIDGET_LIMITS.maxSentenceChars }),
       );
     }
-    const params = { sentence: s.sentence, layer: s.layer, head: s.head };
+    const params = { sentence, layer: s.layer, head: s.head };
     const key = JSON.stringify([url, params]);
     if (this.computed?.key !== key) {
       if (this.requested === key) return;
@@ -141,7 +156,7 @@ export class ModelPart {
     const { result, error } = this.computed;
     if (error) return this.show(this.t('error.core', { message: error }));
     if (result.problem) return this.show(this.t(result.problem.key, result.problem.params));
-    this.draw(result, s, url, file);
+    this.draw(result, { ...s, sentence }, url, file, source.builtin ?? null);
   }
 
   // Starts (or joins) the open of `url`; render() runs again when it is open or has failed.
@@ -204,7 +219,7 @@ export class ModelPart {
     return this.t('error.modelNetwork', { file, message: err.message });
   }
 
-  draw(result, s, url, file) {
+  draw(result, s, url, file, builtin) {
     const e = this.element;
     const info = this.info;
     const { n, tokens, headDim, kvHead, trace } = result;
@@ -242,6 +257,7 @@ export class ModelPart {
     // model rotates them.
     if (map) title += ` · ${this.t(`model.claim.${view}`, { d: headDim })}`;
     if ((view === 'q' || view === 'k') && info.rope !== 'none') title += ` · ${this.t('model.claim.rope')}`;
+    if (builtin) title += ` · ${this.t(`model.trained.${builtin}`)}`;
     model.title = title;
     e.errorBox.textContent = '';
     e.status.textContent = '';
@@ -261,6 +277,7 @@ export class ModelPart {
         kvHead,
         model: url,
         modelName: name,
+        ...(builtin ? { builtin } : {}),
         architecture: info.architecture,
         sentence: s.sentence,
         tokens,
