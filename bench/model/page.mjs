@@ -52,6 +52,15 @@ globalThis.peers = {
     return { bytes: bytes.length, vocab: vocab.tokens.length };
   },
 
+  /** Fetches a file of this origin (a committed model, /web/models/language.gguf) as file `key`; its size. */
+  async fetch(key, url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    files.set(key, bytes);
+    return { bytes: bytes.length };
+  },
+
   llama: {
     /** Opens file `key` in llama.cpp: one thread, no GPU, F32 KV cache, no flash attention. */
     async open(key, { nCtx, nBatch = 512 } = {}) {

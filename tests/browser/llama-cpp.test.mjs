@@ -14,12 +14,19 @@
 //     outside it, so the comparison would catch our forward rotating the wrong pairs.
 // Every architecture of issue 13 loads in llama.cpp: llama (separate and tied output, GQA), qwen2, gpt2.
 //
+// And the built-in language model (web/models/language.gguf, trained by scripts/train: an SPM vocabulary of
+// whole words with byte fallback, SwiGLU MLPs): at every position of a few sentences of its language,
+// llama.cpp's token count, top-1 prediction and top-10 probabilities after that prefix match ours (see the
+// last test).
+//
 // Vocabularies have byte tokens 0x00–0x7F only (spmVocab / bpeVocab highBytes: false): wllama's JSON
 // writer throws on a generated piece that is not whole UTF-8, and breaks its worker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPeers } from '../../bench/model/chromium.mjs';
 import { writeModel, vocabFromSpec, referenceForward } from '../js/model_files.mjs';
+import { readFileSync } from 'node:fs';
+import { loadModel } from '../../web/lib/model.js';
 
 const K = 10;
 const STEPS = 16;
@@ -210,4 +217,105 @@ for (const c of CASES) {
     assert.ok(ourVsReference <= TOLERANCE.f32, `ours vs the float64 reference: ${ourVsReference}`);
     assert.deepEqual(peers.problems, []);
   });
+}
+
+// Sentences of the built-in language (src/train/language.cpp): agreement across a distractor phrase, a
+// pronoun and its antecedent, the saying, and a word outside the vocabulary ("zebra": byte tokens).
+const LANGUAGE_SENTENCES = [
+  'the keys to the old cabinet are',
+  "the animal didn't cross the street because it was too tired",
+  'attention is all you need',
+  'the zebra sat on the mat',
+];
+// Largest |p_llama.cpp − p| over the top-10 after every prefix (measured 2026-12-02): against ours'
+// float64 softmax 1.07e-5, with no spread in the top-10's log-ratios (≤ 9e-6): it is the normalisation.
+// llama.cpp's server computes n_probs with a float32 softmax over the logits sorted from the largest
+// (get_token_probabilities: `cum_sum += expf(logit − max)` in float), so where one token holds nearly all
+// the mass (this trained model: top-1 up to 0.99999) the ~990 small terms round away and every p comes
+// out up to 1e-5 high. Ours' logits through that same float32 softmax: 5.0e-7 from llama.cpp, inside the
+// F32 tolerance above; the float64 one is allowed 2e-5 and must be the one the float32 sum explains.
+const LANGUAGE_TOLERANCE = { float32Softmax: TOLERANCE.f32, float64Softmax: 2e-5 };
+
+// llama.cpp's n_probs from a distribution q (float64, ours): its logits up to a constant are log q.
+function llamaCppSoftmax(q) {
+  const f = Math.fround;
+  const logits = q.map((p) => f(Math.log(p)));
+  const order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]);
+  const max = logits[order[0]];
+  const out = new Array(q.length);
+  let sum = 0;
+  for (const i of order) {
+    out[i] = f(Math.exp(f(logits[i] - max)));
+    sum = f(sum + out[i]);
+  }
+  return out.map((v) => f(v / sum));
+}
+
+test('llama.cpp agrees with ours on the built-in language model: tokens, top-1 and probabilities at every position', async (t) => {
+  const { bytes } = await peers.call('fetch', 'language', '/web/models/language.gguf');
+  assert.ok(bytes > 100e3, `language.gguf is ${bytes} bytes`);
+  const info = await peers.call('ours.open', 'language');
+  assert.match(info.tokenizer, /SentencePiece/);
+  const opened = await peers.call('llama.open', 'language', { nCtx: info.context, nBatch: info.context });
+  assert.equal(opened.nVocab, info.vocab, "llama.cpp reads the file's vocabulary");
+  let worstAll = 0; // against ours' float64 softmax
+  let worst32 = 0; // against ours through llama.cpp's float32 softmax
+  let positions = 0;
+  for (const sentence of LANGUAGE_SENTENCES) {
+    const words = sentence.split(' ');
+    let worstHere = 0;
+    for (let k = 1; k <= words.length; k++) {
+      const prefix = words.slice(0, k).join(' ');
+      const ids = await peers.call('ours.tokenize', prefix);
+      const llama = await peers.call('llama.complete', prefix, { steps: 1, k: K });
+      assert.equal(llama.promptTokens, ids.length, `"${prefix}": as many tokens in llama.cpp as in ours`);
+      const [ours] = await peers.call('ours.probs', ids, [ids.length - 1]);
+      const best = ours.indexOf(Math.max(...ours));
+      assert.equal(llama.ids[0], best, `"${prefix}": llama.cpp's greedy next token is ours`);
+      assert.equal(llama.top[0].length, K);
+      worstHere = Math.max(worstHere, worst_(llama.top[0], ours));
+      worst32 = Math.max(worst32, worst_(llama.top[0], llamaCppSoftmax(ours)));
+      positions++;
+    }
+    worstAll = Math.max(worstAll, worstHere);
+    t.diagnostic(
+      JSON.stringify({ sentence, tokens: (await peers.call('ours.tokenize', sentence)).length, worst: worstHere }),
+    );
+  }
+  // The comparison pins the tokenization: "cabinet" cut into ▁cabin + <0x65> + <0x74> (pieces the
+  // vocabulary has) moves ours' distribution far outside the tolerance.
+  const local = await loadModel(readFileSync(new URL('../../web/models/language.gguf', import.meta.url)));
+  let split;
+  try {
+    const all = Int32Array.from({ length: local.info.vocab }, (_, i) => i);
+    const texts = local.tokenPieces(all).map((p) => p.text);
+    const id = (text) => {
+      const at = texts.indexOf(text);
+      assert.ok(at >= 0, `the vocabulary has ${text}`);
+      return at;
+    };
+    const whole = Array.from(local.tokenize('the keys to the old cabinet'));
+    assert.equal(whole.at(-1), id('▁cabinet'));
+    split = [...whole.slice(0, -1), id('▁cabin'), id('<0x65>'), id('<0x74>')];
+    assert.equal(local.detokenize(split), local.detokenize(whole), 'the same text');
+  } finally {
+    local.dispose();
+  }
+  const llama = await peers.call('llama.complete', 'the keys to the old cabinet', { steps: 1, k: K });
+  const [splitDist] = await peers.call('ours.probs', split, [split.length - 1]);
+  const vsOtherTokens = worst_(llama.top[0], splitDist);
+  const tol = LANGUAGE_TOLERANCE;
+  t.diagnostic(JSON.stringify({ positions, vsOurs: worstAll, vsOursFloat32Softmax: worst32, vsOtherTokens }));
+  assert.ok(vsOtherTokens > 5 * tol.float64Softmax, `another tokenization differs by ${vsOtherTokens}`);
+  assert.ok(worst32 <= tol.float32Softmax, `llama.cpp vs ours (float32 softmax): ${worst32} > ${tol.float32Softmax}`);
+  assert.ok(worstAll <= tol.float64Softmax, `llama.cpp vs ours: ${worstAll} > ${tol.float64Softmax}`);
+  assert.ok(worst32 < worstAll / 4, `the float32 softmax explains the difference: ${worst32} vs ${worstAll}`);
+  assert.deepEqual(peers.problems, []);
+});
+
+// Largest |p − q[id]| over llama.cpp's top-k of one step; q: a whole distribution.
+function worst_(top, q) {
+  let max = 0;
+  for (const { id, p } of top) max = Math.max(max, Math.abs(p - q[id]));
+  return max;
 }
