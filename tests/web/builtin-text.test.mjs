@@ -9,6 +9,7 @@ import { loadModel } from '../../web/lib/model.js';
 import { BUILTIN_TEXT, BUILTIN_MODELS } from '../../web/page/state.js';
 import { PROBE_SENTENCES } from '../../web/page/model/probe-set.js';
 import { outOfVocabulary } from '../../web/page/model/vocab-marks.js';
+import { list } from '../../web/page/i18n/i18n.js';
 
 const language = () => loadModel(readFileSync(new URL('../../web/models/language.gguf', import.meta.url)));
 
@@ -37,6 +38,24 @@ test('built-in language: the default text and every probe sentence are whole wor
       assert.deepEqual(oov(model, text).words, [], `"${text}": no word marked`);
     }
     assert.ok(PROBE_SENTENCES.length >= 8, 'a probe set of several sentences');
+  } finally {
+    model.dispose();
+  }
+});
+
+test("built-in language: every English word of the page's example sentences is in its vocabulary", async () => {
+  const model = await language();
+  try {
+    const words = new Set(
+      list('examples')
+        .flatMap((s) => s.toLowerCase().match(/[a-z]+(?:'[a-z]+)?/g) ?? [])
+        .filter(Boolean),
+    );
+    assert.ok(words.size > 30, `${words.size} words`);
+    for (const w of words) {
+      const pieces = model.tokenPieces(model.tokenize(w, { addSpecial: false })).map((p) => p.text);
+      assert.deepEqual(pieces, [`▁${w}`], `"${w}" is one token`);
+    }
   } finally {
     model.dispose();
   }
