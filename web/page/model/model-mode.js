@@ -566,6 +566,7 @@ class ModelMode {
     tokens.forEach((text, i) => {
       const chip = el('button', { type: 'button', class: 'model-token' }, this.tokens, showToken(text));
       chip.title = `id ${ids[i]}`;
+      chip.dataset.id = String(ids[i]);
       const w = oov ? oov.tokenWord[i] : -1;
       if (w >= 0) {
         const word = oov.words[w];
