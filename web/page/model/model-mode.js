@@ -753,9 +753,17 @@ class ModelMode {
           colLabels: false,
           legend: false,
           keyboard: false,
-          maxCell: 6,
+          maxCell: 16, // a short text gets maps big enough to read; a long one shrinks to its column
         });
-        map.update({ rows: n, cols: n, data: maps[l * heads + h], range: [0, 1], masked });
+        // Sized to the grid's column (the slot fills it; the button around the map does not).
+        map.update({
+          rows: n,
+          cols: n,
+          data: maps[l * heads + h],
+          range: [0, 1],
+          masked,
+          width: slot.clientWidth || undefined,
+        });
         cell.addEventListener('click', () => this.choose(l, h));
       }
     }
