@@ -310,6 +310,11 @@ class ModelMode {
   // A new load (a file, or a built-in): the old model's view is put away and its replies dropped.
   startLoad(opened) {
     this.ensureWorker();
+    // A generation under way stops, and its tokens (of the old request id) are dropped.
+    if (this.generating) this.worker.postMessage({ type: 'stop' });
+    this.endGeneration();
+    this.requestId++;
+    this.newest = null;
     this.loadId++;
     this.info = null;
     this.run = null;
@@ -323,7 +328,6 @@ class ModelMode {
   // A built-in model: its file fetched from the page's origin (models/<name>.gguf, the progress bar
   // following it), its training log beside it, then opened like a file.
   async openBuiltin(name) {
-    if (this.generating) return;
     const fileName = `${name}.gguf`;
     this.builtin = name;
     this.log = null;
