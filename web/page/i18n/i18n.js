@@ -388,6 +388,8 @@ const en = {
   'model.loadFailed': 'This file cannot be opened: {message}',
   'model.runFailed': 'The model could not run on this input: {message}',
   'model.workerFailed': 'The model worker failed to start. {message}',
+  'model.intro':
+    'Real, learned attention: small transformers this project trained (scripts/train) on an English-like language and on toy tasks. The random-weights mechanics are under Step by step.',
   'model.builtins': 'Built-in models',
   'model.builtin.language': 'Language',
   'model.builtin.copy': 'Copy',

@@ -372,6 +372,8 @@ const zh = {
   'model.loadFailed': '无法打开这个文件：{message}',
   'model.runFailed': '模型无法处理这个输入：{message}',
   'model.workerFailed': '模型 worker 启动失败。{message}',
+  'model.intro':
+    '真实的、学出来的注意力：本项目在一种类英语语言和几个玩具任务上训练的小型 Transformer（scripts/train）。随机权重下的计算机制见“分步讲解”。',
   'model.builtins': '内置模型',
   'model.builtin.language': '语言',
   'model.builtin.copy': '复制',

@@ -113,6 +113,7 @@ class ModelMode {
   build() {
     const r = this.root;
     el('h2', '', r, t('model.heading'));
+    el('p', { id: 'model-intro', class: 'hint' }, r, t('model.intro'));
     // The built-in models: the language first, then the toy tasks.
     const chooser = el('div', { id: 'model-builtins', class: 'model-builtins', role: 'group' }, r);
     chooser.setAttribute('aria-label', t('model.builtins'));
