@@ -51,7 +51,7 @@ test('Model mode generates through the KV cache and draws each new token’s att
     const s = await state(page);
     assert.equal(s.generated, 8);
     assert.deepEqual(s.ids.slice(prompt.length), want);
-    const chips = await page.$$eval('#model-tokens .model-token', (els) => els.map((e) => Number(e.title.slice(3))));
+    const chips = await page.$$eval('#model-tokens .model-token', (els) => els.map((e) => Number(e.dataset.id)));
     assert.deepEqual(chips, s.ids);
     // The newest token's row in layer 1, head 3, against the reference over the whole sequence.
     const n = s.ids.length;

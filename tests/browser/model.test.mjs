@@ -50,7 +50,7 @@ test('Model mode: a dropped GGUF file gives its card, maps, predictions and a ge
     // The grid: layers × heads maps; map (1, 2)'s pixels follow the reference's weights.
     assert.equal(await page.$$eval('#model-grid .model-cell', (els) => els.length), 8);
     const ids = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('#model-tokens .model-token'), (e) => Number(e.title.slice(3))),
+      Array.from(document.querySelectorAll('#model-tokens .model-token'), (e) => Number(e.dataset.id)),
     );
     const want = referenceForward(ref, ids);
     const n = ids.length;
@@ -109,7 +109,7 @@ test('Model mode: a dropped GGUF file gives its card, maps, predictions and a ge
         timeout: 20000,
       },
     );
-    const generated = await page.$$eval('#model-tokens .generated', (els) => els.map((e) => Number(e.title.slice(3))));
+    const generated = await page.$$eval('#model-tokens .generated', (els) => els.map((e) => Number(e.dataset.id)));
     assert.equal(generated.length, 8);
     assert.equal(generated[0], best);
     await page.setViewportSize({ width: 320, height: 800 });

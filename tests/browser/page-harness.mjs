@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '../../scripts/lib/static-server.mjs';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
+import { namesNoView } from '../../web/page/state.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB = join(ROOT, 'web');
@@ -26,7 +27,10 @@ const CSP = [
 ].join('; ');
 
 // Starts the server and the browser; returns { server, browser, open, close }.
-// open(hash, { width, height, dpr, wait, locale, touch }) → { page, problems, close }: problems
+// open(hash, { width, height, dpr, wait, locale, touch, bare }) → { page, problems, close }. A hash
+// naming no view (the bare address, or only lang=) opens Model mode on the built-in language model;
+// the tests of the random-weights page get step=0 added (the same state, named), unless bare is set.
+// problems
 // collects console errors and warnings, page errors, failed and off-origin requests, so a test
 // can assert there were none. The tests' own getImageData readbacks make Chromium suggest
 // willReadFrequently; that warning is ignored.
@@ -37,7 +41,11 @@ export async function startHarness() {
   const server = await serveStatic({ root: WEB, port: 0, headers: { 'Content-Security-Policy': CSP } });
   const browser = await launchChromium();
 
-  async function open(hash = '', { width = 1280, height = 900, dpr = 1, wait = true, locale, touch = false } = {}) {
+  async function open(
+    hash = '',
+    { width = 1280, height = 900, dpr = 1, wait = true, locale, touch = false, bare = false } = {},
+  ) {
+    if (!bare && namesNoView(hash)) hash = `#${[String(hash).replace(/^#/, ''), 'step=0'].filter(Boolean).join('&')}`;
     const context = await browser.newContext({
       viewport: { width, height },
       deviceScaleFactor: dpr,

@@ -20,9 +20,11 @@ const FILE = join(dirname(fileURLToPath(import.meta.url)), 'snapshots', 'figures
 const WRITE = process.env.AP_SNAPSHOT === 'write';
 const STEPS = 12;
 
-// name → { hash, width }: the modes the issue asks for, each opened fresh.
+// name → { hash, width }: the modes the issue asks for, each opened fresh. The default state is
+// named by h=4 (its default value): the bare address opens Model mode, and the steps below are set
+// by changing step= in the hash, which must start without it.
 export const STATES = {
-  default: { hash: '' },
+  default: { hash: '#h=4' },
   causal: { hash: '#c=1' },
   rope: { hash: '#p=rope' },
   alibi: { hash: '#p=alibi' },
@@ -31,8 +33,8 @@ export const STATES = {
   masks: { hash: '#pad=2,5&pm=0.1,3.2,4.4' },
   unscaled: { hash: '#sc=0' },
   temperature: { hash: '#t=2' },
-  chinese: { hash: '#lang=zh' },
-  narrow: { hash: '', width: 320 },
+  chinese: { hash: '#lang=zh&h=4' },
+  narrow: { hash: '#h=4', width: 320 },
 };
 
 // The widget's views for one set of attributes.

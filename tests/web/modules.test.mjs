@@ -114,6 +114,7 @@ test('state: every field round-trips through the hash', () => {
     embed: true,
     lang: 'zh',
     model: true,
+    mBuiltin: 'reverse',
     mFile: 'my model & co.gguf',
     mSize: 1289748,
     mText: 'Once upon a time #2 & <s>',

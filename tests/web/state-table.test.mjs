@@ -61,6 +61,10 @@ const HASHES = [
   // Model mode (page/model/): its fields, out-of-range ones clamped; without m=1 they are read, not written.
   '#m=1&mf=tiny%20llama.gguf&mz=1234&mt=Once%20upon&ml=2&mh=3&mp=4&ms=5',
   '#m=1&mz=-5&ml=-1&mh=abc&mp=-7&ms=2.5',
+  // A built-in model (mb=): written with m=1 only, and only a built-in's name.
+  '#m=1&mb=language&mt=the%20keys&ml=1&mh=2',
+  '#m=1&mb=bogus',
+  '#mb=reverse',
   '#mf=x.gguf&ml=3',
   // Train mode (page/train/): its fields; bad choices fall back, integers are clamped below only (the
   // page says what is wrong with one too large); without tr=1 they are read, not written.

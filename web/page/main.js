@@ -10,7 +10,7 @@
 //   model/, train/    Model mode and Train mode (each with its worker)
 
 import { loadLocale } from './i18n/i18n.js';
-import { parseHash } from './state.js';
+import { parseHash, namesNoView, BUILTIN_TEXT } from './state.js';
 import { Tooltip } from '../draw/tooltip.js';
 import { translatePage } from './static-text.js';
 import { App } from './app.js';
@@ -26,6 +26,11 @@ import { setUpModelMode } from './model/model-mode.js';
 import { setUpTrainMode } from './train/train-mode.js';
 
 const state = parseHash(location.hash);
+// A link naming no view (the bare address): Model mode on the built-in language model, with the
+// page's default sentence. The random-weights modes are one click away (the mode buttons).
+if (namesNoView(location.hash)) Object.assign(state, { model: true, mBuiltin: 'language', mText: BUILTIN_TEXT });
+// A built-in model's link without a text gets that model's default text (model-mode.js).
+else if (state.mBuiltin && !new URLSearchParams(location.hash.slice(1)).has('mt')) state.mText = '';
 // lang= in the hash, else the browser's; a missing catalogue means English.
 const locale = await loadLocale(state.lang || navigator.language).catch(() => 'en');
 document.documentElement.lang = locale;

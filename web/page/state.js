@@ -4,7 +4,7 @@
 // kind (how the text reads and writes, KINDS), its default, and when toHash writes it:
 //   always   every time, so a link keeps meaning the same thing if the defaults change;
 //   set      only when set (true, non-empty), so a plain share link stays short;
-//   with: x  only when the field x is set.
+//   with: x  only when the field x is set ({ with: x, set: true }: and only when this one is set too).
 // toHash writes the fields in the table's order. Parsing never throws: a value that is missing
 // or not a number falls back to its default; a number out of range is kept, so the page can say
 // what is wrong with it.
@@ -41,6 +41,12 @@ export const STEPS = 12;
 const SENTENCE = "The animal didn't cross the street because it was too tired";
 const KV = "L'animal n'a pas traversé la rue";
 export const MODEL_TEXT = 'Once upon a time';
+// The built-in models (web/models/<name>.gguf and its training log <name>.json, written by
+// scripts/train): the small English-like language first, then the toy tasks.
+export const BUILTIN_MODELS = Object.freeze(['language', 'copy', 'reverse', 'sort', 'induction', 'brackets']);
+// The built-in language's text when a link gives none: the page's default sentence in the language's
+// lower case (every word of it is one token of its vocabulary: tests/web/builtin-text.test.mjs).
+export const BUILTIN_TEXT = SENTENCE.toLowerCase();
 // Train mode's choices: web/lib/train.js's TRAIN_OPTIONS (not imported: the state stays DOM- and wasm-free).
 export const TRAIN_TASKS = Object.freeze(['copy', 'reverse', 'sort', 'induction', 'brackets']);
 const TRAIN_MLPS = Object.freeze(['none', 'swiglu', 'gelu']);
@@ -70,6 +76,14 @@ export const FIELDS = Object.freeze([
   { key: 'lang', url: 'lang', kind: 'choice', values: LANGS, default: '', when: 'set' }, // UI language; '': browser's
   // Model mode (page/model/): the view of a real model file, written only while it is shown.
   { key: 'model', url: 'm', kind: 'flag', default: false, when: 'set' }, // Model mode is shown
+  {
+    key: 'mBuiltin',
+    url: 'mb',
+    kind: 'choice',
+    values: BUILTIN_MODELS,
+    default: '',
+    when: { with: 'model', set: true },
+  }, // a built-in model, by name; '': a file
   { key: 'mFile', url: 'mf', kind: 'text', default: '', when: { with: 'model' } }, // the file's name …
   { key: 'mSize', url: 'mz', kind: 'integer', min: 0, default: 0, when: { with: 'model' } }, // … and size in bytes
   { key: 'mText', url: 'mt', kind: 'text', default: MODEL_TEXT, when: { with: 'model' } }, // the text run
@@ -90,7 +104,17 @@ export const FIELDS = Object.freeze([
 ]);
 
 // The fields only Model mode reads: a patch of these rewrites the URL and nothing else.
-export const MODEL_FIELDS = Object.freeze(['model', 'mFile', 'mSize', 'mText', 'mLayer', 'mHead', 'mPos', 'mStep']);
+export const MODEL_FIELDS = Object.freeze([
+  'model',
+  'mBuiltin',
+  'mFile',
+  'mSize',
+  'mText',
+  'mLayer',
+  'mHead',
+  'mPos',
+  'mStep',
+]);
 // The fields only Train mode reads (the same: a patch of these only rewrites the URL).
 export const TRAIN_FIELDS = Object.freeze([
   'train',
@@ -227,6 +251,14 @@ const KINDS = {
   },
 };
 
+// Whether a hash names no view at all (empty, or only the language): the page then opens Model mode
+// on the built-in language model. Any other field (a random-weights link writes s=, h=, step= …
+// every time; Model and Train links write m= and tr=) keeps the view the link names.
+export function namesNoView(hash) {
+  const q = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
+  return [...q.keys()].every((key) => key === 'lang');
+}
+
 // Parses a location hash ("#s=...&h=4" or "s=...") into a complete state object.
 export function parseHash(hash) {
   const q = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
@@ -239,7 +271,9 @@ export function toHash(state) {
   for (const f of FIELDS) {
     const kind = KINDS[f.kind];
     const value = state[f.key];
-    const written = f.when === 'always' || (f.when === 'set' ? kind.set(value) : Boolean(state[f.when.with]));
+    const written =
+      f.when === 'always' ||
+      (f.when === 'set' ? kind.set(value) : Boolean(state[f.when.with]) && (!f.when.set || kind.set(value)));
     if (written) q.set(f.url, kind.write(value, f));
   }
   return '#' + q.toString().replace(/%2C/g, ',');

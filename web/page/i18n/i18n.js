@@ -376,9 +376,9 @@ const en = {
   // Model mode (page/model/)
   'mode.model': 'Model',
   'mode.train': 'Train',
-  'model.heading': 'A real model',
+  'model.heading': 'A trained model',
   'model.private':
-    'Open a model file from this computer: it is read here, by this page, and never leaves the machine (nothing is uploaded).',
+    'Or open your own model file from this computer: it is read here, by this page, and never leaves the machine (nothing is uploaded).',
   'model.drop': 'Drop a model file here, or',
   'model.pick': 'Choose a file…',
   'model.formats':
@@ -388,6 +388,37 @@ const en = {
   'model.loadFailed': 'This file cannot be opened: {message}',
   'model.runFailed': 'The model could not run on this input: {message}',
   'model.workerFailed': 'The model worker failed to start. {message}',
+  'model.intro':
+    'Real, learned attention: small transformers this project trained (scripts/train) on an English-like language and on toy tasks. The random-weights mechanics are under Step by step.',
+  'model.builtins': 'Built-in models',
+  'model.builtin.language': 'Language',
+  'model.builtin.copy': 'Copy',
+  'model.builtin.reverse': 'Reverse',
+  'model.builtin.sort': 'Sort',
+  'model.builtin.induction': 'Induction',
+  'model.builtin.brackets': 'Brackets',
+  'model.builtinTitle.language':
+    'A small English-like language (lower case, a few hundred words) whose next words need attention: agreement across a distractor, pronouns, repeated names.',
+  'model.builtinTitle.copy': 'Copy: symbols, SEP, then the same symbols again.',
+  'model.builtinTitle.reverse': 'Reverse: symbols, SEP, then the symbols backwards.',
+  'model.builtinTitle.sort': 'Sort: symbols, SEP, then the symbols in ascending order.',
+  'model.builtinTitle.induction': 'Induction: a random sequence, then the same sequence again.',
+  'model.builtinTitle.brackets': 'Brackets: after each ?, the bracket that closes the innermost open one.',
+  'model.fetching': 'Fetching the built-in model {name}…',
+  'model.fetchFailed': 'The built-in model {name} could not be fetched: {message}',
+  'model.card.trained': 'Trained by scripts/train',
+  'model.card.trainedPending': 'reading its training log…',
+  'model.card.trainedFailed': 'its training log could not be read: {message}',
+  'model.card.trainedValue':
+    'task {task}, seed {seed}, {steps} steps; held-out accuracy {accuracy} % and loss {loss} on {n} sequences',
+  'model.oovTitle': '“{word}” is outside the vocabulary: split into {n} tokens ({pieces})',
+  'model.oovCount':
+    '{count} word(s) outside the vocabulary, marked on their tokens: {words}. The model reads them as the pieces shown.',
+  'model.oovNone': 'Every word of the text is one token of the vocabulary.',
+  'model.probe':
+    'Loss on the probe set ({sentences} fixed sentences of the built-in language, {n} predictions): {loss}. Switch a head off to see what breaks.',
+  'model.probeAblated':
+    'Loss on the probe set ({sentences} fixed sentences, {n} predictions) without the heads switched off: {loss}, against {intact} intact ({change}).',
   'model.card.name': 'Name',
   'model.card.arch': 'Architecture',
   'model.card.shape': 'Shape',

@@ -361,8 +361,8 @@ const zh = {
   // Model mode (page/model/)
   'mode.model': '模型',
   'mode.train': '训练',
-  'model.heading': '真实模型',
-  'model.private': '打开这台电脑上的模型文件：文件由本页面在这里读取，不会离开这台机器（不上传任何内容）。',
+  'model.heading': '训练过的模型',
+  'model.private': '或者打开这台电脑上你自己的模型文件：文件由本页面在这里读取，不会离开这台机器（不上传任何内容）。',
   'model.drop': '把模型文件拖到这里，或',
   'model.pick': '选择文件…',
   'model.formats':
@@ -372,6 +372,36 @@ const zh = {
   'model.loadFailed': '无法打开这个文件：{message}',
   'model.runFailed': '模型无法处理这个输入：{message}',
   'model.workerFailed': '模型 worker 启动失败。{message}',
+  'model.intro':
+    '真实的、学出来的注意力：本项目在一种类英语语言和几个玩具任务上训练的小型 Transformer（scripts/train）。随机权重下的计算机制见“分步讲解”。',
+  'model.builtins': '内置模型',
+  'model.builtin.language': '语言',
+  'model.builtin.copy': '复制',
+  'model.builtin.reverse': '反转',
+  'model.builtin.sort': '排序',
+  'model.builtin.induction': '归纳',
+  'model.builtin.brackets': '括号',
+  'model.builtinTitle.language':
+    '一种小型的类英语语言（小写，几百个词），预测下一个词需要注意力：跨越干扰短语的主谓一致、代词、重复的名字。',
+  'model.builtinTitle.copy': '复制：一串符号、SEP，然后再写一遍同样的符号。',
+  'model.builtinTitle.reverse': '反转：一串符号、SEP，然后倒序写出这些符号。',
+  'model.builtinTitle.sort': '排序：一串符号、SEP，然后按升序写出这些符号。',
+  'model.builtinTitle.induction': '归纳：一个随机序列，然后把同一序列再写一遍。',
+  'model.builtinTitle.brackets': '括号：每个 ? 之后，是闭合最内层未闭合括号的那个括号。',
+  'model.fetching': '正在获取内置模型 {name}…',
+  'model.fetchFailed': '无法获取内置模型 {name}：{message}',
+  'model.card.trained': '由 scripts/train 训练',
+  'model.card.trainedPending': '正在读取训练日志…',
+  'model.card.trainedFailed': '无法读取训练日志：{message}',
+  'model.card.trainedValue':
+    '任务 {task}，种子 {seed}，{steps} 步；在 {n} 个留出序列上准确率 {accuracy} %，损失 {loss}',
+  'model.oovTitle': '“{word}”不在词表中：被切成 {n} 个词元（{pieces}）',
+  'model.oovCount': '{count} 个词不在词表中，已在其词元上标出：{words}。模型读到的是所示的片段。',
+  'model.oovNone': '文本中的每个词都是词表中的一个词元。',
+  'model.probe':
+    '探测集上的损失（内置语言的 {sentences} 个固定句子，{n} 个预测）：{loss}。关闭一个头，看看什么会坏掉。',
+  'model.probeAblated':
+    '关闭这些头后探测集上的损失（{sentences} 个固定句子，{n} 个预测）：{loss}，完整模型为 {intact}（{change}）。',
   'model.card.name': '名称',
   'model.card.arch': '架构',
   'model.card.shape': '形状',

@@ -1,5 +1,6 @@
-// The page's Model mode: a real model file the reader opens (picker or drop; it stays on this
-// machine), its card, the text as the model's tokens, a layers × heads grid of attention maps
+// The page's Model mode: a built-in model the project trained (web/models/, fetched from the page's
+// origin; the bare address opens the language model) or a real model file the reader opens (picker
+// or drop; it stays on this machine), its card (a built-in's says what its training log says), the text as the model's tokens, a layers × heads grid of attention maps
 // (click one to open it large, hover for the weight), the next-token predictions at a chosen
 // position, and generation token by token through a KV cache (each new token's attention drawn as it
 // comes, with Stop). The chosen layer and head get a panel: its map large with tooltips and shapes,
@@ -7,7 +8,9 @@
 // Named heads: each map gets a badge for every pattern its head scores at least the threshold on
 // (model.headScores(), src/analysis/heads.h), with a legend saying how; each head can be switched off
 // (its output zeroed before W_O) with the button under its map, and the run, its predictions and the
-// text's loss are computed again without it. Every heavy call runs in ./worker.js.
+// text's loss are computed again without it; for the built-in language so is the loss on a fixed
+// probe set (./probe-set.js), beside the intact model's. Words the vocabulary lacks are marked on
+// their tokens (./vocab-marks.js). Every heavy call runs in ./worker.js.
 //
 // Hooks into the page: index.html's #mode-model button and #model-view section; main.js calls
 // setUpModelMode(). The random-weights modes' buttons leave this mode.
@@ -22,8 +25,20 @@ import { describeModel, modelScoresFormula } from '../../views/describe.js';
 import { formula } from '../../draw/math.js';
 import { fitFormulas } from '../walkthrough/fit-formula.js';
 import { ModelWalk, modelTrace, MODEL_STAGES } from './model-walk.js';
+import { BUILTIN_MODELS, fetchBuiltin, fetchTrainingLog, builtinText } from './builtins.js';
+import { outOfVocabulary } from './vocab-marks.js';
 
 const MB = 1048576;
+
+// Each built-in's button label and title (message keys, written out so each is found where used).
+const BUILTIN_LABELS = {
+  language: ['model.builtin.language', 'model.builtinTitle.language'],
+  copy: ['model.builtin.copy', 'model.builtinTitle.copy'],
+  reverse: ['model.builtin.reverse', 'model.builtinTitle.reverse'],
+  sort: ['model.builtin.sort', 'model.builtinTitle.sort'],
+  induction: ['model.builtin.induction', 'model.builtinTitle.induction'],
+  brackets: ['model.builtin.brackets', 'model.builtinTitle.brackets'],
+};
 
 // A token as the model stores it, made visible: ▁ and Ġ kept, control bytes and newlines escaped.
 export function showToken(text) {
@@ -58,14 +73,18 @@ class ModelMode {
     this.heads = null; // the worker's 'heads' report (model.headScores()), or null while it is computed
     this.tooltip = new Tooltip(document.body);
     this.tooltip.node.id = 'model-tooltip';
+    this.loadId = 0; // the newest load asked for: replies of an older one are dropped
+    this.builtin = ''; // the built-in model open (or being fetched), '' for a file
+    this.log = null; // the built-in's training log, or { error } when it could not be read
     this.build();
-    if (state?.model) this.text.value = state.mText;
+    if (state?.model && state.mText) this.text.value = state.mText;
     this.showExpected();
+    if (this.expected?.builtin) this.openBuiltin(this.expected.builtin);
   }
 
   // The file a link's view waits for, said beside the picker (hidden when none).
   showExpected() {
-    this.expect.hidden = !this.expected;
+    this.expect.hidden = !this.expected || Boolean(this.expected.builtin);
     if (this.expected)
       this.expect.textContent = t('model.expects', {
         name: this.expected.name,
@@ -79,10 +98,12 @@ class ModelMode {
     const want = expectedOf(state);
     if (!want || this.generating) return;
     this.expected = want;
-    if (this.info && want.name === this.opened?.name && want.size === this.opened?.size) {
+    if (this.info && sameModel(want, this.opened)) {
       const position = this.restore(this.info);
       if (this.run) this.run = { ...this.run, generated: 0 };
       this.request(position);
+    } else if (want.builtin) {
+      this.openBuiltin(want.builtin);
     } else {
       this.text.value = want.text;
       this.showExpected();
@@ -92,9 +113,26 @@ class ModelMode {
   build() {
     const r = this.root;
     el('h2', '', r, t('model.heading'));
+    el('p', { id: 'model-intro', class: 'hint' }, r, t('model.intro'));
+    // The built-in models: the language first, then the toy tasks.
+    const chooser = el('div', { id: 'model-builtins', class: 'model-builtins', role: 'group' }, r);
+    chooser.setAttribute('aria-label', t('model.builtins'));
+    el('span', 'model-builtins-label', chooser, t('model.builtins'));
+    this.builtinButtons = BUILTIN_MODELS.map((name) => {
+      const b = el(
+        'button',
+        { type: 'button', class: 'button', 'data-builtin': name, 'aria-pressed': 'false' },
+        chooser,
+        t(BUILTIN_LABELS[name][0]),
+      );
+      b.title = t(BUILTIN_LABELS[name][1]);
+      b.addEventListener('click', () => this.openBuiltin(name));
+      return b;
+    });
     el('p', 'hint', r, t('model.private'));
     const pick = el('div', 'model-drop', r);
     pick.id = 'model-drop';
+    this.pick = pick;
     // What a link's view expects (shown only then): the file's name and size.
     this.expect = el('p', { id: 'model-expect', class: 'model-expect' }, pick);
     this.expect.hidden = true;
@@ -116,6 +154,9 @@ class ModelMode {
     this.text = el('textarea', { id: 'model-text', rows: 2, spellcheck: false }, f);
     this.text.value = 'Once upon a time';
     this.textHint = el('p', 'hint', f);
+    // How many words of the text are outside the vocabulary (marked on their tokens).
+    this.oovLine = el('p', { id: 'model-oov', class: 'hint' }, f);
+    this.oovLine.hidden = true;
     const buttons = el('div', 'model-buttons', this.work);
     this.runButton = el('button', { type: 'button', id: 'model-run', class: 'button' }, buttons, t('model.run'));
     this.genButton = el(
@@ -138,6 +179,9 @@ class ModelMode {
     this.predHead = el('p', 'hint', this.work);
     this.predictions = el('ol', { id: 'model-predictions', class: 'model-predictions' }, this.work);
     this.loss = el('p', { id: 'model-loss', class: 'hint' }, this.work);
+    // The built-in language's probe-set loss, with the heads switched off and intact.
+    this.probeLine = el('p', { id: 'model-probe', class: 'model-probe', 'aria-live': 'polite' }, this.work);
+    this.probeLine.hidden = true;
     // The newest generated token's attention: its query row in the chosen layer and head.
     this.newestBox = el('div', { id: 'model-newest', class: 'model-newest' }, this.work);
     this.newestBox.hidden = true;
@@ -215,9 +259,10 @@ class ModelMode {
     this.expected = null;
     this.expect.hidden = true;
     if (!want) return undefined;
+    // Another built-in chosen while the link's was on its way: the link's view is dropped.
+    if ((want.builtin || this.opened.builtin) && !sameModel(want, this.opened)) return undefined;
     if (want.text) this.text.value = want.text;
-    const same = want.name === this.opened.name && want.size === this.opened.size;
-    if (!same) {
+    if (!sameModel(want, this.opened)) {
       this.say(
         t('model.expectOther', { name: this.opened.name, expected: want.name, size: exactBytes(want.size) }),
         true,
@@ -255,18 +300,81 @@ class ModelMode {
     if (!files.length) return;
     const tokenizer = files.length > 1 ? files.find((f) => /tokenizer/i.test(f.name)) : null;
     const file = files.find((f) => f !== tokenizer);
+    this.builtin = '';
+    this.log = null;
+    this.showChooser();
+    this.startLoad({ name: file.name, size: file.size });
+    this.say(t('model.reading', { name: file.name, size: bytes(file.size) }));
+    this.worker.postMessage({ type: 'load', loadId: this.loadId, file, tokenizer });
+  }
+
+  // A new load (a file, or a built-in): the old model's view is put away and its replies dropped.
+  startLoad(opened) {
     this.ensureWorker();
+    // A generation under way stops, and its tokens (of the old request id) are dropped.
+    if (this.generating) this.worker.postMessage({ type: 'stop' });
+    this.endGeneration();
+    this.requestId++;
+    this.newest = null;
+    this.loadId++;
     this.info = null;
+    this.run = null;
     this.card.hidden = this.work.hidden = true;
     this.progress.hidden = false;
     this.progress.value = 0;
-    this.fileName = file.name;
-    this.opened = { name: file.name, size: file.size };
-    this.say(t('model.reading', { name: file.name, size: bytes(file.size) }));
-    this.worker.postMessage({ type: 'load', file, tokenizer });
+    this.fileName = opened.name;
+    this.opened = opened;
+  }
+
+  // A built-in model: its file fetched from the page's origin (models/<name>.gguf, the progress bar
+  // following it), its training log beside it, then opened like a file.
+  async openBuiltin(name) {
+    const fileName = `${name}.gguf`;
+    this.builtin = name;
+    this.log = null;
+    this.showChooser();
+    this.startLoad({ name: fileName, size: 0, builtin: name });
+    const loadId = this.loadId;
+    this.say(t('model.fetching', { name: fileName }));
+    fetchTrainingLog(name).then(
+      (log) => {
+        if (loadId !== this.loadId) return;
+        this.log = log;
+        if (this.info) this.showCard();
+      },
+      (err) => {
+        if (loadId !== this.loadId) return;
+        this.log = { error: err.message };
+        if (this.info) this.showCard();
+      },
+    );
+    let buffer;
+    try {
+      buffer = await fetchBuiltin(name, {
+        onProgress: (read, total) => {
+          if (loadId === this.loadId) this.progress.value = total ? read / total : 0.5;
+        },
+      });
+    } catch (err) {
+      if (loadId !== this.loadId) return;
+      this.progress.hidden = true;
+      this.say(t('model.fetchFailed', { name: fileName, message: err.message }), true);
+      return;
+    }
+    if (loadId !== this.loadId) return;
+    this.opened = { ...this.opened, size: buffer.byteLength };
+    this.say(t('model.reading', { name: fileName, size: bytes(buffer.byteLength) }));
+    this.worker.postMessage({ type: 'load', loadId, file: buffer }, [buffer]);
+  }
+
+  // The chooser's buttons: the built-in open (or being fetched) reads as pressed.
+  showChooser() {
+    for (const b of this.builtinButtons) b.setAttribute('aria-pressed', String(b.dataset.builtin === this.builtin));
   }
 
   receive(m) {
+    // A reply to a load that another load has replaced since.
+    if ((m.type === 'progress' || m.type === 'loaded' || m.stage === 'load') && m.loadId !== this.loadId) return;
     if (m.type === 'progress') {
       this.progress.value = m.total ? m.read / m.total : 1;
     } else if (m.type === 'loaded') {
@@ -275,11 +383,12 @@ class ModelMode {
       this.showCard();
       this.say(t('model.loaded', { name: this.fileName }));
       this.work.hidden = false;
-      if (!m.info.tokenizer) this.text.value = String(m.info.bos >= 0 ? m.info.bos : 1);
+      if (this.builtin) this.text.value = builtinText(this.builtin, m.info);
+      else if (!m.info.tokenizer) this.text.value = String(m.info.bos >= 0 ? m.info.bos : 1);
       this.textHint.textContent = m.info.tokenizer
         ? t('model.textHint')
         : t('model.idsHint', { note: m.info.tokenizerNote });
-      this.onView({ mFile: this.opened.name, mSize: this.opened.size });
+      this.onView({ mBuiltin: this.builtin, mFile: this.opened.name, mSize: this.opened.size });
       this.ablated.clear();
       this.heads = null;
       this.headsLegend.textContent = t('model.headsPending');
@@ -327,11 +436,27 @@ class ModelMode {
       ['model.card.types', i.tensorTypes],
       ['model.card.memory', bytes(i.memoryBytes)],
     ];
+    if (this.builtin) rows.unshift(['model.card.trained', this.trainingText()]);
     for (const [key, value] of rows) {
       el('dt', '', this.card, t(key));
       el('dd', '', this.card, value);
     }
     this.card.hidden = false;
+  }
+
+  // What the built-in's training log says: task, seed, steps, held-out accuracy and loss.
+  trainingText() {
+    const log = this.log;
+    if (!log) return t('model.card.trainedPending');
+    if (log.error) return t('model.card.trainedFailed', { message: log.error });
+    return t('model.card.trainedValue', {
+      task: log.task,
+      seed: log.seed,
+      steps: log.steps.toLocaleString('en'),
+      accuracy: formatNumber(100 * log.heldout_accuracy, 3),
+      loss: Number.isFinite(log.heldout_loss) ? formatNumber(log.heldout_loss, 3) : '–',
+      n: log.heldout_sequences ?? '?',
+    });
   }
 
   // Runs the text (or, after a generation, the sequence with its new tokens) through the model.
@@ -347,6 +472,7 @@ class ModelMode {
       position,
       ids,
       ablate: this.ablateList(),
+      probe: this.builtin === 'language',
     });
     this.askedPosition = Number.isInteger(position);
     this.onView({ mText: this.text.value });
@@ -440,10 +566,25 @@ class ModelMode {
 
   showRun() {
     const { tokens, ids, maps, top, position, truncated } = this.run;
+    const oov = this.outOfVocabulary();
     this.tokens.replaceChildren();
     tokens.forEach((text, i) => {
       const chip = el('button', { type: 'button', class: 'model-token' }, this.tokens, showToken(text));
       chip.title = `id ${ids[i]}`;
+      chip.dataset.id = String(ids[i]);
+      const w = oov ? oov.tokenWord[i] : -1;
+      if (w >= 0) {
+        const word = oov.words[w];
+        chip.classList.add('oov');
+        chip.dataset.word = word.text;
+        chip.title +=
+          ' · ' +
+          t('model.oovTitle', {
+            word: word.text,
+            n: word.tokens.length,
+            pieces: word.tokens.map((k) => showToken(tokens[k])).join(' '),
+          });
+      }
       chip.classList.toggle('active', i === position);
       chip.classList.toggle('generated', i >= ids.length - (this.run.generated ?? 0));
       chip.addEventListener('click', () => this.request(i));
@@ -458,6 +599,8 @@ class ModelMode {
       const bar = el('span', 'model-bar', li);
       bar.style.width = `${Math.max(1, 100 * p.p)}%`;
     }
+    this.showOov(oov);
+    this.showProbe();
     const loss = this.run.loss;
     this.loss.textContent = Number.isFinite(loss)
       ? t('model.loss', { loss: formatNumber(loss, 4), tokens: this.run.lossTokens, n: this.run.lossTokens - 1 })
@@ -475,6 +618,52 @@ class ModelMode {
       this.keepStatus = false;
       this.requestTrace();
     }
+  }
+
+  // The words of the text (its tokens before any generated ones) that are not one whole token of
+  // the vocabulary, from the tokens' bytes; null for a model without a vocabulary.
+  outOfVocabulary() {
+    const { bytes, tokens, ids, lossTokens } = this.run;
+    if (!bytes) return null;
+    const n = Math.min(lossTokens ?? ids.length, bytes.length);
+    const { bos, eos } = this.info;
+    const pieces = Array.from({ length: n }, (_, i) => ({ text: tokens[i], bytes: bytes[i] }));
+    const result = outOfVocabulary(pieces, { special: (i) => ids[i] === bos || ids[i] === eos });
+    // (ids.length) every token, the generated ones belonging to no word of the text
+    const tokenWord = Array.from(ids, (_, i) => (i < n ? result.tokenWord[i] : -1));
+    return { words: result.words, tokenWord };
+  }
+
+  // The hint under the text: how many of its words are outside the vocabulary, and which.
+  showOov(oov) {
+    this.oovLine.hidden = !oov;
+    if (!oov) return;
+    const { words } = oov;
+    this.oovLine.classList.toggle('model-oov-some', words.length > 0);
+    this.oovLine.textContent = words.length
+      ? t('model.oovCount', { count: words.length, words: words.map((w) => `“${w.text}”`).join(', ') })
+      : t('model.oovNone');
+  }
+
+  // The probe-set loss (the built-in language only): with the heads switched off, against intact.
+  showProbe() {
+    const p = this.run.probe;
+    this.probeLine.hidden = !p;
+    if (!p) return;
+    const off = (this.run.ablate ?? []).length;
+    const change = p.loss - p.intact;
+    this.probeLine.dataset.loss = String(p.loss);
+    this.probeLine.dataset.intact = String(p.intact);
+    this.probeLine.textContent = off
+      ? t('model.probeAblated', {
+          loss: formatNumber(p.loss, 4),
+          intact: formatNumber(p.intact, 4),
+          change: `${change >= 0 ? '+' : '−'}${formatNumber(Math.abs(change), 3)}`,
+          sentences: p.sentences,
+          n: p.predictions,
+        })
+      : t('model.probe', { loss: formatNumber(p.loss, 4), sentences: p.sentences, n: p.predictions });
+    this.probeLine.classList.toggle('worse', off > 0 && change > 0);
   }
 
   // Opens the walkthrough at stage k on the chosen layer and head (its trace asked of the worker).
@@ -569,9 +758,17 @@ class ModelMode {
           colLabels: false,
           legend: false,
           keyboard: false,
-          maxCell: 6,
+          maxCell: 16, // a short text gets maps big enough to read; a long one shrinks to its column
         });
-        map.update({ rows: n, cols: n, data: maps[l * heads + h], range: [0, 1], masked });
+        // Sized to the grid's column (the slot fills it; the button around the map does not).
+        map.update({
+          rows: n,
+          cols: n,
+          data: maps[l * heads + h],
+          range: [0, 1],
+          masked,
+          width: slot.clientWidth || undefined,
+        });
         cell.addEventListener('click', () => this.choose(l, h));
       }
     }
@@ -682,10 +879,20 @@ function causal(n) {
   return m;
 }
 
-// The view a state's m* fields name, with the file it needs; null without m=1 and a file name.
+// Whether the model a link names (expectedOf) is the one open: the same built-in, or a file of the
+// same name and size.
+function sameModel(want, opened) {
+  if (!opened) return false;
+  if (want.builtin || opened.builtin) return want.builtin === opened.builtin;
+  return want.name === opened.name && want.size === opened.size;
+}
+
+// The view a state's m* fields name, with the model it needs; null without m=1 and a built-in or a
+// file name.
 function expectedOf(state) {
-  return state?.model && state.mFile
+  return state?.model && (state.mBuiltin || state.mFile)
     ? {
+        builtin: state.mBuiltin,
         name: state.mFile,
         size: state.mSize,
         text: state.mText,

@@ -1,12 +1,18 @@
-// The model worker: opens the user's model file (web/lib/model.js) and runs every heavy call off the
-// page's thread. Messages in: { type: 'load', file, tokenizer }, { type: 'run', id, text, position },
+// The model worker: opens a model (the user's file, or a built-in's bytes the page fetched; through
+// web/lib/model.js) and runs every heavy call off the page's thread. Messages in:
+// { type: 'load', loadId, file, tokenizer }, { type: 'run', id, text, position, ablate, probe },
 // { type: 'generate', id, steps, temperature, seed }, { type: 'stop' }, { type: 'trace', id, layer, head }.
-// Out: 'progress', 'loaded', 'ran', 'token', 'done', 'traced', 'error' (with the core's message). One model at a time; loading another disposes it.
+// Out: 'progress', 'loaded' (with the load's loadId), 'ran', 'token', 'done', 'traced', 'error' (with the
+// core's message). One model at a time; loading another disposes it. Messages are handled one after
+// another (a load that arrives while another reads waits for it), except 'stop', read at once.
+// A run with probe: true also scores the probe set (./probe-set.js, the built-in language's
+// sentences), without the heads switched off and intact.
 // Generation runs through one KV-cache session (model.session()): the prompt once, then each new
 // token appended alone; after each token the worker yields, so a 'stop' message is read between
 // tokens.
 
 import { loadModel } from '../../lib/model.js';
+import { PROBE_SENTENCES } from './probe-set.js';
 
 // The most positions the grid draws maps for (each is n × n per head): longer texts are cut.
 const MAX_POSITIONS = 128;
@@ -18,6 +24,7 @@ let pass = null; // the forward of `ids`, or null when ids grew past it (generat
 let session = null; // the generation's KV cache
 let stopping = false; // a 'stop' arrived: generation ends before its next token
 let ablate = []; // the heads the last run switched off, [[layer, head], …]
+let probeIntact = null; // the open model's probe-set loss with every head on, once computed
 
 // Mean −log p(next token) over positions 0 … n−2 of a pass (NaN for one token): the text's loss.
 function textLoss(p, list) {
@@ -32,6 +39,20 @@ function textLoss(p, list) {
     sum += Math.log(z) + max - logits[list[i + 1]];
   }
   return sum / (list.length - 1);
+}
+
+// The mean next-token loss over every prediction of the probe sentences (each tokenized with its
+// BOS), with the heads in `off` switched off: { loss, predictions, sentences }.
+function probeLoss(off) {
+  let sum = 0;
+  let count = 0;
+  for (const sentence of PROBE_SENTENCES) {
+    const list = model.tokenize(sentence);
+    const p = model.forward(list, { ablate: off });
+    sum += textLoss(p, list) * (list.length - 1);
+    count += list.length - 1;
+  }
+  return { loss: sum / count, predictions: count, sentences: PROBE_SENTENCES.length };
 }
 
 function softmaxTop(logits, k) {
@@ -57,7 +78,7 @@ function predictions(logits) {
 }
 
 // ids: the sequence itself (after a generation), else the text tokenized (or read as ids).
-function run({ id, text, position, ids: given, ablate: off }) {
+function run({ id, text, position, ids: given, ablate: off, probe }) {
   let list = given
     ? Int32Array.from(given)
     : model.info.tokenizer
@@ -67,6 +88,12 @@ function run({ id, text, position, ids: given, ablate: off }) {
   if (truncated) list = list.subarray(0, Math.min(MAX_POSITIONS, model.info.context));
   ids = list;
   ablate = Array.isArray(off) ? off : [];
+  // The probe set first: each forward replaces the one before, and `pass` must stay this text's.
+  let probed = null;
+  if (probe && model.info.tokenizer) {
+    if (!probeIntact) probeIntact = probeLoss([]);
+    probed = { ...(ablate.length ? probeLoss(ablate) : probeIntact), intact: probeIntact.loss };
+  }
   pass = model.forward(list, { ablate });
   const maps = [];
   for (let l = 0; l < model.info.layers; l++)
@@ -79,6 +106,8 @@ function run({ id, text, position, ids: given, ablate: off }) {
       id,
       ids: list,
       tokens: pieceTexts(list),
+      // (n) each token's bytes, to find the words it spells (vocab-marks.js); none without a vocabulary
+      bytes: model.info.tokenizer ? model.tokenPieces(list).map((p) => p.bytes) : null,
       maps,
       position: pos,
       top,
@@ -86,6 +115,7 @@ function run({ id, text, position, ids: given, ablate: off }) {
       ablate,
       loss: textLoss(pass, list),
       lossTokens: list.length, // the loss is over these tokens (a generation grows the run past them)
+      probe: probed,
     },
     maps.map((m) => m.buffer),
   );
@@ -135,7 +165,7 @@ function trace({ id, layer, head }) {
   postMessage({ type: 'traced', id, layer, head, trace: { ...tr, rawScores: raw } });
 }
 
-self.onmessage = async ({ data }) => {
+async function handle(data) {
   try {
     if (data.type === 'load') {
       session = null;
@@ -143,13 +173,13 @@ self.onmessage = async ({ data }) => {
       model = null;
       ids = null;
       ablate = [];
+      probeIntact = null;
+      const { loadId } = data;
       model = await loadModel(data.file, {
         tokenizer: data.tokenizer ?? undefined,
-        onProgress: (read, total) => postMessage({ type: 'progress', read, total }),
+        onProgress: (read, total) => postMessage({ type: 'progress', loadId, read, total }),
       });
-      postMessage({ type: 'loaded', info: model.info });
-    } else if (data.type === 'stop') {
-      stopping = true;
+      postMessage({ type: 'loaded', loadId, info: model.info });
     } else if (!model) {
       throw new Error('no model is open');
     } else if (data.type === 'run') {
@@ -162,6 +192,18 @@ self.onmessage = async ({ data }) => {
       await generate(data);
     }
   } catch (err) {
-    postMessage({ type: 'error', id: data.id, stage: data.type, message: err?.message ?? String(err) });
+    postMessage({
+      type: 'error',
+      id: data.id,
+      loadId: data.loadId,
+      stage: data.type,
+      message: err?.message ?? String(err),
+    });
   }
+}
+
+let queue = Promise.resolve(); // the message being handled, then the ones that arrived meanwhile
+self.onmessage = ({ data }) => {
+  if (data.type === 'stop') stopping = true;
+  else queue = queue.then(() => handle(data));
 };

@@ -1,0 +1,90 @@
+// The built-in models (web/models/, trained by scripts/train): fetched from the page's own origin
+// (models/<name>.gguf beside index.html; scripts/build-site ships them), each with its training log
+// models/<name>.json (task, seed, steps, held-out accuracy and loss, the loss curve), and the text a
+// model opens on when a link gives none.
+
+import { BUILTIN_MODELS, BUILTIN_TEXT } from '../state.js';
+
+export { BUILTIN_MODELS };
+
+// The address of a built-in's file, relative to the page (never another origin).
+export function builtinUrl(name, ext = 'gguf') {
+  if (!BUILTIN_MODELS.includes(name)) throw new Error(`there is no built-in model named "${name}"`);
+  return new URL(`models/${name}.${ext}`, document.baseURI);
+}
+
+// Fetches a built-in model's file: resolves to its bytes (ArrayBuffer); onProgress(read, total)
+// while it arrives (total 0 when the server does not say). Rejects with an Error naming the address
+// and what went wrong (no network, HTTP status, a cut-off transfer).
+export async function fetchBuiltin(name, { onProgress = () => {}, signal } = {}) {
+  const url = builtinUrl(name);
+  const where = `models/${name}.gguf`;
+  let response;
+  try {
+    response = await fetch(url, { signal });
+  } catch (err) {
+    throw new Error(`${where} could not be fetched (${err.message})`);
+  }
+  if (!response.ok) throw new Error(`${where}: the server answered ${response.status} ${response.statusText}`.trim());
+  const total = Number(response.headers.get('content-length')) || 0;
+  if (!response.body) return response.arrayBuffer();
+  const reader = response.body.getReader();
+  const chunks = []; // Uint8Array pieces as they arrive
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    read += value.length;
+    onProgress(read, total);
+  }
+  if (total && read !== total) throw new Error(`${where} arrived cut off: ${read} of ${total} bytes`);
+  const bytes = new Uint8Array(read); // (read) the whole file
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes.buffer;
+}
+
+// The training log of a built-in (scripts/train's <name>.json): { task, seed, steps, heldout_accuracy,
+// heldout_loss, heldout_sequences, … }. Rejects with an Error saying why it could not be read.
+export async function fetchTrainingLog(name, { signal } = {}) {
+  const where = `models/${name}.json`;
+  let response;
+  try {
+    response = await fetch(builtinUrl(name, 'json'), { signal });
+  } catch (err) {
+    throw new Error(`${where} could not be fetched (${err.message})`);
+  }
+  if (!response.ok) throw new Error(`${where}: the server answered ${response.status} ${response.statusText}`.trim());
+  const log = await response.json().catch(() => {
+    throw new Error(`${where} is not JSON`);
+  });
+  for (const key of ['task', 'seed', 'steps', 'heldout_accuracy'])
+    if (log[key] === undefined) throw new Error(`${where} has no "${key}"`);
+  return log;
+}
+
+// The text a built-in opens on. The language: the page's default sentence in lower case. A toy
+// task (token ids, src/train/tasks.h: symbols 0 … vocab−2, then SEP = vocab−1; brackets ( [ { ) ] } ?
+// = 0 … 6): a question whose next token shows the task, e.g. reverse's "3 1 4 1 5 2 SEP", after which
+// a trained model says 2.
+export function builtinText(name, info) {
+  const sep = info.vocab - 1;
+  switch (name) {
+    case 'language':
+      return BUILTIN_TEXT;
+    case 'copy':
+    case 'reverse':
+    case 'sort':
+      return [3, 1, 4, 1, 5, 2, sep].join(' ');
+    case 'induction':
+      return [3, 1, 4, 6, 5, 2, 3, 1].join(' ');
+    case 'brackets':
+      return [0, 1, 6, 4, 2, 6, 5, 6].join(' '); // ( [ ? ] { ? } ? — the next is )
+    default:
+      throw new Error(`there is no built-in model named "${name}"`);
+  }
+}
