@@ -10,9 +10,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHOTS, WEB, startHarness } from './page-harness.mjs';
-import { loadModel } from '../../web/lib/model.js';
+import { loadModel, tokenLabels } from '../../web/lib/model.js';
 import { BUILTIN_TEXT } from '../../web/page/state.js';
 import { PROBE_SENTENCES } from '../../web/page/model/probe-set.js';
+import { builtinText } from '../../web/page/model/builtins.js';
 
 let harness;
 let node; // language.gguf under Node, the reference for what the page shows
@@ -200,10 +201,19 @@ test('a toy built-in opens from the chooser and predicts its task; its link reop
   try {
     await ran(page, node.tokenize(BUILTIN_TEXT).length);
     await page.click('#model-builtins [data-builtin="reverse"]');
-    const text = '3 1 4 1 5 2 8'; // symbols, then SEP = vocab − 1 (reverse's vocabulary is 9)
+    // The text is built from the file's labels (a sequence, SEP, its mirror, cut to the context);
+    // the page's first prediction is the file's own, under Node, at the last position.
+    const toy = await loadModel(readFileSync(join(WEB, 'models', 'reverse.gguf')));
+    const text = builtinText('reverse', { ...toy.info, labels: tokenLabels(toy) });
+    const ids = toy.tokenize(text);
+    const logits = toy.forward(ids).logits(ids.length - 1);
+    const best = toy.tokenPieces([logits.indexOf(Math.max(...logits))])[0].text;
+    const n = ids.length;
+    toy.dispose();
+    assert.ok(text.includes('SEP'), text);
     await page.waitForFunction(
-      (t) => document.getElementById('model-text').value === t && window.__apModel?.state()?.tokens.length === 7,
-      text,
+      ([t, k]) => document.getElementById('model-text').value === t && window.__apModel?.state()?.tokens.length === k,
+      [text, n],
       { timeout: 30000 },
     );
     assert.equal(await page.getAttribute('#model-builtins [data-builtin="reverse"]', 'aria-pressed'), 'true');
@@ -212,19 +222,18 @@ test('a toy built-in opens from the chooser and predicts its task; its link reop
     const card = await page.textContent('#model-card');
     assert.ok(card.includes(`task reverse, seed ${trained.seed}, ${trained.steps} steps`), card);
     assert.ok(card.includes(`${trained.model.layers} layers, ${trained.model.heads} heads`), card);
-    // Reversing 3 1 4 1 5 2: after SEP comes 2.
     const first = await page.textContent('#model-predictions li:first-child .model-token');
-    assert.equal(first, '#2');
+    assert.equal(first, best);
     assert.equal(await page.isHidden('#model-probe'), true, 'the probe set is the language’s');
-    assert.equal(await page.isHidden('#model-oov'), true, 'token ids have no words to mark');
+    assert.equal(await page.isHidden('#model-oov'), true, 'every label is one token');
     await page.click('#model-grid .model-cell[data-layer="1"][data-head="1"]');
     await page.waitForFunction(() => /[#&]mb=reverse&/.test(location.hash) && /[#&]ml=1&mh=1(&|$)/.test(location.hash));
     const link = await page.evaluate(() => location.hash);
     const again = await harness.open(link, { width: 1280, height: 900 });
     try {
       await again.page.waitForFunction(
-        () => window.__apModel?.state()?.tokens.length === 7 && window.__apModel.state().view.layer === 1,
-        null,
+        (k) => window.__apModel?.state()?.tokens.length === k && window.__apModel.state().view.layer === 1,
+        n,
         { timeout: 30000 },
       );
       assert.deepEqual(await again.page.evaluate(() => window.__apModel.state().view), { layer: 1, head: 1, step: 0 });

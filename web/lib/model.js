@@ -306,6 +306,17 @@ class Model {
 }
 
 /** The largest model file the runtime opens, in bytes (wasm32 memory less working room). */
+// Largest labels vocabulary whose labels are listed (the toy tasks have 7 to 17).
+const MAX_LABELS = 1024;
+
+// A labels tokenizer's labels (a "none" file with token names: the built-in toy tasks), in id
+// order, for the texts built from them (widget/builtin-models.js); null for any other tokenizer.
+export function tokenLabels(model) {
+  const { tokenizer, vocab } = model.info;
+  if (!tokenizer.startsWith('labels') || vocab > MAX_LABELS) return null;
+  return model.tokenPieces(Int32Array.from({ length: vocab }, (_, i) => i)).map((p) => p.text);
+}
+
 export async function maxModelBytes(options = {}) {
   return (await modelCoreModule(options)).ModelRuntime.maxFileBytes();
 }

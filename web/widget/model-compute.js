@@ -7,7 +7,7 @@
 // Only imported when a widget has a `model` attribute: a random-weights widget never loads this
 // module, lib/model.js nor the model_core wasm.
 
-import { loadModel, maxModelBytes } from '../lib/model.js';
+import { loadModel, maxModelBytes, tokenLabels } from '../lib/model.js';
 import { WIDGET_LIMITS } from '../views/limits.js';
 
 // The views a model widget draws (attributes.js MODEL_VIEWS), and the trace array each reads
@@ -89,17 +89,6 @@ export async function fetchModelFile(url, { onProgress, options = {} } = {}) {
   return new Blob(chunks);
 }
 
-// Largest labels vocabulary whose labels go with the info (the toy tasks have 7 to 17).
-const MAX_LABELS = 1024;
-
-// A labels tokenizer's labels (tokenizer "none" with names, lib/model.js), in id order, for the
-// built-in models' default texts (builtin-models.js); null for any other tokenizer.
-function labelsOf(model) {
-  const { tokenizer, vocab } = model.info;
-  if (!tokenizer.startsWith('labels') || vocab > MAX_LABELS) return null;
-  return model.tokenPieces(Int32Array.from({ length: vocab }, (_, i) => i)).map((p) => p.text);
-}
-
 // url → Promise of { model, info }: every widget that names the same resolved URL shares one
 // download and one open model. A failure stays (the page is not asked to download it again).
 const opened = new Map();
@@ -118,7 +107,7 @@ export function openModel(url, onProgress, options = {}) {
       const blob = await fetchModelFile(url, { options, onProgress: (read, total) => tell(read, total, 'download') });
       try {
         const model = await loadModel(blob, { ...options, onProgress: (read, total) => tell(read, total, 'open') });
-        return { model, info: { ...model.info, labels: labelsOf(model) } };
+        return { model, info: { ...model.info, labels: tokenLabels(model) } };
       } catch (err) {
         throw new ModelFileError('malformed', { url, message: err?.message ?? String(err) }, err?.message);
       }

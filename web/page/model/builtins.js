@@ -4,6 +4,7 @@
 // model opens on when a link gives none.
 
 import { BUILTIN_MODELS, BUILTIN_TEXT } from '../state.js';
+import { defaultText } from '../../widget/builtin-models.js';
 
 export { BUILTIN_MODELS };
 
@@ -67,24 +68,12 @@ export async function fetchTrainingLog(name, { signal } = {}) {
   return log;
 }
 
-// The text a built-in opens on. The language: the page's default sentence in lower case. A toy
-// task (token ids, src/train/tasks.h: symbols 0 … vocab−2, then SEP = vocab−1; brackets ( [ { ) ] } ?
-// = 0 … 6): a question whose next token shows the task, e.g. reverse's "3 1 4 1 5 2 SEP", after which
-// a trained model says 2.
+// The text a built-in opens on. The language: the page's default sentence in lower case (its
+// vocabulary is lower case). A toy task: the widget's default for it, built from the labels the file
+// names (info.labels, from the worker), e.g. reverse's symbols, SEP, then their mirror.
 export function builtinText(name, info) {
-  const sep = info.vocab - 1;
-  switch (name) {
-    case 'language':
-      return BUILTIN_TEXT;
-    case 'copy':
-    case 'reverse':
-    case 'sort':
-      return [3, 1, 4, 1, 5, 2, sep].join(' ');
-    case 'induction':
-      return [3, 1, 4, 6, 5, 2, 3, 1].join(' ');
-    case 'brackets':
-      return [0, 1, 6, 4, 2, 6, 5, 6].join(' '); // ( [ ? ] { ? } ? — the next is )
-    default:
-      throw new Error(`there is no built-in model named "${name}"`);
-  }
+  if (name === 'language') return BUILTIN_TEXT;
+  const text = defaultText(name, info.labels, info.context);
+  if (text === null) throw new Error(`the built-in model "${name}" has no labels to write a text with`);
+  return text;
 }

@@ -624,7 +624,8 @@ class ModelMode {
   // the vocabulary, from the tokens' bytes; null for a model without a vocabulary.
   outOfVocabulary() {
     const { bytes, tokens, ids, lossTokens } = this.run;
-    if (!bytes) return null;
+    // A labels tokenizer (the toy tasks) refuses a piece that is not a label: each word is one token.
+    if (!bytes || this.info.labels) return null;
     const n = Math.min(lossTokens ?? ids.length, bytes.length);
     const { bos, eos } = this.info;
     const pieces = Array.from({ length: n }, (_, i) => ({ text: tokens[i], bytes: bytes[i] }));

@@ -11,7 +11,7 @@
 // token appended alone; after each token the worker yields, so a 'stop' message is read between
 // tokens.
 
-import { loadModel } from '../../lib/model.js';
+import { loadModel, tokenLabels } from '../../lib/model.js';
 import { PROBE_SENTENCES } from './probe-set.js';
 
 // The most positions the grid draws maps for (each is n × n per head): longer texts are cut.
@@ -179,7 +179,7 @@ async function handle(data) {
         tokenizer: data.tokenizer ?? undefined,
         onProgress: (read, total) => postMessage({ type: 'progress', loadId, read, total }),
       });
-      postMessage({ type: 'loaded', loadId, info: model.info });
+      postMessage({ type: 'loaded', loadId, info: { ...model.info, labels: tokenLabels(model) } });
     } else if (!model) {
       throw new Error('no model is open');
     } else if (data.type === 'run') {
