@@ -2,6 +2,8 @@
 // largest loss seen) and accuracy (right scale, 0 … 1), one point per step, drawn with the canvas
 // scaled for devicePixelRatio. Labels are text drawn from the numbers plotted.
 
+import { t } from '../i18n/i18n.js';
+
 const LOSS = '#3b6fd8';
 const ACCURACY = '#d8683b';
 
@@ -53,7 +55,7 @@ export class Curves {
     g.fillText('1', left + w + 4, top);
     g.fillText('0', left + w + 4, top + h);
     g.textAlign = 'center';
-    g.fillText(`${steps} steps`, left + w / 2, top + h + 12);
+    g.fillText(t('train.curveSteps', { steps }), left + w / 2, top + h + 12);
     const line = (values, lo, hi, color) => {
       if (values.length < 1 || !(hi > lo)) return;
       g.strokeStyle = color;
