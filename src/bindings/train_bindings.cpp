@@ -226,11 +226,14 @@ class TrainRuntime {
   // Every head's scores on the head detector's templates, from the weights being trained:
   // previous-token, duplicate-token, induction and first-token (analysis/heads.h) on `count` probes,
   // each a random run of `half` ids repeated (analysis/probes.h: drawn with `seed` from every id of the
-  // task's vocabulary, no BOS; half cut to fit the context) — the probes ModelRuntime::headScores
-  // draws for a model without a tokenizer, so the exported GGUF file opened as a model scores the same;
-  // for reverse also "mirror" (analysis/pattern_scores.h) on the probe example, from its SEP on.
-  // { kinds: [name], thresholds: [t], half, count, taskProbes, heads: [{ layer, head, scores:
-  // Float64Array (kinds; NaN unscored), probes: Int32Array (kinds), names: [name] }] } or { error }.
+  // task's vocabulary, no BOS) — the probes ModelRuntime::headScores draws for a model without a
+  // tokenizer, so the exported GGUF file opened as a model scores the same. Unlike there, half is cut
+  // to ⌈n_ctx / 2⌉ and the probe to the context: the induction task's inputs r_1 … r_n r_1 … r_{n−1}
+  // (odd n_ctx) then have the very layout it trained on, where a model may find the copied token by
+  // its distance alone (a repeat one shorter would read as duplicate-token). For reverse also
+  // "mirror" (analysis/pattern_scores.h) on the probe example, from its SEP on.
+  // { kinds: [name], thresholds: [t], half, length (of a probe), count, taskProbes, heads: [{ layer, head,
+  // scores: Float64Array (kinds; NaN unscored), probes: Int32Array (kinds), names: [name] }] } or { error }.
   val head_scores(double seed, int count, int half) const {
     if (!trainer_) return error("no trainer: create() it first");
     if (!(seed >= 0) || seed > 9007199254740991.0 || seed != std::floor(seed))
@@ -238,7 +241,7 @@ class TrainRuntime {
     if (count < 1 || count > kMaxScoreProbes)
       return error("probes must be 1 … " + std::to_string(kMaxScoreProbes));
     const tr::Config& c = trainer_->config();
-    half = std::min(half, c.n_ctx / 2);  // the longest run that fits twice
+    half = std::min(half, (c.n_ctx + 1) / 2);  // the longest run that fits twice, the last id cut if need be
     if (half < 1)
       return error("the context (" + std::to_string(c.n_ctx) + ") is too short for a repeated probe");
     std::vector<int32_t> candidates(static_cast<size_t>(c.vocab));  // (vocab) every id
@@ -248,6 +251,9 @@ class TrainRuntime {
             ap::analysis::repeated_probes(candidates, half, count, -1, static_cast<uint64_t>(seed), &probes);
         !e.empty())
       return error(e);
+    for (ap::analysis::Probe& p : probes)
+      if (p.ids.size() > size_t(c.n_ctx)) p.ids.resize(size_t(c.n_ctx));
+    const int length = static_cast<int>(probes.front().ids.size());
     const ap::analysis::Thresholds thresholds;
     std::vector<ap::analysis::Pattern> patterns;
     constexpr int kIdKinds = 4;  // PreviousToken … FirstToken: the id-only templates
@@ -295,6 +301,7 @@ class TrainRuntime {
     r.set("kinds", names);
     r.set("thresholds", at);
     r.set("half", half);
+    r.set("length", length);
     r.set("count", count);
     r.set("taskProbes", mirror ? 1 : 0);
     r.set("heads", heads);

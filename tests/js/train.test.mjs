@@ -246,6 +246,27 @@ describe('train.js head scores', () => {
     }
     assert.throws(() => t.headScores(), /this trainer was disposed/);
   });
+  test('on the induction task a probe has its layout (odd context: the last id cut) and layer 1 is named induction', async () => {
+    const t = await createTrainer({ task: 'induction', layers: 2, heads: 4, dModel: 64, learningRate: 0.01 });
+    try {
+      const { context } = t.info();
+      assert.equal(context, 11); // r_1 … r_6 r_1 … r_5
+      const before = t.headScores();
+      assert.equal(before.half, 6);
+      assert.equal(before.length, context);
+      assert.ok(!before.heads.some((h) => h.names.includes('induction')), 'named before training');
+      t.step(200);
+      const after = t.headScores();
+      const named = after.heads.filter((h) => h.names.includes('induction'));
+      assert.ok(named.length > 0, JSON.stringify(after.heads.map((h) => h.scores)));
+      for (const h of named) {
+        assert.equal(h.layer, 1); // an induction head needs the previous-token information of layer 0
+        assert.ok(h.scores.induction >= 0.5);
+      }
+    } finally {
+      t.dispose();
+    }
+  });
 });
 
 describe('train.js GGUF export', () => {

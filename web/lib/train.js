@@ -129,10 +129,12 @@ class Trainer {
    * model.headScores() (src/analysis: Σ(A ⊙ P) / ΣA over the rows a template P marks, averaged over
    * the probes): previous-token, duplicate-token, induction and first-token on `probes` sequences,
    * each a random run of `half` ids of the task's vocabulary repeated once (drawn with `seed`; half
-   * is cut to fit the context), and for reverse "mirror" (query i on key n − 1 − i, the answer rows)
+   * is cut to ⌈context / 2⌉ and the probe to the context, so on the induction task a probe has its
+   * layout), and for reverse "mirror" (query i on key n − 1 − i, the answer rows)
    * on the probe example attention() shows. The exported GGUF file opened with loadModel gives the
    * same four scores for the same arguments. Returns
-   *   { kinds: [name …], thresholds: [number …], half, count, taskProbes (1 when mirror is scored),
+   *   { kinds: [name …], thresholds: [number …], half, length (a probe's), count, taskProbes (1 when
+   *     mirror is scored),
    *     heads: [{ layer, head, scores: { kind: number | NaN }, names: [kind …] }] }, heads layer-major.
    */
   headScores({ seed = 1, probes = 8, half = 16 } = {}) {
@@ -144,6 +146,7 @@ class Trainer {
       kinds: r.kinds,
       thresholds: r.thresholds,
       half: r.half,
+      length: r.length,
       count: r.count,
       taskProbes: r.taskProbes,
       heads: r.heads.map((h) => ({

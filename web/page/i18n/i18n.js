@@ -527,7 +527,7 @@ const en = {
   'train.mapCaption': 'layer {l} · head {h}',
   'train.mapLabel': 'attention of layer {l}, head {h}',
   'train.headsLegend':
-    "Named heads, scored again each time the maps redraw: a head's score for a pattern P is Σ(A ⊙ P) / ΣA over the query rows P marks (A its attention), averaged over {count} probes, each {half} random tokens of the task's vocabulary repeated once. A head is named when its score is at least {threshold}. Patterns: previous-token (key i − 1), duplicate-token (an earlier copy of the query's token), induction (the token after that copy), first-token (key 0).",
+    "Named heads, scored again each time the maps redraw: a head's score for a pattern P is Σ(A ⊙ P) / ΣA over the query rows P marks (A its attention), averaged over {count} probes, each {half} random tokens of the task's vocabulary and then the same again, {length} tokens in all (the task's context). A head is named when its score is at least {threshold}. Patterns: previous-token (key i − 1), duplicate-token (an earlier copy of the query's token), induction (the token after that copy), first-token (key 0).",
   'train.headsMirror':
     "And mirror, on the probe example above: each answer query i's weight on key n − 1 − i, the symbol it must write next.",
   'train.headsNone': 'No head passes the threshold yet.',

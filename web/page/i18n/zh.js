@@ -502,7 +502,7 @@ const zh = {
   'train.mapCaption': '第 {l} 层 · 第 {h} 个头',
   'train.mapLabel': '第 {l} 层第 {h} 个头的注意力',
   'train.headsLegend':
-    '已命名的头，每次热图重绘时重新打分：一个头对模式 P 的分数是 Σ(A ⊙ P) / ΣA（A 为它的注意力，只计 P 标出的查询行），在 {count} 条探针上取平均；每条探针为该任务词表中的 {half} 个随机词元，再重复一次。分数不低于 {threshold} 的头被命名。模式：previous-token（键 i − 1）、duplicate-token（查询词元更早的副本）、induction（该副本之后的词元）、first-token（键 0）。',
+    '已命名的头，每次热图重绘时重新打分：一个头对模式 P 的分数是 Σ(A ⊙ P) / ΣA（A 为它的注意力，只计 P 标出的查询行），在 {count} 条探针上取平均；每条探针为该任务词表中的 {half} 个随机词元，再重复一次，共 {length} 个词元（该任务的上下文长度）。分数不低于 {threshold} 的头被命名。模式：previous-token（键 i − 1）、duplicate-token（查询词元更早的副本）、induction（该副本之后的词元）、first-token（键 0）。',
   'train.headsMirror':
     '另有 mirror，在上面的探针示例上计算：每个答案查询 i 落在键 n − 1 − i（它接下来要写出的符号）上的权重。',
   'train.headsNone': '目前还没有头达到阈值。',

@@ -49,13 +49,17 @@ export class AttentionMaps {
     box.replaceChildren();
     box.removeAttribute('title');
     if (!report) return;
-    for (const kind of report.names)
-      el(
+    for (const kind of report.names) {
+      const badge = el(
         'span',
         { class: 'model-badge', 'data-kind': kind },
         box,
         t('model.badge', { kind, score: formatNumber(report.scores[kind], 2) }),
       );
+      // Model mode's badge, but it may wrap: a map here can be narrower than "duplicate-token 0.89".
+      badge.style.whiteSpace = 'normal';
+      badge.style.overflowWrap = 'anywhere';
+    }
     const all = Object.entries(report.scores)
       .map(([kind, v]) => `${kind} ${Number.isNaN(v) ? '–' : formatNumber(v, 2)}`)
       .join(', ');

@@ -187,7 +187,7 @@ class TrainMode {
       return;
     }
     const threshold = [...new Set(r.thresholds)].map((x) => formatNumber(x, 2)).join(' / ');
-    let text = t('train.headsLegend', { count: r.count, half: r.half, threshold });
+    let text = t('train.headsLegend', { count: r.count, half: r.half, length: r.length, threshold });
     if (r.kinds.includes('mirror')) text += ' ' + t('train.headsMirror');
     if (!r.heads.some((h) => h.names.length)) text += ' ' + t('train.headsNone');
     this.headsLegend.textContent = text;
