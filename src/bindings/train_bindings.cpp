@@ -4,7 +4,9 @@
 //
 // create(options) builds a Trainer from a plain JS object (task, sizes, learning rate, seed), step(n)
 // runs n optimiser steps, attention() runs the fixed probe example (the first held-out sequence of
-// the seed) and returns every layer's and head's weights, exportGguf() the llama GGUF file. Numbers
+// the seed) and returns every layer's and head's weights, headScores() names the heads from what they
+// attend to (analysis/pattern_scores.h: the same scores as Model mode's headScores), exportGguf() the
+// llama GGUF file. Numbers
 // arrive as doubles and are checked here (integers in range, finite), so a bad argument is a
 // message, never an abort; failures come back as { error } or a non-empty string.
 #include <emscripten/bind.h>
@@ -17,6 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/heads.h"
+#include "analysis/pattern_scores.h"
+#include "analysis/probes.h"
 #include "bindings/js_values.h"
 #include "train/config.h"
 #include "train/export_gguf.h"
@@ -36,6 +41,7 @@ namespace tr = ap::train;
 constexpr int kMaxBatch = 64;
 constexpr int kMaxStepsPerCall = 1000;
 constexpr int kMaxEvalSequences = 4096;
+constexpr int kMaxScoreProbes = 64;
 
 template <typename T>
 val copy_out(const char* type, const T* data, size_t count) {
@@ -217,6 +223,91 @@ class TrainRuntime {
     return out;
   }
 
+  // Every head's scores on the head detector's templates, from the weights being trained:
+  // previous-token, duplicate-token, induction and first-token (analysis/heads.h) on `count` probes,
+  // each a random run of `half` ids repeated (analysis/probes.h: drawn with `seed` from every id of the
+  // task's vocabulary, no BOS) — the probes ModelRuntime::headScores draws for a model without a
+  // tokenizer, so the exported GGUF file opened as a model scores the same. Unlike there, half is cut
+  // to ⌈n_ctx / 2⌉ and the probe to the context: the induction task's inputs r_1 … r_n r_1 … r_{n−1}
+  // (odd n_ctx) then have the very layout it trained on, where a model may find the copied token by
+  // its distance alone (a repeat one shorter would read as duplicate-token). For reverse also
+  // "mirror" (analysis/pattern_scores.h) on the probe example, from its SEP on.
+  // { kinds: [name], thresholds: [t], half, length (of a probe), count, taskProbes, heads: [{ layer, head,
+  // scores: Float64Array (kinds; NaN unscored), probes: Int32Array (kinds), names: [name] }] } or { error }.
+  val head_scores(double seed, int count, int half) const {
+    if (!trainer_) return error("no trainer: create() it first");
+    if (!(seed >= 0) || seed > 9007199254740991.0 || seed != std::floor(seed))
+      return error("seed must be an integer in 0 … 2^53");
+    if (count < 1 || count > kMaxScoreProbes)
+      return error("probes must be 1 … " + std::to_string(kMaxScoreProbes));
+    const tr::Config& c = trainer_->config();
+    half = std::min(half, (c.n_ctx + 1) / 2);  // the longest run that fits twice, the last id cut if need be
+    if (half < 1)
+      return error("the context (" + std::to_string(c.n_ctx) + ") is too short for a repeated probe");
+    std::vector<int32_t> candidates(static_cast<size_t>(c.vocab));  // (vocab) every id
+    for (int32_t id = 0; id < c.vocab; ++id) candidates[size_t(id)] = id;
+    std::vector<ap::analysis::Probe> probes;
+    if (std::string e =
+            ap::analysis::repeated_probes(candidates, half, count, -1, static_cast<uint64_t>(seed), &probes);
+        !e.empty())
+      return error(e);
+    for (ap::analysis::Probe& p : probes)
+      if (p.ids.size() > size_t(c.n_ctx)) p.ids.resize(size_t(c.n_ctx));
+    const int length = static_cast<int>(probes.front().ids.size());
+    const ap::analysis::Thresholds thresholds;
+    std::vector<ap::analysis::Pattern> patterns;
+    constexpr int kIdKinds = 4;  // PreviousToken … FirstToken: the id-only templates
+    for (int k = 0; k < kIdKinds; ++k)
+      patterns.push_back(
+          ap::analysis::kind_pattern(ap::analysis::HeadKind(k), probes, thresholds.at[size_t(k)]));
+    const bool mirror = trainer_->task().kind == tr::TaskKind::Reverse;
+    if (mirror) {
+      ap::analysis::Probe example;
+      example.ids.assign(probe_.ids.begin(), probe_.ids.end());              // (n_ctx)
+      for (ap::analysis::Pattern& p : patterns) p.templates.emplace_back();  // not scored on the example
+      ap::analysis::Pattern m;
+      m.name = "mirror";
+      m.threshold = kMirrorThreshold;
+      m.templates.assign(probes.size(), {});
+      m.templates.push_back(ap::analysis::mirror_template(c.n_ctx, trainer_->task().length));
+      patterns.push_back(std::move(m));
+      probes.push_back(std::move(example));
+    }
+    std::vector<std::vector<float>> maps;  // [probe] (n_layer, n_head, n_p, n_p)
+    if (std::string e = attention_of(probes, &maps); !e.empty()) return error(e);
+    std::vector<ap::analysis::PatternReport> reports;
+    if (std::string e = ap::analysis::score_patterns(c.n_layer, c.n_head, probes, maps, patterns, &reports);
+        !e.empty())
+      return error(e);
+    const size_t kinds = patterns.size();
+    val names = val::array(), at = val::array();
+    for (const ap::analysis::Pattern& p : patterns) {
+      names.call<void>("push", p.name);
+      at.call<void>("push", p.threshold);
+    }
+    val heads = val::array();
+    for (const ap::analysis::PatternReport& h : reports) {
+      val o = val::object();
+      o.set("layer", h.layer);
+      o.set("head", h.head);
+      o.set("scores", copy_out("Float64Array", h.score.data(), kinds));
+      o.set("probes", copy_out("Int32Array", h.probes.data(), kinds));
+      val named = val::array();
+      for (int k : h.names) named.call<void>("push", patterns[size_t(k)].name);
+      o.set("names", named);
+      heads.call<void>("push", o);
+    }
+    val r = val::object();
+    r.set("kinds", names);
+    r.set("thresholds", at);
+    r.set("half", half);
+    r.set("length", length);
+    r.set("count", count);
+    r.set("taskProbes", mirror ? 1 : 0);
+    r.set("heads", heads);
+    return r;
+  }
+
   // { bytes: Uint8Array } the trained model as a llama GGUF v3 file, or { error }.
   val export_gguf(std::string name) {
     if (!trainer_) return error("no trainer: create() it first");
@@ -258,6 +349,48 @@ class TrainRuntime {
   std::unique_ptr<tr::Trainer> trainer_;
   tr::Batch probe_;  // ids, targets, mask: (1, n_ctx) the fixed probe example
 
+  // A head named "mirror" puts at least this share of its answer rows' weight on the mirrored key.
+  static constexpr double kMirrorThreshold = 0.5;
+
+  // Every probe's attention under the current weights, one batched forward: each probe (2 … n_ctx
+  // ids) padded to n_ctx with id 0 (causal attention: rows before the padding never see it).
+  // maps[p]: (n_layer, n_head, n_p, n_p), the top-left corner of each head's (n_ctx, n_ctx) map.
+  std::string attention_of(const std::vector<ap::analysis::Probe>& probes,
+                           std::vector<std::vector<float>>* maps) const {
+    const tr::Config& c = trainer_->config();
+    const int b = static_cast<int>(probes.size()), t = c.n_ctx;
+    if (!heap_can_hold(bytes_needed(c, b) / 2)) return "the heads cannot be scored in the memory available";
+    std::vector<int> ids(size_t(b) * t, 0), targets(size_t(b) * t, 0);  // (b, n_ctx)
+    std::vector<float> mask(size_t(b) * t, 0.0f);                       // (b, n_ctx) no loss counts
+    for (int p = 0; p < b; ++p) {
+      const std::vector<int32_t>& x = probes[size_t(p)].ids;
+      if (x.size() < 2 || x.size() > size_t(t))
+        return "probe " + std::to_string(p) + " has " + std::to_string(x.size()) + " ids; it needs 2 … " +
+               std::to_string(t);
+      std::copy(x.begin(), x.end(), ids.begin() + size_t(p) * t);
+    }
+    tr::Acts<float> acts;
+    if (std::string e = trainer_->network().forward(trainer_->params().data(), ids.data(), targets.data(),
+                                                    mask.data(), b, &acts, false);
+        !e.empty())
+      return e;
+    const int heads = c.n_head;
+    maps->assign(size_t(b), {});
+    for (int p = 0; p < b; ++p) {
+      const size_t n = probes[size_t(p)].ids.size();
+      std::vector<float>& m = (*maps)[size_t(p)];
+      m.resize(size_t(c.n_layer) * heads * n * n);
+      for (int l = 0; l < c.n_layer; ++l)
+        for (int h = 0; h < heads; ++h)
+          for (size_t i = 0; i < n; ++i) {
+            const float* row =
+                acts.layers[size_t(l)].p.data() + ((size_t(p) * heads + h) * t + i) * t;  // (n_ctx)
+            std::copy(row, row + n, m.begin() + ((size_t(l) * heads + h) * n + i) * n);
+          }
+    }
+    return "";
+  }
+
   // A generous estimate of what a Trainer of this size allocates: parameters, gradient and two
   // moments, and one batch's activations (network.h's Acts) held twice (step and probe/evaluate).
   static double bytes_needed(const tr::Config& c, int batch) {
@@ -278,6 +411,7 @@ EMSCRIPTEN_BINDINGS(train_runtime) {
       .function("step", &TrainRuntime::step)
       .function("evaluate", &TrainRuntime::evaluate)
       .function("attention", &TrainRuntime::attention)
+      .function("headScores", &TrainRuntime::head_scores)
       .function("exportGguf", &TrainRuntime::export_gguf)
       .function("info", &TrainRuntime::info)
       .function("dispose", &TrainRuntime::dispose);

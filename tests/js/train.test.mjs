@@ -1,6 +1,7 @@
 // Tests of the training engine's JS API (web/lib/train.js) under Node: options checked before the
 // core sees them (and by the core when they reach it), the loss falling on copy, the same seed giving
-// the same losses and weights twice, the probe's attention, and the exported GGUF file.
+// the same losses and weights twice, the probe's attention, the head scores (the detector's, equal
+// on the exported GGUF file opened as a model) and the exported GGUF file.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTrainer, trainOptions } from '../../web/lib/train.js';
@@ -134,6 +135,134 @@ describe('train.js training', () => {
       const b = t.attention();
       assert.deepEqual([...b.ids], [...a.ids]);
       assert.notDeepEqual([...b.weights], [...a.weights]);
+    } finally {
+      t.dispose();
+    }
+  });
+});
+
+describe('train.js head scores', () => {
+  // Reverse with RoPE (so it exports), trained a little: scores away from the initial ones.
+  const REVERSE = { ...SMALL, task: 'reverse', layers: 2, heads: 2, learningRate: 1e-2 };
+
+  test("the trainer's scores are the detector's scores of its exported GGUF file opened as a model", async () => {
+    const t = await createTrainer(REVERSE);
+    try {
+      t.step(40);
+      const mine = t.headScores({ seed: 3, probes: 6, half: 16 });
+      const model = await loadModel(t.exportGguf('reverse test'));
+      try {
+        const theirs = model.headScores({ seed: 3, probes: 6, half: 16 });
+        assert.deepEqual(mine.kinds.slice(0, 4), theirs.kinds);
+        assert.deepEqual(mine.thresholds.slice(0, 4), theirs.thresholds);
+        assert.equal(mine.half, theirs.half);
+        assert.equal(mine.half, SMALL.length); // cut to the context: 2 · length positions
+        assert.equal(mine.count, 6);
+        assert.equal(mine.heads.length, 4);
+        let spread = 0;
+        for (const [r, h] of mine.heads.entries()) {
+          const o = theirs.heads[r];
+          assert.deepEqual([h.layer, h.head], [o.layer, o.head]);
+          for (const kind of theirs.kinds) {
+            const a = h.scores[kind];
+            const b = o.scores[kind];
+            assert.ok(Number.isFinite(a), `${kind} of ${r}: ${a}`);
+            assert.ok(Math.abs(a - b) < 1e-4, `layer ${h.layer} head ${h.head} ${kind}: ${a} vs ${b}`);
+            spread = Math.max(spread, Math.abs(a - mine.heads[0].scores[kind]));
+          }
+          const passing = theirs.kinds.filter((k) => h.scores[k] >= mine.thresholds[mine.kinds.indexOf(k)]);
+          assert.deepEqual(
+            h.names.filter((k) => k !== 'mirror'),
+            passing,
+          );
+        }
+        assert.ok(spread > 1e-3, 'the heads score differently'); // not one constant for every head
+      } finally {
+        model.dispose();
+      }
+    } finally {
+      t.dispose();
+    }
+  });
+
+  test("mirror (reverse only) is the answer rows' weight on the mirrored key of the probe example", async () => {
+    const t = await createTrainer(REVERSE);
+    try {
+      t.step(10);
+      const r = t.headScores();
+      assert.deepEqual(r.kinds, ['previous-token', 'duplicate-token', 'induction', 'first-token', 'mirror']);
+      assert.equal(r.taskProbes, 1);
+      const { n, heads, weights, mask } = t.attention();
+      for (const h of r.heads) {
+        const lh = h.layer * heads + h.head;
+        let sum = 0;
+        let count = 0;
+        for (let i = n / 2; i < n; i++) {
+          assert.equal(mask[i], 1);
+          sum += weights[(lh * n + i) * n + (n - 1 - i)];
+          count += 1;
+        }
+        assert.ok(Math.abs(h.scores.mirror - sum / count) < 1e-6, `${h.scores.mirror} vs ${sum / count}`);
+        assert.equal(h.names.includes('mirror'), h.scores.mirror >= 0.5);
+      }
+    } finally {
+      t.dispose();
+    }
+    const copy = await createTrainer(SMALL);
+    try {
+      const r = copy.headScores();
+      assert.equal(r.kinds.length, 4);
+      assert.equal(r.taskProbes, 0);
+      assert.ok(!r.kinds.includes('mirror'));
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test("reverse trained with the page's settings gets a head named mirror; bad arguments throw", async () => {
+    const t = await createTrainer({
+      task: 'reverse',
+      layers: 1,
+      heads: 2,
+      dModel: 32,
+      positions: 'learned',
+      learningRate: 0.01,
+    });
+    try {
+      const before = t.headScores();
+      assert.ok(!before.heads.some((h) => h.names.includes('mirror')), 'named before training');
+      let named = null;
+      for (let k = 0; k < 60 && !named; k++) {
+        t.step(10);
+        named = t.headScores().heads.find((h) => h.names.includes('mirror'));
+      }
+      assert.ok(named, 'no head named mirror after 600 steps');
+      assert.ok(named.scores.mirror >= 0.5);
+      assert.throws(() => t.headScores({ probes: 0 }), /probes must be an integer in 1 … 64/);
+      assert.throws(() => t.headScores({ seed: -1 }), /seed must be an integer/);
+      assert.throws(() => t.headScores({ half: 1.5 }), /half must be an integer/);
+    } finally {
+      t.dispose();
+    }
+    assert.throws(() => t.headScores(), /this trainer was disposed/);
+  });
+  test('on the induction task a probe has its layout (odd context: the last id cut) and layer 1 is named induction', async () => {
+    const t = await createTrainer({ task: 'induction', layers: 2, heads: 4, dModel: 64, learningRate: 0.01 });
+    try {
+      const { context } = t.info();
+      assert.equal(context, 11); // r_1 … r_6 r_1 … r_5
+      const before = t.headScores();
+      assert.equal(before.half, 6);
+      assert.equal(before.length, context);
+      assert.ok(!before.heads.some((h) => h.names.includes('induction')), 'named before training');
+      t.step(200);
+      const after = t.headScores();
+      const named = after.heads.filter((h) => h.names.includes('induction'));
+      assert.ok(named.length > 0, JSON.stringify(after.heads.map((h) => h.scores)));
+      for (const h of named) {
+        assert.equal(h.layer, 1); // an induction head needs the previous-token information of layer 0
+        assert.ok(h.scores.induction >= 0.5);
+      }
     } finally {
       t.dispose();
     }

@@ -7,6 +7,8 @@
 //   trainer.evaluate(64);                          // { loss, accuracy, counted } on held-out sequences
 //   trainer.attention();                           // the probe example: { layers, heads, n, ids, labels,
 //                                                  //   weights: Float32Array (layers, heads, n, n) }
+//   trainer.headScores();                          // every head's template scores and names, as
+//                                                  //   model.headScores() (+ "mirror" for reverse)
 //   trainer.exportGguf();                          // Uint8Array: a llama GGUF v3 file (loadModel opens it)
 //   trainer.dispose();
 //
@@ -60,11 +62,15 @@ export function trainOptions(options = {}) {
   return out;
 }
 
-function readCount(value, what, max) {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new Error(`${what} must be an integer in 1 … ${max}, got ${String(value)}`);
+function readInteger(value, what, min, max) {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${what} must be an integer in ${min} … ${max}, got ${String(value)}`);
   }
   return value;
+}
+
+function readCount(value, what, max) {
+  return readInteger(value, what, 1, max);
 }
 
 /**
@@ -116,6 +122,40 @@ class Trainer {
   /** The probe example's attention: weights (layers, heads, n, n), rows queries, each summing to 1. */
   attention() {
     return unwrap(this.#runtime().attention());
+  }
+
+  /**
+   * Names the heads of the model being trained from what they attend to, with the same scores as
+   * model.headScores() (src/analysis: Σ(A ⊙ P) / ΣA over the rows a template P marks, averaged over
+   * the probes): previous-token, duplicate-token, induction and first-token on `probes` sequences,
+   * each a random run of `half` ids of the task's vocabulary repeated once (drawn with `seed`; half
+   * is cut to ⌈context / 2⌉ and the probe to the context, so on the induction task a probe has its
+   * layout), and for reverse "mirror" (query i on key n − 1 − i, the answer rows)
+   * on the probe example attention() shows. The exported GGUF file opened with loadModel gives the
+   * same four scores for the same arguments. Returns
+   *   { kinds: [name …], thresholds: [number …], half, length (a probe's), count, taskProbes (1 when
+   *     mirror is scored),
+   *     heads: [{ layer, head, scores: { kind: number | NaN }, names: [kind …] }] }, heads layer-major.
+   */
+  headScores({ seed = 1, probes = 8, half = 16 } = {}) {
+    readInteger(seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
+    readInteger(probes, 'probes', 1, 64);
+    readInteger(half, 'half', 1, 1 << 20);
+    const r = unwrap(this.#runtime().headScores(seed, probes, half));
+    return {
+      kinds: r.kinds,
+      thresholds: r.thresholds,
+      half: r.half,
+      length: r.length,
+      count: r.count,
+      taskProbes: r.taskProbes,
+      heads: r.heads.map((h) => ({
+        layer: h.layer,
+        head: h.head,
+        scores: Object.fromEntries(r.kinds.map((kind, k) => [kind, h.scores[k]])),
+        names: h.names,
+      })),
+    };
   }
 
   /** The model as a llama GGUF v3 file (RoPE and no MLP or SwiGLU only; else throws why not). */

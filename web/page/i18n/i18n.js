@@ -534,6 +534,35 @@ const en = {
   'model.expectOther':
     '{name} is open, but the link was made with {expected} ({size}): only its text is restored, not its layer, head, position or step.',
   'model.generated': '{n} tokens generated.',
+  'train.task': 'Task',
+  'train.layers': 'Layers',
+  'train.heads': 'Heads',
+  'train.dModel': 'd_model',
+  'train.mlp': 'MLP',
+  'train.positions': 'Positions',
+  'train.learningRate': 'Learning rate',
+  'train.seed': 'Seed',
+  'train.start': 'Start',
+  'train.pause': 'Pause',
+  'train.step': 'Step',
+  'train.reset': 'Reset',
+  'train.download': 'Download GGUF',
+  'train.creating': 'Creating the model…',
+  'train.status': 'Step {steps} · held-out loss {loss} · held-out accuracy {accuracy} % ({counted} tokens{when}){rate}',
+  'train.evaluatedAt': ', at step {at}',
+  'train.rate': ' · {rate} steps/s',
+  'train.keyLoss': '— loss (left scale)',
+  'train.keyAccuracy': '— batch accuracy (right, 0 … 1)',
+  'train.curveSteps': '{steps} steps',
+  'train.mapsHeading': 'Attention on the probe example (queries down, keys across)',
+  'train.mapCaption': 'layer {l} · head {h}',
+  'train.mapLabel': 'attention of layer {l}, head {h}',
+  'train.headsLegend':
+    "Named heads, scored again each time the maps redraw: a head's score for a pattern P is Σ(A ⊙ P) / ΣA over the query rows P marks (A its attention), averaged over {count} probes, each {half} random tokens of the task's vocabulary and then the same again, {length} tokens in all (the task's context). A head is named when its score is at least {threshold}. Patterns: previous-token (key i − 1), duplicate-token (an earlier copy of the query's token), induction (the token after that copy), first-token (key 0).",
+  'train.headsMirror':
+    "And mirror, on the probe example above: each answer query i's weight on key n − 1 − i, the symbol it must write next.",
+  'train.headsNone': 'No head passes the threshold yet.',
+  'train.headsFailed': 'The heads could not be scored: {message}',
 };
 
 // Example sentences offered in the controls (localised with the rest of the page).

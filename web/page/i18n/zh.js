@@ -508,6 +508,35 @@ const zh = {
   'model.expectOther':
     '已打开 {name}，但这个链接是用 {expected}（{size}）生成的：只恢复了文本，没有恢复层、头、位置和步骤。',
   'model.generated': '已生成 {n} 个词元。',
+  'train.task': '任务',
+  'train.layers': '层数',
+  'train.heads': '头数',
+  'train.dModel': 'd_model',
+  'train.mlp': 'MLP',
+  'train.positions': '位置编码',
+  'train.learningRate': '学习率',
+  'train.seed': '随机种子',
+  'train.start': '开始',
+  'train.pause': '暂停',
+  'train.step': '单步',
+  'train.reset': '重置',
+  'train.download': '下载 GGUF',
+  'train.creating': '正在创建模型…',
+  'train.status': '第 {steps} 步 · 留出集损失 {loss} · 留出集准确率 {accuracy} %（{counted} 个词元{when}）{rate}',
+  'train.evaluatedAt': '，于第 {at} 步',
+  'train.rate': ' · 每秒 {rate} 步',
+  'train.keyLoss': '— 损失（左侧刻度）',
+  'train.keyAccuracy': '— 批次准确率（右侧，0 … 1）',
+  'train.curveSteps': '{steps} 步',
+  'train.mapsHeading': '探针示例上的注意力（行为查询，列为键）',
+  'train.mapCaption': '第 {l} 层 · 第 {h} 个头',
+  'train.mapLabel': '第 {l} 层第 {h} 个头的注意力',
+  'train.headsLegend':
+    '已命名的头，每次热图重绘时重新打分：一个头对模式 P 的分数是 Σ(A ⊙ P) / ΣA（A 为它的注意力，只计 P 标出的查询行），在 {count} 条探针上取平均；每条探针为该任务词表中的 {half} 个随机词元，再重复一次，共 {length} 个词元（该任务的上下文长度）。分数不低于 {threshold} 的头被命名。模式：previous-token（键 i − 1）、duplicate-token（查询词元更早的副本）、induction（该副本之后的词元）、first-token（键 0）。',
+  'train.headsMirror':
+    '另有 mirror，在上面的探针示例上计算：每个答案查询 i 落在键 n − 1 − i（它接下来要写出的符号）上的权重。',
+  'train.headsNone': '目前还没有头达到阈值。',
+  'train.headsFailed': '无法为各个头打分：{message}',
 };
 
 export default zh;

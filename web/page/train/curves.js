@@ -1,6 +1,9 @@
 // The loss and accuracy curves of a training run on one canvas: loss (left scale, from 0 to the
 // largest loss seen) and accuracy (right scale, 0 … 1), one point per step, drawn with the canvas
-// scaled for devicePixelRatio. Labels are text drawn from the numbers plotted.
+// scaled for devicePixelRatio (a run longer than twice the plot's width in pixels is drawn as each
+// pixel column's range). Labels are text drawn from the numbers plotted.
+
+import { t } from '../i18n/i18n.js';
 
 const LOSS = '#3b6fd8';
 const ACCURACY = '#d8683b';
@@ -53,18 +56,39 @@ export class Curves {
     g.fillText('1', left + w + 4, top);
     g.fillText('0', left + w + 4, top + h);
     g.textAlign = 'center';
-    g.fillText(`${steps} steps`, left + w / 2, top + h + 12);
+    g.fillText(t('train.curveSteps', { steps }), left + w / 2, top + h + 12);
     const line = (values, lo, hi, color) => {
       if (values.length < 1 || !(hi > lo)) return;
       g.strokeStyle = color;
       g.lineWidth = 1.5;
       g.beginPath();
-      values.forEach((v, k) => {
-        const x = left + (values.length === 1 ? 0 : (k / (values.length - 1)) * w);
-        const y = top + h - ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo)) * h;
-        if (k === 0) g.moveTo(x, y);
-        else g.lineTo(x, y);
-      });
+      const yOf = (v) => top + h - ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo)) * h;
+      const columns = Math.max(1, Math.floor(w));
+      if (values.length <= 2 * columns) {
+        values.forEach((v, k) => {
+          const x = left + (values.length === 1 ? 0 : (k / (values.length - 1)) * w);
+          if (k === 0) g.moveTo(x, yOf(v));
+          else g.lineTo(x, yOf(v));
+        });
+      } else {
+        // A long run: per pixel column, a stroke from the smallest to the largest value of its steps
+        // (every spike stays visible, and a frame costs one pass instead of a segment per step).
+        for (let c = 0; c < columns; c++) {
+          const from = Math.floor((c * values.length) / columns);
+          const to = Math.floor(((c + 1) * values.length) / columns);
+          let min = Infinity;
+          let max = -Infinity;
+          for (let k = from; k < to; k++) {
+            if (values[k] < min) min = values[k];
+            if (values[k] > max) max = values[k];
+          }
+          if (!(max >= min)) continue; // only NaN in this column
+          const x = left + ((c + 0.5) / columns) * w;
+          if (c === 0) g.moveTo(x, yOf(max));
+          else g.lineTo(x, yOf(max));
+          g.lineTo(x, yOf(min));
+        }
+      }
       g.stroke();
     };
     line(this.loss, 0, maxLoss, LOSS);

@@ -1,8 +1,11 @@
 // The page's Train mode: pick a task and a model size, then Start, Pause, Step or Reset a small
 // transformer trained in ./worker.js; the loss and accuracy curves (./curves.js) and the probe
 // example's attention for every layer × head (./maps.js) redraw at most once per frame as reports
-// arrive, with steps per second and, for reverse, each head's mirror score (./probe-scores.js).
-// Download GGUF writes the trained model as a llama file.
+// arrive, with steps per second. Each map carries a badge for every pattern its head is named for:
+// the worker scores every head on the head detector's templates (trainer.headScores(), the core's
+// src/analysis, the same scores as Model mode's) each time it sends the maps, so names appear and
+// disappear as the model trains; a legend under the maps says how. Download GGUF writes the trained
+// model as a llama file.
 //
 // Hooks into the page: index.html's #mode-train button and #train-view section; main.js calls
 // setUpTrainMode(). The other modes' buttons leave this mode. The t* fields of the state are the
@@ -13,18 +16,19 @@ import { download } from '../../draw/export.js';
 import { TRAIN_TASKS } from '../state.js';
 import { Curves, CURVE_COLOURS } from './curves.js';
 import { AttentionMaps } from './maps.js';
-import { mirrorScores } from './probe-scores.js';
+import { formatNumber } from '../../draw/format.js';
+import { t } from '../i18n/i18n.js';
 
-// The form: state key, label, input kind and its range (web/lib/train.js checks them again).
+// The form: state key, label (its i18n key), input kind and its range (web/lib/train.js checks them again).
 const FIELDS = [
-  { key: 'tTask', option: 'task', label: 'Task', choices: TRAIN_TASKS },
-  { key: 'tLayers', option: 'layers', label: 'Layers', min: 1, max: 4 },
-  { key: 'tHeads', option: 'heads', label: 'Heads', min: 1, max: 8 },
-  { key: 'tDModel', option: 'dModel', label: 'd_model', min: 2, max: 256, step: 2 },
-  { key: 'tMlp', option: 'mlp', label: 'MLP', choices: ['none', 'swiglu', 'gelu'] },
-  { key: 'tPos', option: 'positions', label: 'Positions', choices: ['rope', 'learned'] },
-  { key: 'tLr', option: 'learningRate', label: 'Learning rate', min: 0.0001, max: 0.1, step: 'any' },
-  { key: 'tSeed', option: 'seed', label: 'Seed', min: 0, max: 999999 },
+  { key: 'tTask', option: 'task', label: 'train.task', choices: TRAIN_TASKS },
+  { key: 'tLayers', option: 'layers', label: 'train.layers', min: 1, max: 4 },
+  { key: 'tHeads', option: 'heads', label: 'train.heads', min: 1, max: 8 },
+  { key: 'tDModel', option: 'dModel', label: 'train.dModel', min: 2, max: 256, step: 2 },
+  { key: 'tMlp', option: 'mlp', label: 'train.mlp', choices: ['none', 'swiglu', 'gelu'] },
+  { key: 'tPos', option: 'positions', label: 'train.positions', choices: ['rope', 'learned'] },
+  { key: 'tLr', option: 'learningRate', label: 'train.learningRate', min: 0.0001, max: 0.1, step: 'any' },
+  { key: 'tSeed', option: 'seed', label: 'train.seed', min: 0, max: 999999 },
 ];
 
 export function trainOptionsOf(state) {
@@ -36,8 +40,9 @@ class TrainMode {
     this.root = root;
     this.onView = onView;
     this.values = Object.fromEntries(FIELDS.map((f) => [f.key, state[f.key]]));
-    this.latest = null; // the newest report not drawn yet
-    this.shown = { steps: 0, running: false, attention: null, scores: null, evaluation: null, error: '' };
+    this.latest = null; // the reports not drawn yet, merged (newer fields win)
+    this.snapshot = null; // what is drawn: { attention, heads, at, evaluation, evaluatedAt }
+    this.shown = { steps: 0, running: false, attention: null, heads: null, evaluation: null, at: 0, error: '' };
     this.frame = 0;
     this.build();
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -52,7 +57,7 @@ class TrainMode {
     this.inputs = {};
     for (const f of FIELDS) {
       const label = el('label', 'train-field', form);
-      el('span', '', label, f.label);
+      el('span', '', label, t(f.label));
       let input;
       if (f.choices) {
         input = el('select', { name: f.key }, label);
@@ -75,29 +80,26 @@ class TrainMode {
       b.addEventListener('click', action);
       return b;
     };
-    this.startButton = button('train-start', 'Start', () => this.post({ type: 'start' }));
-    this.pauseButton = button('train-pause', 'Pause', () => this.post({ type: 'pause' }));
-    button('train-step', 'Step', () => this.post({ type: 'step', n: 1 }));
-    button('train-reset', 'Reset', () => this.reset());
-    button('train-download', 'Download GGUF', () => this.post({ type: 'export' }));
+    this.startButton = button('train-start', t('train.start'), () => this.post({ type: 'start' }));
+    this.pauseButton = button('train-pause', t('train.pause'), () => this.post({ type: 'pause' }));
+    this.pauseButton.disabled = true; // until a report says the model trains
+    button('train-step', t('train.step'), () => this.post({ type: 'step', n: 1 }));
+    button('train-reset', t('train.reset'), () => this.reset());
+    button('train-download', t('train.download'), () => this.post({ type: 'export' }));
     this.status = el('p', { class: 'train-status', 'aria-live': 'polite' }, this.root);
     this.error = el('p', { class: 'train-error', role: 'alert' }, this.root);
     this.error.hidden = true;
     const plot = el('figure', 'train-curves', this.root);
     this.canvas = el('canvas', 'train-curves-canvas', plot);
     const key = el('figcaption', '', plot);
-    el('span', { class: 'train-key', style: `color: ${CURVE_COLOURS.loss}` }, key, '— loss (left scale)  ');
-    el(
-      'span',
-      { class: 'train-key', style: `color: ${CURVE_COLOURS.accuracy}` },
-      key,
-      '— batch accuracy (right, 0 … 1)',
-    );
+    el('span', { class: 'train-key', style: `color: ${CURVE_COLOURS.loss}` }, key, t('train.keyLoss') + '  ');
+    el('span', { class: 'train-key', style: `color: ${CURVE_COLOURS.accuracy}` }, key, t('train.keyAccuracy'));
     this.curves = new Curves(this.canvas);
     const maps = el('section', 'train-maps', this.root);
-    el('h3', '', maps, 'Attention on the probe example (queries down, keys across)');
+    el('h3', '', maps, t('train.mapsHeading'));
     el('p', 'train-probe', maps);
     el('div', 'train-grid', maps);
+    this.headsLegend = el('p', 'train-heads-legend', maps);
     this.maps = new AttentionMaps(maps);
   }
 
@@ -110,8 +112,11 @@ class TrainMode {
   reset() {
     this.curves.reset();
     this.latest = null;
-    this.shown = { ...this.shown, steps: 0, running: false, attention: null, scores: null, evaluation: null };
-    this.status.textContent = 'Creating the model…';
+    this.snapshot = null;
+    this.creating = true; // reports of the trainer being replaced, still queued, are dropped
+    this.shown = { ...this.shown, steps: 0, running: false, attention: null, heads: null, evaluation: null, at: 0 };
+    this.headsLegend.textContent = '';
+    this.status.textContent = t('train.creating');
     this.post({ type: 'create', options: trainOptionsOf(this.values) });
   }
 
@@ -131,13 +136,15 @@ class TrainMode {
       download(data.name, new Blob([data.bytes], { type: 'application/octet-stream' }));
       return;
     }
+    if (this.creating && data.type !== 'created') return;
     if (data.type === 'created') {
+      this.creating = false;
       this.shown.error = '';
       data = { ...data, steps: 0, loss: [], accuracy: [], stepsPerSecond: 0, running: false };
     }
-    // Curves take every step; the maps and the status only the newest report, once per frame.
+    // Curves take every step; the maps and the status only the newest fields, once per frame.
     this.curves.add(data.loss, data.accuracy);
-    this.latest = data;
+    this.latest = { ...this.latest, ...data };
     if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
   }
 
@@ -146,27 +153,50 @@ class TrainMode {
     const data = this.latest;
     if (!data) return;
     this.latest = null;
-    const reverse = this.values.tTask === 'reverse';
-    const scores = reverse ? mirrorScores(data.attention) : null;
-    this.shown = {
-      steps: data.steps,
-      running: data.running,
-      attention: data.attention,
-      scores,
-      evaluation: data.evaluation,
-      error: this.shown.error,
-    };
+    const snap = (this.snapshot ??= { attention: null, heads: null, at: 0, evaluation: null, evaluatedAt: 0 });
+    if (data.attention) {
+      Object.assign(snap, { attention: data.attention, heads: data.heads, at: data.at });
+      this.maps.draw(data.attention, data.heads?.error ? null : data.heads);
+      this.showHeadsLegend(data.heads);
+    }
+    if (data.evaluation) Object.assign(snap, { evaluation: data.evaluation, evaluatedAt: data.evaluatedAt });
+    this.shown = { ...snap, steps: data.steps, running: data.running, error: this.shown.error };
+    this.startButton.disabled = Boolean(data.running);
+    this.pauseButton.disabled = !data.running;
     this.curves.draw();
-    this.maps.draw(data.attention, scores);
-    const ev = data.evaluation;
-    const rate = data.stepsPerSecond ? ` · ${data.stepsPerSecond.toFixed(1)} steps/s` : '';
-    this.status.textContent =
-      `Step ${data.steps} · held-out loss ${ev.loss.toFixed(3)} · held-out accuracy ` +
-      `${(100 * ev.accuracy).toFixed(1)} % (${ev.counted} tokens)${rate}`;
+    const ev = snap.evaluation;
+    if (!ev) return;
+    // The held-out numbers are of the last evaluation, which may be a few steps behind: it says so.
+    const rate = data.stepsPerSecond ? t('train.rate', { rate: data.stepsPerSecond.toFixed(1) }) : '';
+    const when = snap.evaluatedAt === data.steps ? '' : t('train.evaluatedAt', { at: snap.evaluatedAt });
+    this.status.textContent = t('train.status', {
+      steps: data.steps,
+      loss: ev.loss.toFixed(3),
+      accuracy: (100 * ev.accuracy).toFixed(1),
+      counted: ev.counted,
+      when,
+      rate,
+    });
+  }
+
+  // How the badges' scores are computed, from the report itself (probes, lengths, thresholds).
+  showHeadsLegend(r) {
+    if (!r) return;
+    if (r.error) {
+      this.headsLegend.textContent = t('train.headsFailed', { message: r.error });
+      return;
+    }
+    const threshold = [...new Set(r.thresholds)].map((x) => formatNumber(x, 2)).join(' / ');
+    let text = t('train.headsLegend', { count: r.count, half: r.half, length: r.length, threshold });
+    if (r.kinds.includes('mirror')) text += ' ' + t('train.headsMirror');
+    if (!r.heads.some((h) => h.names.length)) text += ' ' + t('train.headsNone');
+    this.headsLegend.textContent = text;
   }
 
   showError(message) {
     this.shown.error = message;
+    this.startButton.disabled = false; // the worker stopped: it can be started again
+    this.pauseButton.disabled = true;
     this.error.textContent = message;
     this.error.hidden = false;
   }
