@@ -91,9 +91,9 @@ namespace {
 
 std::string check_links(const std::vector<Link>& links, int n, const char* what, size_t probe) {
   for (const Link& l : links)
-    if (l.query < 0 || l.query >= n || l.key < 0 || l.key >= l.query)
+    if (l.query < 0 || l.query >= n || l.key < 0 || l.key > l.query)
       return "probe " + std::to_string(probe) + ": the " + what + " pair (query " + std::to_string(l.query) +
-             ", key " + std::to_string(l.key) + ") is not a key before its query within the " +
+             ", key " + std::to_string(l.key) + ") is not a key at or before its query within the " +
              std::to_string(n) + " positions";
   return "";
 }

@@ -32,8 +32,8 @@ enum class HeadKind {
   DuplicateToken,  // P[i, j] = 1 where ids[j] = ids[i], j < i
   Induction,       // the duplicate template shifted one key right: P[i, j+1] = 1 where ids[j] = ids[i], j < i
   FirstToken,      // P[i, 0] = 1, rows 1 … n−1 (row 0 has no other choice): attention sinks
-  Agreement,       // P[verb, subject] = 1: the verb's query on its subject's key
-  Antecedent,      // P[pronoun, noun] = 1: the pronoun's query on the noun it refers to
+  Agreement,       // P[q, subject] = 1: the verb's query (q predicts the verb) on its subject's key
+  Antecedent,      // P[q, noun] = 1: the pronoun's query (q predicts the pronoun) on the noun it refers to
 };
 inline constexpr int kHeadKinds = 6;
 // "previous-token", "duplicate-token", "induction", "first-token", "agreement", "antecedent".
@@ -47,8 +47,8 @@ struct Link {
 // One probe sequence: ids for the model, and for the language templates the annotated pairs.
 struct Probe {
   std::vector<int32_t> ids;       // (n)
-  std::vector<Link> agreement;    // (verb, subject) pairs, each key < query
-  std::vector<Link> antecedents;  // (pronoun, antecedent noun) pairs, each key < query
+  std::vector<Link> agreement;    // (query for the verb, subject) pairs, each key ≤ query
+  std::vector<Link> antecedents;  // (query for the pronoun, antecedent noun) pairs, each key ≤ query
 };
 
 // The template of `kind` for a probe, (n, n) 0/1 row-major (n = probe.ids.size()).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "tokenizer/tokenizer.h"
 #include "tokenizer/vocab.h"
 #include "train/language.h"
 
@@ -25,6 +26,13 @@ uint64_t below(uint64_t* state, uint64_t bound) {
   do x = next(state);
   while (x >= limit);
   return x % bound;
+}
+
+// The sentence's annotations as links, positions moved `shift` right (past a BOS), each query the
+// position that predicts the annotated word (one before it; see language_probes).
+void add_links(const ap::train::Sentence& s, int shift, Probe* p) {
+  for (const auto& a : s.agreement) p->agreement.push_back({a.verb + shift - 1, a.subject + shift});
+  for (const auto& a : s.antecedents) p->antecedents.push_back({a.pronoun + shift - 1, a.noun + shift});
 }
 
 }  // namespace
@@ -80,8 +88,59 @@ std::vector<Probe> language_probes(const std::vector<ap::train::Sentence>& sente
     Probe& p = out[k];
     if (bos >= 0) p.ids.push_back(bos);
     p.ids.insert(p.ids.end(), s.ids.begin(), s.ids.end());
-    for (const auto& a : s.agreement) p.agreement.push_back({a.verb + shift, a.subject + shift});
-    for (const auto& a : s.antecedents) p.antecedents.push_back({a.pronoun + shift, a.noun + shift});
+    add_links(s, shift, &p);
+  }
+  return out;
+}
+
+std::vector<Probe> language_probes_in(const ap::Tokenizer& tok,
+                                      const std::vector<ap::train::Sentence>& sentences, int32_t bos,
+                                      int max_len) {
+  const int shift = bos >= 0 ? 1 : 0;
+  ap::TokenizeOptions plain;
+  plain.add_special = false;
+  std::vector<Probe> out;
+  for (const ap::train::Sentence& s : sentences) {
+    if (s.agreement.empty() && s.antecedents.empty()) continue;
+    const int n = static_cast<int>(s.ids.size());
+    if (n + shift > max_len) continue;
+    // The words are the text's space-separated tokens (Language::generate writes them so).
+    Probe p;
+    if (bos >= 0) p.ids.push_back(bos);
+    bool ok = true;
+    std::vector<int32_t> ids;  // (k) the first k words' ids
+    size_t end = 0;
+    for (int k = 0; k < n && ok; ++k) {
+      end = s.text.find(' ', end + (k > 0 ? 1 : 0));
+      if (end == std::string::npos) end = s.text.size();
+      ids.clear();
+      ok = tok.tokenize(std::string_view(s.text).substr(0, end), &ids, plain).empty() &&
+           static_cast<int>(ids.size()) == k + 1 &&
+           std::equal(ids.begin(), ids.begin() + k, p.ids.begin() + shift) &&
+           ids[size_t(k)] != tok.vocab().unk_id;
+      if (ok) p.ids.push_back(ids[size_t(k)]);
+    }
+    if (!ok || end != s.text.size()) continue;
+    add_links(s, shift, &p);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<Probe> language_probe_set(const ap::Tokenizer& tok, int32_t bos, int max_len, int count,
+                                      uint64_t seed) {
+  std::vector<Probe> out;
+  if (count < 1 || !tok.ready()) return out;
+  const ap::train::Language lang;
+  int agreement = 0, antecedent = 0;
+  for (Probe& p : language_probes_in(tok, lang.generate(seed, 16 * count), bos, max_len)) {
+    const bool a = !p.agreement.empty() && agreement < count,
+               b = !p.antecedents.empty() && antecedent < count;
+    if (!a && !b) continue;
+    agreement += a;
+    antecedent += b;
+    out.push_back(std::move(p));
+    if (agreement == count && antecedent == count) break;
   }
   return out;
 }

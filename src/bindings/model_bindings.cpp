@@ -386,9 +386,12 @@ class ModelRuntime {
 
   // Every head's template scores (analysis/heads.h) over `count` probes: [BOS] then a random run of
   // `half` ids repeated (analysis/probes.h), drawn from the tokenizer's ordinary ids (every id without
-  // a tokenizer) with `seed`; half is cut to fit the context. { kinds: [name], thresholds: [t],
-  // half, count, heads: [{ layer, head, scores: Float64Array (kinds; NaN unscored), probes: Int32Array,
-  // names: [name] }] } or { error }. Only the templates built from ids alone are scored here.
+  // a tokenizer) with `seed`; half is cut to fit the context. When the model's tokenizer writes the
+  // built-in language's words one token each (analysis/probes.h language_probe_set), agreement and
+  // antecedent are scored too, on `count` annotated sentences of each from `seed`, and `sentences`
+  // says how many (0: the kinds stop at first-token). { kinds: [name], thresholds: [t], half, count,
+  // sentences, heads: [{ layer, head, scores: Float64Array (kinds; NaN unscored), probes: Int32Array,
+  // names: [name] }] } or { error }.
   val head_scores(double seed, int count, int half) const {
     if (!ready_) return error("no model is loaded");
     if (!(seed >= 0) || seed > 9007199254740991.0) return error("seed must be an integer in 0 … 2^53");
@@ -422,7 +425,31 @@ class ModelRuntime {
     const ap::analysis::Thresholds thresholds;
     if (std::string e = ap::analysis::detect_heads(model_, probes, &reports, thresholds); !e.empty())
       return error(e);
-    constexpr int kinds = 4;  // PreviousToken … FirstToken: the id-only templates
+    // The language templates on their own probes (sentences no longer than the repeated probes, so
+    // the memory check above covers them); their two kinds replace what the random runs gave them.
+    const std::vector<ap::analysis::Probe> sentences =
+        has_tokenizer_ ? ap::analysis::language_probe_set(tokenizer_, bos, int(n), count, uint64_t(seed))
+                       : std::vector<ap::analysis::Probe>{};
+    int kinds = 4;  // PreviousToken … FirstToken: the id-only templates
+    if (!sentences.empty()) {
+      std::vector<ap::analysis::HeadReport> language;
+      if (std::string e = ap::analysis::detect_heads(model_, sentences, &language, thresholds); !e.empty())
+        return error(e);
+      kinds = ap::analysis::kHeadKinds;
+      for (size_t r = 0; r < reports.size(); ++r) {
+        ap::analysis::HeadReport& h = reports[r];
+        h.names.erase(std::remove_if(h.names.begin(), h.names.end(),
+                                     [](ap::analysis::HeadKind k) { return int(k) >= 4; }),
+                      h.names.end());
+        for (int k = 4; k < kinds; ++k) {
+          h.score[size_t(k)] = language[r].score[size_t(k)];
+          h.probes[size_t(k)] = language[r].probes[size_t(k)];
+          const auto kind = ap::analysis::HeadKind(k);
+          if (std::find(language[r].names.begin(), language[r].names.end(), kind) != language[r].names.end())
+            h.names.push_back(kind);
+        }
+      }
+    }
     val names = val::array(), at = val::array();
     for (int k = 0; k < kinds; ++k) {
       names.call<void>("push", std::string(ap::analysis::head_kind_name(ap::analysis::HeadKind(k))));
@@ -446,6 +473,7 @@ class ModelRuntime {
     r.set("thresholds", at);
     r.set("half", half);
     r.set("count", count);
+    r.set("sentences", int(sentences.size()));
     r.set("bos", bos);
     r.set("heads", heads);
     return r;

@@ -44,14 +44,17 @@ const std::vector<ToyRecipe>& toy_recipes();
 Config toy_config(const ToyRecipe& r);
 TrainOptions toy_options(const ToyRecipe& r);
 
-// The language model.
+// The language model. 3000 steps: the held-out loss is nearly that of 1500 (1.761 against 1.764:
+// most of what is left is the language's own randomness), but the agreement head sharpens (layer
+// 1's best head on the agreement template: 0.49 after 1500 steps, split with another head at 0.39;
+// 0.93 after 3000). About 4 minutes of one core.
 struct LanguageRecipe {
   const char* name = "language";
   int n_ctx = 32, layers = 2, heads = 4, d_model = 64, n_ff = 128;
-  int steps = 1500, batch = 32;
+  int steps = 3000, batch = 32;
   uint64_t seed = 2024;  // weights; train sentences from seed, held-out from seed + 1
   float lr = 3e-3f, min_lr = 3e-4f;
-  int warmup = 100;
+  int warmup = 200;
 };
 Config language_config(const LanguageRecipe& r, int vocab);
 

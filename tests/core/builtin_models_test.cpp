@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/heads.h"
+#include "analysis/probes.h"
 #include "model/model.h"
 #include "tokenizer/gguf_vocab.h"
 #include "tokenizer/tokenizer.h"
@@ -166,12 +167,15 @@ TEST_CASE("builtin models: detect_heads names the heads reverse and induction le
     const ap::model::Model m = load("induction");
     const auto heads = heads_of(m, recipe("induction"));
     int induction_late = 0, induction_early = 0;
+    double best_late = 0;
     for (const auto& h : heads) {
       induction_late += h.layer == 1 && named(h, HeadKind::Induction);
       induction_early += h.layer == 0 && named(h, HeadKind::Induction);
+      if (h.layer == 1) best_late = std::max(best_late, h.score[size_t(HeadKind::Induction)]);
     }
     CHECK(induction_late >= 1);  // an induction head needs a layer before it
     CHECK(induction_early == 0);
+    CHECK(best_late >= 0.8);  // the issue's bar for a layer-2 head on the induction template
   }
   {
     const ap::model::Model m = load("reverse");
@@ -196,9 +200,9 @@ TEST_CASE("builtin models: detect_heads names the heads reverse and induction le
         std::printf("reverse L%d H%d mirrored %.3f\n", layer, head, sum / (b.batch * n));
         best = std::max(best, sum / (b.batch * n));
       }
-    // 2 layers under RoPE share the mirror between layer 1's heads (0.49 and 0.33 in the committed
-    // file); uniform attention over these rows would give about 0.1.
-    CHECK(best >= 0.4);
+    // The issue's bar: one head puts 0.9 of its weight on the mirrored position (uniform attention
+    // over these rows would give about 0.1).
+    CHECK(best >= 0.9);
   }
 }
 
@@ -247,7 +251,12 @@ TEST_CASE("builtin models: the language model's held-out loss is its log's, and 
   const double loss = log_number("language", "heldout_loss"),
                acc = log_number("language", "heldout_accuracy");
   CHECK(std::abs(s.loss - loss) <= 1e-3 + 0.01 * loss);
-  CHECK(std::abs(s.accuracy - acc) <= 5.0 / s.counted);
+  // The runtime's kernels round otherwise than the trainer's, and where the language leaves several
+  // next words equally likely the trained model gives them near-equal logits, so the argmax there
+  // follows the rounding: a few positions in a thousand may flip (6 of 3395 in the wasm build).
+  std::printf("language: runtime accuracy %.6f, the log's %.6f: %.1f positions of %d apart\n", s.accuracy,
+              acc, std::abs(s.accuracy - acc) * s.counted, s.counted);
+  CHECK(std::abs(s.accuracy - acc) <= 15.0 / s.counted);
 
   ap::Vocab v;
   REQUIRE(ap::vocab_from_gguf(m.gguf(), &v) == "");
@@ -268,4 +277,53 @@ TEST_CASE("builtin models: the language model's held-out loss is its log's, and 
   CHECK(plural[size_t(are)] > plural[size_t(is)]);
   const std::vector<float> singular = next_logits("the key to the old cabinets");
   CHECK(singular[size_t(is)] > singular[size_t(are)]);
+}
+
+TEST_CASE("builtin models: the language model has an agreement head, found from its own vocabulary",
+          "[builtin]") {
+  using ap::analysis::HeadKind;
+  const ap::model::Model m = load("language");
+  ap::Vocab v;
+  REQUIRE(ap::vocab_from_gguf(m.gguf(), &v) == "");
+  ap::Tokenizer tok;
+  REQUIRE(tok.init(v) == "");
+  const Language lang;
+  // The probes the page scores (model_bindings headScores): the language's annotated sentences in
+  // the file's vocabulary. That vocabulary keeps the language's ids, so they are language_probes'.
+  const uint64_t seed = 77;
+  const int count = 64;
+  const auto probes = ap::analysis::language_probe_set(tok, v.bos_id, m.config().n_ctx, count, seed);
+  const auto own = ap::analysis::language_probes(lang.generate(seed, 16 * count), lang.bos());
+  int agreement = 0, antecedent = 0;
+  for (const auto& p : probes) {
+    agreement += !p.agreement.empty();
+    antecedent += !p.antecedents.empty();
+    bool found = false;
+    for (const auto& o : own) found = found || o.ids == p.ids;
+    CHECK(found);
+  }
+  CHECK(agreement == count);
+  CHECK(antecedent == count);
+  std::vector<ap::analysis::HeadReport> heads;
+  REQUIRE(ap::analysis::detect_heads(m, probes, &heads) == "");
+  double best = 0;
+  int best_layer = -1;
+  for (const auto& h : heads) {
+    std::printf("language L%d H%d: agreement %.3f antecedent %.3f previous-token %.3f first-token %.3f\n",
+                h.layer, h.head, h.score[size_t(HeadKind::Agreement)], h.score[size_t(HeadKind::Antecedent)],
+                h.score[size_t(HeadKind::PreviousToken)], h.score[size_t(HeadKind::FirstToken)]);
+    CHECK(h.probes[size_t(HeadKind::Agreement)] == count);
+    if (h.score[size_t(HeadKind::Agreement)] > best) {
+      best = h.score[size_t(HeadKind::Agreement)];
+      best_layer = h.layer;
+    }
+    if (h.layer == 0) CHECK(!named(h, HeadKind::Agreement));  // across a distractor: not from layer 0
+  }
+  // The committed file's best head, layer 1 head 2, scores 0.94 (uniform attention over these rows:
+  // about 0.1; after 1500 steps the best was 0.49). The antecedent scores are printed, not asserted:
+  // the best is 0.54 (layer 1 head 0), but where the pronoun means the second noun that noun is the
+  // token just before the query ("… the street because"), so the template half overlaps
+  // previous-token there and the score is no clear sign of a learned antecedent.
+  CHECK(best >= 0.8);
+  CHECK(best_layer == 1);
 }

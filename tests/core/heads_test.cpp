@@ -3,6 +3,7 @@
 // head previous-token and another first-token, which detect_heads must name (and the rest not).
 #include "analysis/heads.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
@@ -13,7 +14,9 @@
 #include "formats/gguf_writer.h"
 #include "model/model.h"
 #include "test_buffers.h"
+#include "tokenizer/tokenizer.h"
 #include "tokenizer_fixtures.h"
+#include "train/builtin.h"
 #include "train/language.h"
 
 namespace {
@@ -337,17 +340,19 @@ TEST_CASE("heads: the language's sentences become probes whose templates mark ve
     const auto ante = ones(head_template(HeadKind::Antecedent, p), n);
     CHECK(agree.size() == s.agreement.size());
     CHECK(ante.size() == s.antecedents.size());
-    for (const auto& [q, key] :
-         agree) {  // the verb's query, its subject's key: the same words as in the sentence
+    for (const auto& [q, key] : agree) {
+      // The query that predicts the verb (the verb is the next token: q + 1 past the BOS is the
+      // sentence's a.verb), its subject's key: the same words as in the sentence.
       bool found = false;
       for (const auto& a : s.agreement)
         found =
-            found || (a.verb + 1 == q && a.subject + 1 == key && p.ids[size_t(q)] == s.ids[size_t(a.verb)]);
+            found || (a.verb == q && a.subject + 1 == key && p.ids[size_t(q) + 1] == s.ids[size_t(a.verb)]);
       CHECK(found);
+      CHECK(key <= q);
       ++agreement;
     }
     for (const auto& [q, key] : ante) {
-      const std::string pronoun = lang.tokens()[size_t(p.ids[size_t(q)])];
+      const std::string pronoun = lang.tokens()[size_t(p.ids[size_t(q) + 1])];
       CHECK((pronoun == "it" || pronoun == "they"));
       CHECK(lang.tokens()[size_t(p.ids[size_t(key) - 1])] == "the");
       ++antecedent;
@@ -358,4 +363,87 @@ TEST_CASE("heads: the language's sentences become probes whose templates mark ve
   // Without BOS the positions are the sentence's own.
   const auto bare = ap::analysis::language_probes(sentences, -1);
   CHECK(bare[0].ids == sentences[0].ids);
+}
+
+namespace {
+
+// An SPM vocabulary (tokenizer_fixtures.h: bytes first, so every id differs from the language's)
+// holding the pieces the built-in language's GGUF vocabulary has ("▁" + each word, the prefixes the
+// merges pass through), but those `leave_out` names.
+ap::Tokenizer language_like_tokenizer(const std::set<std::string>& leave_out) {
+  const ap::train::Language lang;
+  const auto gguf = ap::train::builtin::language_tokenizer(lang);
+  std::vector<std::pair<std::string, float>> pieces;
+  for (size_t i = 3; i < gguf.tokens.size(); ++i)
+    if (gguf.types[i] == 1 && !leave_out.count(gguf.tokens[i])) pieces.push_back({gguf.tokens[i], 0.0f});
+  ap::Tokenizer tok;
+  REQUIRE(tok.init(fixtures::spm_vocab(pieces)) == "");
+  return tok;
+}
+
+}  // namespace
+
+TEST_CASE("heads: the language's sentences become probes in another vocabulary, word for token",
+          "[analysis][probes]") {
+  const ap::train::Language lang;
+  const auto sentences = lang.generate(5, 300);
+  const std::string space = "\xE2\x96\x81";
+  {
+    const ap::Tokenizer tok = language_like_tokenizer({});
+    const int32_t bos = tok.vocab().bos_id;
+    const auto probes = ap::analysis::language_probes_in(tok, sentences, bos, 64);
+    const auto own = ap::analysis::language_probes(sentences, lang.bos());
+    size_t k = 0, annotated = 0;
+    for (size_t i = 0; i < sentences.size(); ++i) {
+      if (sentences[i].agreement.empty() && sentences[i].antecedents.empty()) continue;
+      ++annotated;
+      REQUIRE(k < probes.size());
+      const Probe& p = probes[k++];
+      const Probe& o = own[i];
+      // The same words at the same positions, in this vocabulary's ids; the same links.
+      REQUIRE(p.ids.size() == o.ids.size());
+      CHECK(p.ids[0] == bos);
+      for (size_t j = 1; j < p.ids.size(); ++j) {
+        CHECK(p.ids[j] != o.ids[j]);  // the fixture's ids are shifted by its byte tokens
+        CHECK(tok.token_text(p.ids[j]) == space + lang.tokens()[size_t(o.ids[j])]);
+      }
+      CHECK(ones(head_template(HeadKind::Agreement, p), int(p.ids.size())) ==
+            ones(head_template(HeadKind::Agreement, o), int(o.ids.size())));
+      CHECK(ones(head_template(HeadKind::Antecedent, p), int(p.ids.size())) ==
+            ones(head_template(HeadKind::Antecedent, o), int(o.ids.size())));
+    }
+    CHECK(k == probes.size());  // every annotated sentence kept, nothing else
+    CHECK(annotated > 100);
+    // Too long for the context: left out.
+    CHECK(ap::analysis::language_probes_in(tok, sentences, bos, 4).empty());
+    // The set: `count` of each kind, the agreement ones first as they come.
+    const auto set = ap::analysis::language_probe_set(tok, bos, 64, 6, 5);
+    int agreement = 0, antecedent = 0;
+    for (const Probe& q : set) {
+      agreement += !q.agreement.empty();
+      antecedent += !q.antecedents.empty();
+    }
+    CHECK(agreement == 6);
+    CHECK(antecedent == 6);
+  }
+  {
+    // "▁keys" missing: the word becomes two pieces ("▁key" "s"), so its sentences are left out.
+    const ap::Tokenizer tok = language_like_tokenizer({space + "keys"});
+    const auto probes = ap::analysis::language_probes_in(tok, sentences, tok.vocab().bos_id, 64);
+    size_t with_keys = 0, annotated = 0;
+    for (const auto& s : sentences) {
+      if (s.agreement.empty() && s.antecedents.empty()) continue;
+      ++annotated;
+      with_keys += std::find(s.ids.begin(), s.ids.end(), lang.id("keys")) != s.ids.end();
+    }
+    REQUIRE(with_keys > 0);
+    CHECK(probes.size() == annotated - with_keys);
+  }
+  {
+    // A vocabulary without the language's words has no such probes (and so no such scores).
+    ap::Tokenizer tok;
+    REQUIRE(tok.init(fixtures::spm_vocab({{space + "a", 0.0f}, {space + "the", 0.0f}})) == "");
+    CHECK(ap::analysis::language_probes_in(tok, sentences, tok.vocab().bos_id, 64).empty());
+    CHECK(ap::analysis::language_probe_set(tok, tok.vocab().bos_id, 64, 8, 1).empty());
+  }
 }

@@ -72,3 +72,35 @@ test('built-in language: its sentences tokenize to words, and "are"/"is" agree w
     model.dispose();
   }
 });
+
+test('built-in language: headScores adds agreement and antecedent, and names an agreement head', async () => {
+  const model = await loadModel(file('language'));
+  const toy = await loadModel(file('induction'));
+  try {
+    const r = model.headScores({ seed: 1, probes: 8 });
+    assert.deepEqual(r.kinds, [
+      'previous-token',
+      'duplicate-token',
+      'induction',
+      'first-token',
+      'agreement',
+      'antecedent',
+    ]);
+    assert.equal(r.sentences, 16, '8 annotated sentences of each kind');
+    for (const h of r.heads) {
+      assert.ok(h.scores.agreement >= 0 && h.scores.agreement <= 1);
+      assert.ok(h.scores.antecedent >= 0 && h.scores.antecedent <= 1);
+      assert.equal(h.names.includes('agreement'), h.scores.agreement >= 0.5);
+    }
+    const best = Math.max(...r.heads.map((h) => h.scores.agreement));
+    assert.ok(best >= 0.7, `the best agreement score is ${best}`);
+    // A model whose vocabulary has no such words (token ids only) gets the id-only kinds.
+    const t = toy.headScores({ seed: 1, probes: 4 });
+    assert.equal(t.kinds.length, 4);
+    assert.equal(t.sentences, 0);
+    assert.ok(t.heads.every((h) => !('agreement' in h.scores)));
+  } finally {
+    model.dispose();
+    toy.dispose();
+  }
+});

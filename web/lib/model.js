@@ -207,9 +207,14 @@ class Model {
    * Names the heads from what they attend to (src/analysis/heads.h): `probes` sequences, each [BOS]
    * then a random run of `half` ids from the model's own vocabulary (ordinary tokens) repeated
    * once, drawn with `seed` (half is cut to fit the context). A head's score for a template P is
-   * Σ(A ⊙ P) / ΣA over the rows P scores, averaged over the probes. Resolves to
-   *   { kinds: ['previous-token', 'duplicate-token', 'induction', 'first-token'], thresholds: [0.5, …],
-   *     half, count, heads: [{ layer, head, scores: { kind: number | NaN }, names: [kind …] }] }
+   * Σ(A ⊙ P) / ΣA over the rows P scores, averaged over the probes. When the model's tokenizer
+   * writes the built-in language's words one token each, `probes` annotated sentences of it for each
+   * of 'agreement' (the query predicting a verb on its subject) and 'antecedent' (the query
+   * predicting a pronoun on its noun) are scored too; `sentences` counts them (0: no such kinds).
+   * Resolves to
+   *   { kinds: ['previous-token', 'duplicate-token', 'induction', 'first-token'(, 'agreement',
+   *     'antecedent')], thresholds: [0.5, …], half, count, sentences,
+   *     heads: [{ layer, head, scores: { kind: number | NaN }, names: [kind …] }] }
    * with heads layer-major. The last forward() pass is not touched.
    */
   headScores({ seed = 0, probes = 8, half = 16 } = {}) {
@@ -222,6 +227,7 @@ class Model {
       thresholds: r.thresholds,
       half: r.half,
       count: r.count,
+      sentences: r.sentences,
       heads: r.heads.map((h) => ({
         layer: h.layer,
         head: h.head,

@@ -459,6 +459,8 @@ const en = {
   'model.headsLegend':
     "Named heads: a head's score for a pattern P is Σ(A ⊙ P) / ΣA over the query rows P marks (A its attention), averaged over {count} probes, each [BOS] then {half} random tokens of this model's own vocabulary, repeated once. A head is named when its score is at least {threshold}. Patterns: previous-token (key i − 1), duplicate-token (an earlier copy of the query's token), induction (the token after that copy), first-token (key 0).",
   'model.headsFailed': 'The heads could not be named: {message}',
+  'model.headsLanguage':
+    "On {sentences} annotated sentences of the built-in language: agreement (the query that predicts a verb, on its subject's key) and antecedent (the query that predicts a pronoun, on the noun it refers to).",
   'model.headsNone': 'No head passes the threshold on these probes.',
   'model.badge': '{kind} {score}',
   'model.scoresTitle': 'Layer {l}, head {h} scores: {scores}',

@@ -426,6 +426,8 @@ const zh = {
   'model.headsLegend':
     '已命名的头：一个头对模式 P 的分数是 Σ(A ⊙ P) / ΣA（A 为它的注意力，只计 P 标出的查询行），在 {count} 条探针上取平均；每条探针为 [BOS] 加上本模型词表中的 {half} 个随机词元，再重复一次。分数不低于 {threshold} 的头被命名。模式：previous-token（键 i − 1）、duplicate-token（查询词元更早的副本）、induction（该副本之后的词元）、first-token（键 0）。',
   'model.headsFailed': '无法为各个头命名：{message}',
+  'model.headsLanguage':
+    '在内置语言的 {sentences} 个带标注的句子上：agreement（预测动词的查询位置对其主语键的注意）与 antecedent（预测代词的查询位置对其所指名词键的注意）。',
   'model.headsNone': '在这些探针上没有头达到阈值。',
   'model.badge': '{kind} {score}',
   'model.scoresTitle': '第 {l} 层第 {h} 个头的分数：{scores}',

@@ -497,6 +497,7 @@ class ModelMode {
     if (!r) return;
     const threshold = [...new Set(r.thresholds)].map((x) => formatNumber(x, 2)).join(' / ');
     this.headsLegend.textContent = t('model.headsLegend', { count: r.count, half: r.half, threshold });
+    if (r.sentences > 0) this.headsLegend.textContent += ' ' + t('model.headsLanguage', { sentences: r.sentences });
     if (!r.heads.some((h) => h.names.length)) this.headsLegend.textContent += ' ' + t('model.headsNone');
   }
 
