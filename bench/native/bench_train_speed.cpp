@@ -3,8 +3,8 @@
 // same model: the initial weights, their layout and the very batches the trainer consumes.
 //
 // The same file builds two ways:
-//  - natively by CMake (bench/native/*.cpp → build/native/bench_train_speed): main() below times
-//    the two sizes and prints one JSON line each (scripts/bench --train reads them);
+//  - natively by CMake (bench/native/*.cpp → build/native/bench_train_speed): main() below runs
+//    one trainer, stepping when told on stdin (bench/train/run.mjs drives it);
 //  - for wasm by scripts/bench (em++ against build/wasm/libap_core.a, see bench/train/build.sh):
 //    the tb_* functions are exported and main() is left out; bench/train/engine.mjs drives them
 //    from Node and from Chromium.
@@ -268,52 +268,38 @@ const char* tb_profile(int reps) {
 }  // extern "C"
 
 #ifndef __EMSCRIPTEN__  // the wasm build exports the tb_* functions only
-// ---- native: the two sizes, one JSON line each ----
-// bench_train_speed [--min-ms M] [--profile-reps N] [--only a|b]
+// ---- native: a trainer driven over stdin, so that bench/train/run.mjs can time it in turns
+// with the wasm and TF.js runs (a change of the machine's load then hits them all alike) ----
+//   bench_train_speed LAYERS HEADS D_MODEL CONTEXT BATCH
+// prints "ready <parameters> <first loss>" after two steps (the first allocates), then answers
+// each line of stdin: "N" → N steps, prints "<ms> <last loss>"; "profile R" → tb_profile(R)'s
+// JSON; "quit" (or the end of stdin) exits.
 int main(int argc, char** argv) {
-  double min_ms = 4000;
-  int reps = 5;
-  std::string only;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--min-ms") == 0) min_ms = std::atof(argv[i + 1]);
-    if (std::strcmp(argv[i], "--profile-reps") == 0) reps = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
+  if (argc != 6) {
+    std::fprintf(stderr, "usage: bench_train_speed LAYERS HEADS D_MODEL CONTEXT BATCH\n");
+    return 2;
   }
-  struct Size {
-    const char* id;
-    int layers, heads, d, ctx, batch;
-  };
-  // The two sizes of issue 14 (bench/train/sizes.mjs lists the same).
-  const Size sizes[] = {{"a", 2, 4, 64, 32, 32}, {"b", 4, 8, 256, 64, 8}};
-  for (const Size& z : sizes) {
-    if (!only.empty() && only != z.id) continue;
-    const char* e = tb_create(z.layers, z.heads, z.d, z.ctx, z.batch, 1, 1, 1e-3f);
-    if (*e) {
-      std::fprintf(stderr, "error: %s\n", e);
-      return 1;
-    }
-    const float first = tb_step(1);
-    tb_step(1);  // warm-up: the second step allocates nothing new
-    // Chunks of steps until min_ms have passed: the rate of each chunk (≥ 1 step, ≥ 300 ms).
-    std::vector<double> rates;
-    double spent = 0;
-    int chunk = 1, steps = 0;
-    while (spent < min_ms || rates.size() < 3) {
+  const char* e = tb_create(std::atoi(argv[1]), std::atoi(argv[2]), std::atoi(argv[3]), std::atoi(argv[4]),
+                            std::atoi(argv[5]), 1, 1, 1e-3f);
+  if (*e) {
+    std::fprintf(stderr, "error: %s\n", e);
+    return 1;
+  }
+  const float first = tb_step(1);
+  tb_step(1);
+  std::printf("ready %d %.7f\n", tb_param_count(), double(first));
+  std::fflush(stdout);
+  char line[256];
+  while (std::fgets(line, sizeof line, stdin)) {
+    if (std::strncmp(line, "quit", 4) == 0) break;
+    if (std::strncmp(line, "profile", 7) == 0) {
+      std::printf("%s\n", tb_profile(std::max(1, std::atoi(line + 7))));
+    } else {
+      const int n = std::max(1, std::atoi(line));
       const double t0 = now_ms();
-      tb_step(chunk);
-      const double dt = now_ms() - t0;
-      spent += dt;
-      steps += chunk;
-      rates.push_back(chunk * 1000.0 / dt);
-      if (dt < 300) chunk *= 2;
+      const float loss = tb_step(n);
+      std::printf("%.4f %.7f\n", now_ms() - t0, double(loss));
     }
-    std::sort(rates.begin(), rates.end());
-    const std::string prof = profile(state(), reps);
-    std::printf(
-        "{\"size\":\"%s\",\"params\":%d,\"firstLoss\":%.6f,\"lastLoss\":%.6f,\"steps\":%d,\"ms\":%.1f,"
-        "\"stepsPerSecond\":%.4f,\"best\":%.4f,\"profile\":%s}\n",
-        z.id, tb_param_count(), double(first), double(state().last.loss), steps, spent,
-        rates[rates.size() / 2], rates.back(), prof.c_str());
     std::fflush(stdout);
   }
   return 0;

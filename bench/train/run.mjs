@@ -4,6 +4,11 @@
 // in Node and Chromium, on the same batches from the same initial weights. Prints the load average
 // around each part; writes bench/results/train.{json,md}.
 //
+// The five are timed in turns (a round runs one chunk of steps of each, native, Node ours, Node
+// tfjs, Chromium ours, Chromium tfjs), so that a change in the machine's load (other jobs share
+// its 2 cores) hits all of them alike; ratios are the medians of the rounds' ratios. Each part
+// first warms up (two steps), then its chunk doubles from 1 step until it takes ≥ 300 ms.
+//
 //   node bench/train/run.mjs [--quick] [--sizes a,b] [--min-ms N] [--no-native] [--no-node]
 //                            [--no-browser] [--out DIR]
 //
@@ -18,13 +23,13 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadEngine } from './engine.mjs';
 import { SIZES, sizeLabel } from './sizes.mjs';
-import { agreement, runTrainSuite, setUpTf } from './suite.mjs';
+import { agreement, oursRunner, setUpTf, tfRunner } from './suite.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NATIVE = `${ROOT}build/native/bench_train_speed`;
 
 function parseArgs(argv) {
-  const o = { quick: false, sizes: ['a', 'b'], minMs: 4000, native: true, node: true, browser: true, out: null };
+  const o = { quick: false, sizes: ['a', 'b'], minMs: 3000, native: true, node: true, browser: true, out: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -59,120 +64,186 @@ async function loadNodeTf() {
   return { tf, versions };
 }
 
-function runNative({ sizes, minMs, log }) {
+// build/native/bench_train_speed for one size, driven over stdin: run(n) → ms of n steps.
+function startNative(size) {
   if (!existsSync(NATIVE)) throw new Error(`${NATIVE} is missing: build it (scripts/bench --train does)`);
-  return new Promise((resolve, reject) => {
-    const args = ['--min-ms', String(minMs), ...(sizes.length === 1 ? ['--only', sizes[0]] : [])];
-    log(`$ build/native/bench_train_speed ${args.join(' ')}`);
-    const child = spawn(NATIVE, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (chunk) => (text += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`the native benchmark failed (exit ${code})`));
-      else
-        resolve(
-          text
-            .split('\n')
-            .filter((l) => l.startsWith('{'))
-            .map((l) => JSON.parse(l)),
-        );
-    });
+  const args = [size.layers, size.heads, size.dModel, size.context, size.batch].map(String);
+  const child = spawn(NATIVE, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  let buffer = '';
+  const waiting = [];
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    let at;
+    while ((at = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, at);
+      buffer = buffer.slice(at + 1);
+      waiting.shift()?.resolve(line);
+    }
+  });
+  child.on('close', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`the native benchmark exited (${code})`));
+  });
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  const ask = (line) => {
+    const answer = next();
+    child.stdin.write(`${line}\n`);
+    return answer;
+  };
+  return next().then((ready) => {
+    const [word, parameters, firstLoss] = ready.split(' ');
+    if (word !== 'ready') throw new Error(`the native benchmark said: ${ready}`);
+    return {
+      parameters: Number(parameters),
+      firstLoss: Number(firstLoss),
+      run: async (n) => Number((await ask(String(n))).split(' ')[0]),
+      profile: async (reps) => JSON.parse(await ask(`profile ${reps}`)),
+      close: () => child.stdin.end('quit\n'),
+    };
   });
 }
 
-async function runChromium({ sizes, minMs, log }) {
+async function startChromium(log) {
   const { launchChromium } = await import('../../scripts/lib/chromium.mjs');
   const { serveStatic } = await import('../../scripts/lib/static-server.mjs');
   const server = await serveStatic({ root: ROOT, port: 0 });
   const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.exposeFunction('benchLog', (line) => log(line));
+  page.setDefaultTimeout(0);
+  await page.goto(new URL('bench/train/index.html', server.url).href);
+  await page
+    .waitForFunction(() => globalThis.benchReady === true, null, { timeout: 60_000 })
+    .catch(() => {
+      throw new Error(`the training benchmark page did not load: ${errors.join('; ') || 'no error reported'}`);
     });
-    await page.exposeFunction('benchLog', (line) => log(line));
-    await page.goto(new URL('bench/train/index.html', server.url).href);
-    await page
-      .waitForFunction(() => globalThis.benchReady === true, null, { timeout: 60_000 })
-      .catch(() => {
-        throw new Error(`the training benchmark page did not load: ${errors.join('; ') || 'no error reported'}`);
-      });
-    page.setDefaultTimeout(0);
-    const results = await page.evaluate((options) => globalThis.runTrainBench(options), { sizes, minMs });
-    return { ...results, versions: { ...results.versions, chromium: browser.version() } };
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  return {
+    version: browser.version(),
+    setUp: (id) => page.evaluate((i) => globalThis.trainBench.setUp(i), id),
+    run: (part, n) => page.evaluate(([p, k]) => globalThis.trainBench.run(p, k), [part, n]),
+    profile: (reps) => page.evaluate((r) => globalThis.trainBench.profile(r), reps),
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
 
-const fmt = (x, digits = 3) => (x === undefined || x === null ? '—' : x.toFixed(digits));
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
-// The tables: steps/s per size and place, the ratios, and our op profile (wasm in Node, native).
-function renderMarkdown(r) {
-  const lines = [];
-  lines.push(`# Training benchmark (${r.when}, commit ${r.commit})`, '');
-  lines.push(`Load average (1 min) at the start ${r.load.start}, after native ${r.load.native ?? '—'}, after Node `);
-  lines.push(
-    `${r.load.node ?? '—'}, at the end ${r.load.end}; ${r.cpus} CPUs. Medians of chunks of steps (each ≥ 300 ms `,
-  );
-  lines.push(
-    `once doubled, ≥ ${r.minMs} ms in all) after two warm-up steps. Every place trains the same model on the `,
-  );
-  lines.push('same batches (copy task, 33 tokens, SwiGLU, RoPE, AdamW 1e-3); tfjs is single-threaded, as ours.', '');
-  lines.push(
-    '| size | native | ours wasm, Node | ours wasm, Chromium | tfjs-wasm, Node | tfjs-wasm, Chromium | ours/tfjs Node | ours/tfjs Chromium | native/wasm Node | native/wasm Chromium |',
-  );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
-  for (const s of r.sizes) {
-    const n = s.native?.stepsPerSecond,
-      on = s.node?.ours?.stepsPerSecond,
-      oc = s.chromium?.ours?.stepsPerSecond;
-    const tn = s.node?.tfjs?.stepsPerSecond,
-      tc = s.chromium?.tfjs?.stepsPerSecond;
-    lines.push(
-      `| ${sizeLabel(s.size)} (${s.size.id}) | ${fmt(n)} | ${fmt(on)} | ${fmt(oc)} | ${fmt(tn)} | ${fmt(tc)} | ` +
-        `${ratio(on, tn)} | ${ratio(oc, tc)} | ${ratio(n, on)} | ${ratio(n, oc)} |`,
+// parts: { name: async run(n) → ms }. Warm-up, chunk sizes, then rounds in turns until every part
+// has run ≥ minMs (at least 3 rounds). Returns { name: { chunk, rates: [steps/s per round] } }.
+async function inTurns(parts, { minMs, log }) {
+  const names = Object.keys(parts);
+  const out = {};
+  for (const name of names) {
+    await parts[name](2);
+    let chunk = 1;
+    while ((await parts[name](chunk)) < 300 && chunk < 256) chunk *= 2;
+    out[name] = { chunk, rates: [], ms: 0, steps: 0 };
+  }
+  log(`  chunks: ${names.map((n) => `${n} ${out[n].chunk}`).join(', ')} steps`);
+  for (let round = 0; round < 3 || names.some((n) => out[n].ms < minMs); round++) {
+    for (const name of names) {
+      const ms = await parts[name](out[name].chunk);
+      out[name].rates.push((out[name].chunk * 1000) / ms);
+      out[name].ms += ms;
+      out[name].steps += out[name].chunk;
+    }
+    log(
+      `  round ${round + 1}: ${names.map((n) => `${n} ${out[n].rates.at(-1).toFixed(3)}`).join(', ')} steps/s (load ${load()[0]})`,
     );
   }
-  lines.push('', 'Steps per second (higher is better). Targets: ours/tfjs ≥ 3×, native/wasm ≤ 1.3×.', '');
-  lines.push('## Where our step goes (each op of one step timed alone on its shapes; fastest of 3, ms)', '');
-  const ops = [
-    'gemmForward',
-    'gemmBackward',
-    'attentionForward',
-    'attentionBackward',
-    'outputSoftmaxCrossEntropy',
-    'elementwise',
-    'adamw',
-  ];
-  lines.push(`| size, place | whole step | ${ops.join(' | ')} | rest |`);
-  lines.push(`|---|---|${ops.map(() => '---').join('|')}|---|`);
+  for (const name of names) out[name].stepsPerSecond = median(out[name].rates);
+  return out;
+}
+
+// The median over rounds of a's rate / b's rate.
+const roundRatio = (t, a, b) => (t[a] && t[b] ? median(t[a].rates.map((r, i) => r / t[b].rates[i])) : null);
+
+const fmt = (x, digits = 3) => (x === undefined || x === null ? '—' : x.toFixed(digits));
+const times = (x) => (x ? `${x.toFixed(2)}×` : '—');
+const PARTS = ['native', 'nodeOurs', 'chromiumOurs', 'nodeTfjs', 'chromiumTfjs']; // the table's column order
+const OPS = [
+  'gemmForward',
+  'gemmBackward',
+  'attentionForward',
+  'attentionBackward',
+  'outputSoftmaxCrossEntropy',
+  'elementwise',
+  'adamw',
+];
+
+// The tables: steps/s per size and place, the ratios, and our op profile.
+function renderMarkdown(r) {
+  const lines = [`# Training benchmark (${r.when}, commit ${r.commit})`, ''];
+  lines.push(
+    `${r.cpu}, ${r.cpus} CPUs shared with other jobs; Node ${r.versions.node}, Chromium ${r.versions.chromium ?? '—'}, ` +
+      `tfjs ${r.versions.tfjs ?? '—'} (wasm backend, SIMD ${r.versions.tfjsSimd}, threads ${r.versions.tfjsThreads}). ` +
+      `Every place trains the same model on the same batches from the same initial weights (copy task, vocabulary 33, ` +
+      `SwiGLU with n_ff = 4·d, RoPE, RMSNorm, AdamW at 1e-3); ours and tfjs each on one thread. The five are timed in ` +
+      `turns, one chunk of steps each per round (≥ 300 ms, after two warm-up steps), until each has run ≥ ${r.minMs} ms; ` +
+      `steps/s are medians over rounds, ratios the medians of the rounds' ratios.`,
+    '',
+  );
+  lines.push(
+    '| size | load (1 min) | native | ours wasm Node | ours wasm Chromium | tfjs Node | tfjs Chromium | ours/tfjs Node | ours/tfjs Chromium | native/wasm Node | native/wasm Chromium |',
+  );
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const s of r.sizes) {
+    const t = s.timing ?? {};
+    const q = s.ratios ?? {};
+    lines.push(
+      `| ${sizeLabel(s.size)} | ${s.load.start} → ${s.load.end} | ${PARTS.map((p) => fmt(t[p]?.stepsPerSecond)).join(' | ')} | ` +
+        `${times(q.oursTfjsNode)} | ${times(q.oursTfjsChromium)} | ${times(q.nativeWasmNode)} | ${times(q.nativeWasmChromium)} |`,
+    );
+  }
+  lines.push(
+    '',
+    'Steps per second (higher is better). Targets: ours/tfjs ≥ 3×; native/wasm (wasm within 1.3× of native) ≤ 1.3×.',
+    '',
+  );
+  lines.push('## Agreement (from our initial weights, on our batches)', '');
+  lines.push('| size | where | parameters | step | loss ours | loss tfjs | gradient norm ours | gradient norm tfjs |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const s of r.sizes)
-    for (const [place, p] of [
-      ['native', s.native?.profile],
-      ['wasm, Node', s.node?.profile],
-      ['wasm, Chromium', s.chromium?.profile],
-    ]) {
-      if (!p) continue;
-      const sum = ops.reduce((a, k) => a + p.ops[k], 0);
+    for (const [where, a] of Object.entries(s.agreement ?? {}))
+      for (const row of a.rows)
+        lines.push(
+          `| ${s.size.id} | ${where} | ${a.parameters} | ${row.step} | ${row.ours.loss.toFixed(7)} | ${row.tfjs.loss.toFixed(7)} | ` +
+            `${row.ours.gradNorm.toFixed(6)} | ${row.tfjs.gradNorm.toFixed(6)} |`,
+        );
+  lines.push(
+    '',
+    '## Where our step goes (each op of one step timed alone on its shapes; fastest of 3, ms and % of the step)',
+    '',
+  );
+  lines.push(`| size, place | whole step | ${OPS.join(' | ')} | rest |`);
+  lines.push(`|---|---:|${OPS.map(() => '---:').join('|')}|---:|`);
+  for (const s of r.sizes)
+    for (const [place, p] of Object.entries(s.profile ?? {})) {
+      const sum = OPS.reduce((acc, k) => acc + p.ops[k], 0);
+      const cell = (ms) => `${fmt(ms, 1)} (${((100 * ms) / p.stepMs).toFixed(0)} %)`;
       lines.push(
-        `| ${s.size.id}, ${place} | ${fmt(p.stepMs, 1)} | ${ops.map((k) => `${fmt(p.ops[k], 1)} (${((100 * p.ops[k]) / p.stepMs).toFixed(0)} %)`).join(' | ')} | ${fmt(p.stepMs - sum, 1)} |`,
+        `| ${s.size.id}, ${place} | ${fmt(p.stepMs, 1)} | ${OPS.map((k) => cell(p.ops[k])).join(' | ')} | ${cell(p.stepMs - sum)} |`,
       );
     }
   lines.push(
     '',
-    'gemm*: every projection (q, k, v, o, gate, up, down, output head) forward / backward (both products and',
+    'gemm*: every projection (q, k, v, o, gate, up, down, the output head), forward / backward (the backward ' +
+      'with its transposes); attention*: scores, causal softmax and weighted sum per head; elementwise: RMSNorm, ' +
+      'RoPE, SwiGLU, embedding and residual adds, forward and backward; rest: the step minus their sum (copies ' +
+      'of activations, allocations, zeroing gradients, the batch). Under load the minima of separate runs are ' +
+      'noisy; the shares, not the sum, are what to read.',
+    '',
   );
-  lines.push(
-    'their transposes); attention*: scores, causal softmax and weighted sum per head; elementwise: RMSNorm, RoPE,',
-  );
-  lines.push('SwiGLU, embedding and residual adds, forward and backward; rest: the step minus the sum (copies of');
-  lines.push('activations, allocation, zeroing the gradient, the batch).', '');
   return lines.join('\n');
 }
 
@@ -211,40 +282,83 @@ async function main() {
     cpus: os.cpus().length,
     cpu: os.cpus()[0]?.model,
     minMs: o.minMs,
-    load: { start: logLoad(log, 'at the start') },
     versions: { node: process.versions.node },
-    sizes: sizes.map((size) => ({ size })),
+    sizes: [],
   };
-  const bySize = (id) => result.sizes.find((s) => s.size.id === id);
-  if (o.native) {
-    log('# Native (build/native, Release, SSE2 SIMD path)');
-    for (const line of await runNative({ sizes: o.sizes, minMs: o.minMs, log })) {
-      bySize(line.size).native = line;
-      log(`  ${line.size}: ${line.stepsPerSecond.toFixed(3)} steps/s (${line.steps} steps)`);
-    }
-    result.load.native = logLoad(log, 'after native');
-  }
+  logLoad(log, 'at the start');
+  let node = null,
+    chromium = null;
   if (o.node) {
-    log('# Node (our wasm; tfjs-backend-wasm)');
     const { tf, versions } = await loadNodeTf();
     Object.assign(result.versions, versions);
-    const engine = await loadEngine();
-    const r = runTrainSuite({ tf, engine, sizes, minMs: o.minMs, log });
-    for (const s of r.sizes) bySize(s.size.id).node = s;
-    result.load.node = logLoad(log, 'after Node');
+    node = { tf, engines: [await loadEngine(), await loadEngine()] };
   }
   if (o.browser) {
-    log('# Chromium (our wasm; tfjs-backend-wasm)');
-    const r = await runChromium({ sizes: o.sizes, minMs: o.minMs, log });
-    result.versions.chromium = r.versions.chromium;
-    for (const s of r.sizes) bySize(s.size.id).chromium = s;
+    chromium = await startChromium(log);
+    result.versions.chromium = chromium.version;
   }
-  result.load.end = logLoad(log, 'at the end');
-  const bad = result.sizes.flatMap((s) =>
-    [s.node, s.chromium]
-      .filter((p) => p && !p.agreement.ok)
-      .map((p) => `${s.size.id}: ${p.agreement.problems.join('; ')}`),
-  );
+  const problems = [];
+  try {
+    for (const size of sizes) {
+      log(`## ${sizeLabel(size)}`);
+      const entry = { size, load: { start: Number(load()[0]) }, agreement: {}, profile: {} };
+      result.sizes.push(entry);
+      const parts = {};
+      const closers = [];
+      let native = null;
+      if (o.native) {
+        native = await startNative(size);
+        closers.push(() => native.close());
+        parts.native = native.run;
+        log(`  native: ${native.parameters} parameters, first loss ${native.firstLoss}`);
+      }
+      if (node) {
+        const a = agreement({ tf: node.tf, engine: node.engines[0], size });
+        entry.agreement.node = a;
+        log(`  Node: ${a.parameters} parameters; ${a.ok ? 'agree' : `DISAGREE: ${a.problems.join('; ')}`}`);
+        if (!a.ok) problems.push(`${size.id}, Node: ${a.problems.join('; ')}`);
+        if (native && native.parameters !== a.parameters)
+          problems.push(`${size.id}: native has ${native.parameters} parameters`);
+        const ours = oursRunner({ engine: node.engines[0], size });
+        const tfjs = tfRunner({ tf: node.tf, engine: node.engines[1], size });
+        closers.push(() => tfjs.dispose());
+        parts.nodeOurs = async (n) => ours.run(n);
+        if (a.ok) parts.nodeTfjs = async (n) => tfjs.run(n);
+        entry.profileOf = () => ours.profile(3);
+      }
+      if (chromium) {
+        const { agreement: a } = await chromium.setUp(size.id);
+        entry.agreement.chromium = a;
+        if (!a.ok) problems.push(`${size.id}, Chromium: ${a.problems.join('; ')}`);
+        if (a.ok) {
+          parts.chromiumOurs = (n) => chromium.run('ours', n);
+          parts.chromiumTfjs = (n) => chromium.run('tfjs', n);
+        }
+      }
+      const t = await inTurns(parts, { minMs: o.minMs, log });
+      entry.timing = t;
+      entry.ratios = {
+        oursTfjsNode: roundRatio(t, 'nodeOurs', 'nodeTfjs'),
+        oursTfjsChromium: roundRatio(t, 'chromiumOurs', 'chromiumTfjs'),
+        nativeWasmNode: roundRatio(t, 'native', 'nodeOurs'),
+        nativeWasmChromium: roundRatio(t, 'native', 'chromiumOurs'),
+      };
+      log(
+        `  ratios: ${Object.entries(entry.ratios)
+          .map(([k, v]) => `${k} ${times(v)}`)
+          .join(', ')}`,
+      );
+      if (native) entry.profile.native = await native.profile(3);
+      if (entry.profileOf) entry.profile['wasm, Node'] = entry.profileOf();
+      delete entry.profileOf;
+      if (chromium && parts.chromiumOurs) entry.profile['wasm, Chromium'] = await chromium.profile(3);
+      for (const close of closers) close();
+      entry.load.end = Number(load()[0]);
+    }
+  } finally {
+    await chromium?.close();
+  }
+  logLoad(log, 'at the end');
   const md = renderMarkdown(result);
   console.log(`\n${md}`);
   const out = o.out ?? `${ROOT}bench/results`;
@@ -252,7 +366,7 @@ async function main() {
   await writeFile(`${out}/train.json`, `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(`${out}/train.md`, `${md}\n`);
   log(`wrote ${out}/train.json and train.md`);
-  if (bad.length) throw new Error(`tfjs and ours disagree: ${bad.join('; ')}`);
+  if (problems.length) throw new Error(`tfjs and ours disagree: ${problems.join('; ')}`);
 }
 
 main().catch((error) => {

@@ -1,8 +1,8 @@
-// The training benchmark's suite, the same in Node and in Chromium: for each size, the agreement
-// of the TF.js model with ours (parameter count, first losses and gradient norms from our initial
-// weights on our batches), then steps per second of ours (wasm) and of TF.js, and our op profile.
+// The training benchmark's pieces that run the same in Node and in Chromium: tfjs's set-up, the
+// agreement of the TF.js model with ours (parameter count, first losses and gradient norms from our
+// initial weights on our batches), and runners that time n steps of ours (wasm) or of TF.js.
+// bench/train/run.mjs calls the runners in turns with the native one (see there).
 import { createTfModel } from './tf-model.mjs';
-import { sizeLabel } from './sizes.mjs';
 
 /** tfjs on its wasm backend, single-threaded (ours is), the SIMD build. */
 export async function setUpTf(tf, tfWasm, wasmPaths) {
@@ -61,79 +61,34 @@ export function agreement({ tf, engine, size, steps = 3 }) {
 
 const now = () => performance.now();
 
-// Steps per second of run(n) (n steps): two warm-up steps, then chunks (doubling while a chunk
-// takes < 300 ms) until minMs have passed and at least 3 chunks ran; the median chunk's rate and
-// the best. prepare(n), when given, runs outside the clock before each chunk.
-function measure(run, { minMs, prepare = () => {} }) {
-  prepare(2);
-  run(2);
-  const rates = [];
-  let spent = 0,
-    steps = 0,
-    chunk = 1;
-  while (spent < minMs || rates.length < 3) {
-    prepare(chunk);
-    const t0 = now();
-    run(chunk);
-    const dt = now() - t0;
-    spent += dt;
-    steps += chunk;
-    rates.push((chunk * 1000) / dt);
-    if (dt < 300) chunk *= 2;
-  }
-  rates.sort((a, b) => a - b);
-  return { stepsPerSecond: rates[rates.length >> 1], best: rates[rates.length - 1], steps, ms: spent };
-}
-
-export function timeOurs({ engine, size, minMs }) {
+/** Our trainer (wasm) for timing: run(n) does n steps and returns the milliseconds they took. */
+export function oursRunner({ engine, size }) {
   engine.create(size);
-  return measure((n) => engine.step(n), { minMs });
-}
-
-export function timeTf({ tf, engine, size, minMs }) {
-  engine.create(size);
-  const model = createTfModel(tf, engine.layout(), engine.params());
-  let queue = [];
-  try {
-    return measure(
-      (n) => {
-        for (let i = 0; i < n; i++) model.step(queue[i]);
-      },
-      // The batches come out of our engine (its training stream) before the clock starts.
-      { minMs, prepare: (n) => (queue = Array.from({ length: n }, () => engine.nextBatch())) },
-    );
-  } finally {
-    model.dispose();
-  }
+  return {
+    run(n) {
+      const t0 = now();
+      engine.step(n);
+      return now() - t0;
+    },
+    profile: (reps) => engine.profile(reps),
+    dispose() {},
+  };
 }
 
 /**
- * Every size: agreement, then ours and TF.js timed (time: false skips timing), and our op profile
- * (profileReps > 0). Returns { sizes: [{ size, agreement, ours, tfjs, profile }] }.
+ * The TF.js twin for timing, from our initial weights: run(n) does n steps on the next n batches of
+ * our training stream (taken out of our engine before the clock starts) and returns the ms.
  */
-export function runTrainSuite({ tf, engine, sizes, minMs = 4000, time = true, profileReps = 3, log = () => {} }) {
-  const out = [];
-  for (const size of sizes) {
-    log(`## ${sizeLabel(size)}`);
-    const agree = agreement({ tf, engine, size });
-    for (const r of agree.rows)
-      log(
-        `  step ${r.step}: loss ours ${r.ours.loss.toFixed(6)} tfjs ${r.tfjs.loss.toFixed(6)}, ` +
-          `|g| ours ${r.ours.gradNorm.toFixed(5)} tfjs ${r.tfjs.gradNorm.toFixed(5)}`,
-      );
-    log(`  ${agree.parameters} parameters; ${agree.ok ? 'agree' : `DISAGREE: ${agree.problems.join('; ')}`}`);
-    const entry = { size, agreement: agree };
-    if (time && agree.ok) {
-      entry.ours = timeOurs({ engine, size, minMs });
-      log(`  ours (wasm): ${entry.ours.stepsPerSecond.toFixed(3)} steps/s (${entry.ours.steps} steps)`);
-      entry.tfjs = timeTf({ tf, engine, size, minMs });
-      log(`  tfjs-wasm:   ${entry.tfjs.stepsPerSecond.toFixed(3)} steps/s (${entry.tfjs.steps} steps)`);
-      if (profileReps > 0) {
-        engine.create(size);
-        entry.profile = engine.profile(profileReps);
-      }
-    }
-    out.push(entry);
-  }
-  return { sizes: out };
+export function tfRunner({ tf, engine, size }) {
+  engine.create(size);
+  const model = createTfModel(tf, engine.layout(), engine.params());
+  return {
+    run(n) {
+      const batches = Array.from({ length: n }, () => engine.nextBatch());
+      const t0 = now();
+      for (const b of batches) model.step(b);
+      return now() - t0;
+    },
+    dispose: () => model.dispose(),
+  };
 }
