@@ -113,6 +113,16 @@ std::string profile(State& s, int reps) {
         ops::linear_backward(xwide.data(), W, dy.data(), R, in, out, dx.data(), dw.data(), &scratch);
     ops::linear_backward(xwide.data(), W, dy.data(), R, d, V, dx.data(), dw.data(), &scratch);
   });
+  // The part of gemmBackward that is linear_backward's two transposes (wᵀ for dx, xᵀ for dw).
+  const double transposes = fastest_ms(reps, [&] {
+    for (int l = 0; l < L; ++l)
+      for (auto [in, out] : layer_linears) {
+        transpose(W, in, out, dw.data());
+        transpose(xwide.data(), R, in, dx.data());
+      }
+    transpose(W, d, V, dw.data());
+    transpose(xwide.data(), R, d, dx.data());
+  });
   const double attn_fwd = fastest_ms(reps, [&] {
     for (int l = 0; l < L; ++l)
       ops::attention_forward(la.q.data(), la.k.data(), la.v.data(), B, T, H, hd, nullptr, scratch_p.data(),
@@ -167,7 +177,7 @@ std::string profile(State& s, int reps) {
       "{\"stepMs\":%.4f,\"ops\":{\"gemmForward\":%.4f,\"gemmBackward\":%.4f,\"attentionForward\":%.4f,"
       "\"attentionBackward\":%.4f,\"outputSoftmaxCrossEntropy\":%.4f,\"elementwise\":%.4f,"
       "\"adamw\":%.4f}}",
-      step, gemm_fwd, gemm_bwd, attn_fwd, attn_bwd, xent, elementwise, adamw);
+      step, gemm_fwd, gemm_bwd, attn_fwd, attn_bwd, xent, elementwise, adamw, transposes);
   return out;
 }
 

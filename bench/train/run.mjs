@@ -15,7 +15,7 @@
 // --quick: the agreement check alone (size a, Node, no timing, nothing written; a few seconds):
 // the same parameter count, and from our initial weights on our batches the first loss within
 // 1e-4 of ours, the first gradient norm within 1e-3 (relative) and the next two losses within
-// 2e-3; exits non-zero otherwise. scripts/test runs it.
+// 2e-6 (suite.mjs: TOLERANCE); exits non-zero otherwise. scripts/test runs it.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -225,14 +225,14 @@ function renderMarkdown(r) {
     '## Where our step goes (each op of one step timed alone on its shapes; fastest of 3, ms and % of the step)',
     '',
   );
-  lines.push(`| size, place | whole step | ${OPS.join(' | ')} | rest |`);
-  lines.push(`|---|---:|${OPS.map(() => '---:').join('|')}|---:|`);
+  lines.push(`| size, place | whole step | ${OPS.join(' | ')} | rest | of gemmBackward: transposes |`);
+  lines.push(`|---|---:|${OPS.map(() => '---:').join('|')}|---:|---:|`);
   for (const s of r.sizes)
     for (const [place, p] of Object.entries(s.profile ?? {})) {
       const sum = OPS.reduce((acc, k) => acc + p.ops[k], 0);
       const cell = (ms) => `${fmt(ms, 1)} (${((100 * ms) / p.stepMs).toFixed(0)} %)`;
       lines.push(
-        `| ${s.size.id}, ${place} | ${fmt(p.stepMs, 1)} | ${OPS.map((k) => cell(p.ops[k])).join(' | ')} | ${cell(p.stepMs - sum)} |`,
+        `| ${s.size.id}, ${place} | ${fmt(p.stepMs, 1)} | ${OPS.map((k) => cell(p.ops[k])).join(' | ')} | ${cell(p.stepMs - sum)} | ${fmt(p.gemmBackwardTransposes, 1)} |`,
       );
     }
   lines.push(
