@@ -176,7 +176,7 @@ std::string profile(State& s, int reps) {
       out, sizeof out,
       "{\"stepMs\":%.4f,\"ops\":{\"gemmForward\":%.4f,\"gemmBackward\":%.4f,\"attentionForward\":%.4f,"
       "\"attentionBackward\":%.4f,\"outputSoftmaxCrossEntropy\":%.4f,\"elementwise\":%.4f,"
-      "\"adamw\":%.4f}}",
+      "\"adamw\":%.4f},\"gemmBackwardTransposes\":%.4f}",
       step, gemm_fwd, gemm_bwd, attn_fwd, attn_bwd, xent, elementwise, adamw, transposes);
   return out;
 }
