@@ -10,7 +10,7 @@
 // first warms up (two steps), then its chunk doubles from 1 step until it takes ≥ 300 ms.
 //
 //   node bench/train/run.mjs [--quick] [--sizes a,b] [--min-ms N] [--no-native] [--no-node]
-//                            [--no-browser] [--out DIR]
+//                            [--no-browser] [--out DIR] [--js-flags "V8 flags for Chromium"]
 //
 // --quick: the agreement check alone (size a, Node, no timing, nothing written; a few seconds):
 // the same parameter count, and from our initial weights on our batches the first loss within
@@ -29,7 +29,16 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NATIVE = `${ROOT}build/native/bench_train_speed`;
 
 function parseArgs(argv) {
-  const o = { quick: false, sizes: ['a', 'b'], minMs: 3000, native: true, node: true, browser: true, out: null };
+  const o = {
+    quick: false,
+    sizes: ['a', 'b'],
+    minMs: 3000,
+    native: true,
+    node: true,
+    browser: true,
+    out: null,
+    jsFlags: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -39,6 +48,7 @@ function parseArgs(argv) {
     else if (a === '--no-node') o.node = false;
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--out') o.out = argv[++i];
+    else if (a === '--js-flags') o.jsFlags = argv[++i];
     else throw new Error(`unknown option ${a}`);
   }
   for (const id of o.sizes) if (!SIZES.some((s) => s.id === id)) throw new Error(`unknown size ${id} (a or b)`);
@@ -102,11 +112,11 @@ function startNative(size) {
   });
 }
 
-async function startChromium(log) {
+async function startChromium(log, jsFlags) {
   const { launchChromium } = await import('../../scripts/lib/chromium.mjs');
   const { serveStatic } = await import('../../scripts/lib/static-server.mjs');
   const server = await serveStatic({ root: ROOT, port: 0 });
-  const browser = await launchChromium();
+  const browser = await launchChromium(jsFlags ? [`--js-flags=${jsFlags}`] : []);
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -294,7 +304,8 @@ async function main() {
     node = { tf, engines: [await loadEngine(), await loadEngine()] };
   }
   if (o.browser) {
-    chromium = await startChromium(log);
+    chromium = await startChromium(log, o.jsFlags);
+    result.jsFlags = o.jsFlags;
     result.versions.chromium = chromium.version;
   }
   const problems = [];
