@@ -3,7 +3,7 @@
 // RoPE, RMSNorm pre-norm, AdamW at a constant learning rate 1e-3, seed 1.
 export const SIZES = Object.freeze([
   Object.freeze({ id: 'a', layers: 2, heads: 4, dModel: 64, context: 32, batch: 32 }),
-  // Batch 8 (512 tokens a step): at about 1.5 s a step natively, a few steps of every
+  // Batch 8 (512 tokens a step): at about 1 s a step natively and 10 s in TF.js, a few steps of every
   // implementation fit in a run on two shared cores.
   Object.freeze({ id: 'b', layers: 4, heads: 8, dModel: 256, context: 64, batch: 8 }),
 ]);
