@@ -80,12 +80,15 @@ void generate_sequence(const TaskSpec& s, Rng* rng, std::vector<int>* seq, std::
       break;
     }
     case TaskKind::Induction: {
-      // n distinct symbols: a partial Fisher–Yates shuffle of 0 … symbols−1.
+      // m distinct symbols (a partial Fisher–Yates shuffle of 0 … symbols−1), m in ⌈n/2⌉ … n.
+      const int m = n - rng->below(n / 2 + 1);
       std::vector<int> pool(size_t(s.symbols));
       for (int i = 0; i < s.symbols; ++i) pool[size_t(i)] = i;
-      for (int i = 0; i < n; ++i) std::swap(pool[size_t(i)], pool[size_t(i + rng->below(s.symbols - i))]);
-      for (int i = 0; i < n; ++i) q[size_t(i)] = q[size_t(n + i)] = pool[size_t(i)];
-      for (int i = n; i < t; ++i) (*mask)[size_t(i)] = 1.0f;  // input r_k of the repeat predicts r_{k+1}
+      for (int i = 0; i < m; ++i) std::swap(pool[size_t(i)], pool[size_t(i + rng->below(s.symbols - i))]);
+      for (int i = 0; i < m; ++i) q[size_t(i)] = q[size_t(m + i)] = pool[size_t(i)];
+      for (int i = 2 * m; i <= t; ++i) q[size_t(i)] = rng->below(s.symbols);  // filler, not predicted
+      for (int i = m; i < 2 * m - 1; ++i)
+        (*mask)[size_t(i)] = 1.0f;  // input r_k of the repeat predicts r_{k+1}
       break;
     }
     case TaskKind::Brackets: {

@@ -5,8 +5,11 @@
 //   copy       x_1 … x_n SEP x_1 … x_n          n symbols drawn with repeats
 //   reverse    x_1 … x_n SEP x_n … x_1
 //   sort       x_1 … x_n SEP sorted(x)          ascending, repeats kept
-//   induction  r_1 … r_n r_1 … r_n              r: n distinct symbols; the mask covers r_2 … r_n of the
-//                                               repeat (r_1's return cannot be foreseen)
+//   induction  r_1 … r_m r_1 … r_m y …          r: m distinct symbols, m drawn in ⌈n/2⌉ … n for each
+//                                               sequence, then random symbols y to the end; the mask
+//                                               covers r_2 … r_m of the repeat (r_1's return cannot be
+//                                               foreseen). m varies so that the repeat is found by
+//                                               its content: at a fixed m a head could look m back.
 //   brackets   a balanced string of n pairs over three kinds ( [ {, depth at most max_depth, each
 //              closing bracket preceded by the query token "?": the target after "?" is the
 //              bracket that closes the innermost open one (the mask covers exactly those)

@@ -102,11 +102,19 @@ Batch heldout(const ToyRecipe& r, int sequences) {
 std::vector<ap::analysis::HeadReport> heads_of(const ap::model::Model& m, const ToyRecipe& r) {
   const Batch b = heldout(r, 16);
   std::vector<ap::analysis::Probe> probes;
-  for (int s = 0; s < b.batch; ++s)
-    probes.push_back(
-        {std::vector<int32_t>(b.ids.begin() + size_t(s) * b.n_ctx, b.ids.begin() + size_t(s + 1) * b.n_ctx),
-         {},
-         {}});
+  for (int s = 0; s < b.batch; ++s) {
+    // An induction sequence is its run twice then filler: the probe is the run twice (the mask
+    // starts at the repeat, position m), as the detector's induction template expects.
+    int len = b.n_ctx;
+    if (r.task.kind == TaskKind::Induction) {
+      const float* mask = b.mask.data() + size_t(s) * b.n_ctx;
+      int m = 0;
+      while (m < b.n_ctx && mask[m] == 0) ++m;
+      len = std::min(2 * m, b.n_ctx);
+    }
+    const auto first = b.ids.begin() + size_t(s) * b.n_ctx;
+    probes.push_back({std::vector<int32_t>(first, first + len), {}, {}});
+  }
   std::vector<ap::analysis::HeadReport> out;
   REQUIRE(ap::analysis::detect_heads(m, probes, &out) == "");
   for (const auto& h : out) {

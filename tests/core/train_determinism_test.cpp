@@ -57,7 +57,7 @@ Trainer make(const Run& r) {
 
 TEST_CASE("train determinism: the weights' digest after a fixed run is pinned", "[train][determinism]") {
   const Run runs[] = {
-      {TaskKind::Induction, Mlp::SwiGlu, Positions::Rope, 0x14d4bf57593af9a6ull},
+      {TaskKind::Induction, Mlp::SwiGlu, Positions::Rope, 0x70ad4bef9697efb1ull},
       {TaskKind::Reverse, Mlp::Gelu, Positions::Learned, 0x2b8979eb159d9c80ull},
       {TaskKind::Brackets, Mlp::None, Positions::Rope, 0x511379d8f4b4a6e2ull},
   };

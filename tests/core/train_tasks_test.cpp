@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,10 +60,11 @@ Trainer train(const Recipe& r) {
   return t;
 }
 
-// Per (layer, head): Σ over probes and over queries i in [q0, t) of A[i, key(i)], divided by the
-// attention those rows hold (each row of A sums to 1, so by their count).
+// Per (layer, head): Σ over probes and over the queries i that key(mask, i) gives a key (≥ 0) of
+// A[i, key], divided by the attention those rows hold (each row of A sums to 1, so by their count).
+// mask: (n_ctx) the probe's loss mask, which says where its answer is.
 template <typename KeyOf>
-std::vector<double> template_scores(const Trainer& t, int probes, int q0, KeyOf key) {
+std::vector<double> template_scores(const Trainer& t, int probes, KeyOf key) {
   const Config& c = t.config();
   TaskStream held(t.task(), 99, Split::HeldOut);
   Batch b;
@@ -76,10 +78,12 @@ std::vector<double> template_scores(const Trainer& t, int probes, int q0, KeyOf 
     for (int h = 0; h < H; ++h) {
       double hit = 0, all = 0;
       for (int p = 0; p < probes; ++p)
-        for (int i = q0; i < T; ++i) {
+        for (int i = 0; i < T; ++i) {
+          const int j = key(b.mask.data() + size_t(p) * T, i);
+          if (j < 0) continue;
           const float* row = a.layers[size_t(l)].p.data() + ((size_t(p) * H + h) * T + i) * T;
-          for (int j = 0; j < T; ++j) all += row[j];
-          hit += row[key(i)];
+          for (int k = 0; k < T; ++k) all += row[k];
+          hit += row[j];
         }
       scores.push_back(hit / all);
     }
@@ -93,6 +97,7 @@ TEST_CASE("train tasks: each generator writes the sequences it promises", "[trai
   TaskSpec s;
   s.length = 6;
   s.symbols = 8;
+  std::set<int> lengths;  // the induction runs' lengths seen
   for (uint64_t seed = 0; seed < 20; ++seed) {
     s.kind = TaskKind::Copy;
     std::vector<int> q = sequence_of(s, seed, &mask);
@@ -111,11 +116,16 @@ TEST_CASE("train tasks: each generator writes the sequences it promises", "[trai
     s.kind = TaskKind::Induction;
     q = sequence_of(s, seed, &mask);
     REQUIRE(q.size() == 12);
-    std::vector<int> half(q.begin(), q.begin() + 6);
-    CHECK(std::vector<int>(q.begin() + 6, q.end()) == half);
-    std::sort(half.begin(), half.end());
-    CHECK(std::adjacent_find(half.begin(), half.end()) == half.end());  // distinct
-    CHECK(mask == std::vector<float>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1});
+    // The mask covers [m, 2m − 1): m is the run's length, in ⌈6/2⌉ … 6.
+    const int m = int(std::find(mask.begin(), mask.end(), 1.0f) - mask.begin());
+    REQUIRE(m >= 3);
+    REQUIRE(m <= 6);
+    lengths.insert(m);
+    for (int i = 0; i < 11; ++i) CHECK(mask[size_t(i)] == (i >= m && i < 2 * m - 1 ? 1.0f : 0.0f));
+    std::vector<int> run(q.begin(), q.begin() + m);
+    CHECK(std::vector<int>(q.begin() + m, q.begin() + 2 * m) == run);
+    std::sort(run.begin(), run.end());
+    CHECK(std::adjacent_find(run.begin(), run.end()) == run.end());  // distinct
     s.kind = TaskKind::Brackets;
     s.max_depth = 3;
     q = sequence_of(s, seed, &mask);
@@ -137,6 +147,7 @@ TEST_CASE("train tasks: each generator writes the sequences it promises", "[trai
     CHECK(stack.empty());
     CHECK(max_depth <= 3);
   }
+  CHECK(lengths == std::set<int>{3, 4, 5, 6});  // every induction run length occurs
   CHECK(token_label(s, 6) == "?");
   s.kind = TaskKind::Copy;
   CHECK(token_label(s, 8) == "SEP");
@@ -212,7 +223,8 @@ TEST_CASE("train tasks: reverse is learned, and a head attends to the mirrored p
   CHECK(ev.accuracy >= 0.99f);
   // Query i = n … 2n−1 (SEP, then the answer so far) predicts x at position 2n−1−i.
   const int n = rp->task.length, H = t.config().n_head;
-  const std::vector<double> s = template_scores(t, 64, n, [n](int i) { return 2 * n - 1 - i; });
+  const std::vector<double> s =
+      template_scores(t, 64, [n](const float*, int i) { return i >= n ? 2 * n - 1 - i : -1; });
   const int best = int(std::max_element(s.begin(), s.end()) - s.begin());
   std::printf("train reverse: accuracy %.4f; mirror scores", ev.accuracy);
   for (double x : s) std::printf(" %.3f", x);
@@ -239,10 +251,15 @@ TEST_CASE("train tasks: induction is learned, and a layer-2 head scores >= 0.8 o
   const Trainer t = train(r);
   const Evaluation ev = t.evaluate(256);
   CHECK(ev.accuracy >= 0.99f);
-  // The repeat starts at n: query i (token r_{i−n}) should attend to key i − n + 1, the token that
-  // followed r_{i−n}'s first occurrence (the duplicate-token template shifted one key right).
-  const int n = r.task.length;
-  const std::vector<double> s = template_scores(t, 64, n, [n](int i) { return i - n + 1; });
+  // The repeat starts at m, the first position the mask covers (m varies by sequence): query i
+  // (token r_{i−m+1}) should attend to key i − m + 1, the token that followed that token's first
+  // occurrence (the duplicate-token template shifted one key right).
+  const std::vector<double> s = template_scores(t, 64, [](const float* mask, int i) {
+    if (mask[i] == 0) return -1;
+    int m = 0;
+    while (mask[m] == 0) ++m;
+    return i - m + 1;
+  });
   std::printf("train induction: accuracy %.4f; induction scores L1 %.3f %.3f, L2 %.3f %.3f\n", ev.accuracy,
               s[0], s[1], s[2], s[3]);
   CHECK(std::max(s[2], s[3]) >= 0.8);

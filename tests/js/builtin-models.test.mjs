@@ -104,3 +104,19 @@ test('built-in language: headScores adds agreement and antecedent, and names an 
     toy.dispose();
   }
 });
+
+test('built-in induction: the generic detector names its circuit (previous-token in layer 0, induction in layer 1)', async () => {
+  // headScores' probes are a random run of the model's labels repeated, of another length than most
+  // training runs: the heads are named only if they find the repeat by its content, not its distance.
+  const model = await loadModel(file('induction'));
+  try {
+    const { heads } = model.headScores({ seed: 1, probes: 8 });
+    const named = (layer, kind) => heads.filter((h) => h.layer === layer && h.names.includes(kind));
+    assert.ok(named(0, 'previous-token').length >= 1, JSON.stringify(heads));
+    assert.ok(named(1, 'induction').length >= 1, JSON.stringify(heads));
+    assert.equal(named(0, 'induction').length, 0);
+    assert.ok(Math.max(...heads.filter((h) => h.layer === 1).map((h) => h.scores.induction)) >= 0.8);
+  } finally {
+    model.dispose();
+  }
+});
