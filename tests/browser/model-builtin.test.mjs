@@ -64,6 +64,12 @@ test('the bare address opens Model mode on the built-in language for the default
   const { page, problems, close } = await harness.open('', { bare: true, width: 1280, height: 900 });
   try {
     await ran(page, ids.length);
+    // The README's picture of the opening page (scripts/screenshots writes it to docs/): the grid of maps.
+    await page.locator('#model-grid').scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: join(SHOTS, 'builtin-language.png'),
+      clip: { x: 0, y: 0, width: 1280, height: 900 },
+    });
     assert.equal(await page.getAttribute('#mode-model', 'aria-pressed'), 'true');
     assert.equal(await page.getAttribute('#model-builtins [data-builtin="language"]', 'aria-pressed'), 'true');
     const s = await page.evaluate(() => window.__apModel.state());
@@ -220,7 +226,7 @@ test('a toy built-in opens from the chooser and predicts its task; its link reop
     assert.equal(await page.getAttribute('#model-builtins [data-builtin="language"]', 'aria-pressed'), 'false');
     const trained = log('reverse');
     const card = await page.textContent('#model-card');
-    assert.ok(card.includes(`task reverse, seed ${trained.seed}, ${trained.steps} steps`), card);
+    assert.ok(card.includes(`task reverse, seed ${trained.seed}, ${trained.steps.toLocaleString('en')} steps`), card);
     assert.ok(card.includes(`${trained.model.layers} layers, ${trained.model.heads} heads`), card);
     const first = await page.textContent('#model-predictions li:first-child .model-token');
     assert.equal(first, best);
