@@ -1,6 +1,8 @@
 // What every implementation in the benchmark shares, in Node and in the browser alike: seeded
 // inputs, flop counts, a float64 reference, the naive JS implementation, the agreement check and
-// the timer. No dependency, no I/O.
+// the timer. No dependency but web/lib/random.js, no I/O.
+
+import { mulberry32 } from '../../web/lib/random.js';
 //
 // Layout everywhere: q, k, v, out are (n, heads·dHead) row-major, the [1, N, H·d] layout of
 // ONNX Runtime's MultiHeadAttention; head h is columns h·dHead … (h+1)·dHead−1 of each row.
@@ -10,18 +12,8 @@
 // Seeded inputs: N(0, 1) from mulberry32 + Box–Muller, the same in every engine.
 // ---------------------------------------------------------------------------
 
-// mulberry32: a small seeded generator of uniforms in [0, 1), the one the benchmark's inputs and
-// the fuzzers' cases (tests/js/fuzz, tests/browser/fuzz) are drawn from.
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (web/lib/random.js): the benchmark's inputs and the fuzzers' cases are drawn from it.
+export { mulberry32 };
 
 export function randomNormal(count, seed) {
   const next = mulberry32(seed * 0x9e3779b9 + 0x6d2b79f5);

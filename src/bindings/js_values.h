@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace ap::bindings {
 
@@ -25,6 +26,28 @@ inline bool heap_can_hold(double bytes) {
   if (!probe) return false;
   std::free(probe);
   return true;
+}
+
+// A new JS typed array (`type`, e.g. "Float32Array") holding a copy of data[0 … count): a copy,
+// so it survives memory growth, which detaches every view into the heap.
+template <typename T>
+emscripten::val copy_out(const char* type, const T* data, size_t count) {
+  return emscripten::val::global(type).new_(emscripten::typed_memory_view(count, data));
+}
+
+// One head's detector report as JS, the form model.headScores() and trainer.headScores() share:
+// { layer, head, scores: Float64Array (kinds), probes: Int32Array (kinds), names: [pattern, …] }.
+inline emscripten::val head_report(int layer, int head, const double* scores, const int* probes, size_t kinds,
+                                   const std::vector<std::string>& names) {
+  emscripten::val o = emscripten::val::object();
+  o.set("layer", layer);
+  o.set("head", head);
+  o.set("scores", copy_out("Float64Array", scores, kinds));
+  o.set("probes", copy_out("Int32Array", probes, kinds));
+  emscripten::val named = emscripten::val::array();
+  for (const std::string& n : names) named.call<void>("push", n);
+  o.set("names", named);
+  return o;
 }
 
 }  // namespace ap::bindings

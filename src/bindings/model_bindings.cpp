@@ -44,10 +44,7 @@ std::string megabytes(double bytes) {
   return std::to_string(static_cast<long long>(bytes / 1048576.0)) + " MB";
 }
 
-template <typename T>
-val copy_out(const char* type, const T* data, size_t count) {
-  return val::global(type).new_(emscripten::typed_memory_view(count, data));
-}
+using ap::bindings::copy_out;
 
 // ids from a JS Int32Array or array of numbers; false (and *message) when not integers.
 bool read_ids(const val& array, std::vector<int32_t>* out, std::string* message) {
@@ -457,16 +454,10 @@ class ModelRuntime {
     }
     val heads = val::array();
     for (const auto& h : reports) {
-      val o = val::object();
-      o.set("layer", h.layer);
-      o.set("head", h.head);
-      o.set("scores", copy_out("Float64Array", h.score.data(), kinds));
-      o.set("probes", copy_out("Int32Array", h.probes.data(), kinds));
-      val named = val::array();
-      for (ap::analysis::HeadKind k : h.names)
-        named.call<void>("push", std::string(ap::analysis::head_kind_name(k)));
-      o.set("names", named);
-      heads.call<void>("push", o);
+      std::vector<std::string> named;
+      for (ap::analysis::HeadKind k : h.names) named.emplace_back(ap::analysis::head_kind_name(k));
+      heads.call<void>(
+          "push", ap::bindings::head_report(h.layer, h.head, h.score.data(), h.probes.data(), kinds, named));
     }
     val r = val::object();
     r.set("kinds", names);

@@ -43,10 +43,7 @@ constexpr int kMaxStepsPerCall = 1000;
 constexpr int kMaxEvalSequences = 4096;
 constexpr int kMaxScoreProbes = 64;
 
-template <typename T>
-val copy_out(const char* type, const T* data, size_t count) {
-  return val::global(type).new_(emscripten::typed_memory_view(count, data));
-}
+using ap::bindings::copy_out;
 
 // options[key] as an integer in lo … hi (fallback when absent); "" or what is wrong.
 std::string read_int(const val& options, const char* key, int lo, int hi, int fallback, int* out) {
@@ -287,15 +284,10 @@ class TrainRuntime {
     }
     val heads = val::array();
     for (const ap::analysis::PatternReport& h : reports) {
-      val o = val::object();
-      o.set("layer", h.layer);
-      o.set("head", h.head);
-      o.set("scores", copy_out("Float64Array", h.score.data(), kinds));
-      o.set("probes", copy_out("Int32Array", h.probes.data(), kinds));
-      val named = val::array();
-      for (int k : h.names) named.call<void>("push", patterns[size_t(k)].name);
-      o.set("names", named);
-      heads.call<void>("push", o);
+      std::vector<std::string> named;
+      for (int k : h.names) named.push_back(patterns[size_t(k)].name);
+      heads.call<void>(
+          "push", ap::bindings::head_report(h.layer, h.head, h.score.data(), h.probes.data(), kinds, named));
     }
     val r = val::object();
     r.set("kinds", names);

@@ -8,6 +8,8 @@
 // by model-compute.js): its symbols (every label but the separator) and the separator SEP, or for
 // brackets the labels that open, close and ask. Nothing here knows a token id.
 
+import { mulberry32 } from '../lib/random.js';
+
 export const BUILTIN_MODELS = Object.freeze(['language', 'copy', 'reverse', 'sort', 'induction', 'brackets']);
 
 // A bare name: letters, digits, "-" and "_", starting with a letter.
@@ -30,18 +32,6 @@ export function builtinUrl(name) {
 // thing its heads were trained to carry (src/train/language.h).
 const LANGUAGE_TEXT = 'the keys to the old cabinet are';
 
-// A small seeded generator (mulberry32), so that `seed` picks the random-looking sequence.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // `n` distinct labels of `pool`, in a seeded random order (the first n steps of a Fisher–Yates shuffle).
 function distinct(pool, n, rnd) {
   const a = [...pool];
@@ -62,7 +52,7 @@ function distinct(pool, n, rnd) {
 export function defaultText(name, labels, context, seed = 42) {
   if (name === 'language') return LANGUAGE_TEXT;
   if (!labels || !(context >= 2)) return null;
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const cut = (tokens) => tokens.slice(0, context).join(' ');
   if (name === 'brackets') {
     const pairs = [
