@@ -97,6 +97,7 @@ test('the bare address opens Model mode on the built-in language for the default
     assert.ok(card.includes(`${info.layers} layers, ${info.heads} heads`), card);
     assert.ok(card.includes(`task language, seed ${trained.seed}, ${trained.steps.toLocaleString('en')} steps`), card);
     assert.ok(card.includes(`held-out accuracy ${(100 * trained.heldout_accuracy).toPrecision(3)} %`), card);
+    assert.ok(!card.includes('attention-only'), 'the language model has its SwiGLU MLP');
     // The named heads' legend (the worker's head scores) replaces its pending line.
     await page.waitForFunction(
       () => !/^Naming the heads/.test(document.getElementById('model-heads-legend').textContent),
@@ -228,6 +229,9 @@ test('a toy built-in opens from the chooser and predicts its task; its link reop
     const card = await page.textContent('#model-card');
     assert.ok(card.includes(`task reverse, seed ${trained.seed}, ${trained.steps.toLocaleString('en')} steps`), card);
     assert.ok(card.includes(`${trained.model.layers} layers, ${trained.model.heads} heads`), card);
+    // The log says it was trained without an MLP (the file holds zero MLP weights): the card says so.
+    assert.equal(trained.model.mlp, 'none');
+    assert.ok(card.includes('attention-only'), card);
     const first = await page.textContent('#model-predictions li:first-child .model-token');
     assert.equal(first, best);
     assert.equal(await page.isHidden('#model-probe'), true, 'the probe set is the language’s');

@@ -411,6 +411,7 @@ const en = {
   'model.card.trainedFailed': 'its training log could not be read: {message}',
   'model.card.trainedValue':
     'task {task}, seed {seed}, {steps} steps; held-out accuracy {accuracy} % and loss {loss} on {n} sequences',
+  'model.card.attentionOnly': '; attention-only (trained without an MLP: the file’s MLP weights are zeros)',
   'model.oovTitle': '“{word}” is outside the vocabulary: split into {n} tokens ({pieces})',
   'model.oovCount':
     '{count} word(s) outside the vocabulary, marked on their tokens: {words}. The model reads them as the pieces shown.',

@@ -395,6 +395,7 @@ const zh = {
   'model.card.trainedFailed': '无法读取训练日志：{message}',
   'model.card.trainedValue':
     '任务 {task}，种子 {seed}，{steps} 步；在 {n} 个留出序列上准确率 {accuracy} %，损失 {loss}',
+  'model.card.attentionOnly': '；仅注意力（训练时没有 MLP：文件中的 MLP 权重全为零）',
   'model.oovTitle': '“{word}”不在词表中：被切成 {n} 个词元（{pieces}）',
   'model.oovCount': '{count} 个词不在词表中，已在其词元上标出：{words}。模型读到的是所示的片段。',
   'model.oovNone': '文本中的每个词都是词表中的一个词元。',

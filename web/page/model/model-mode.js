@@ -449,14 +449,16 @@ class ModelMode {
     const log = this.log;
     if (!log) return t('model.card.trainedPending');
     if (log.error) return t('model.card.trainedFailed', { message: log.error });
-    return t('model.card.trainedValue', {
-      task: log.task,
-      seed: log.seed,
-      steps: log.steps.toLocaleString('en'),
-      accuracy: formatNumber(100 * log.heldout_accuracy, 3),
-      loss: Number.isFinite(log.heldout_loss) ? formatNumber(log.heldout_loss, 3) : '–',
-      n: log.heldout_sequences ?? '?',
-    });
+    return (
+      t('model.card.trainedValue', {
+        task: log.task,
+        seed: log.seed,
+        steps: log.steps.toLocaleString('en'),
+        accuracy: formatNumber(100 * log.heldout_accuracy, 3),
+        loss: Number.isFinite(log.heldout_loss) ? formatNumber(log.heldout_loss, 3) : '–',
+        n: log.heldout_sequences ?? '?',
+      }) + (log.model?.mlp === 'none' ? t('model.card.attentionOnly') : '')
+    );
   }
 
   // Runs the text (or, after a generation, the sequence with its new tokens) through the model.
