@@ -64,6 +64,17 @@ test('the bare address opens Model mode on the built-in language for the default
   const { page, problems, close } = await harness.open('', { bare: true, width: 1280, height: 900 });
   try {
     await ran(page, ids.length);
+    // Opened without a view, the chosen head is the best-named one (the same scores under Node).
+    const report = node.headScores({ seed: 1, probes: 8 });
+    let best = null;
+    for (const h of report.heads)
+      for (const name of h.names) if (!best || h.scores[name] > best.score) best = { ...h, score: h.scores[name] };
+    assert.ok(best, 'the language model has a named head');
+    await page.waitForFunction(
+      ([l, h]) => window.__apModel.state().view.layer === l && window.__apModel.state().view.head === h,
+      [best.layer, best.head],
+    );
+    assert.equal(await page.textContent('#model-large h3'), `Layer ${best.layer}, head ${best.head}`);
     // The README's picture of the opening page (scripts/screenshots writes it to docs/): the grid of maps.
     await page.locator('#model-grid').scrollIntoViewIfNeeded();
     await page.screenshot({
@@ -88,7 +99,7 @@ test('the bare address opens Model mode on the built-in language for the default
     const n = ids.length;
     assert.equal(
       await page.textContent('#model-shape'),
-      `P_0: n × n = ${n} × ${n} (query × key), from q·k over d_head = ${info.headDim} (query head 0, K/V head 0)`,
+      `P_${best.head}: n × n = ${n} × ${n} (query × key), from q·k over d_head = ${info.headDim} (query head ${best.head}, K/V head ${best.head})`,
     );
     assert.match(await page.textContent('#model-caption'), new RegExp(`${info.heads} query heads`));
     // The card: the file's shape and what the training log says.

@@ -28,7 +28,9 @@ import { setUpTrainMode } from './train/train-mode.js';
 const state = parseHash(location.hash);
 // A link naming no view (the bare address): Model mode on the built-in language model, with the
 // page's default sentence. The random-weights modes are one click away (the mode buttons).
-if (namesNoView(location.hash)) Object.assign(state, { model: true, mBuiltin: 'language', mText: BUILTIN_TEXT });
+// mAutoHead (no URL field): no head was named, so Model mode shows the best-named one first.
+if (namesNoView(location.hash))
+  Object.assign(state, { model: true, mBuiltin: 'language', mText: BUILTIN_TEXT, mAutoHead: true });
 // A built-in model's link without a text gets that model's default text (model-mode.js).
 else if (state.mBuiltin && !new URLSearchParams(location.hash.slice(1)).has('mt')) state.mText = '';
 // lang= in the hash, else the browser's; a missing catalogue means English.

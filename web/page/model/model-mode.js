@@ -66,6 +66,7 @@ class ModelMode {
     this.run = null; // the last 'ran' message, grown by each generated token
     this.requestId = 0;
     this.view = { layer: 0, head: 0, step: 0 }; // the chosen layer and head; step: the walkthrough's (0: closed)
+    this.autoHead = false; // true while a built-in without a view may still choose its named head
     this.walkTrace = null; // the 'traced' message the walkthrough draws
     this.generating = false;
     this.newest = null; // the position of the last generated token, while its row is shown
@@ -208,7 +209,10 @@ class ModelMode {
     el('h3', '', this.large, t('hv.title'));
     el('p', 'hint', this.large, t('model.hvHint'));
     this.headView = new HeadView(el('div', { id: 'model-headview', class: 'hv-body' }, this.large), {
-      onFocus: (h) => this.choose(this.view.layer, h),
+      onFocus: (h) => {
+        this.autoHead = false;
+        this.choose(this.view.layer, h);
+      },
     });
     this.walkButton = el(
       'button',
@@ -270,6 +274,7 @@ class ModelMode {
       this.keepStatus = true;
       return undefined;
     }
+    this.autoHead = want.autoHead;
     this.view = {
       layer: Math.min(want.layer, info.layers - 1),
       head: Math.min(want.head, info.heads - 1),
@@ -392,17 +397,20 @@ class ModelMode {
       this.ablated.clear();
       this.heads = null;
       this.headsLegend.textContent = t('model.headsPending');
+      this.autoHead = Boolean(this.builtin); // cleared by a link that names a head (restore) or a click
       this.request(this.restore(m.info));
       this.worker.postMessage({ type: 'heads', id: this.requestId });
     } else if (m.type === 'heads') {
       this.heads = m.report;
       this.showHeadsLegend();
       if (this.run) this.showBadges();
+      this.pickNamedHead();
     } else if (m.type === 'ran' && m.id === this.requestId) {
       this.run = m;
       // The position the predictions are at, as the worker clamped it (−1: the last, by default).
       this.onView({ mPos: this.askedPosition ? m.position : -1 });
       this.showRun();
+      this.pickNamedHead();
     } else if (m.type === 'traced' && m.id === this.requestId) {
       this.walkTrace = m;
       this.showWalk();
@@ -773,13 +781,29 @@ class ModelMode {
           masked,
           width: slot.clientWidth || undefined,
         });
-        cell.addEventListener('click', () => this.choose(l, h));
+        cell.addEventListener('click', () => {
+          this.autoHead = false;
+          this.choose(l, h);
+        });
       }
     }
     this.showBadges();
   }
 
   // Chooses layer l, head h: the panel, the grid's outline and the newest row follow it.
+  // A built-in opened without a view first shows its most clearly named head (the best score among
+  // the names the detector gave: the language's agreement head), once the run and the names are
+  // both in; a link's view or a click comes first.
+  pickNamedHead() {
+    if (!this.autoHead || !this.run || !this.heads) return;
+    this.autoHead = false;
+    let best = null;
+    for (const h of this.heads.heads)
+      for (const name of h.names)
+        if (!best || h.scores[name] > best.score) best = { layer: h.layer, head: h.head, score: h.scores[name] };
+    if (best && (best.layer !== this.view.layer || best.head !== this.view.head)) this.choose(best.layer, best.head);
+  }
+
   choose(l, h) {
     if (!this.run || l >= this.info.layers || h >= this.info.heads) return;
     this.view = { ...this.view, layer: l, head: h };
@@ -904,6 +928,7 @@ function expectedOf(state) {
         head: state.mHead,
         position: state.mPos,
         step: state.mStep,
+        autoHead: Boolean(state.mAutoHead), // the bare address: no head named (main.js)
       }
     : null;
 }
