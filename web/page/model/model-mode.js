@@ -438,7 +438,7 @@ class ModelMode {
       ['model.card.name', i.name || this.fileName],
       ['model.card.arch', `${i.architecture} (${i.source})`],
       ['model.card.shape', t('model.card.shapeValue', i)],
-      ['model.card.vocab', `${i.vocab}${i.tokenizer ? ` (${i.tokenizer})` : ` — ${i.tokenizerNote}`}`],
+      ['model.card.vocab', `${i.vocab}${i.tokenizer ? `, ${i.tokenizer}` : ` — ${i.tokenizerNote}`}`],
       ['model.card.context', String(i.context)],
       ['model.card.parameters', i.parameters.toLocaleString('en')],
       ['model.card.types', i.tensorTypes],
