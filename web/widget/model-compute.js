@@ -9,6 +9,7 @@
 
 import { loadModel, maxModelBytes, tokenLabels } from '../lib/model.js';
 import { WIDGET_LIMITS } from '../views/limits.js';
+import { declaredLength, readBody } from '../lib/download.js';
 
 // The views a model widget draws (attributes.js MODEL_VIEWS), and the trace array each reads
 // (lib/model.js trace(layer, head)).
@@ -50,9 +51,7 @@ export async function fetchModelFile(url, { onProgress, options = {} } = {}) {
     throw new ModelFileError('http', { url, status: response.status }, `${url}: HTTP ${response.status}`);
   }
   const max = await limit;
-  const encoded = (response.headers.get('Content-Encoding') ?? 'identity') !== 'identity';
-  const declared = Number(response.headers.get('Content-Length'));
-  const total = !encoded && Number.isFinite(declared) && declared > 0 ? declared : 0;
+  const total = declaredLength(response);
   const tooLarge = (size) =>
     new ModelFileError(
       'tooLarge',
@@ -63,30 +62,12 @@ export async function fetchModelFile(url, { onProgress, options = {} } = {}) {
     response.body?.cancel().catch(() => {});
     throw tooLarge(total);
   }
-  const chunks = [];
-  let read = 0;
-  onProgress?.(0, total);
-  if (!response.body) return response.blob();
-  const reader = response.body.getReader();
-  for (;;) {
-    let part;
-    try {
-      part = await reader.read();
-    } catch (err) {
-      throw new ModelFileError('network', { url }, `the download of ${url} stopped: ${err?.message ?? err}`);
-    }
-    if (part.done) break;
-    read += part.value.length;
-    if (read > max) {
-      reader.cancel().catch(() => {});
-      throw tooLarge(read);
-    }
-    chunks.push(part.value);
-    onProgress?.(read, Math.max(total, read));
-  }
-  // A Blob, so the bytes live outside this thread's JS heap while lib/model.js copies them, slice
-  // by slice, into wasm memory.
-  return new Blob(chunks);
+  return readBody(response, {
+    max,
+    onProgress,
+    tooLarge,
+    broken: (err) => new ModelFileError('network', { url }, `the download of ${url} stopped: ${err?.message ?? err}`),
+  });
 }
 
 // url → Promise of { model, info }: every widget that names the same resolved URL shares one

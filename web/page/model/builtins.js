@@ -5,6 +5,7 @@
 
 import { BUILTIN_MODELS, BUILTIN_TEXT } from '../state.js';
 import { defaultText } from '../../widget/builtin-models.js';
+import { declaredLength, readBody } from '../../lib/download.js';
 
 export { BUILTIN_MODELS };
 
@@ -14,7 +15,7 @@ export function builtinUrl(name, ext = 'gguf') {
   return new URL(`models/${name}.${ext}`, document.baseURI);
 }
 
-// Fetches a built-in model's file: resolves to its bytes (ArrayBuffer); onProgress(read, total)
+// Fetches a built-in model's file: resolves to its bytes (a Blob); onProgress(read, total)
 // while it arrives (total 0 when the server does not say). Rejects with an Error naming the address
 // and what went wrong (no network, HTTP status, a cut-off transfer).
 export async function fetchBuiltin(name, { onProgress = () => {}, signal } = {}) {
@@ -27,26 +28,13 @@ export async function fetchBuiltin(name, { onProgress = () => {}, signal } = {})
     throw new Error(`${where} could not be fetched (${err.message})`);
   }
   if (!response.ok) throw new Error(`${where}: the server answered ${response.status} ${response.statusText}`.trim());
-  const total = Number(response.headers.get('content-length')) || 0;
-  if (!response.body) return response.arrayBuffer();
-  const reader = response.body.getReader();
-  const chunks = []; // Uint8Array pieces as they arrive
-  let read = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    read += value.length;
-    onProgress(read, total);
-  }
-  if (total && read !== total) throw new Error(`${where} arrived cut off: ${read} of ${total} bytes`);
-  const bytes = new Uint8Array(read); // (read) the whole file
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return bytes.buffer;
+  const total = declaredLength(response);
+  const blob = await readBody(response, {
+    onProgress,
+    broken: (err) => new Error(`${where} stopped arriving (${err.message})`),
+  });
+  if (total && blob.size !== total) throw new Error(`${where} arrived cut off: ${blob.size} of ${total} bytes`);
+  return blob;
 }
 
 // The training log of a built-in (scripts/train's <name>.json): { task, seed, steps, heldout_accuracy,

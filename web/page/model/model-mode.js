@@ -353,9 +353,9 @@ class ModelMode {
         if (this.info) this.showCard();
       },
     );
-    let buffer;
+    let blob;
     try {
-      buffer = await fetchBuiltin(name, {
+      blob = await fetchBuiltin(name, {
         onProgress: (read, total) => {
           if (loadId === this.loadId) this.progress.value = total ? read / total : 0.5;
         },
@@ -367,9 +367,9 @@ class ModelMode {
       return;
     }
     if (loadId !== this.loadId) return;
-    this.opened = { ...this.opened, size: buffer.byteLength };
-    this.say(t('model.reading', { name: fileName, size: bytes(buffer.byteLength) }));
-    this.worker.postMessage({ type: 'load', loadId, file: buffer }, [buffer]);
+    this.opened = { ...this.opened, size: blob.size };
+    this.say(t('model.reading', { name: fileName, size: bytes(blob.size) }));
+    this.worker.postMessage({ type: 'load', loadId, file: blob });
   }
 
   // The chooser's buttons: the built-in open (or being fetched) reads as pressed.
