@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "analysis/pattern_scores.h"
 #include "model/model.h"
 
 namespace ap::analysis {
@@ -117,43 +118,36 @@ std::string detect_heads(const ap::model::Model& model, const std::vector<Probe>
     if (std::string e = check_links(p.antecedents, n, "antecedent", k); !e.empty()) return e;
   }
 
-  const int heads = c.n_layer * c.n_head;
-  std::vector<std::array<double, kHeadKinds>> sum(static_cast<size_t>(heads),
-                                                  std::array<double, kHeadKinds>{});
-  std::vector<HeadReport> reports(static_cast<size_t>(heads));
-  std::vector<float> attention;  // (n, n) one head's weights
-  for (const Probe& p : probes) {
+  // Every probe's maps, then pattern_scores' mean over the probes with the detector's templates.
+  std::vector<std::vector<float>> maps(probes.size());  // [probe] (n_layer · n_head, n, n)
+  std::vector<float> attention;                         // (n, n) one head's weights
+  for (size_t k = 0; k < probes.size(); ++k) {
+    const Probe& p = probes[k];
     const int n = static_cast<int>(p.ids.size());
-    std::vector<std::vector<float>> patterns(kHeadKinds);  // [kind] (n, n)
-    for (int k = 0; k < kHeadKinds; ++k) patterns[size_t(k)] = head_template(HeadKind(k), p);
     ap::model::Forward f;
     if (std::string e = model.forward(p.ids.data(), n, &f, true); !e.empty()) return e;
-    for (int layer = 0; layer < c.n_layer; ++layer) {
+    maps[k].reserve(size_t(c.n_layer) * c.n_head * n * n);
+    for (int layer = 0; layer < c.n_layer; ++layer)
       for (int head = 0; head < c.n_head; ++head) {
         if (std::string e = model.attention(f, layer, head, &attention); !e.empty()) return e;
-        const size_t r = size_t(layer) * c.n_head + head;
-        for (int k = 0; k < kHeadKinds; ++k) {
-          double hit, total;
-          if (!sums(attention.data(), patterns[size_t(k)].data(), n, opt, &hit, &total) || total == 0.0)
-            continue;
-          sum[r][size_t(k)] += hit / total;
-          reports[r].probes[size_t(k)] += 1;
-        }
+        maps[k].insert(maps[k].end(), attention.begin(), attention.end());
       }
-    }
   }
-  for (int layer = 0; layer < c.n_layer; ++layer) {
-    for (int head = 0; head < c.n_head; ++head) {
-      HeadReport& h = reports[size_t(layer) * c.n_head + head];
-      h.layer = layer, h.head = head;
-      for (int k = 0; k < kHeadKinds; ++k) {
-        const int count = h.probes[size_t(k)];
-        const double s = count ? sum[size_t(layer) * c.n_head + head][size_t(k)] / count
-                               : std::numeric_limits<double>::quiet_NaN();
-        h.score[size_t(k)] = s;
-        if (s >= thresholds.at[size_t(k)]) h.names.push_back(HeadKind(k));  // false for NaN
-      }
+  std::vector<Pattern> patterns;  // [HeadKind]
+  for (int k = 0; k < kHeadKinds; ++k)
+    patterns.push_back(kind_pattern(HeadKind(k), probes, thresholds.at[size_t(k)]));
+  std::vector<PatternReport> scored;
+  if (std::string e = score_patterns(c.n_layer, c.n_head, probes, maps, patterns, &scored, opt); !e.empty())
+    return e;
+  std::vector<HeadReport> reports(scored.size());
+  for (size_t r = 0; r < scored.size(); ++r) {
+    HeadReport& h = reports[r];
+    h.layer = scored[r].layer, h.head = scored[r].head;
+    for (int k = 0; k < kHeadKinds; ++k) {
+      h.score[size_t(k)] = scored[r].score[size_t(k)];
+      h.probes[size_t(k)] = scored[r].probes[size_t(k)];
     }
+    for (int k : scored[r].names) h.names.push_back(HeadKind(k));  // in HeadKind order
   }
   *out = std::move(reports);
   return "";
