@@ -225,9 +225,8 @@ class TrainRuntime {
   // each a random run of `half` ids repeated (analysis/probes.h: drawn with `seed` from every id of the
   // task's vocabulary, no BOS) — the probes ModelRuntime::headScores draws for a model without a
   // tokenizer, so the exported GGUF file opened as a model scores the same. Unlike there, half is cut
-  // to ⌈n_ctx / 2⌉ and the probe to the context: the induction task's inputs r_1 … r_n r_1 … r_{n−1}
-  // (odd n_ctx) then have the very layout it trained on, where a model may find the copied token by
-  // its distance alone (a repeat one shorter would read as duplicate-token). For reverse also
+  // to ⌈n_ctx / 2⌉ and the probe to the context: on the induction task (odd n_ctx) a probe is its
+  // longest training layout, r_1 … r_n r_1 … r_{n−1}. For reverse also
   // "mirror" (analysis/pattern_scores.h) on the probe example, from its SEP on.
   // { kinds: [name], thresholds: [t], half, length (of a probe), count, taskProbes, heads: [{ layer, head,
   // scores: Float64Array (kinds; NaN unscored), probes: Int32Array (kinds), names: [name] }] } or { error }.
